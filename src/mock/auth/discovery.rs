@@ -1,0 +1,79 @@
+//! `GET /.well-known/openid-configuration` and its JWKS, in IdentityServer4 4.1.2's
+//! shape (`DiscoveryResponseGenerator`): keys in emission order, URLs built from the
+//! request, the issuer lower-cased.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde_json::{Map, Value, json};
+
+use super::{base_url, issuer};
+use crate::mock::error::json;
+use crate::mock::state::AppState;
+
+pub async fn document(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let base = base_url(&headers);
+    let resources = &state.config.auth.resources;
+    let mut scopes: Vec<String> = resources.identity.iter().map(|r| r.name.clone()).collect();
+    scopes.extend(resources.api_scopes.iter().map(|s| s.name.clone()));
+    // IdentityServer always appends offline_access when it shows API scopes.
+    scopes.push("offline_access".into());
+    let mut claims: Vec<String> = Vec::new();
+    let all_claims = resources
+        .identity
+        .iter()
+        .flat_map(|r| r.user_claims.iter())
+        .chain(resources.api_scopes.iter().flat_map(|s| s.user_claims.iter()));
+    for c in all_claims {
+        if !claims.contains(c) {
+            claims.push(c.clone());
+        }
+    }
+    // The fixed built-in grants, then the extension grants MyID registers.
+    let grants = ["authorization_code", "client_credentials", "refresh_token", "implicit", "operation"];
+    let mut doc = Map::new();
+    let mut put = |k: &str, v: Value| {
+        doc.insert(k.to_owned(), v);
+    };
+    put("issuer", json!(issuer(&headers)));
+    put("jwks_uri", json!(format!("{base}/.well-known/openid-configuration/jwks")));
+    for (key, path) in [
+        ("authorization_endpoint", "authorize"),
+        ("token_endpoint", "token"),
+        ("userinfo_endpoint", "userinfo"),
+        ("end_session_endpoint", "endsession"),
+        ("check_session_iframe", "checksession"),
+        ("revocation_endpoint", "revocation"),
+        ("introspection_endpoint", "introspect"),
+        ("device_authorization_endpoint", "deviceauthorization"),
+    ] {
+        put(key, json!(format!("{base}/connect/{path}")));
+    }
+    for key in [
+        "frontchannel_logout_supported",
+        "frontchannel_logout_session_supported",
+        "backchannel_logout_supported",
+        "backchannel_logout_session_supported",
+    ] {
+        put(key, json!(true));
+    }
+    put("scopes_supported", json!(scopes));
+    put("claims_supported", json!(claims));
+    put("grant_types_supported", json!(grants));
+    put(
+        "response_types_supported",
+        json!(["code", "token", "id_token", "id_token token", "code id_token", "code token", "code id_token token"]),
+    );
+    put("response_modes_supported", json!(["form_post", "query", "fragment"]));
+    put("token_endpoint_auth_methods_supported", json!(["client_secret_basic", "client_secret_post"]));
+    put("id_token_signing_alg_values_supported", json!(["RS256"]));
+    put("subject_types_supported", json!(["public"]));
+    // Advertised even though clients forbid plain by default, as IdentityServer does.
+    put("code_challenge_methods_supported", json!(["plain", "S256"]));
+    put("request_parameter_supported", json!(true));
+    json(StatusCode::OK, &Value::Object(doc))
+}
+
+pub async fn jwks(State(state): State<AppState>) -> Response {
+    json(StatusCode::OK, &json!({ "keys": [state.config.signing_key.jwk()] }))
+}

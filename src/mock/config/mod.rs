@@ -1,0 +1,108 @@
+//! The mock's configuration in MyID's own format: `appsettings.json` with
+//! `appsettings.Production.json` (or any number of files) layered on top.
+//!
+//! Layering is done the way ASP.NET Core does it, because MyID's manual warns about its
+//! consequences (§3.2.2): every file is flattened into `Section:Key:0:Key` paths whose
+//! names are case-insensitive, later files override earlier ones path by path, so
+//! objects merge by key and arrays by index, and an empty `{}` keeps the base entry.
+//! Values are strings until a client is bound, which is why `"AccessTokenLifetime":
+//! "3600"` and `3600` mean the same.
+
+mod clients;
+mod resources;
+mod settings;
+
+pub use clients::{
+    Client, ClientStore, RefreshTokenExpiration, RefreshTokenUsage, RejectedClient, StoredSecret,
+};
+pub use resources::{ApiResource, ApiScope, IdentityResource, Resources};
+pub use settings::{Section, Settings};
+
+/// The clients and test data shipped with the crate, used when no `--config` is given.
+pub const DEFAULT_APPSETTINGS: &str = include_str!("../../../fixtures/appsettings.json");
+
+/// Why the configuration could not be loaded. Like MyID's web service, which does not
+/// start when a settings file is malformed, the mock refuses to start on these.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not JSON (comments and trailing commas are allowed).
+    #[error("{source_name}: not valid JSON: {message}")]
+    Syntax {
+        /// The file.
+        source_name: String,
+        /// What the parser said.
+        message: String,
+    },
+    /// The top level of a file is not an object.
+    #[error("{0}: the top level must be a JSON object")]
+    NotAnObject(String),
+    /// The same key appears twice in one object, ignoring case.
+    #[error("{source_name}: duplicate key '{key}' (keys are case-insensitive)")]
+    DuplicateKey {
+        /// The file.
+        source_name: String,
+        /// The full path of the key.
+        key: String,
+    },
+    /// A value cannot be converted to the type its setting needs.
+    #[error("setting '{path}': cannot convert '{value}' to {expected}")]
+    Conversion {
+        /// The full setting path.
+        path: String,
+        /// The value found.
+        value: String,
+        /// What it should have been.
+        expected: &'static str,
+    },
+}
+
+/// Everything the auth server reads from its settings.
+#[derive(Debug, Clone)]
+pub struct AuthSettings {
+    /// The clients, with the ones IdentityServer would reject set aside.
+    pub clients: ClientStore,
+    /// Identity resources, API scopes and API resources.
+    pub resources: Resources,
+}
+
+impl AuthSettings {
+    /// Binds layered settings. `now` decides which secrets have expired at start-up
+    /// (only for the start-up report; expiry is judged again on every request).
+    pub fn from_settings(settings: &Settings) -> Result<Self, ConfigError> {
+        Ok(AuthSettings {
+            clients: ClientStore::bind(settings)?,
+            resources: Resources::bind(settings)?,
+        })
+    }
+
+    /// The shipped defaults.
+    pub fn defaults() -> Self {
+        let mut s = Settings::default();
+        s.layer(DEFAULT_APPSETTINGS, "fixtures/appsettings.json")
+            .and_then(|()| Self::from_settings(&s))
+            .expect("the shipped fixtures/appsettings.json is valid (checked by a unit test)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_defaults_load_without_rejections() {
+        let s = AuthSettings::defaults();
+        assert!(s.clients.rejected().is_empty(), "{:?}", s.clients.rejected());
+        for id in ["myid.mysystem", "myid.limited", "myid.myclient", "myid.webclient", "myid.mcs"] {
+            assert!(s.clients.find_enabled(id).is_some(), "{id} missing");
+        }
+    }
+}

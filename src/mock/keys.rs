@@ -1,0 +1,186 @@
+//! The RSA key that signs access tokens, and its public JWK.
+//!
+//! Signing is done here by hand rather than through a JWT library so that the header
+//! and payload bytes are exactly IdentityServer's (`alg, kid, typ` in that order); the
+//! harness verifies with an independent implementation (jsonwebtoken), so the two
+//! sides cannot agree with each other on a bug.
+
+use std::fmt;
+
+use aws_lc_rs::digest::{SHA256, digest};
+use aws_lc_rs::rand::SystemRandom;
+use aws_lc_rs::rsa::{KeySize, PublicKeyComponents};
+use aws_lc_rs::signature::{KeyPair, RSA_PKCS1_SHA256, RsaKeyPair};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::protocol::handle::{random_hex, to_upper_hex};
+use crate::protocol::jwt::{Header, b64url};
+
+/// Why a key could not be made or loaded.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeyError {
+    /// The PEM text has no usable block.
+    #[error("not a PEM file: {0}")]
+    Pem(String),
+    /// The PEM block is not an RSA private key aws-lc-rs accepts.
+    #[error("the PEM block '{tag}' is not an RSA private key (PKCS#8 'PRIVATE KEY' or PKCS#1 'RSA PRIVATE KEY'): {reason}")]
+    NotRsa {
+        /// The PEM tag found.
+        tag: String,
+        /// What aws-lc-rs said.
+        reason: String,
+    },
+    /// Key generation failed.
+    #[error("RSA key generation failed")]
+    Generation,
+    /// Signing failed.
+    #[error("signing failed")]
+    Signing,
+}
+
+/// An RS256 signing key with its key id.
+pub struct SigningKey {
+    pair: RsaKeyPair,
+    kid: String,
+    n: String,
+    e: String,
+}
+
+impl fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SigningKey").field("kid", &self.kid).finish_non_exhaustive()
+    }
+}
+
+impl SigningKey {
+    /// A fresh 2048-bit key. Its `kid` is 16 random bytes in uppercase hex, as
+    /// IdentityServer4 v4 names a developer or raw RSA key.
+    pub fn generate() -> Result<Self, KeyError> {
+        let pair = RsaKeyPair::generate(KeySize::Rsa2048).map_err(|_| KeyError::Generation)?;
+        Ok(Self::with_kid(pair, random_hex(16)))
+    }
+
+    /// Loads a PKCS#8 or PKCS#1 PEM private key. The `kid` is derived from the public
+    /// key, so tokens stay verifiable across restarts with the same key.
+    pub fn from_pem(text: &str) -> Result<Self, KeyError> {
+        let block = pem::parse(text).map_err(|e| KeyError::Pem(e.to_string()))?;
+        let tag = block.tag().to_owned();
+        let pair = match tag.as_str() {
+            "PRIVATE KEY" => RsaKeyPair::from_pkcs8(block.contents()),
+            "RSA PRIVATE KEY" => RsaKeyPair::from_der(block.contents()),
+            _ => {
+                return Err(KeyError::NotRsa {
+                    tag,
+                    reason: "unsupported PEM tag".into(),
+                });
+            }
+        }
+        .map_err(|e| KeyError::NotRsa {
+            tag: tag.clone(),
+            reason: e.to_string(),
+        })?;
+        let public = PublicKeyComponents::<Vec<u8>>::from(pair.public_key());
+        let mut material = public.n.clone();
+        material.extend_from_slice(&public.e);
+        let kid = to_upper_hex(&digest(&SHA256, &material).as_ref()[..16]);
+        Ok(Self::with_kid(pair, kid))
+    }
+
+    fn with_kid(pair: RsaKeyPair, kid: String) -> Self {
+        let public = PublicKeyComponents::<Vec<u8>>::from(pair.public_key());
+        SigningKey {
+            n: b64url(&public.n),
+            e: b64url(&public.e),
+            pair,
+            kid,
+        }
+    }
+
+    /// The key id carried in JWT headers and the JWKS.
+    pub fn kid(&self) -> &str {
+        &self.kid
+    }
+
+    /// Signs `claims` as a compact RS256 JWS with header `alg, kid, typ`.
+    pub fn sign<T: Serialize>(&self, typ: &str, claims: &T) -> Result<String, KeyError> {
+        let header = Header {
+            alg: "RS256".into(),
+            kid: Some(self.kid.clone()),
+            typ: Some(typ.into()),
+        };
+        let encode = |v: &dyn erased::Json| v.to_vec().map(b64url).map_err(|_| KeyError::Signing);
+        let input = format!("{}.{}", encode(&header)?, encode(claims)?);
+        let mut signature = vec![0u8; self.pair.public_modulus_len()];
+        self.pair
+            .sign(&RSA_PKCS1_SHA256, &SystemRandom::new(), input.as_bytes(), &mut signature)
+            .map_err(|_| KeyError::Signing)?;
+        Ok(format!("{input}.{}", b64url(signature)))
+    }
+
+    /// The public key as a JWK, members in IdentityServer's order for a bare RSA key
+    /// (`kty, use, kid, e, n, alg`; no `x5t`/`x5c` without a certificate).
+    pub fn jwk(&self) -> Value {
+        json!({
+            "kty": "RSA",
+            "use": "sig",
+            "kid": self.kid,
+            "e": self.e,
+            "n": self.n,
+            "alg": "RS256",
+        })
+    }
+}
+
+/// Object-safe JSON serialisation, so header and claims share one encoder.
+mod erased {
+    pub trait Json {
+        fn to_vec(&self) -> serde_json::Result<Vec<u8>>;
+    }
+    impl<T: serde::Serialize + ?Sized> Json for T {
+        fn to_vec(&self) -> serde_json::Result<Vec<u8>> {
+            serde_json::to_vec(self)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_key_signs_tokens_jsonwebtoken_verifies() {
+        let key = SigningKey::generate().unwrap();
+        assert_eq!(key.kid().len(), 32);
+        let token = key.sign("at+jwt", &json!({"sub": "x", "exp": 4_000_000_000u64})).unwrap();
+        let header = jsonwebtoken::decode_header(&token).unwrap();
+        assert_eq!(header.kid.as_deref(), Some(key.kid()));
+        assert_eq!(header.typ.as_deref(), Some("at+jwt"));
+        let jwk: jsonwebtoken::jwk::Jwk = serde_json::from_value(key.jwk()).unwrap();
+        let decoding = jsonwebtoken::DecodingKey::from_jwk(&jwk).unwrap();
+        let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
+        validation.required_spec_claims.clear();
+        let data = jsonwebtoken::decode::<Value>(&token, &decoding, &validation).unwrap();
+        assert_eq!(data.claims["sub"], "x");
+        let segments: Vec<&str> = token.split('.').collect();
+        let raw_header = crate::protocol::jwt::decode_segment::<Value>(segments[0]).unwrap();
+        assert_eq!(raw_header.to_string(), format!(r#"{{"alg":"RS256","kid":"{}","typ":"at+jwt"}}"#, key.kid()));
+    }
+
+    #[test]
+    fn pem_key_has_a_stable_kid() {
+        let pem = include_str!("../../fixtures/keys/test-signing-key.pem");
+        let a = SigningKey::from_pem(pem).unwrap();
+        let b = SigningKey::from_pem(pem).unwrap();
+        assert_eq!(a.kid(), b.kid());
+        assert_eq!(a.jwk(), b.jwk());
+    }
+
+    #[test]
+    fn pem_errors_are_clear() {
+        assert!(matches!(SigningKey::from_pem("nonsense"), Err(KeyError::Pem(_))));
+        let cert = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+        assert!(matches!(SigningKey::from_pem(cert), Err(KeyError::NotRsa { .. })));
+    }
+}

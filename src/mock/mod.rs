@@ -1,0 +1,134 @@
+//! The MyID imitation: the auth server `web.oauth2` as IdentityServer4 4.1.2 behaves,
+//! configured from MyID's `appsettings.json` files, with a clock tests can move.
+//!
+//! - [`config`]: MyID's settings files, layered the ASP.NET Core way, bound to
+//!   IdentityServer's client model and validated as IdentityServer validates it.
+//! - [`keys`]: the RS256 signing key and its JWK.
+//! - `auth`: the `/web.oauth2` endpoints (token, discovery, JWKS).
+//! - `control`: the `/_mock` control plane (clock), served only when asked for.
+//!
+//! [`run`] serves a listener until shutdown; [`MockServer`] is the in-process handle
+//! tests and the harness use: it binds `127.0.0.1:0`, calls the same `run`, and stops
+//! when dropped.
+
+mod auth;
+pub mod config;
+mod control;
+pub mod error;
+mod form;
+pub mod keys;
+mod state;
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::Uri;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tower::Layer;
+use tower::util::MapRequestLayer;
+
+pub use state::{AppState, MockConfig};
+
+use crate::protocol::Clock;
+
+/// Where the auth server lives, as on a MyID server.
+pub const AUTH_BASE: &str = "/web.oauth2";
+/// Where the Core API lives.
+pub const API_BASE: &str = "/rest.core";
+/// Where the control plane lives (only with `--control`).
+pub const CONTROL_BASE: &str = "/_mock";
+
+/// The router for a state, before path normalisation.
+pub fn app(state: AppState) -> Router {
+    let mut router = Router::new().nest(AUTH_BASE, auth::router());
+    if state.config.control_plane {
+        router = router.nest(CONTROL_BASE, control::router());
+    }
+    router.with_state(state)
+}
+
+/// IdentityServer matches its endpoint paths case-insensitively (`EndpointRouter`), so
+/// `/Web.OAuth2/Connect/Token` works on a real server; axum matches exactly, so the
+/// auth-server part of the path is lower-cased before routing.
+fn normalise_auth_path(mut request: Request) -> Request {
+    let uri = request.uri();
+    let path = uri.path();
+    if path.len() >= AUTH_BASE.len()
+        && path[..AUTH_BASE.len()].eq_ignore_ascii_case(AUTH_BASE)
+        && path.bytes().any(|b| b.is_ascii_uppercase())
+    {
+        let lowered = match uri.query() {
+            Some(q) => format!("{}?{q}", path.to_ascii_lowercase()),
+            None => path.to_ascii_lowercase(),
+        };
+        if let Ok(new_uri) = lowered.parse::<Uri>() {
+            *request.uri_mut() = new_uri;
+        }
+    }
+    request
+}
+
+/// Serves the mock on `listener` until `shutdown` completes.
+pub async fn run(
+    listener: TcpListener,
+    config: MockConfig,
+    clock: Clock,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let service = MapRequestLayer::new(normalise_auth_path).layer(app(AppState::new(config, clock)));
+    axum::serve(listener, axum::ServiceExt::<Request>::into_make_service(service))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// A mock running in this process on `127.0.0.1:<free port>`, stopped on drop.
+#[derive(Debug)]
+pub struct MockServer {
+    addr: SocketAddr,
+    clock: Clock,
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+impl MockServer {
+    /// Binds a free loopback port and serves `config` on it with `clock`.
+    pub async fn start(config: MockConfig, clock: Clock) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+        let addr = listener.local_addr()?;
+        let (tx, rx) = oneshot::channel::<()>();
+        let task_clock = clock.clone();
+        tokio::spawn(async move {
+            let stop = async {
+                let _ = rx.await;
+            };
+            if let Err(e) = run(listener, config, task_clock, stop).await {
+                tracing::error!("embedded mock on {addr} stopped: {e}");
+            }
+        });
+        Ok(MockServer {
+            addr,
+            clock,
+            shutdown: Some(tx),
+        })
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The mock's clock; moving it moves every lifetime decision of this mock.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
