@@ -17,9 +17,10 @@ use crate::protocol::jwt::{ACCESS_TOKEN_TYP, AccessTokenClaims, Audience};
 use crate::protocol::token::{BEARER, TokenResponse};
 use crate::protocol::{ErrorCode, Scopes};
 
-/// The largest form body read. ASP.NET's own form limits are larger, but a token
-/// request is a few hundred bytes; anything far beyond is refused as malformed.
-const MAX_FORM_BYTES: usize = 64 * 1024;
+/// The largest form body read: ASP.NET Core's form value limit (4 MiB). Up to it,
+/// unknown parameters are ignored as IdentityServer ignores them; beyond it ASP.NET
+/// fails the request, and the mock answers invalid_request rather than an error page.
+const MAX_FORM_BYTES: usize = 4 * 1024 * 1024;
 /// `InputLengthRestrictions.GrantType`, `.Scope`, `.AuthorizationCode`, `.RefreshToken`.
 const MAX_GRANT_TYPE: usize = 100;
 const MAX_SCOPE: usize = 300;

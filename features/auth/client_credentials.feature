@@ -1,0 +1,179 @@
+@auth @client_credentials
+Feature: Client credentials grant
+  A back-end system trades its client id and shared secret for an access token to
+  call the MyID Core API (MyID manual §3.3, RFC 6749 §4.4). MyID's auth server is
+  IdentityServer4 4.1.2: where it departs from the RFCs, the rule is checked at
+  "should" and the departure shows as a warning.
+
+  Background:
+    Given the client "service"
+
+  Scenario: A token through HTTP Basic, as the manual shows it
+    When the client requests a token with client credentials with HTTP Basic
+    Then the token response is a success
+    And the response must not be cached
+    And the response must carry "Pragma: no-cache"
+    And the granted scope must be "{scope}"
+    And no refresh token should be issued
+    And the token response members must be in IdentityServer's order
+
+  Scenario: A token with the credentials in the body
+    When the client requests a token with client credentials with its credentials in the body
+    Then the token response is a success
+    And the response must not be cached
+    And the granted scope must be "{scope}"
+
+  Scenario: The access token verifies with the keys found through discovery
+    When the client requests a token with client credentials with HTTP Basic
+    Then the token response is a success
+    And the access token must verify with a key published through discovery
+    And the access token header must have typ "at+jwt"
+    And the access token must be issued by the discovery issuer
+    And the access token audience must include "myid.rest"
+    And the access token must live exactly expires_in seconds
+    And the access token must be valid now by the server's clock
+    And the access token must name the client in client_id
+    And the access token scope claim must list the granted scope
+
+  Scenario: The access token against the strict JWT profile
+    When the client requests a token with client credentials with HTTP Basic
+    Then the token response is a success
+    And the access token must carry the claims "iss, exp, aud, client_id, iat, jti"
+    And the access token should carry the claims "sub"
+    And the access token scope claim should be a space-delimited string
+
+  Scenario: Without a scope the client gets all of its API scopes
+    When the client sends a token request with HTTP Basic and the form:
+      | grant_type | client_credentials |
+    Then the token response is a success
+    And the granted scope must be "{scope}"
+
+  Scenario: Parameters the server does not know are ignored
+    When the client sends a token request with HTTP Basic and the form:
+      | grant_type | client_credentials  |
+      | scope      | {scope}             |
+      | padding    | {repeat:x:200000}   |
+    Then the token response is a success
+
+  @myid
+  Scenario: A repeated parameter counts by its first value
+    When the client sends a token request with HTTP Basic and the form:
+      | grant_type | client_credentials |
+      | grant_type | password           |
+      | scope      | {scope}            |
+    Then the token response is a success
+
+  @myid
+  Scenario: With a Basic secret, body credentials are ignored
+    When the client sends a token request with HTTP Basic and another client's credentials in the body and the form:
+      | grant_type | client_credentials |
+      | scope      | {scope}            |
+    Then the token response is a success
+
+  @requires:client.encoded
+  Scenario: A secret with reserved characters through RFC 6749 §2.3.1 encoding
+    Given the client "encoded"
+    When the client requests a token with client credentials with HTTP Basic
+    Then the token response is a success
+
+  @requires:client.encoded
+  Scenario: The server decodes Basic credentials, so an unencoded secret fails
+    Given the client "encoded"
+    When the client sends a token request with HTTP Basic encoded without RFC 6749 §2.3.1 and the form:
+      | grant_type | client_credentials |
+      | scope      | {scope}            |
+    Then the token endpoint must answer with the error "invalid_client"
+
+  Scenario Outline: Client authentication failures are invalid_client
+    When the client sends a token request <authentication> and the form:
+      | grant_type | client_credentials |
+      | scope      | {scope}            |
+    Then the token endpoint must answer with the error "invalid_client"
+    And the invalid_client answer should be 401 with a Basic challenge
+
+    Examples:
+      | authentication                                     |
+      | with HTTP Basic and a wrong secret                 |
+      | with HTTP Basic and an empty secret                |
+      | with a wrong secret in the body                    |
+      | with only its client id in the body                |
+      | without credentials                                |
+      | with HTTP Basic as the unknown client "nobody"     |
+      | with HTTP Basic as the unknown client "MYID.MYSYSTEM" |
+      | with the Authorization header "Basic !!not-base64" |
+      | with the Authorization header "Basic bm9jb2xvbg==" |
+      | with the Authorization header "Bearer abc"         |
+
+  Scenario Outline: Over-long credentials are not credentials
+    When the client sends a token request without credentials and the form:
+      | grant_type    | client_credentials |
+      | client_id     | <client_id>        |
+      | client_secret | <client_secret>    |
+    Then the token endpoint must answer with the error "invalid_client"
+
+    Examples:
+      | client_id         | client_secret     |
+      | {repeat:a:101}    | secret            |
+      | {client_id}       | {repeat:s:101}    |
+
+  Scenario Outline: The grant type must be one the server supports
+    When the client sends a token request with HTTP Basic and the form:
+      | grant_type | <grant_type> |
+      | scope      | {scope}      |
+    Then the token endpoint must answer with the error "unsupported_grant_type"
+
+    Examples:
+      | grant_type         |
+      |                    |
+      | foo                |
+      | Client_Credentials |
+      | implicit           |
+      | {repeat:g:101}     |
+
+  @requires:client.web
+  Scenario: A client not allowed client credentials is unauthorized_client
+    Given the client "web"
+    When the client sends a token request with HTTP Basic and the form:
+      | grant_type | client_credentials |
+      | scope      | {scope}            |
+    Then the token endpoint must answer with the error "unauthorized_client"
+
+  Scenario Outline: Scopes the client cannot have are invalid_scope
+    When the client sends a token request with HTTP Basic and the form:
+      | grant_type | client_credentials |
+      | scope      | <scope>            |
+    Then the token endpoint must answer with the error "invalid_scope"
+
+    Examples:
+      | scope                    |
+      | no.such.scope            |
+      | {other_scope}            |
+      | {scope} {other_scope}    |
+      | openid                   |
+      | {scope} offline_access   |
+      | {repeat:{scope} :40}     |
+
+  Scenario Outline: The token endpoint takes only form posts
+    When the client posts a client credentials request as "<content type>" with HTTP Basic
+    Then the token endpoint must answer with the error "invalid_request"
+
+    Examples:
+      | content type                    |
+      | application/json                |
+      | multipart/form-data; boundary=XyZ |
+      | text/plain                      |
+      |                                 |
+
+  Scenario Outline: The token endpoint takes only POST
+    When the client sends a client credentials request by <method>
+    Then the token endpoint must answer with the error "invalid_request"
+
+    Examples:
+      | method |
+      | GET    |
+      | PUT    |
+      | DELETE |
+
+  Scenario: A form that is not UTF-8 is refused cleanly
+    When the client sends a token request with HTTP Basic whose scope is not UTF-8
+    Then the token endpoint must answer with the error "invalid_scope"

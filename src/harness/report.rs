@@ -1,0 +1,244 @@
+//! Reports of a run: the terminal summary (ending with the `N passed, N failed,
+//! N skipped` line CI reads), JSON, JUnit XML and Markdown. Transcripts are already
+//! redacted by the recorder.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use super::checks::Finding;
+use super::run::{RunReport, Status};
+
+/// The closing line: `N passed, N failed, N skipped`.
+pub fn closing_line(report: &RunReport) -> String {
+    let c = report.counts();
+    format!("{} passed, {} failed, {} skipped", c.passed, c.failed, c.skipped)
+}
+
+/// Failed scenarios with their findings and transcripts, the warnings by rule, the
+/// time, and the closing line last.
+pub fn terminal(report: &RunReport) -> String {
+    let mut out = String::new();
+    for s in report.scenarios.iter().filter(|s| s.status == Status::Failed) {
+        let _ = writeln!(out, "\n✘ FAILED {}:{} {} — {}", s.feature_path, s.line, s.feature, s.scenario);
+        if let Some(reason) = &s.reason {
+            for line in reason.lines() {
+                let _ = writeln!(out, "    {line}");
+            }
+        }
+        if let Some(t) = &s.transcript {
+            for line in t.lines() {
+                let _ = writeln!(out, "    {line}");
+            }
+        }
+    }
+    let warnings = warnings_by_rule(report);
+    if !warnings.is_empty() {
+        let _ = writeln!(out, "\nWarnings (rules the target departs from; they do not fail the run):");
+        for ((check, spec), (count, example)) in &warnings {
+            let _ = writeln!(out, "  ⚠ {spec} {check} ×{count}: {example}");
+        }
+    }
+    let skipped: Vec<_> = report.scenarios.iter().filter(|s| s.status == Status::Skipped).collect();
+    if !skipped.is_empty() {
+        let _ = writeln!(out, "\nSkipped:");
+        for s in skipped {
+            let _ = writeln!(out, "  - {} — {} ({})", s.feature, s.scenario, s.reason.as_deref().unwrap_or(""));
+        }
+    }
+    let c = report.counts();
+    let _ = writeln!(
+        out,
+        "\nTarget '{}': {} scenarios in {:.2} s, {} warning(s)",
+        report.target,
+        report.scenarios.len(),
+        report.elapsed().as_secs_f64(),
+        c.warnings
+    );
+    let _ = writeln!(out, "{}", closing_line(report));
+    out
+}
+
+/// Failed warning-level findings, grouped by (check, spec): count and first detail.
+fn warnings_by_rule(report: &RunReport) -> BTreeMap<(&'static str, &'static str), (usize, String)> {
+    let mut map: BTreeMap<(&'static str, &'static str), (usize, String)> = BTreeMap::new();
+    for f in report.scenarios.iter().flat_map(|s| &s.findings).filter(|f| f.is_warning()) {
+        map.entry((f.check, f.spec)).or_insert_with(|| (0, f.detail.clone())).0 += 1;
+    }
+    map
+}
+
+/// The whole report as JSON.
+pub fn json(report: &RunReport) -> String {
+    let value = serde_json::json!({
+        "target": report.target,
+        "counts": report.counts(),
+        "elapsed_ms": report.elapsed_ms,
+        "scenarios": report.scenarios,
+    });
+    serde_json::to_string_pretty(&value).unwrap_or_else(|_| "{}".into())
+}
+
+fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\r' | '\t') => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn finding_lines(findings: &[Finding], keep: impl Fn(&Finding) -> bool) -> String {
+    findings.iter().filter(|f| keep(f)).map(|f| format!("{f}\n")).collect()
+}
+
+/// JUnit XML: one `testsuite` per feature, one `testcase` per scenario.
+pub fn junit(report: &RunReport) -> String {
+    let mut by_feature: BTreeMap<&str, Vec<_>> = BTreeMap::new();
+    for s in &report.scenarios {
+        by_feature.entry(s.feature.as_str()).or_default().push(s);
+    }
+    let c = report.counts();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"{}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\" time=\"{:.3}\">",
+        xml_escape(&format!("myid-conformance against {}", report.target)),
+        report.scenarios.len(),
+        c.failed,
+        c.skipped,
+        report.elapsed().as_secs_f64()
+    );
+    for (feature, scenarios) in by_feature {
+        let failed = scenarios.iter().filter(|s| s.status == Status::Failed).count();
+        let skipped = scenarios.iter().filter(|s| s.status == Status::Skipped).count();
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failed}\" skipped=\"{skipped}\">",
+            xml_escape(feature),
+            scenarios.len()
+        );
+        for s in scenarios {
+            let _ = write!(
+                out,
+                "    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3}\">",
+                xml_escape(&s.feature_path),
+                xml_escape(&s.scenario),
+                s.elapsed_ms as f64 / 1000.0
+            );
+            match s.status {
+                Status::Passed => {}
+                Status::Skipped => {
+                    let _ = write!(out, "<skipped message=\"{}\"/>", xml_escape(s.reason.as_deref().unwrap_or("")));
+                }
+                Status::Failed => {
+                    let first = s.reason.as_deref().unwrap_or("failed").lines().next().unwrap_or("failed");
+                    let _ = write!(
+                        out,
+                        "<failure message=\"{}\">{}</failure>",
+                        xml_escape(first),
+                        xml_escape(s.reason.as_deref().unwrap_or(""))
+                    );
+                    if let Some(t) = &s.transcript {
+                        let _ = write!(out, "<system-out>{}</system-out>", xml_escape(t));
+                    }
+                }
+            }
+            let warnings = finding_lines(&s.findings, Finding::is_warning);
+            if !warnings.is_empty() {
+                let _ = write!(out, "<system-err>{}</system-err>", xml_escape(&warnings));
+            }
+            out.push_str("</testcase>\n");
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+fn md_cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+/// A Markdown summary for a CI job page or a pull request.
+pub fn markdown(report: &RunReport) -> String {
+    let c = report.counts();
+    let mut out = format!(
+        "# Conformance of {}\n\n**{}** — {} warning(s), {:.2} s\n\n| | Feature | Scenario | Findings |\n|---|---|---|---|\n",
+        md_cell(&report.target),
+        closing_line(report),
+        c.warnings,
+        report.elapsed().as_secs_f64()
+    );
+    for s in &report.scenarios {
+        let mark = match s.status {
+            Status::Passed if s.findings.iter().any(Finding::is_warning) => "⚠️",
+            Status::Passed => "✅",
+            Status::Failed => "❌",
+            Status::Skipped => "⏭️",
+        };
+        let notes: Vec<String> = s
+            .findings
+            .iter()
+            .filter(|f| !f.passed)
+            .map(|f| format!("{} `{}` {}", f.spec, f.check, f.detail))
+            .chain(s.reason.iter().filter(|_| s.status != Status::Passed).map(|r| r.lines().next().unwrap_or("").to_owned()))
+            .collect();
+        let _ = writeln!(out, "| {mark} | {} | {} | {} |", md_cell(&s.feature), md_cell(&s.scenario), md_cell(&notes.join("; ")));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::harness::checks::{Check, Severity};
+    use crate::harness::run::ScenarioOutcome;
+
+    fn report() -> RunReport {
+        let scenario = |name: &str, status: Status, findings: Vec<Finding>| ScenarioOutcome {
+            feature_path: "features/auth/x.feature".into(),
+            feature: "X <&>".into(),
+            scenario: name.into(),
+            line: 3,
+            tags: vec![],
+            status,
+            reason: (status != Status::Passed).then(|| "because \"reasons\"".to_owned()),
+            findings,
+            transcript: (status == Status::Failed).then(|| "> POST /token".to_owned()),
+            elapsed_ms: 5,
+        };
+        RunReport {
+            target: "t".into(),
+            scenarios: vec![
+                scenario("ok", Status::Passed, vec![Finding::judge(Check::fail("c", "RFC1-1", "meh"), Severity::Warn)]),
+                scenario("bad", Status::Failed, vec![Finding::judge(Check::fail("d", "RFC2-2", "no"), Severity::Fail)]),
+                scenario("later", Status::Skipped, vec![]),
+            ],
+            elapsed_ms: 1234,
+        }
+    }
+
+    #[test]
+    fn every_format_carries_counts_and_spec_references() {
+        let r = report();
+        assert_eq!(closing_line(&r), "1 passed, 1 failed, 1 skipped");
+        let t = terminal(&r);
+        assert!(t.trim_end().ends_with("1 passed, 1 failed, 1 skipped"));
+        assert!(t.contains("RFC1-1") && t.contains("> POST /token"));
+        let j: serde_json::Value = serde_json::from_str(&json(&r)).unwrap();
+        assert_eq!(j["counts"]["warnings"], 1);
+        assert_eq!(j["scenarios"][1]["findings"][0]["spec"], "RFC2-2");
+        let x = junit(&r);
+        assert!(x.contains("failures=\"1\"") && x.contains("X &lt;&amp;&gt;") && x.contains("&quot;reasons&quot;"));
+        assert!(x.contains("<skipped"));
+        let m = markdown(&r);
+        assert!(m.contains("RFC2-2") && m.contains("❌") && m.contains("⚠️"));
+    }
+}

@@ -1,0 +1,300 @@
+//! Runs the embedded features against a target and collects what happened to every
+//! scenario: its status, its findings, and (when it failed) the redacted transcript.
+//!
+//! cucumber has no notion of "skipped because the target cannot do this", so the
+//! runner decides that before the run: a scenario tagged `@requires:X` for a capability
+//! the target lacks is reported as skipped with that reason and not run.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use cucumber::event::ScenarioFinished;
+use cucumber::gherkin::tagexpr::TagOperation;
+use cucumber::gherkin::{Feature, Rule, Scenario};
+use cucumber::tag::Ext as _;
+use cucumber::writer::Stats as _;
+use cucumber::World as _;
+use futures::FutureExt as _;
+use serde::Serialize;
+
+use super::checks::Finding;
+use super::features;
+use super::target::{Target, TargetProfile};
+use super::world::ConformanceWorld;
+
+/// What to run.
+#[derive(Debug)]
+pub struct RunOptions {
+    /// The target.
+    pub target: Target,
+    /// A cucumber tag expression (`@auth and not @myid`).
+    pub tags: Option<String>,
+    /// How many scenarios run at once.
+    pub concurrency: usize,
+}
+
+/// Why a run could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RunError {
+    /// The tag expression does not parse.
+    #[error("invalid tag expression '{expr}': {message}")]
+    Tags {
+        /// The expression.
+        expr: String,
+        /// The parser's message.
+        message: String,
+    },
+    /// An embedded feature does not parse.
+    #[error("a feature file does not parse: {0}")]
+    Features(String),
+}
+
+/// A scenario's result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Every step passed (warnings allowed).
+    Passed,
+    /// A step failed.
+    Failed,
+    /// Not run: the target lacks something it needs.
+    Skipped,
+}
+
+/// One scenario's outcome.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScenarioOutcome {
+    /// The feature file.
+    pub feature_path: String,
+    /// The feature's name.
+    pub feature: String,
+    /// The scenario's name.
+    pub scenario: String,
+    /// Its line in the feature file.
+    pub line: usize,
+    /// Its tags, inherited ones included.
+    pub tags: Vec<String>,
+    /// What happened.
+    pub status: Status,
+    /// Why it failed or was skipped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Every check it ran.
+    pub findings: Vec<Finding>,
+    /// The redacted exchanges, for failed scenarios.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transcript: Option<String>,
+    /// How long it took, in milliseconds.
+    pub elapsed_ms: u128,
+}
+
+/// A whole run.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunReport {
+    /// The target's name.
+    pub target: String,
+    /// Every selected scenario, in feature and line order.
+    pub scenarios: Vec<ScenarioOutcome>,
+    /// Wall time of the run, in milliseconds.
+    pub elapsed_ms: u128,
+}
+
+enum Selection {
+    Run,
+    Skip(String),
+    Exclude,
+}
+
+fn tags_of(feature: &Feature, rule: Option<&Rule>, scenario: &Scenario) -> Vec<String> {
+    let mut tags = feature.tags.clone();
+    if let Some(r) = rule {
+        tags.extend(r.tags.iter().cloned());
+    }
+    tags.extend(scenario.tags.iter().cloned());
+    for examples in &scenario.examples {
+        tags.extend(examples.tags.iter().cloned());
+    }
+    tags.dedup();
+    tags
+}
+
+fn select(tags: &[String], filter: Option<&TagOperation>, profile: &TargetProfile) -> Selection {
+    if filter.is_some_and(|f| !f.eval(tags.iter())) {
+        return Selection::Exclude;
+    }
+    let missing: Vec<&str> = tags
+        .iter()
+        .filter_map(|t| t.strip_prefix("requires:"))
+        .filter(|cap| !profile.has(cap))
+        .collect();
+    if missing.is_empty() {
+        Selection::Run
+    } else {
+        Selection::Skip(format!("target '{}' lacks: {}", profile.name, missing.join(", ")))
+    }
+}
+
+fn outcome(feature: &Feature, scenario: &Scenario, tags: Vec<String>, status: Status, reason: Option<String>) -> ScenarioOutcome {
+    ScenarioOutcome {
+        feature_path: feature.path.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
+        feature: feature.name.clone(),
+        scenario: scenario.name.clone(),
+        line: scenario.position.line,
+        tags,
+        status,
+        reason,
+        findings: Vec::new(),
+        transcript: None,
+        elapsed_ms: 0,
+    }
+}
+
+/// Runs the suite. cucumber's own writer prints progress on standard output.
+pub async fn run(options: RunOptions) -> Result<RunReport, RunError> {
+    let started = Instant::now();
+    let features = features::load().map_err(RunError::Features)?;
+    let filter = options
+        .tags
+        .as_deref()
+        .map(|expr| {
+            expr.parse::<TagOperation>().map_err(|e| RunError::Tags {
+                expr: expr.to_owned(),
+                message: e.to_string(),
+            })
+        })
+        .transpose()?;
+    let profile = options.target.profile().clone();
+
+    let mut results = Vec::new();
+    for feature in &features {
+        let in_rules = feature.rules.iter().flat_map(|r| r.scenarios.iter().map(move |s| (Some(r), s)));
+        for (rule, scenario) in feature.scenarios.iter().map(|s| (None, s)).chain(in_rules) {
+            let tags = tags_of(feature, rule, scenario);
+            if let Selection::Skip(reason) = select(&tags, filter.as_ref(), &profile) {
+                results.push(outcome(feature, scenario, tags, Status::Skipped, Some(reason)));
+            }
+        }
+    }
+
+    let collected: Arc<Mutex<Vec<ScenarioOutcome>>> = Arc::default();
+    let sink = collected.clone();
+    let target = Arc::new(options.target);
+    let filter_profile = profile.clone();
+    let writer = ConformanceWorld::cucumber::<&str>()
+        .with_parser(features::Embedded(features))
+        .max_concurrent_scenarios(options.concurrency.max(1))
+        .before(move |_, _, _, world| {
+            let target = target.clone();
+            async move {
+                match target.connect().await {
+                    Ok(conn) => world.attach(conn),
+                    Err(e) => world.attach_error(format!("cannot reach the target: {e}")),
+                }
+            }
+            .boxed_local()
+        })
+        .after(move |feature, rule, scenario, finished, world| {
+            let sink = sink.clone();
+            async move {
+                let tags = tags_of(feature, rule, scenario);
+                let (status, reason) = match finished {
+                    ScenarioFinished::StepPassed => (Status::Passed, None),
+                    ScenarioFinished::StepSkipped => (Status::Failed, Some("a step matched no definition".to_owned())),
+                    ScenarioFinished::StepFailed(_, _, err) => (Status::Failed, Some(step_error_text(err))),
+                    ScenarioFinished::BeforeHookFailed(_) => (Status::Failed, Some("the scenario could not be set up".to_owned())),
+                };
+                let mut out = outcome(feature, scenario, tags, status, reason);
+                if let Some(world) = world {
+                    out.findings = world.findings().to_vec();
+                    out.elapsed_ms = world.elapsed().as_millis();
+                    if status == Status::Failed {
+                        out.transcript = Some(world.recorder().transcript());
+                    }
+                }
+                sink.lock().unwrap_or_else(|p| p.into_inner()).push(out);
+            }
+            .boxed_local()
+        })
+        .fail_on_skipped()
+        .with_default_cli()
+        .filter_run((), move |feature, rule, scenario| {
+            matches!(select(&tags_of(feature, rule, scenario), filter.as_ref(), &filter_profile), Selection::Run)
+        })
+        .await;
+
+    results.extend(collected.lock().unwrap_or_else(|p| p.into_inner()).drain(..));
+    let recorded_failures = results.iter().any(|r| r.status == Status::Failed);
+    if writer.execution_has_failed() && !recorded_failures {
+        // Parsing or hook errors never reach the after-hook; do not let them pass silently.
+        results.push(ScenarioOutcome {
+            feature_path: String::new(),
+            feature: "(run)".into(),
+            scenario: "cucumber reported errors outside any scenario".into(),
+            line: 0,
+            tags: Vec::new(),
+            status: Status::Failed,
+            reason: Some(format!(
+                "{} parsing error(s), {} hook error(s)",
+                writer.parsing_errors(),
+                writer.hook_errors()
+            )),
+            findings: Vec::new(),
+            transcript: None,
+            elapsed_ms: 0,
+        });
+    }
+    results.sort_by(|a, b| (&a.feature_path, a.line, &a.scenario).cmp(&(&b.feature_path, b.line, &b.scenario)));
+    Ok(RunReport {
+        target: profile.name.clone(),
+        scenarios: results,
+        elapsed_ms: started.elapsed().as_millis(),
+    })
+}
+
+fn step_error_text(err: &cucumber::event::StepError) -> String {
+    match err {
+        cucumber::event::StepError::Panic(info) => info
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| info.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+            .unwrap_or_else(|| "the step panicked".to_owned()),
+        other => other.to_string(),
+    }
+}
+
+impl RunReport {
+    /// Counts of passed, failed and skipped scenarios, and of warnings.
+    pub fn counts(&self) -> Counts {
+        let count = |s: Status| self.scenarios.iter().filter(|r| r.status == s).count();
+        Counts {
+            passed: count(Status::Passed),
+            failed: count(Status::Failed),
+            skipped: count(Status::Skipped),
+            warnings: self
+                .scenarios
+                .iter()
+                .flat_map(|s| &s.findings)
+                .filter(|f| f.is_warning())
+                .count(),
+        }
+    }
+
+    /// How long the run took.
+    pub fn elapsed(&self) -> Duration {
+        Duration::from_millis(self.elapsed_ms as u64)
+    }
+}
+
+/// Scenario and warning counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Scenarios that passed.
+    pub passed: usize,
+    /// Scenarios that failed.
+    pub failed: usize,
+    /// Scenarios not run against this target.
+    pub skipped: usize,
+    /// Checks that failed at warning severity.
+    pub warnings: usize,
+}

@@ -1,0 +1,88 @@
+//! Steps that judge the access token from the last token response.
+
+use cucumber::then;
+use serde_json::Value;
+
+use super::severity;
+use crate::harness::checks::jwt::{self, Jwt};
+use crate::harness::world::{ConformanceWorld, StepFailure, StepResult};
+
+/// The access token and `expires_in` of the last response.
+fn issued(world: &ConformanceWorld) -> Result<(Jwt, i64), StepFailure> {
+    let body = world.last_response()?.json().ok_or("the last response is not JSON")?;
+    let raw = body
+        .get("access_token")
+        .and_then(Value::as_str)
+        .ok_or("the last response has no access_token")?;
+    let token = Jwt::decode(raw).map_err(|e| format!("the access token is not a JWT: {e}"))?;
+    let expires_in = body.get("expires_in").and_then(Value::as_i64).unwrap_or(-1);
+    Ok((token, expires_in))
+}
+
+#[then(regex = r"^the access token (must|should) verify with a key published through discovery$")]
+async fn verifies(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let (token, _) = issued(world)?;
+    let jwks = world.jwks().await?;
+    world.judge(severity(&word)?, [jwt::alg_is(&token, "RS256"), jwt::signature_verifies(&token, &jwks)])
+}
+
+#[then(regex = r#"^the access token header (must|should) have typ "at\+jwt"$"#)]
+fn typ(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let (token, _) = issued(world)?;
+    world.judge(severity(&word)?, [jwt::typ_is_at_jwt(&token)])
+}
+
+#[then(regex = r"^the access token (must|should) be issued by the discovery issuer$")]
+async fn issuer(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let (token, _) = issued(world)?;
+    let doc = world.discovery().await?;
+    let iss = doc.get("issuer").and_then(Value::as_str).unwrap_or("").to_owned();
+    world.judge(severity(&word)?, [jwt::issuer_is(&token, &iss)])
+}
+
+#[then(regex = r#"^the access token audience (must|should) include "([^"]+)"$"#)]
+fn audience(world: &mut ConformanceWorld, word: String, aud: String) -> StepResult {
+    let (token, _) = issued(world)?;
+    world.judge(severity(&word)?, [jwt::audience_includes(&token, &aud)])
+}
+
+#[then(regex = r"^the access token (must|should) live exactly expires_in seconds$")]
+fn lifetime(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let (token, expires_in) = issued(world)?;
+    world.judge(severity(&word)?, [jwt::lifetime_matches(&token, expires_in)])
+}
+
+#[then(regex = r"^the access token (must|should) be valid now by the server's clock$")]
+async fn valid_now(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let (token, _) = issued(world)?;
+    let now = world.server_now().await?;
+    world.judge(severity(&word)?, [jwt::valid_at(&token, now)])
+}
+
+#[then(regex = r"^the access token (must|should) name the client in client_id$")]
+fn client_id(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let (token, _) = issued(world)?;
+    let id = world.client()?.client_id.to_string();
+    world.judge(severity(&word)?, [jwt::client_id_is(&token, &id)])
+}
+
+#[then(regex = r"^the access token scope claim (must|should) list the granted scope$")]
+fn scope_lists(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let (token, _) = issued(world)?;
+    let body = world.last_response()?.json().unwrap_or(Value::Null);
+    let granted = body.get("scope").and_then(Value::as_str).unwrap_or("").to_owned();
+    world.judge(severity(&word)?, [jwt::scope_claim_lists(&token, &granted)])
+}
+
+#[then(regex = r"^the access token scope claim (must|should) be a space-delimited string$")]
+fn scope_string(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let (token, _) = issued(world)?;
+    world.judge(severity(&word)?, [jwt::scope_claim_is_string(&token)])
+}
+
+#[then(regex = r#"^the access token (must|should) carry the claims "([^"]+)"$"#)]
+fn claims(world: &mut ConformanceWorld, word: String, names: String) -> StepResult {
+    let (token, _) = issued(world)?;
+    let names: Vec<&str> = names.split(',').map(str::trim).collect();
+    world.judge(severity(&word)?, [jwt::required_claims(&token, &names)])
+}

@@ -1,0 +1,344 @@
+//! What the suite runs against: an embedded mock (a fresh one per scenario, each with
+//! its own clock) or a live server described by a TOML target file.
+//!
+//! A target file names the server's base URLs, the clients the features may use (by
+//! role, so the same feature works against any installation), and the capabilities the
+//! server has. Secrets are never in the file: it names the environment variables that
+//! hold them.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use crate::mock::config::AuthSettings;
+use crate::mock::keys::SigningKey;
+use crate::mock::{API_BASE, AUTH_BASE, MockConfig, MockServer};
+use crate::protocol::{ClientId, ClientSecret, Clock};
+
+/// The target file describing the served mock; the embedded mock uses its roles too.
+pub const MOCK_TARGET: &str = include_str!("../../fixtures/targets/mock.toml");
+/// The public test secrets of the default clients, as `export NAME=value` lines.
+pub const MOCK_SECRETS: &str = include_str!("../../fixtures/targets/mock.env");
+
+/// Why a target cannot be used. The CLI exits with status 2 on these.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TargetError {
+    /// The file could not be read.
+    #[error("cannot read target file {path}: {source}")]
+    Read {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not a valid target description.
+    #[error("target file {path} is not valid: {message}")]
+    Invalid {
+        /// The file.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A secret's environment variable is not set.
+    #[error("target file {path}: client role '{role}' needs its secret in the environment variable {var}, which is not set")]
+    MissingSecret {
+        /// The file.
+        path: String,
+        /// The client role.
+        role: String,
+        /// The variable.
+        var: String,
+    },
+    /// The embedded mock could not be prepared.
+    #[error("cannot prepare the embedded mock: {0}")]
+    Mock(String),
+}
+
+/// The target file as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TargetFile {
+    name: String,
+    auth_base: String,
+    api_base: String,
+    #[serde(default)]
+    control_base: Option<String>,
+    #[serde(default)]
+    capabilities: Vec<String>,
+    #[serde(default)]
+    max_wait_seconds: u64,
+    #[serde(default)]
+    clients: BTreeMap<String, ClientEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClientEntry {
+    client_id: String,
+    #[serde(default)]
+    secret_env: Option<String>,
+    #[serde(default)]
+    scope: Option<String>,
+    #[serde(default)]
+    other_scope: Option<String>,
+}
+
+/// A client the features can use, by role.
+#[derive(Debug, Clone)]
+pub struct ClientProfile {
+    /// The client id.
+    pub client_id: ClientId,
+    /// Its secret; `None` for a public client.
+    pub secret: Option<ClientSecret>,
+    /// Where the secret came from (an environment variable), for messages.
+    pub secret_source: Option<String>,
+    /// The scope to ask for.
+    pub scope: String,
+    /// A scope the server knows but this client may not ask for.
+    pub other_scope: Option<String>,
+}
+
+/// A target with its secrets resolved.
+#[derive(Debug, Clone)]
+pub struct TargetProfile {
+    /// A name for reports.
+    pub name: String,
+    /// Auth-server base URL (no trailing slash).
+    pub auth_base: String,
+    /// Core API base URL (no trailing slash).
+    pub api_base: String,
+    /// The mock control plane, when the target is a served mock started with `--control`.
+    pub control_base: Option<String>,
+    /// What the server can do; scenarios tagged `@requires:X` need `X`.
+    pub capabilities: BTreeSet<String>,
+    /// How long a scenario may wait for real time against this target.
+    pub max_wait_seconds: u64,
+    /// Clients by role.
+    pub clients: BTreeMap<String, ClientProfile>,
+}
+
+impl TargetProfile {
+    /// Parses a target file, reading secrets through `lookup` (the environment, for a
+    /// live target).
+    pub fn parse(text: &str, path: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Result<Self, TargetError> {
+        let file: TargetFile = toml::from_str(text).map_err(|e| TargetError::Invalid {
+            path: path.to_owned(),
+            message: e.to_string(),
+        })?;
+        let invalid = |message: String| TargetError::Invalid {
+            path: path.to_owned(),
+            message,
+        };
+        for (key, url) in [("auth_base", &file.auth_base), ("api_base", &file.api_base)] {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(invalid(format!("{key} must be an http:// or https:// URL, found '{url}'")));
+            }
+        }
+        let mut clients = BTreeMap::new();
+        for (role, entry) in file.clients {
+            let secret = match &entry.secret_env {
+                Some(var) => Some(ClientSecret::new(lookup(var).ok_or_else(|| TargetError::MissingSecret {
+                    path: path.to_owned(),
+                    role: role.clone(),
+                    var: var.clone(),
+                })?)),
+                None => None,
+            };
+            clients.insert(
+                role,
+                ClientProfile {
+                    client_id: ClientId::new(entry.client_id),
+                    secret,
+                    secret_source: entry.secret_env,
+                    scope: entry.scope.unwrap_or_else(|| "myid.rest.basic".into()),
+                    other_scope: entry.other_scope,
+                },
+            );
+        }
+        let mut capabilities: BTreeSet<String> = file.capabilities.into_iter().collect();
+        capabilities.extend(clients.keys().map(|role| format!("client.{role}")));
+        if file.control_base.is_some() {
+            capabilities.insert("clock_control".into());
+        }
+        Ok(TargetProfile {
+            name: file.name,
+            auth_base: file.auth_base.trim_end_matches('/').to_owned(),
+            api_base: file.api_base.trim_end_matches('/').to_owned(),
+            control_base: file.control_base.map(|c| c.trim_end_matches('/').to_owned()),
+            capabilities,
+            max_wait_seconds: file.max_wait_seconds,
+            clients,
+        })
+    }
+
+    /// Reads a live target file; secrets come from the process environment.
+    pub fn load(path: &Path) -> Result<Self, TargetError> {
+        let text = std::fs::read_to_string(path).map_err(|source| TargetError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::parse(&text, &path.display().to_string(), &|var| std::env::var(var).ok())
+    }
+
+    /// Whether the target has `capability`.
+    pub fn has(&self, capability: &str) -> bool {
+        self.capabilities.contains(capability)
+    }
+}
+
+/// Reads `export NAME=value` / `NAME=value` lines.
+fn parse_env_file(text: &str) -> BTreeMap<String, String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.strip_prefix("export ").unwrap_or(l).split_once('='))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().trim_matches('\'').to_owned()))
+        .collect()
+}
+
+/// What the suite runs against, prepared once per run.
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// A fresh in-process mock per scenario.
+    Embedded {
+        /// The roles and secrets of the default clients.
+        profile: Arc<TargetProfile>,
+        /// Shared by every scenario's mock: one key per process keeps start-up cheap.
+        config: MockConfig,
+    },
+    /// A server reached over HTTP.
+    Live(Arc<TargetProfile>),
+}
+
+impl Target {
+    /// The embedded mock with the shipped clients.
+    pub fn embedded() -> Result<Self, TargetError> {
+        let secrets = parse_env_file(MOCK_SECRETS);
+        let mut profile = TargetProfile::parse(MOCK_TARGET, "fixtures/targets/mock.toml", &|v| secrets.get(v).cloned())?;
+        profile.name = "embedded mock".into();
+        profile.capabilities.insert("clock_control".into());
+        let key = SigningKey::generate().map_err(|e| TargetError::Mock(e.to_string()))?;
+        Ok(Target::Embedded {
+            profile: Arc::new(profile),
+            config: MockConfig {
+                auth: AuthSettings::defaults(),
+                signing_key: Arc::new(key),
+                control_plane: true,
+            },
+        })
+    }
+
+    /// A live target from a file.
+    pub fn live(path: &Path) -> Result<Self, TargetError> {
+        Ok(Target::Live(Arc::new(TargetProfile::load(path)?)))
+    }
+
+    /// The profile: roles, capabilities, name.
+    pub fn profile(&self) -> &Arc<TargetProfile> {
+        match self {
+            Target::Embedded { profile, .. } | Target::Live(profile) => profile,
+        }
+    }
+
+    /// Opens what one scenario talks to: for the embedded target a new mock with its
+    /// own manual clock.
+    pub async fn connect(&self) -> Result<Connection, TargetError> {
+        match self {
+            Target::Embedded { profile, config } => {
+                let clock = Clock::manual_from_system();
+                let mock = MockServer::start(config.clone(), clock.clone())
+                    .await
+                    .map_err(|e| TargetError::Mock(e.to_string()))?;
+                let base = mock.base_url();
+                Ok(Connection {
+                    profile: profile.clone(),
+                    auth_base: format!("{base}{AUTH_BASE}"),
+                    api_base: format!("{base}{API_BASE}"),
+                    clock: TargetClock::InProcess(clock),
+                    _mock: Some(mock),
+                })
+            }
+            Target::Live(profile) => Ok(Connection {
+                profile: profile.clone(),
+                auth_base: profile.auth_base.clone(),
+                api_base: profile.api_base.clone(),
+                clock: match &profile.control_base {
+                    Some(url) => TargetClock::ControlPlane(url.clone()),
+                    None => TargetClock::Real(Clock::system()),
+                },
+                _mock: None,
+            }),
+        }
+    }
+}
+
+/// How the harness learns (and, for a mock, moves) the server's time.
+#[derive(Debug, Clone)]
+pub enum TargetClock {
+    /// The embedded mock's own clock.
+    InProcess(Clock),
+    /// A served mock's control plane at this base URL.
+    ControlPlane(String),
+    /// A live server: only real time.
+    Real(Clock),
+}
+
+/// One scenario's view of the target.
+#[derive(Debug)]
+pub struct Connection {
+    /// Roles and capabilities.
+    pub profile: Arc<TargetProfile>,
+    /// Auth-server base URL.
+    pub auth_base: String,
+    /// Core API base URL.
+    pub api_base: String,
+    /// The server's time.
+    pub clock: TargetClock,
+    // Keeps the embedded mock alive for the scenario; dropping it stops the server.
+    _mock: Option<MockServer>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_mock_target_resolves_with_its_env_file() {
+        let secrets = parse_env_file(MOCK_SECRETS);
+        let p = TargetProfile::parse(MOCK_TARGET, "mock.toml", &|v| secrets.get(v).cloned()).unwrap();
+        assert!(p.has("client.service") && p.has("clock_control"));
+        let service = &p.clients["service"];
+        assert_eq!(service.client_id.as_str(), "myid.mysystem");
+        assert_eq!(
+            crate::protocol::secret::hash_secret(service.secret.as_ref().unwrap()),
+            "kv31VP5z/oKS0QMMaIfZ2UrhmQOdgAPpXV/vaF1cymk="
+        );
+    }
+
+    #[test]
+    fn missing_secrets_and_bad_files_are_named() {
+        let err = TargetProfile::parse(MOCK_TARGET, "mock.toml", &|_| None).unwrap_err();
+        assert!(matches!(err, TargetError::MissingSecret { .. }), "{err}");
+        assert!(err.to_string().contains("MYID_"), "{err}");
+        let bad = TargetProfile::parse("name = 1", "x.toml", &|_| None).unwrap_err();
+        assert!(matches!(bad, TargetError::Invalid { .. }));
+        let url = TargetProfile::parse(
+            "name='x'\nauth_base='ftp://x'\napi_base='http://x'",
+            "x.toml",
+            &|_| None,
+        )
+        .unwrap_err();
+        assert!(url.to_string().contains("auth_base"), "{url}");
+    }
+
+    #[test]
+    fn example_live_target_is_valid() {
+        let text = include_str!("../../fixtures/targets/live.example.toml");
+        let p = TargetProfile::parse(text, "live.example.toml", &|_| Some("x".into())).unwrap();
+        assert!(p.auth_base.starts_with("https://"));
+        assert!(p.control_base.is_none() && !p.has("clock_control"));
+    }
+}

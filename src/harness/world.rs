@@ -1,0 +1,220 @@
+//! The cucumber world: one per scenario, holding that scenario's connection to the
+//! target, its recorder, what the last request produced, and every finding.
+
+use std::fmt;
+
+use serde_json::Value;
+
+use super::checks::{Check, Finding, Severity};
+use super::client::{Exchange, Recorder, RecordedResponse, RequestSpec};
+use super::target::{ClientProfile, Connection, TargetClock};
+
+/// Why a step could not go on; cucumber shows it as the step's failure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepFailure(pub String);
+
+impl fmt::Display for StepFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for StepFailure {}
+
+impl From<String> for StepFailure {
+    fn from(s: String) -> Self {
+        StepFailure(s)
+    }
+}
+
+impl From<&str> for StepFailure {
+    fn from(s: &str) -> Self {
+        StepFailure(s.to_owned())
+    }
+}
+
+/// A step's result.
+pub type StepResult = Result<(), StepFailure>;
+
+/// The per-scenario state.
+#[derive(cucumber::World)]
+#[world(init = Self::new)]
+pub struct ConformanceWorld {
+    conn: Option<Connection>,
+    conn_error: Option<String>,
+    started: std::time::Instant,
+    http: Recorder,
+    role: Option<String>,
+    last: Option<Exchange>,
+    discovery: Option<Value>,
+    jwks: Option<Value>,
+    findings: Vec<Finding>,
+}
+
+impl fmt::Debug for ConformanceWorld {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConformanceWorld")
+            .field("role", &self.role)
+            .field("findings", &self.findings.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl ConformanceWorld {
+    async fn new() -> Result<Self, StepFailure> {
+        Ok(ConformanceWorld {
+            conn: None,
+            conn_error: None,
+            started: std::time::Instant::now(),
+            http: Recorder::new().map_err(StepFailure)?,
+            role: None,
+            last: None,
+            discovery: None,
+            jwks: None,
+            findings: Vec::new(),
+        })
+    }
+
+    /// Gives the scenario its connection (done by the runner's before-hook) and
+    /// registers the target's secrets for redaction.
+    pub fn attach(&mut self, conn: Connection) {
+        for client in conn.profile.clients.values() {
+            if let Some(s) = &client.secret {
+                self.http.add_secret(s.expose());
+                self.http.add_secret(&crate::protocol::basic::form_urlencode(s.expose()));
+            }
+        }
+        self.conn = Some(conn);
+    }
+
+    /// Records why the target could not be reached; every step then fails with it.
+    pub fn attach_error(&mut self, error: String) {
+        self.conn_error = Some(error);
+    }
+
+    /// The scenario's connection.
+    pub fn conn(&self) -> Result<&Connection, StepFailure> {
+        self.conn.as_ref().ok_or_else(|| {
+            self.conn_error
+                .clone()
+                .unwrap_or_else(|| "the scenario has no target connection".into())
+                .into()
+        })
+    }
+
+    /// How long the scenario has run.
+    pub fn elapsed(&self) -> std::time::Duration {
+        self.started.elapsed()
+    }
+
+    /// The recorder, for transcripts.
+    pub fn recorder(&self) -> &Recorder {
+        &self.http
+    }
+
+    /// Every finding so far.
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
+
+    /// Chooses the client role the scenario acts as.
+    pub fn use_role(&mut self, role: &str) -> StepResult {
+        let conn = self.conn()?;
+        if !conn.profile.clients.contains_key(role) {
+            return Err(format!(
+                "the target '{}' defines no client role '{role}' (tag the scenario @requires:client.{role})",
+                conn.profile.name
+            )
+            .into());
+        }
+        self.role = Some(role.to_owned());
+        Ok(())
+    }
+
+    /// The current client role's profile.
+    pub fn client(&self) -> Result<&ClientProfile, StepFailure> {
+        let role = self.role.as_deref().ok_or("no client chosen: add `Given the client \"ROLE\"`")?;
+        self.conn()?
+            .profile
+            .clients
+            .get(role)
+            .ok_or_else(|| format!("no client role '{role}'").into())
+    }
+
+    /// Sends and records a request; the exchange becomes "the last response".
+    pub async fn send(&mut self, spec: RequestSpec) -> Result<&Exchange, StepFailure> {
+        let exchange = self.http.send(spec).await;
+        self.last = Some(exchange);
+        self.last.as_ref().ok_or_else(|| "no exchange".into())
+    }
+
+    /// The last exchange.
+    pub fn last_exchange(&self) -> Result<&Exchange, StepFailure> {
+        self.last.as_ref().ok_or_else(|| "no request has been sent yet".into())
+    }
+
+    /// The last response; a transport failure fails the step with its cause.
+    pub fn last_response(&self) -> Result<&RecordedResponse, StepFailure> {
+        self.last_exchange()?.response().map_err(StepFailure)
+    }
+
+    /// Records checks at a severity; fails the step if any failed at [`Severity::Fail`].
+    pub fn judge(&mut self, severity: Severity, checks: impl IntoIterator<Item = Check>) -> StepResult {
+        let judged: Vec<Finding> = checks.into_iter().map(|c| Finding::judge(c, severity)).collect();
+        let failures: Vec<String> = judged.iter().filter(|f| f.is_failure()).map(|f| f.to_string()).collect();
+        self.findings.extend(judged);
+        if failures.is_empty() {
+            Ok(())
+        } else {
+            Err(failures.join("\n").into())
+        }
+    }
+
+    /// The discovery document, fetched once per scenario.
+    pub async fn discovery(&mut self) -> Result<Value, StepFailure> {
+        if let Some(doc) = &self.discovery {
+            return Ok(doc.clone());
+        }
+        let url = format!("{}/.well-known/openid-configuration", self.conn()?.auth_base);
+        let exchange = self.http.send(RequestSpec::get(url)).await;
+        let resp = exchange.response().map_err(StepFailure)?;
+        let doc = resp
+            .json()
+            .filter(Value::is_object)
+            .ok_or_else(|| format!("the discovery document is not JSON (status {})", resp.status))?;
+        self.discovery = Some(doc.clone());
+        Ok(doc)
+    }
+
+    /// The JWKS named by the discovery document's `jwks_uri`, fetched once.
+    pub async fn jwks(&mut self) -> Result<Value, StepFailure> {
+        if let Some(keys) = &self.jwks {
+            return Ok(keys.clone());
+        }
+        let doc = self.discovery().await?;
+        let url = doc
+            .get("jwks_uri")
+            .and_then(Value::as_str)
+            .ok_or("the discovery document has no jwks_uri")?
+            .to_owned();
+        let exchange = self.http.send(RequestSpec::get(url)).await;
+        let resp = exchange.response().map_err(StepFailure)?;
+        let keys = resp.json().ok_or_else(|| format!("the JWKS is not JSON (status {})", resp.status))?;
+        self.jwks = Some(keys.clone());
+        Ok(keys)
+    }
+
+    /// The server's current time: the mock's clock, or real time for a live server.
+    pub async fn server_now(&mut self) -> Result<i64, StepFailure> {
+        match self.conn()?.clock.clone() {
+            TargetClock::InProcess(clock) | TargetClock::Real(clock) => Ok(clock.now()),
+            TargetClock::ControlPlane(base) => {
+                let exchange = self.http.send(RequestSpec::get(format!("{base}/clock"))).await;
+                let resp = exchange.response().map_err(StepFailure)?;
+                resp.json()
+                    .and_then(|v| v.get("now").and_then(Value::as_i64))
+                    .ok_or_else(|| format!("the control plane did not report the time (status {})", resp.status).into())
+            }
+        }
+    }
+}
