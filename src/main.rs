@@ -1,1 +1,265 @@
-fn main(){}
+//! The command line: serve the mock, run the suite as a CI gate, and two helpers.
+//! Exit codes: 0 success, 1 a scenario failed, 2 a usage or configuration error.
+
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use myid_conformance::harness::{RunOptions, Target, report, run};
+use myid_conformance::mock::config::{AuthSettings, DEFAULT_APPSETTINGS, Settings};
+use myid_conformance::mock::keys::SigningKey;
+use myid_conformance::mock::{self, MockConfig};
+use myid_conformance::protocol::{ClientSecret, Clock, PkceVerifier, pkce, secret};
+
+#[derive(Parser)]
+#[command(
+    name = "myid-conformance",
+    version,
+    about = "A faithful MyID mock server and a conformance harness for MyID and OAuth 2.0 servers."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the mock MyID auth server (/web.oauth2) until interrupted.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:5000")]
+        bind: SocketAddr,
+        /// appsettings.json-style files, layered in order (later ones override by key
+        /// and array index). Without any, the shipped default clients are used.
+        #[arg(long = "config", value_name = "FILE")]
+        configs: Vec<PathBuf>,
+        /// Serve the /_mock control plane and run on a manual clock it can move.
+        #[arg(long)]
+        control: bool,
+        /// RSA private key (PKCS#8 or PKCS#1 PEM) to sign tokens with; a fresh key
+        /// is generated otherwise.
+        #[arg(long, value_name = "PEM")]
+        signing_key: Option<PathBuf>,
+    },
+    /// Run the conformance suite; exit 0 when every scenario passes, 1 when any fails.
+    Check {
+        /// Target file describing a live server; without it, the embedded mock.
+        #[arg(long, value_name = "FILE")]
+        target: Option<PathBuf>,
+        /// Only scenarios matching this tag expression, e.g. '@auth and not @myid'.
+        #[arg(long, value_name = "EXPR")]
+        tags: Option<String>,
+        /// Write a JUnit XML report here.
+        #[arg(long, value_name = "FILE")]
+        junit: Option<PathBuf>,
+        /// Write a JSON report here.
+        #[arg(long, value_name = "FILE")]
+        json: Option<PathBuf>,
+        /// Write a Markdown summary here.
+        #[arg(long, value_name = "FILE")]
+        markdown: Option<PathBuf>,
+        /// Scenarios run at once.
+        #[arg(long, default_value_t = 16)]
+        concurrency: usize,
+    },
+    /// Print the value to store in ClientSecrets: Base64(SHA-256(secret)).
+    HashSecret {
+        /// The plaintext secret.
+        secret: String,
+    },
+    /// Print a PKCE code verifier and its S256 challenge (a new verifier if none is given).
+    Pkce {
+        /// An existing verifier.
+        verifier: Option<String>,
+    },
+}
+
+/// A configuration or usage problem: exit status 2.
+struct UsageError(anyhow::Error);
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::HashSecret { secret: s } => {
+            println!("{}", secret::hash_secret(&ClientSecret::new(s)));
+            ExitCode::SUCCESS
+        }
+        Command::Pkce { verifier } => print_pkce(verifier),
+        Command::Serve {
+            bind,
+            configs,
+            control,
+            signing_key,
+        } => {
+            init_logging();
+            outcome(runtime().block_on(serve(bind, configs, control, signing_key)))
+        }
+        Command::Check {
+            target,
+            tags,
+            junit,
+            json,
+            markdown,
+            concurrency,
+        } => outcome(runtime().block_on(check(target, tags, junit, json, markdown, concurrency))),
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime starts")
+}
+
+fn init_logging() {
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+fn outcome(result: Result<ExitCode, UsageError>) -> ExitCode {
+    match result {
+        Ok(code) => code,
+        Err(UsageError(e)) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn print_pkce(verifier: Option<String>) -> ExitCode {
+    let verifier = verifier
+        .map(PkceVerifier::new)
+        .unwrap_or_else(pkce::generate_verifier);
+    if !pkce::verifier_is_well_formed(verifier.expose()) {
+        eprintln!("warning: RFC 7636 §4.1 wants 43 to 128 characters from A-Z a-z 0-9 - . _ ~");
+    }
+    println!("code_verifier={}", verifier.expose());
+    println!(
+        "code_challenge={}",
+        pkce::s256_challenge(&verifier).as_str()
+    );
+    println!("code_challenge_method=S256");
+    ExitCode::SUCCESS
+}
+
+fn usage<E: Into<anyhow::Error>>(e: E) -> UsageError {
+    UsageError(e.into())
+}
+
+async fn serve(
+    bind: SocketAddr,
+    configs: Vec<PathBuf>,
+    control: bool,
+    signing_key: Option<PathBuf>,
+) -> Result<ExitCode, UsageError> {
+    let mut settings = Settings::default();
+    if configs.is_empty() {
+        settings
+            .layer(DEFAULT_APPSETTINGS, "fixtures/appsettings.json")
+            .map_err(usage)?;
+    }
+    for path in &configs {
+        settings.layer_file(path).map_err(usage)?;
+    }
+    let auth = AuthSettings::from_settings(&settings).map_err(usage)?;
+    for rejected in auth.clients.rejected() {
+        tracing::warn!(
+            "client '{}' is treated as unknown, as IdentityServer would: {}",
+            rejected.client_id,
+            rejected.reasons.join("; ")
+        );
+    }
+    let key = match &signing_key {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the signing key {}", path.display()))
+                .map_err(UsageError)?;
+            SigningKey::from_pem(&text)
+                .with_context(|| format!("{}", path.display()))
+                .map_err(UsageError)?
+        }
+        None => SigningKey::generate().map_err(usage)?,
+    };
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("cannot listen on {bind}"))
+        .map_err(UsageError)?;
+    let addr = listener.local_addr().map_err(usage)?;
+    let clock = if control {
+        Clock::manual_from_system()
+    } else {
+        Clock::system()
+    };
+    tracing::info!(
+        clients = auth.clients.all().len(),
+        kid = key.kid(),
+        control,
+        "mock MyID auth server at http://{addr}{}",
+        mock::AUTH_BASE
+    );
+    let config = MockConfig {
+        auth,
+        signing_key: Arc::new(key),
+        control_plane: control,
+    };
+    // The base URL on standard output is the "ready" signal scripts wait for.
+    println!("http://{addr}");
+    let _ = std::io::stdout().flush();
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    mock::run(listener, config, clock, shutdown)
+        .await
+        .context("the server stopped")
+        .map_err(UsageError)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn check(
+    target: Option<PathBuf>,
+    tags: Option<String>,
+    junit: Option<PathBuf>,
+    json: Option<PathBuf>,
+    markdown: Option<PathBuf>,
+    concurrency: usize,
+) -> Result<ExitCode, UsageError> {
+    let target = match &target {
+        Some(path) => Target::live(path),
+        None => Target::embedded(),
+    }
+    .map_err(usage)?;
+    let result = run(RunOptions {
+        target,
+        tags,
+        concurrency,
+    })
+    .await
+    .map_err(usage)?;
+    for (path, text) in [
+        (junit, report::junit(&result)),
+        (json, report::json(&result)),
+        (markdown, report::markdown(&result)),
+    ] {
+        if let Some(path) = path {
+            std::fs::write(&path, text)
+                .with_context(|| format!("cannot write the report {}", path.display()))
+                .map_err(UsageError)?;
+        }
+    }
+    print!("{}", report::terminal(&result));
+    Ok(if result.counts().failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}

@@ -29,7 +29,11 @@ fn main() -> ExitCode {
     match runtime.block_on(run(options)) {
         Ok(result) => {
             print!("{}", report::terminal(&result));
-            if result.counts().failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+            if result.counts().failed == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
         }
         Err(e) => {
             eprintln!("error: {e}");

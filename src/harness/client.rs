@@ -14,11 +14,24 @@ pub const REDACTED: &str = "«redacted»";
 
 /// Form fields and JSON members whose values are credentials.
 const SECRET_FIELDS: [&str; 10] = [
-    "client_secret", "code_verifier", "refresh_token", "access_token", "id_token", "token",
-    "code", "password", "assertion", "client_assertion",
+    "client_secret",
+    "code_verifier",
+    "refresh_token",
+    "access_token",
+    "id_token",
+    "token",
+    "code",
+    "password",
+    "assertion",
+    "client_assertion",
 ];
 /// Headers whose values are credentials.
-const SECRET_HEADERS: [&str; 4] = ["authorization", "cookie", "set-cookie", "proxy-authorization"];
+const SECRET_HEADERS: [&str; 4] = [
+    "authorization",
+    "cookie",
+    "set-cookie",
+    "proxy-authorization",
+];
 
 /// A request as sent.
 #[derive(Debug, Clone)]
@@ -139,7 +152,10 @@ impl RequestSpec {
         RequestSpec {
             method: Method::POST,
             url: url.into(),
-            headers: vec![("Content-Type".into(), "application/x-www-form-urlencoded".into())],
+            headers: vec![(
+                "Content-Type".into(),
+                "application/x-www-form-urlencoded".into(),
+            )],
             body,
         }
     }
@@ -213,10 +229,19 @@ impl Recorder {
             let headers = response
                 .headers()
                 .iter()
-                .map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+                .map(|(k, v)| {
+                    (
+                        k.to_string(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
                 .collect();
             let body = response.bytes().await?.to_vec();
-            Ok::<_, reqwest::Error>(RecordedResponse { status, headers, body })
+            Ok::<_, reqwest::Error>(RecordedResponse {
+                status,
+                headers,
+                body,
+            })
         }
         .await;
         let exchange = match outcome {
@@ -242,7 +267,10 @@ impl Recorder {
                 elapsed: start.elapsed(),
             },
         };
-        self.log.lock().unwrap_or_else(|p| p.into_inner()).push(exchange.clone());
+        self.log
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(exchange.clone());
         exchange
     }
 
@@ -253,7 +281,11 @@ impl Recorder {
 
     /// The redacted transcript of every exchange, then a curl line for the last one.
     pub fn transcript(&self) -> String {
-        let secrets = self.secrets.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let secrets = self
+            .secrets
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
         let exchanges = self.exchanges();
         let mut out = String::new();
         for (i, ex) in exchanges.iter().enumerate() {
@@ -261,7 +293,11 @@ impl Recorder {
             out.push_str(&render_exchange(ex, &secrets));
         }
         if let Some(last) = exchanges.last() {
-            let _ = writeln!(out, "── repeat the last request:\n{}", curl_line(&last.request, &secrets));
+            let _ = writeln!(
+                out,
+                "── repeat the last request:\n{}",
+                curl_line(&last.request, &secrets)
+            );
         }
         out
     }
@@ -279,13 +315,17 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 
 /// Replaces every known secret in `text`.
 pub fn redact_values(text: &str, secrets: &[String]) -> String {
-    secrets.iter().fold(text.to_owned(), |t, s| t.replace(s.as_str(), REDACTED))
+    secrets
+        .iter()
+        .fold(text.to_owned(), |t, s| t.replace(s.as_str(), REDACTED))
 }
 
 fn redact_header(name: &str, value: &str, secrets: &[String]) -> String {
     if SECRET_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(name)) {
         match value.split_once(' ') {
-            Some((scheme, _)) if !name.to_ascii_lowercase().contains("cookie") => format!("{scheme} {REDACTED}"),
+            Some((scheme, _)) if !name.to_ascii_lowercase().contains("cookie") => {
+                format!("{scheme} {REDACTED}")
+            }
             _ => REDACTED.to_owned(),
         }
     } else {
@@ -301,20 +341,33 @@ pub fn redact_body(body: &[u8], content_type: Option<&str>, secrets: &[String]) 
     let structured = if let Ok(mut json) = serde_json::from_str::<Value>(text) {
         redact_json(&mut json);
         json.to_string()
-    } else if content_type.is_some_and(|c| c.to_ascii_lowercase().contains("x-www-form-urlencoded")) {
+    } else if content_type.is_some_and(|c| c.to_ascii_lowercase().contains("x-www-form-urlencoded"))
+    {
         let pairs: Vec<(String, String)> = form_urlencoded::parse(body)
             .map(|(k, v)| {
                 let secret = SECRET_FIELDS.iter().any(|f| f.eq_ignore_ascii_case(&k));
-                (k.into_owned(), if secret { REDACTED.to_owned() } else { v.into_owned() })
+                (
+                    k.into_owned(),
+                    if secret {
+                        REDACTED.to_owned()
+                    } else {
+                        v.into_owned()
+                    },
+                )
             })
             .collect();
-        form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish()
+        form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish()
     } else {
         text.to_owned()
     };
     let mut out = redact_values(&structured, secrets);
     if out.len() > 2_000 {
-        let cut = (0..=2_000).rev().find(|i| out.is_char_boundary(*i)).unwrap_or(0);
+        let cut = (0..=2_000)
+            .rev()
+            .find(|i| out.is_char_boundary(*i))
+            .unwrap_or(0);
         out = format!("{}… ({} bytes in all)", &out[..cut], body.len());
     }
     out
@@ -344,7 +397,11 @@ fn render_exchange(ex: &Exchange, secrets: &[String]) -> String {
         let _ = writeln!(out, "> {k}: {}", redact_header(k, v, secrets));
     }
     if !req.body.is_empty() {
-        let _ = writeln!(out, ">\n> {}", redact_body(&req.body, req.header("content-type"), secrets));
+        let _ = writeln!(
+            out,
+            ">\n> {}",
+            redact_body(&req.body, req.header("content-type"), secrets)
+        );
     }
     match &ex.response {
         Some(resp) => {
@@ -353,11 +410,19 @@ fn render_exchange(ex: &Exchange, secrets: &[String]) -> String {
                 let _ = writeln!(out, "< {k}: {}", redact_header(k, v, secrets));
             }
             if !resp.body.is_empty() {
-                let _ = writeln!(out, "<\n< {}", redact_body(&resp.body, resp.header("content-type"), secrets));
+                let _ = writeln!(
+                    out,
+                    "<\n< {}",
+                    redact_body(&resp.body, resp.header("content-type"), secrets)
+                );
             }
         }
         None => {
-            let _ = writeln!(out, "! no response: {}", ex.error.as_deref().unwrap_or("unknown"));
+            let _ = writeln!(
+                out,
+                "! no response: {}",
+                ex.error.as_deref().unwrap_or("unknown")
+            );
         }
     }
     out
@@ -369,9 +434,17 @@ fn shell_quote(s: &str) -> String {
 
 /// A curl command that repeats `req`, with credentials redacted (fill them back in).
 pub fn curl_line(req: &RecordedRequest, secrets: &[String]) -> String {
-    let mut line = format!("curl -i -X {} {}", req.method, shell_quote(&redact_values(&req.url, secrets)));
+    let mut line = format!(
+        "curl -i -X {} {}",
+        req.method,
+        shell_quote(&redact_values(&req.url, secrets))
+    );
     for (k, v) in &req.headers {
-        let _ = write!(line, " -H {}", shell_quote(&format!("{k}: {}", redact_header(k, v, secrets))));
+        let _ = write!(
+            line,
+            " -H {}",
+            shell_quote(&format!("{k}: {}", redact_header(k, v, secrets)))
+        );
     }
     if !req.body.is_empty() {
         let body = redact_body(&req.body, req.header("content-type"), secrets);
@@ -391,10 +464,17 @@ mod tests {
             method: "POST".into(),
             url: "http://127.0.0.1/web.oauth2/connect/token".into(),
             headers: vec![
-                ("Authorization".into(), "Basic bXlpZDpzM2NyM3QtdmFsdWU=".into()),
-                ("Content-Type".into(), "application/x-www-form-urlencoded".into()),
+                (
+                    "Authorization".into(),
+                    "Basic bXlpZDpzM2NyM3QtdmFsdWU=".into(),
+                ),
+                (
+                    "Content-Type".into(),
+                    "application/x-www-form-urlencoded".into(),
+                ),
             ],
-            body: b"grant_type=client_credentials&client_secret=s3cr3t-value&note=s3cr3t-value".to_vec(),
+            body: b"grant_type=client_credentials&client_secret=s3cr3t-value&note=s3cr3t-value"
+                .to_vec(),
         };
         let ex = Exchange {
             request: req.clone(),
@@ -407,7 +487,13 @@ mod tests {
             elapsed: Duration::from_millis(3),
         };
         let text = render_exchange(&ex, &secrets) + &curl_line(&req, &secrets);
-        for leaked in ["s3cr3t-value", "bXlpZDpzM2NyM3QtdmFsdWU", "eyJhbGciOi", "idsrv=abc", "\"R\""] {
+        for leaked in [
+            "s3cr3t-value",
+            "bXlpZDpzM2NyM3QtdmFsdWU",
+            "eyJhbGciOi",
+            "idsrv=abc",
+            "\"R\"",
+        ] {
             assert!(!text.contains(leaked), "{leaked} leaked:\n{text}");
         }
         assert!(text.contains("Authorization: Basic «redacted»"));
@@ -417,7 +503,10 @@ mod tests {
 
     #[test]
     fn binary_and_long_bodies() {
-        assert_eq!(redact_body(&[0xFF, 0xFE], None, &[]), "<2 bytes, not UTF-8>");
+        assert_eq!(
+            redact_body(&[0xFF, 0xFE], None, &[]),
+            "<2 bytes, not UTF-8>"
+        );
         let long = "é".repeat(3_000);
         assert!(redact_body(long.as_bytes(), None, &[]).ends_with("(6000 bytes in all)"));
     }

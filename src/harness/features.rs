@@ -13,9 +13,12 @@ pub fn load() -> Result<Vec<gherkin::Feature>, String> {
     FEATURES
         .iter()
         .map(|(path, text)| {
-            let mut feature = gherkin::Feature::parse(text, GherkinEnv::default()).map_err(|e| format!("{path}: {e}"))?;
+            let mut feature = gherkin::Feature::parse(text, GherkinEnv::default())
+                .map_err(|e| format!("{path}: {e}"))?;
             feature.path = Some(PathBuf::from(path));
-            feature.expand_examples().map_err(|e| format!("{path}: {e}"))
+            feature
+                .expand_examples()
+                .map_err(|e| format!("{path}: {e}"))
         })
         .collect()
 }
@@ -38,6 +41,10 @@ mod tests {
     fn every_feature_parses() {
         let features = super::load().unwrap();
         assert!(features.len() >= 2);
-        assert!(features.iter().all(|f| !f.scenarios.is_empty() || !f.rules.is_empty()));
+        assert!(
+            features
+                .iter()
+                .all(|f| !f.scenarios.is_empty() || !f.rules.is_empty())
+        );
     }
 }

@@ -11,15 +11,26 @@ use super::run::{RunReport, Status};
 /// The closing line: `N passed, N failed, N skipped`.
 pub fn closing_line(report: &RunReport) -> String {
     let c = report.counts();
-    format!("{} passed, {} failed, {} skipped", c.passed, c.failed, c.skipped)
+    format!(
+        "{} passed, {} failed, {} skipped",
+        c.passed, c.failed, c.skipped
+    )
 }
 
 /// Failed scenarios with their findings and transcripts, the warnings by rule, the
 /// time, and the closing line last.
 pub fn terminal(report: &RunReport) -> String {
     let mut out = String::new();
-    for s in report.scenarios.iter().filter(|s| s.status == Status::Failed) {
-        let _ = writeln!(out, "\n✘ FAILED {}:{} {} — {}", s.feature_path, s.line, s.feature, s.scenario);
+    for s in report
+        .scenarios
+        .iter()
+        .filter(|s| s.status == Status::Failed)
+    {
+        let _ = writeln!(
+            out,
+            "\n✘ FAILED {}:{} {} — {}",
+            s.feature_path, s.line, s.feature, s.scenario
+        );
         if let Some(reason) = &s.reason {
             for line in reason.lines() {
                 let _ = writeln!(out, "    {line}");
@@ -33,16 +44,29 @@ pub fn terminal(report: &RunReport) -> String {
     }
     let warnings = warnings_by_rule(report);
     if !warnings.is_empty() {
-        let _ = writeln!(out, "\nWarnings (rules the target departs from; they do not fail the run):");
+        let _ = writeln!(
+            out,
+            "\nWarnings (rules the target departs from; they do not fail the run):"
+        );
         for ((check, spec), (count, example)) in &warnings {
             let _ = writeln!(out, "  ⚠ {spec} {check} ×{count}: {example}");
         }
     }
-    let skipped: Vec<_> = report.scenarios.iter().filter(|s| s.status == Status::Skipped).collect();
+    let skipped: Vec<_> = report
+        .scenarios
+        .iter()
+        .filter(|s| s.status == Status::Skipped)
+        .collect();
     if !skipped.is_empty() {
         let _ = writeln!(out, "\nSkipped:");
         for s in skipped {
-            let _ = writeln!(out, "  - {} — {} ({})", s.feature, s.scenario, s.reason.as_deref().unwrap_or(""));
+            let _ = writeln!(
+                out,
+                "  - {} — {} ({})",
+                s.feature,
+                s.scenario,
+                s.reason.as_deref().unwrap_or("")
+            );
         }
     }
     let c = report.counts();
@@ -61,8 +85,15 @@ pub fn terminal(report: &RunReport) -> String {
 /// Failed warning-level findings, grouped by (check, spec): count and first detail.
 fn warnings_by_rule(report: &RunReport) -> BTreeMap<(&'static str, &'static str), (usize, String)> {
     let mut map: BTreeMap<(&'static str, &'static str), (usize, String)> = BTreeMap::new();
-    for f in report.scenarios.iter().flat_map(|s| &s.findings).filter(|f| f.is_warning()) {
-        map.entry((f.check, f.spec)).or_insert_with(|| (0, f.detail.clone())).0 += 1;
+    for f in report
+        .scenarios
+        .iter()
+        .flat_map(|s| &s.findings)
+        .filter(|f| f.is_warning())
+    {
+        map.entry((f.check, f.spec))
+            .or_insert_with(|| (0, f.detail.clone()))
+            .0 += 1;
     }
     map
 }
@@ -95,7 +126,11 @@ fn xml_escape(s: &str) -> String {
 }
 
 fn finding_lines(findings: &[Finding], keep: impl Fn(&Finding) -> bool) -> String {
-    findings.iter().filter(|f| keep(f)).map(|f| format!("{f}\n")).collect()
+    findings
+        .iter()
+        .filter(|f| keep(f))
+        .map(|f| format!("{f}\n"))
+        .collect()
 }
 
 /// JUnit XML: one `testsuite` per feature, one `testcase` per scenario.
@@ -116,8 +151,14 @@ pub fn junit(report: &RunReport) -> String {
         report.elapsed().as_secs_f64()
     );
     for (feature, scenarios) in by_feature {
-        let failed = scenarios.iter().filter(|s| s.status == Status::Failed).count();
-        let skipped = scenarios.iter().filter(|s| s.status == Status::Skipped).count();
+        let failed = scenarios
+            .iter()
+            .filter(|s| s.status == Status::Failed)
+            .count();
+        let skipped = scenarios
+            .iter()
+            .filter(|s| s.status == Status::Skipped)
+            .count();
         let _ = writeln!(
             out,
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failed}\" skipped=\"{skipped}\">",
@@ -135,10 +176,20 @@ pub fn junit(report: &RunReport) -> String {
             match s.status {
                 Status::Passed => {}
                 Status::Skipped => {
-                    let _ = write!(out, "<skipped message=\"{}\"/>", xml_escape(s.reason.as_deref().unwrap_or("")));
+                    let _ = write!(
+                        out,
+                        "<skipped message=\"{}\"/>",
+                        xml_escape(s.reason.as_deref().unwrap_or(""))
+                    );
                 }
                 Status::Failed => {
-                    let first = s.reason.as_deref().unwrap_or("failed").lines().next().unwrap_or("failed");
+                    let first = s
+                        .reason
+                        .as_deref()
+                        .unwrap_or("failed")
+                        .lines()
+                        .next()
+                        .unwrap_or("failed");
                     let _ = write!(
                         out,
                         "<failure message=\"{}\">{}</failure>",
@@ -188,9 +239,20 @@ pub fn markdown(report: &RunReport) -> String {
             .iter()
             .filter(|f| !f.passed)
             .map(|f| format!("{} `{}` {}", f.spec, f.check, f.detail))
-            .chain(s.reason.iter().filter(|_| s.status != Status::Passed).map(|r| r.lines().next().unwrap_or("").to_owned()))
+            .chain(
+                s.reason
+                    .iter()
+                    .filter(|_| s.status != Status::Passed)
+                    .map(|r| r.lines().next().unwrap_or("").to_owned()),
+            )
             .collect();
-        let _ = writeln!(out, "| {mark} | {} | {} | {} |", md_cell(&s.feature), md_cell(&s.scenario), md_cell(&notes.join("; ")));
+        let _ = writeln!(
+            out,
+            "| {mark} | {} | {} | {} |",
+            md_cell(&s.feature),
+            md_cell(&s.scenario),
+            md_cell(&notes.join("; "))
+        );
     }
     out
 }
@@ -217,8 +279,22 @@ mod tests {
         RunReport {
             target: "t".into(),
             scenarios: vec![
-                scenario("ok", Status::Passed, vec![Finding::judge(Check::fail("c", "RFC1-1", "meh"), Severity::Warn)]),
-                scenario("bad", Status::Failed, vec![Finding::judge(Check::fail("d", "RFC2-2", "no"), Severity::Fail)]),
+                scenario(
+                    "ok",
+                    Status::Passed,
+                    vec![Finding::judge(
+                        Check::fail("c", "RFC1-1", "meh"),
+                        Severity::Warn,
+                    )],
+                ),
+                scenario(
+                    "bad",
+                    Status::Failed,
+                    vec![Finding::judge(
+                        Check::fail("d", "RFC2-2", "no"),
+                        Severity::Fail,
+                    )],
+                ),
                 scenario("later", Status::Skipped, vec![]),
             ],
             elapsed_ms: 1234,
@@ -236,7 +312,11 @@ mod tests {
         assert_eq!(j["counts"]["warnings"], 1);
         assert_eq!(j["scenarios"][1]["findings"][0]["spec"], "RFC2-2");
         let x = junit(&r);
-        assert!(x.contains("failures=\"1\"") && x.contains("X &lt;&amp;&gt;") && x.contains("&quot;reasons&quot;"));
+        assert!(
+            x.contains("failures=\"1\"")
+                && x.contains("X &lt;&amp;&gt;")
+                && x.contains("&quot;reasons&quot;")
+        );
         assert!(x.contains("<skipped"));
         let m = markdown(&r);
         assert!(m.contains("RFC2-2") && m.contains("❌") && m.contains("⚠️"));

@@ -8,12 +8,12 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use cucumber::World as _;
 use cucumber::event::ScenarioFinished;
 use cucumber::gherkin::tagexpr::TagOperation;
 use cucumber::gherkin::{Feature, Rule, Scenario};
 use cucumber::tag::Ext as _;
 use cucumber::writer::Stats as _;
-use cucumber::World as _;
 use futures::FutureExt as _;
 use serde::Serialize;
 
@@ -131,13 +131,27 @@ fn select(tags: &[String], filter: Option<&TagOperation>, profile: &TargetProfil
     if missing.is_empty() {
         Selection::Run
     } else {
-        Selection::Skip(format!("target '{}' lacks: {}", profile.name, missing.join(", ")))
+        Selection::Skip(format!(
+            "target '{}' lacks: {}",
+            profile.name,
+            missing.join(", ")
+        ))
     }
 }
 
-fn outcome(feature: &Feature, scenario: &Scenario, tags: Vec<String>, status: Status, reason: Option<String>) -> ScenarioOutcome {
+fn outcome(
+    feature: &Feature,
+    scenario: &Scenario,
+    tags: Vec<String>,
+    status: Status,
+    reason: Option<String>,
+) -> ScenarioOutcome {
     ScenarioOutcome {
-        feature_path: feature.path.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
+        feature_path: feature
+            .path
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default(),
         feature: feature.name.clone(),
         scenario: scenario.name.clone(),
         line: scenario.position.line,
@@ -168,11 +182,20 @@ pub async fn run(options: RunOptions) -> Result<RunReport, RunError> {
 
     let mut results = Vec::new();
     for feature in &features {
-        let in_rules = feature.rules.iter().flat_map(|r| r.scenarios.iter().map(move |s| (Some(r), s)));
+        let in_rules = feature
+            .rules
+            .iter()
+            .flat_map(|r| r.scenarios.iter().map(move |s| (Some(r), s)));
         for (rule, scenario) in feature.scenarios.iter().map(|s| (None, s)).chain(in_rules) {
             let tags = tags_of(feature, rule, scenario);
             if let Selection::Skip(reason) = select(&tags, filter.as_ref(), &profile) {
-                results.push(outcome(feature, scenario, tags, Status::Skipped, Some(reason)));
+                results.push(outcome(
+                    feature,
+                    scenario,
+                    tags,
+                    Status::Skipped,
+                    Some(reason),
+                ));
             }
         }
     }
@@ -200,9 +223,17 @@ pub async fn run(options: RunOptions) -> Result<RunReport, RunError> {
                 let tags = tags_of(feature, rule, scenario);
                 let (status, reason) = match finished {
                     ScenarioFinished::StepPassed => (Status::Passed, None),
-                    ScenarioFinished::StepSkipped => (Status::Failed, Some("a step matched no definition".to_owned())),
-                    ScenarioFinished::StepFailed(_, _, err) => (Status::Failed, Some(step_error_text(err))),
-                    ScenarioFinished::BeforeHookFailed(_) => (Status::Failed, Some("the scenario could not be set up".to_owned())),
+                    ScenarioFinished::StepSkipped => (
+                        Status::Failed,
+                        Some("a step matched no definition".to_owned()),
+                    ),
+                    ScenarioFinished::StepFailed(_, _, err) => {
+                        (Status::Failed, Some(step_error_text(err)))
+                    }
+                    ScenarioFinished::BeforeHookFailed(_) => (
+                        Status::Failed,
+                        Some("the scenario could not be set up".to_owned()),
+                    ),
                 };
                 let mut out = outcome(feature, scenario, tags, status, reason);
                 if let Some(world) = world {
@@ -219,11 +250,23 @@ pub async fn run(options: RunOptions) -> Result<RunReport, RunError> {
         .fail_on_skipped()
         .with_default_cli()
         .filter_run((), move |feature, rule, scenario| {
-            matches!(select(&tags_of(feature, rule, scenario), filter.as_ref(), &filter_profile), Selection::Run)
+            matches!(
+                select(
+                    &tags_of(feature, rule, scenario),
+                    filter.as_ref(),
+                    &filter_profile
+                ),
+                Selection::Run
+            )
         })
         .await;
 
-    results.extend(collected.lock().unwrap_or_else(|p| p.into_inner()).drain(..));
+    results.extend(
+        collected
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .drain(..),
+    );
     let recorded_failures = results.iter().any(|r| r.status == Status::Failed);
     if writer.execution_has_failed() && !recorded_failures {
         // Parsing or hook errors never reach the after-hook; do not let them pass silently.
@@ -244,7 +287,9 @@ pub async fn run(options: RunOptions) -> Result<RunReport, RunError> {
             elapsed_ms: 0,
         });
     }
-    results.sort_by(|a, b| (&a.feature_path, a.line, &a.scenario).cmp(&(&b.feature_path, b.line, &b.scenario)));
+    results.sort_by(|a, b| {
+        (&a.feature_path, a.line, &a.scenario).cmp(&(&b.feature_path, b.line, &b.scenario))
+    });
     Ok(RunReport {
         target: profile.name.clone(),
         scenarios: results,

@@ -42,15 +42,13 @@ pub enum TargetError {
         /// What is wrong.
         message: String,
     },
-    /// A secret's environment variable is not set.
-    #[error("target file {path}: client role '{role}' needs its secret in the environment variable {var}, which is not set")]
+    /// Secrets' environment variables are not set.
+    #[error("target file {path}: these environment variables must hold client secrets but are not set: {}", .missing.join(", "))]
     MissingSecret {
         /// The file.
         path: String,
-        /// The client role.
-        role: String,
-        /// The variable.
-        var: String,
+        /// `VARIABLE (role ROLE)` for each missing secret.
+        missing: Vec<String>,
     },
     /// The embedded mock could not be prepared.
     #[error("cannot prepare the embedded mock: {0}")]
@@ -123,7 +121,11 @@ pub struct TargetProfile {
 impl TargetProfile {
     /// Parses a target file, reading secrets through `lookup` (the environment, for a
     /// live target).
-    pub fn parse(text: &str, path: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Result<Self, TargetError> {
+    pub fn parse(
+        text: &str,
+        path: &str,
+        lookup: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Self, TargetError> {
         let file: TargetFile = toml::from_str(text).map_err(|e| TargetError::Invalid {
             path: path.to_owned(),
             message: e.to_string(),
@@ -134,17 +136,22 @@ impl TargetProfile {
         };
         for (key, url) in [("auth_base", &file.auth_base), ("api_base", &file.api_base)] {
             if !(url.starts_with("http://") || url.starts_with("https://")) {
-                return Err(invalid(format!("{key} must be an http:// or https:// URL, found '{url}'")));
+                return Err(invalid(format!(
+                    "{key} must be an http:// or https:// URL, found '{url}'"
+                )));
             }
         }
         let mut clients = BTreeMap::new();
+        let mut missing = Vec::new();
         for (role, entry) in file.clients {
             let secret = match &entry.secret_env {
-                Some(var) => Some(ClientSecret::new(lookup(var).ok_or_else(|| TargetError::MissingSecret {
-                    path: path.to_owned(),
-                    role: role.clone(),
-                    var: var.clone(),
-                })?)),
+                Some(var) => match lookup(var) {
+                    Some(value) => Some(ClientSecret::new(value)),
+                    None => {
+                        missing.push(format!("{var} (role {role})"));
+                        None
+                    }
+                },
                 None => None,
             };
             clients.insert(
@@ -158,6 +165,12 @@ impl TargetProfile {
                 },
             );
         }
+        if !missing.is_empty() {
+            return Err(TargetError::MissingSecret {
+                path: path.to_owned(),
+                missing,
+            });
+        }
         let mut capabilities: BTreeSet<String> = file.capabilities.into_iter().collect();
         capabilities.extend(clients.keys().map(|role| format!("client.{role}")));
         if file.control_base.is_some() {
@@ -167,7 +180,9 @@ impl TargetProfile {
             name: file.name,
             auth_base: file.auth_base.trim_end_matches('/').to_owned(),
             api_base: file.api_base.trim_end_matches('/').to_owned(),
-            control_base: file.control_base.map(|c| c.trim_end_matches('/').to_owned()),
+            control_base: file
+                .control_base
+                .map(|c| c.trim_end_matches('/').to_owned()),
             capabilities,
             max_wait_seconds: file.max_wait_seconds,
             clients,
@@ -180,7 +195,9 @@ impl TargetProfile {
             path: path.display().to_string(),
             source,
         })?;
-        Self::parse(&text, &path.display().to_string(), &|var| std::env::var(var).ok())
+        Self::parse(&text, &path.display().to_string(), &|var| {
+            std::env::var(var).ok()
+        })
     }
 
     /// Whether the target has `capability`.
@@ -217,7 +234,9 @@ impl Target {
     /// The embedded mock with the shipped clients.
     pub fn embedded() -> Result<Self, TargetError> {
         let secrets = parse_env_file(MOCK_SECRETS);
-        let mut profile = TargetProfile::parse(MOCK_TARGET, "fixtures/targets/mock.toml", &|v| secrets.get(v).cloned())?;
+        let mut profile = TargetProfile::parse(MOCK_TARGET, "fixtures/targets/mock.toml", &|v| {
+            secrets.get(v).cloned()
+        })?;
         profile.name = "embedded mock".into();
         profile.capabilities.insert("clock_control".into());
         let key = SigningKey::generate().map_err(|e| TargetError::Mock(e.to_string()))?;
@@ -308,7 +327,8 @@ mod tests {
     #[test]
     fn shipped_mock_target_resolves_with_its_env_file() {
         let secrets = parse_env_file(MOCK_SECRETS);
-        let p = TargetProfile::parse(MOCK_TARGET, "mock.toml", &|v| secrets.get(v).cloned()).unwrap();
+        let p =
+            TargetProfile::parse(MOCK_TARGET, "mock.toml", &|v| secrets.get(v).cloned()).unwrap();
         assert!(p.has("client.service") && p.has("clock_control"));
         let service = &p.clients["service"];
         assert_eq!(service.client_id.as_str(), "myid.mysystem");
@@ -322,7 +342,16 @@ mod tests {
     fn missing_secrets_and_bad_files_are_named() {
         let err = TargetProfile::parse(MOCK_TARGET, "mock.toml", &|_| None).unwrap_err();
         assert!(matches!(err, TargetError::MissingSecret { .. }), "{err}");
-        assert!(err.to_string().contains("MYID_"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("MYID_MYSYSTEM_SECRET (role service)"),
+            "{err}"
+        );
+        assert!(
+            err.to_string()
+                .contains("MYID_ENCODED_SECRET (role encoded)"),
+            "{err}"
+        );
         let bad = TargetProfile::parse("name = 1", "x.toml", &|_| None).unwrap_err();
         assert!(matches!(bad, TargetError::Invalid { .. }));
         let url = TargetProfile::parse(

@@ -6,7 +6,7 @@ use std::fmt;
 use serde_json::Value;
 
 use super::checks::{Check, Finding, Severity};
-use super::client::{Exchange, Recorder, RecordedResponse, RequestSpec};
+use super::client::{Exchange, RecordedResponse, Recorder, RequestSpec};
 use super::target::{ClientProfile, Connection, TargetClock};
 
 /// Why a step could not go on; cucumber shows it as the step's failure.
@@ -81,7 +81,8 @@ impl ConformanceWorld {
         for client in conn.profile.clients.values() {
             if let Some(s) = &client.secret {
                 self.http.add_secret(s.expose());
-                self.http.add_secret(&crate::protocol::basic::form_urlencode(s.expose()));
+                self.http
+                    .add_secret(&crate::protocol::basic::form_urlencode(s.expose()));
             }
         }
         self.conn = Some(conn);
@@ -133,7 +134,10 @@ impl ConformanceWorld {
 
     /// The current client role's profile.
     pub fn client(&self) -> Result<&ClientProfile, StepFailure> {
-        let role = self.role.as_deref().ok_or("no client chosen: add `Given the client \"ROLE\"`")?;
+        let role = self
+            .role
+            .as_deref()
+            .ok_or("no client chosen: add `Given the client \"ROLE\"`")?;
         self.conn()?
             .profile
             .clients
@@ -150,7 +154,9 @@ impl ConformanceWorld {
 
     /// The last exchange.
     pub fn last_exchange(&self) -> Result<&Exchange, StepFailure> {
-        self.last.as_ref().ok_or_else(|| "no request has been sent yet".into())
+        self.last
+            .as_ref()
+            .ok_or_else(|| "no request has been sent yet".into())
     }
 
     /// The last response; a transport failure fails the step with its cause.
@@ -159,9 +165,20 @@ impl ConformanceWorld {
     }
 
     /// Records checks at a severity; fails the step if any failed at [`Severity::Fail`].
-    pub fn judge(&mut self, severity: Severity, checks: impl IntoIterator<Item = Check>) -> StepResult {
-        let judged: Vec<Finding> = checks.into_iter().map(|c| Finding::judge(c, severity)).collect();
-        let failures: Vec<String> = judged.iter().filter(|f| f.is_failure()).map(|f| f.to_string()).collect();
+    pub fn judge(
+        &mut self,
+        severity: Severity,
+        checks: impl IntoIterator<Item = Check>,
+    ) -> StepResult {
+        let judged: Vec<Finding> = checks
+            .into_iter()
+            .map(|c| Finding::judge(c, severity))
+            .collect();
+        let failures: Vec<String> = judged
+            .iter()
+            .filter(|f| f.is_failure())
+            .map(|f| f.to_string())
+            .collect();
         self.findings.extend(judged);
         if failures.is_empty() {
             Ok(())
@@ -175,13 +192,18 @@ impl ConformanceWorld {
         if let Some(doc) = &self.discovery {
             return Ok(doc.clone());
         }
-        let url = format!("{}/.well-known/openid-configuration", self.conn()?.auth_base);
+        let url = format!(
+            "{}/.well-known/openid-configuration",
+            self.conn()?.auth_base
+        );
         let exchange = self.http.send(RequestSpec::get(url)).await;
         let resp = exchange.response().map_err(StepFailure)?;
-        let doc = resp
-            .json()
-            .filter(Value::is_object)
-            .ok_or_else(|| format!("the discovery document is not JSON (status {})", resp.status))?;
+        let doc = resp.json().filter(Value::is_object).ok_or_else(|| {
+            format!(
+                "the discovery document is not JSON (status {})",
+                resp.status
+            )
+        })?;
         self.discovery = Some(doc.clone());
         Ok(doc)
     }
@@ -199,7 +221,9 @@ impl ConformanceWorld {
             .to_owned();
         let exchange = self.http.send(RequestSpec::get(url)).await;
         let resp = exchange.response().map_err(StepFailure)?;
-        let keys = resp.json().ok_or_else(|| format!("the JWKS is not JSON (status {})", resp.status))?;
+        let keys = resp
+            .json()
+            .ok_or_else(|| format!("the JWKS is not JSON (status {})", resp.status))?;
         self.jwks = Some(keys.clone());
         Ok(keys)
     }
@@ -209,11 +233,20 @@ impl ConformanceWorld {
         match self.conn()?.clock.clone() {
             TargetClock::InProcess(clock) | TargetClock::Real(clock) => Ok(clock.now()),
             TargetClock::ControlPlane(base) => {
-                let exchange = self.http.send(RequestSpec::get(format!("{base}/clock"))).await;
+                let exchange = self
+                    .http
+                    .send(RequestSpec::get(format!("{base}/clock")))
+                    .await;
                 let resp = exchange.response().map_err(StepFailure)?;
                 resp.json()
                     .and_then(|v| v.get("now").and_then(Value::as_i64))
-                    .ok_or_else(|| format!("the control plane did not report the time (status {})", resp.status).into())
+                    .ok_or_else(|| {
+                        format!(
+                            "the control plane did not report the time (status {})",
+                            resp.status
+                        )
+                        .into()
+                    })
             }
         }
     }

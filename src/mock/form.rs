@@ -43,7 +43,11 @@ pub fn has_form_content_type(headers: &HeaderMap) -> bool {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
-        .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"))
+        .is_some_and(|media| {
+            media
+                .trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        })
 }
 
 #[cfg(test)]
@@ -63,9 +67,17 @@ mod tests {
     fn content_type_rules() {
         let mut h = HeaderMap::new();
         assert!(!has_form_content_type(&h));
-        h.insert(header::CONTENT_TYPE, "Application/X-WWW-Form-Urlencoded; charset=utf-8".parse().unwrap());
+        h.insert(
+            header::CONTENT_TYPE,
+            "Application/X-WWW-Form-Urlencoded; charset=utf-8"
+                .parse()
+                .unwrap(),
+        );
         assert!(has_form_content_type(&h));
-        h.insert(header::CONTENT_TYPE, "multipart/form-data; boundary=x".parse().unwrap());
+        h.insert(
+            header::CONTENT_TYPE,
+            "multipart/form-data; boundary=x".parse().unwrap(),
+        );
         assert!(!has_form_content_type(&h));
     }
 }

@@ -25,7 +25,9 @@ pub enum KeyError {
     #[error("not a PEM file: {0}")]
     Pem(String),
     /// The PEM block is not an RSA private key aws-lc-rs accepts.
-    #[error("the PEM block '{tag}' is not an RSA private key (PKCS#8 'PRIVATE KEY' or PKCS#1 'RSA PRIVATE KEY'): {reason}")]
+    #[error(
+        "the PEM block '{tag}' is not an RSA private key (PKCS#8 'PRIVATE KEY' or PKCS#1 'RSA PRIVATE KEY'): {reason}"
+    )]
     NotRsa {
         /// The PEM tag found.
         tag: String,
@@ -50,7 +52,9 @@ pub struct SigningKey {
 
 impl fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SigningKey").field("kid", &self.kid).finish_non_exhaustive()
+        f.debug_struct("SigningKey")
+            .field("kid", &self.kid)
+            .finish_non_exhaustive()
     }
 }
 
@@ -114,7 +118,12 @@ impl SigningKey {
         let input = format!("{}.{}", encode(&header)?, encode(claims)?);
         let mut signature = vec![0u8; self.pair.public_modulus_len()];
         self.pair
-            .sign(&RSA_PKCS1_SHA256, &SystemRandom::new(), input.as_bytes(), &mut signature)
+            .sign(
+                &RSA_PKCS1_SHA256,
+                &SystemRandom::new(),
+                input.as_bytes(),
+                &mut signature,
+            )
             .map_err(|_| KeyError::Signing)?;
         Ok(format!("{input}.{}", b64url(signature)))
     }
@@ -153,7 +162,9 @@ mod tests {
     fn generated_key_signs_tokens_jsonwebtoken_verifies() {
         let key = SigningKey::generate().unwrap();
         assert_eq!(key.kid().len(), 32);
-        let token = key.sign("at+jwt", &json!({"sub": "x", "exp": 4_000_000_000u64})).unwrap();
+        let token = key
+            .sign("at+jwt", &json!({"sub": "x", "exp": 4_000_000_000u64}))
+            .unwrap();
         let header = jsonwebtoken::decode_header(&token).unwrap();
         assert_eq!(header.kid.as_deref(), Some(key.kid()));
         assert_eq!(header.typ.as_deref(), Some("at+jwt"));
@@ -165,7 +176,10 @@ mod tests {
         assert_eq!(data.claims["sub"], "x");
         let segments: Vec<&str> = token.split('.').collect();
         let raw_header = crate::protocol::jwt::decode_segment::<Value>(segments[0]).unwrap();
-        assert_eq!(raw_header.to_string(), format!(r#"{{"alg":"RS256","kid":"{}","typ":"at+jwt"}}"#, key.kid()));
+        assert_eq!(
+            raw_header.to_string(),
+            format!(r#"{{"alg":"RS256","kid":"{}","typ":"at+jwt"}}"#, key.kid())
+        );
     }
 
     #[test]
@@ -179,8 +193,14 @@ mod tests {
 
     #[test]
     fn pem_errors_are_clear() {
-        assert!(matches!(SigningKey::from_pem("nonsense"), Err(KeyError::Pem(_))));
+        assert!(matches!(
+            SigningKey::from_pem("nonsense"),
+            Err(KeyError::Pem(_))
+        ));
         let cert = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
-        assert!(matches!(SigningKey::from_pem(cert), Err(KeyError::NotRsa { .. })));
+        assert!(matches!(
+            SigningKey::from_pem(cert),
+            Err(KeyError::NotRsa { .. })
+        ));
     }
 }

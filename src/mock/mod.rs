@@ -78,10 +78,14 @@ pub async fn run(
     clock: Clock,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let service = MapRequestLayer::new(normalise_auth_path).layer(app(AppState::new(config, clock)));
-    axum::serve(listener, axum::ServiceExt::<Request>::into_make_service(service))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let service =
+        MapRequestLayer::new(normalise_auth_path).layer(app(AppState::new(config, clock)));
+    axum::serve(
+        listener,
+        axum::ServiceExt::<Request>::into_make_service(service),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 /// A mock running in this process on `127.0.0.1:<free port>`, stopped on drop.

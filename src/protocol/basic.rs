@@ -104,7 +104,10 @@ pub fn parse(header_value: &str) -> Option<RawBasic> {
     if !scheme.eq_ignore_ascii_case("basic ") {
         return None;
     }
-    let payload: String = header_value[6..].chars().filter(|c| !c.is_whitespace()).collect();
+    let payload: String = header_value[6..]
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     let decoded = STANDARD.decode(payload).ok()?;
     // .NET's Encoding.UTF8.GetString replaces invalid sequences rather than failing.
     let text = String::from_utf8_lossy(&decoded);
@@ -149,7 +152,10 @@ mod tests {
             "Basic Y2xpZW50OmlkOnBAc3Mgdy9yZCsl"
         );
         let raw = parse("basic Y2xpZW50JTNBaWQ6cCU0MHNzK3clMkZyZCUyQiUyNQ==").unwrap();
-        assert_eq!((raw.client_id(), raw.secret()), ("client:id".into(), "p@ss w/rd+%".into()));
+        assert_eq!(
+            (raw.client_id(), raw.secret()),
+            ("client:id".into(), "p@ss w/rd+%".into())
+        );
     }
 
     #[test]

@@ -90,12 +90,14 @@ pub struct ErrorResponse {
 /// RFC 6749 §5.2: `error` and `error_description` use `%x20-21 / %x23-5B / %x5D-7E`
 /// (printable ASCII without `"` and `\`).
 pub fn is_valid_error_text(s: &str) -> bool {
-    s.bytes().all(|b| matches!(b, 0x20..=0x21 | 0x23..=0x5B | 0x5D..=0x7E))
+    s.bytes()
+        .all(|b| matches!(b, 0x20..=0x21 | 0x23..=0x5B | 0x5D..=0x7E))
 }
 
 /// RFC 6749 §5.2: `error_uri` uses `%x21 / %x23-5B / %x5D-7E` (no space either).
 pub fn is_valid_error_uri(s: &str) -> bool {
-    s.bytes().all(|b| matches!(b, 0x21 | 0x23..=0x5B | 0x5D..=0x7E))
+    s.bytes()
+        .all(|b| matches!(b, 0x21 | 0x23..=0x5B | 0x5D..=0x7E))
 }
 
 #[cfg(test)]
@@ -117,7 +119,10 @@ mod tests {
             error_description: None,
             error_uri: None,
         };
-        assert_eq!(serde_json::to_string(&body).unwrap(), r#"{"error":"invalid_client"}"#);
+        assert_eq!(
+            serde_json::to_string(&body).unwrap(),
+            r#"{"error":"invalid_client"}"#
+        );
     }
 
     #[test]

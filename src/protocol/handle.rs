@@ -34,7 +34,10 @@ mod tests {
     fn handles_are_uppercase_hex_of_the_requested_size() {
         let h = random_hex(32);
         assert_eq!(h.len(), 64);
-        assert!(h.chars().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase()));
+        assert!(
+            h.chars()
+                .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
+        );
         assert_ne!(h, random_hex(32));
         assert_eq!(to_upper_hex(&[0x00, 0xAB, 0x0F]), "00AB0F");
     }

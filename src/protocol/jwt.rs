@@ -177,7 +177,10 @@ mod tests {
             kid: Some("K".into()),
             typ: Some(ACCESS_TOKEN_TYP.into()),
         };
-        assert_eq!(serde_json::to_string(&h).unwrap(), r#"{"alg":"RS256","kid":"K","typ":"at+jwt"}"#);
+        assert_eq!(
+            serde_json::to_string(&h).unwrap(),
+            r#"{"alg":"RS256","kid":"K","typ":"at+jwt"}"#
+        );
         let seg = b64url(serde_json::to_vec(&h).unwrap());
         let token = format!("{seg}.e30.c2ln");
         let c = Compact::split(&token).unwrap();

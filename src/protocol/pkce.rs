@@ -58,14 +58,20 @@ mod tests {
     #[test]
     fn rfc7636_appendix_b() {
         let v = PkceVerifier::new("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
-        assert_eq!(s256_challenge(&v).as_str(), "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+        assert_eq!(
+            s256_challenge(&v).as_str(),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
     }
 
     #[test]
     fn manual_example() {
         let v = PkceVerifier::new("TiGVEDHIRkdTpif4zLw8v6tcdG2VJXvP4r0fuLhsXIj");
         assert!(verifier_is_well_formed(v.expose()));
-        assert_eq!(s256_challenge(&v).as_str(), "lzKaVv4bWu06z_m0yFynJj6zttnU5gYpXah8tLYKzGg");
+        assert_eq!(
+            s256_challenge(&v).as_str(),
+            "lzKaVv4bWu06z_m0yFynJj6zttnU5gYpXah8tLYKzGg"
+        );
     }
 
     #[test]

@@ -61,9 +61,15 @@ mod tests {
     fn manual_secrets_hash_to_the_spec_vectors() {
         // SPEC.md §5 (the printed manual has OCR damage in the first value).
         let a = ClientSecret::new("82564d6e-c4a6-4f64-a6d4-cac43781c67c");
-        assert_eq!(hash_secret(&a), "kv31VP5z/oKS0QMMaIfZ2UrhmQOdgAPpXV/vaF1cymk=");
+        assert_eq!(
+            hash_secret(&a),
+            "kv31VP5z/oKS0QMMaIfZ2UrhmQOdgAPpXV/vaF1cymk="
+        );
         let b = ClientSecret::new("b5989015-bb9e-4533-874b-2b4a6a8280ed");
-        assert_eq!(hash_secret(&b), "Pxvo4ww2jQ1wWORsnL9q79TcC/f0b57P07os0ZU7Frs=");
+        assert_eq!(
+            hash_secret(&b),
+            "Pxvo4ww2jQ1wWORsnL9q79TcC/f0b57P07os0ZU7Frs="
+        );
     }
 
     #[test]
@@ -71,12 +77,21 @@ mod tests {
         let s = ClientSecret::new("82564d6e-c4a6-4f64-a6d4-cac43781c67c");
         let stored = "kv31VP5z/oKS0QMMaIfZ2UrhmQOdgAPpXV/vaF1cymk=";
         assert_eq!(verify_secret(stored, &s), SecretMatch::Match);
-        assert_eq!(verify_secret(stored, &ClientSecret::new("x")), SecretMatch::NoMatch);
+        assert_eq!(
+            verify_secret(stored, &ClientSecret::new("x")),
+            SecretMatch::NoMatch
+        );
         // The manual's OCR-damaged copy is well-formed Base64 that matches nothing.
         let damaged = "kv31VP5z/oKS0QMMaIfZ2UrhmqOdgAPpXV/vaF1cymk=";
         assert_eq!(verify_secret(damaged, &s), SecretMatch::NoMatch);
-        assert_eq!(verify_secret("not base64!", &s), SecretMatch::InvalidStoredValue);
-        assert_eq!(verify_secret("c2hvcnQ=", &s), SecretMatch::InvalidStoredValue);
+        assert_eq!(
+            verify_secret("not base64!", &s),
+            SecretMatch::InvalidStoredValue
+        );
+        assert_eq!(
+            verify_secret("c2hvcnQ=", &s),
+            SecretMatch::InvalidStoredValue
+        );
         let sha512 = STANDARD.encode(digest(&SHA512, s.expose().as_bytes()));
         assert_eq!(verify_secret(&sha512, &s), SecretMatch::Match);
     }

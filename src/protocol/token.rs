@@ -31,7 +31,10 @@ impl std::fmt::Debug for TokenResponse {
             .field("access_token", &"«redacted»")
             .field("expires_in", &self.expires_in)
             .field("token_type", &self.token_type)
-            .field("refresh_token", &self.refresh_token.as_ref().map(|_| "«redacted»"))
+            .field(
+                "refresh_token",
+                &self.refresh_token.as_ref().map(|_| "«redacted»"),
+            )
             .field("scope", &self.scope)
             .finish_non_exhaustive()
     }

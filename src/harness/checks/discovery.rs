@@ -10,16 +10,25 @@ use super::Check;
 /// case; the path exactly.
 pub fn issuer_matches(doc: &Value, expected: &str) -> Check {
     let issuer = doc.get("issuer").and_then(Value::as_str).unwrap_or("");
-    Check::expect("issuer_matches_url", "OIDC-Discovery-4.3", normalise(issuer) == normalise(expected) && !issuer.ends_with('/'), issuer.to_owned(), || {
-        format!("issuer '{issuer}' does not match the base URL '{expected}'")
-    })
+    Check::expect(
+        "issuer_matches_url",
+        "OIDC-Discovery-4.3",
+        normalise(issuer) == normalise(expected) && !issuer.ends_with('/'),
+        issuer.to_owned(),
+        || format!("issuer '{issuer}' does not match the base URL '{expected}'"),
+    )
 }
 
 fn normalise(url: &str) -> String {
     match url.split_once("://") {
         Some((scheme, rest)) => {
             let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-            format!("{}://{}{}", scheme.to_ascii_lowercase(), host.to_ascii_lowercase(), path)
+            format!(
+                "{}://{}{}",
+                scheme.to_ascii_lowercase(),
+                host.to_ascii_lowercase(),
+                path
+            )
         }
         None => url.to_owned(),
     }
@@ -36,19 +45,32 @@ pub fn required_members(doc: &Value) -> Check {
         "subject_types_supported",
         "id_token_signing_alg_values_supported",
     ];
-    let missing: Vec<&str> = required.into_iter().filter(|m| doc.get(*m).is_none()).collect();
-    Check::expect("required_members", "OIDC-Discovery-3", missing.is_empty(), "all present", || {
-        format!("missing members: {}", missing.join(", "))
-    })
+    let missing: Vec<&str> = required
+        .into_iter()
+        .filter(|m| doc.get(*m).is_none())
+        .collect();
+    Check::expect(
+        "required_members",
+        "OIDC-Discovery-3",
+        missing.is_empty(),
+        "all present",
+        || format!("missing members: {}", missing.join(", ")),
+    )
 }
 
 /// The array `member` contains `value`; `spec` names the rule that wants it there.
 pub fn list_includes(doc: &Value, member: &str, value: &str, spec: &'static str) -> Check {
     let list = doc.get(member).cloned().unwrap_or(Value::Null);
-    let ok = list.as_array().is_some_and(|v| v.iter().any(|x| x.as_str() == Some(value)));
-    Check::expect("list_includes", spec, ok, format!("{member} includes {value}"), || {
-        format!("{member} should include '{value}', got {list}")
-    })
+    let ok = list
+        .as_array()
+        .is_some_and(|v| v.iter().any(|x| x.as_str() == Some(value)));
+    Check::expect(
+        "list_includes",
+        spec,
+        ok,
+        format!("{member} includes {value}"),
+        || format!("{member} should include '{value}', got {list}"),
+    )
 }
 
 /// The endpoint URLs sit under the issuer, so clients built from either agree.
@@ -57,34 +79,68 @@ pub fn endpoints_under_issuer(doc: &Value) -> Check {
     let strays: Vec<String> = ["token_endpoint", "jwks_uri", "authorization_endpoint"]
         .iter()
         .filter_map(|m| doc.get(*m)?.as_str().map(|u| (m, u)))
-        .filter(|(_, u)| !normalise(u).to_ascii_lowercase().starts_with(&issuer.to_ascii_lowercase()))
+        .filter(|(_, u)| {
+            !normalise(u)
+                .to_ascii_lowercase()
+                .starts_with(&issuer.to_ascii_lowercase())
+        })
         .map(|(m, u)| format!("{m} = {u}"))
         .collect();
-    Check::expect("endpoints_under_issuer", "RFC8414-2", strays.is_empty(), "all under the issuer", || {
-        format!("endpoints outside the issuer '{issuer}': {}", strays.join("; "))
-    })
+    Check::expect(
+        "endpoints_under_issuer",
+        "RFC8414-2",
+        strays.is_empty(),
+        "all under the issuer",
+        || {
+            format!(
+                "endpoints outside the issuer '{issuer}': {}",
+                strays.join("; ")
+            )
+        },
+    )
 }
 
 /// RFC 7517 §4: every key has `kty` and a `kid`, signing keys say `use: sig`, and RSA
 /// keys carry `n` and `e`.
 pub fn jwks_keys_well_formed(jwks: &Value) -> Check {
-    let Some(keys) = jwks.get("keys").and_then(Value::as_array).filter(|k| !k.is_empty()) else {
-        return Check::fail("jwks_keys_well_formed", "RFC7517-5", format!("expected a non-empty keys array, got {jwks}"));
+    let Some(keys) = jwks
+        .get("keys")
+        .and_then(Value::as_array)
+        .filter(|k| !k.is_empty())
+    else {
+        return Check::fail(
+            "jwks_keys_well_formed",
+            "RFC7517-5",
+            format!("expected a non-empty keys array, got {jwks}"),
+        );
     };
     let mut problems = Vec::new();
     for (i, k) in keys.iter().enumerate() {
-        let has = |m: &str| k.get(m).and_then(Value::as_str).is_some_and(|v| !v.is_empty());
+        let has = |m: &str| {
+            k.get(m)
+                .and_then(Value::as_str)
+                .is_some_and(|v| !v.is_empty())
+        };
         if !has("kty") || !has("kid") {
             problems.push(format!("key {i} lacks kty or kid"));
         }
-        if k.get("use").and_then(Value::as_str).is_some_and(|u| u != "sig") {
+        if k.get("use")
+            .and_then(Value::as_str)
+            .is_some_and(|u| u != "sig")
+        {
             problems.push(format!("key {i} has use other than sig"));
         }
         if k.get("kty").and_then(Value::as_str) == Some("RSA") && (!has("n") || !has("e")) {
             problems.push(format!("RSA key {i} lacks n or e"));
         }
     }
-    Check::expect("jwks_keys_well_formed", "RFC7517-4", problems.is_empty(), format!("{} key(s)", keys.len()), || problems.join("; "))
+    Check::expect(
+        "jwks_keys_well_formed",
+        "RFC7517-4",
+        problems.is_empty(),
+        format!("{} key(s)", keys.len()),
+        || problems.join("; "),
+    )
 }
 
 /// RFC 7517 §9.3 / RFC 7518 §6.3.2: a published key set holds no private key material.
@@ -96,11 +152,20 @@ pub fn jwks_public_only(jwks: &Value) -> Check {
         .into_iter()
         .flatten()
         .enumerate()
-        .flat_map(|(i, k)| private.iter().filter(move |m| k.get(**m).is_some()).map(move |m| format!("key {i} has '{m}'")))
+        .flat_map(|(i, k)| {
+            private
+                .iter()
+                .filter(move |m| k.get(**m).is_some())
+                .map(move |m| format!("key {i} has '{m}'"))
+        })
         .collect();
-    Check::expect("jwks_public_only", "RFC7517-9.3", leaks.is_empty(), "public members only", || {
-        format!("private key material published: {}", leaks.join(", "))
-    })
+    Check::expect(
+        "jwks_public_only",
+        "RFC7517-9.3",
+        leaks.is_empty(),
+        "public members only",
+        || format!("private key material published: {}", leaks.join(", ")),
+    )
 }
 
 #[cfg(test)]
@@ -113,7 +178,13 @@ mod tests {
         let doc = json!({"issuer": "http://h:1/web.oauth2"});
         assert!(issuer_matches(&doc, "HTTP://H:1/web.oauth2").passed());
         assert!(!issuer_matches(&doc, "http://h:1/Web.OAuth2").passed());
-        assert!(!issuer_matches(&json!({"issuer": "http://h:1/web.oauth2/"}), "http://h:1/web.oauth2/").passed());
+        assert!(
+            !issuer_matches(
+                &json!({"issuer": "http://h:1/web.oauth2/"}),
+                "http://h:1/web.oauth2/"
+            )
+            .passed()
+        );
     }
 
     #[test]

@@ -5,18 +5,26 @@ use crate::harness::client::RecordedResponse;
 
 /// The status code is `expected`; `spec` names the rule that demands it.
 pub fn status_is(resp: &RecordedResponse, expected: u16, spec: &'static str) -> Check {
-    Check::expect("status", spec, resp.status == expected, format!("status {expected}"), || {
-        format!("expected status {expected}, got {}", resp.status)
-    })
+    Check::expect(
+        "status",
+        spec,
+        resp.status == expected,
+        format!("status {expected}"),
+        || format!("expected status {expected}, got {}", resp.status),
+    )
 }
 
 /// The media type is `application/json` (parameters such as charset allowed).
 pub fn json_content_type(resp: &RecordedResponse, spec: &'static str) -> Check {
     let ct = resp.header("content-type").unwrap_or("");
     let media = ct.split(';').next().unwrap_or("").trim();
-    Check::expect("json_content_type", spec, media.eq_ignore_ascii_case("application/json"), ct.to_owned(), || {
-        format!("expected Content-Type application/json, got '{ct}'")
-    })
+    Check::expect(
+        "json_content_type",
+        spec,
+        media.eq_ignore_ascii_case("application/json"),
+        ct.to_owned(),
+        || format!("expected Content-Type application/json, got '{ct}'"),
+    )
 }
 
 /// The body parses as a JSON object.
@@ -26,7 +34,15 @@ pub fn json_object_body(resp: &RecordedResponse, spec: &'static str) -> Check {
         spec,
         resp.json().is_some_and(|v| v.is_object()),
         "a JSON object",
-        || format!("the body is not a JSON object: {}", String::from_utf8_lossy(&resp.body).chars().take(200).collect::<String>()),
+        || {
+            format!(
+                "the body is not a JSON object: {}",
+                String::from_utf8_lossy(&resp.body)
+                    .chars()
+                    .take(200)
+                    .collect::<String>()
+            )
+        },
     )
 }
 
@@ -43,17 +59,30 @@ pub fn cache_control_no_store(resp: &RecordedResponse) -> Check {
         .iter()
         .flat_map(|v| v.split(','))
         .any(|d| d.trim().eq_ignore_ascii_case("no-store"));
-    Check::expect("cache_control_no_store", "RFC6749-5.1", ok, values.join(", "), || {
-        format!("Cache-Control must contain no-store, got '{}'", values.join(", "))
-    })
+    Check::expect(
+        "cache_control_no_store",
+        "RFC6749-5.1",
+        ok,
+        values.join(", "),
+        || {
+            format!(
+                "Cache-Control must contain no-store, got '{}'",
+                values.join(", ")
+            )
+        },
+    )
 }
 
 /// RFC 6749 §5.1: `Pragma: no-cache` alongside `Cache-Control`.
 pub fn pragma_no_cache(resp: &RecordedResponse) -> Check {
     let v = resp.header("pragma").unwrap_or("");
-    Check::expect("pragma_no_cache", "RFC6749-5.1", v.trim().eq_ignore_ascii_case("no-cache"), v.to_owned(), || {
-        format!("expected Pragma: no-cache, got '{v}'")
-    })
+    Check::expect(
+        "pragma_no_cache",
+        "RFC6749-5.1",
+        v.trim().eq_ignore_ascii_case("no-cache"),
+        v.to_owned(),
+        || format!("expected Pragma: no-cache, got '{v}'"),
+    )
 }
 
 #[cfg(test)]
@@ -63,22 +92,37 @@ mod tests {
     fn resp(headers: &[(&str, &str)]) -> RecordedResponse {
         RecordedResponse {
             status: 200,
-            headers: headers.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect(),
+            headers: headers
+                .iter()
+                .map(|(k, v)| ((*k).into(), (*v).into()))
+                .collect(),
             body: b"{}".to_vec(),
         }
     }
 
     #[test]
     fn no_store_is_found_among_directives() {
-        assert!(cache_control_no_store(&resp(&[("Cache-Control", "no-cache, No-Store ,max-age=0")])).passed());
+        assert!(
+            cache_control_no_store(&resp(&[("Cache-Control", "no-cache, No-Store ,max-age=0")]))
+                .passed()
+        );
         assert!(!cache_control_no_store(&resp(&[("Cache-Control", "no-cache")])).passed());
         assert!(!cache_control_no_store(&resp(&[])).passed());
-        assert!(cache_control_no_store(&resp(&[("cache-control", "private"), ("cache-control", "no-store")])).passed());
+        assert!(
+            cache_control_no_store(&resp(&[
+                ("cache-control", "private"),
+                ("cache-control", "no-store")
+            ]))
+            .passed()
+        );
     }
 
     #[test]
     fn content_type_and_status() {
-        let r = resp(&[("content-type", "application/json; charset=UTF-8"), ("pragma", "no-cache")]);
+        let r = resp(&[
+            ("content-type", "application/json; charset=UTF-8"),
+            ("pragma", "no-cache"),
+        ]);
         assert!(json_content_type(&r, "s").passed());
         assert!(!json_content_type(&resp(&[("content-type", "text/html")]), "s").passed());
         assert!(pragma_no_cache(&r).passed());

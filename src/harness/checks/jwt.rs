@@ -22,7 +22,10 @@ pub struct Jwt {
 
 impl std::fmt::Debug for Jwt {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Jwt").field("header", &self.header).field("claims", &self.claims).finish_non_exhaustive()
+        f.debug_struct("Jwt")
+            .field("header", &self.header)
+            .field("claims", &self.claims)
+            .finish_non_exhaustive()
     }
 }
 
@@ -31,7 +34,8 @@ impl Jwt {
     pub fn decode(raw: &str) -> Result<Self, String> {
         let c = Compact::split(raw).ok_or("not three dot-separated segments")?;
         let header = decode_segment::<Value>(c.header).ok_or("the header is not base64url JSON")?;
-        let claims = decode_segment::<Value>(c.payload).ok_or("the payload is not base64url JSON")?;
+        let claims =
+            decode_segment::<Value>(c.payload).ok_or("the payload is not base64url JSON")?;
         if !claims.is_object() {
             return Err("the payload is not a JSON object".into());
         }
@@ -80,28 +84,59 @@ pub fn signature_verifies(token: &Jwt, jwks: &Value) -> Check {
     validation.validate_nbf = false;
     validation.validate_aud = false;
     match jsonwebtoken::decode::<Value>(&token.raw, &key, &validation) {
-        Ok(_) => Check::pass(NAME, SPEC, format!("{alg:?} signature verified with key '{kid}'")),
-        Err(e) => Check::fail(NAME, SPEC, format!("the signature does not verify with key '{kid}': {e}")),
+        Ok(_) => Check::pass(
+            NAME,
+            SPEC,
+            format!("{alg:?} signature verified with key '{kid}'"),
+        ),
+        Err(e) => Check::fail(
+            NAME,
+            SPEC,
+            format!("the signature does not verify with key '{kid}': {e}"),
+        ),
     }
 }
 
 /// RFC 9068 §2.1: header `typ` is `at+jwt` (or `application/at+jwt`).
 pub fn typ_is_at_jwt(token: &Jwt) -> Check {
-    let typ = token.header.get("typ").and_then(Value::as_str).unwrap_or("");
-    let ok = typ.eq_ignore_ascii_case(ACCESS_TOKEN_TYP) || typ.eq_ignore_ascii_case("application/at+jwt");
-    Check::expect("typ_at_jwt", "RFC9068-2.1", ok, typ.to_owned(), || format!("expected typ at+jwt, got '{typ}'"))
+    let typ = token
+        .header
+        .get("typ")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let ok = typ.eq_ignore_ascii_case(ACCESS_TOKEN_TYP)
+        || typ.eq_ignore_ascii_case("application/at+jwt");
+    Check::expect("typ_at_jwt", "RFC9068-2.1", ok, typ.to_owned(), || {
+        format!("expected typ at+jwt, got '{typ}'")
+    })
 }
 
 /// RFC 9068 §2.1: signed with an asymmetric algorithm, never `none`; MyID signs RS256.
 pub fn alg_is(token: &Jwt, expected: &str) -> Check {
-    let alg = token.header.get("alg").and_then(Value::as_str).unwrap_or("");
-    Check::expect("alg", "RFC9068-2.1", alg == expected, alg.to_owned(), || format!("expected alg {expected}, got '{alg}'"))
+    let alg = token
+        .header
+        .get("alg")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    Check::expect(
+        "alg",
+        "RFC9068-2.1",
+        alg == expected,
+        alg.to_owned(),
+        || format!("expected alg {expected}, got '{alg}'"),
+    )
 }
 
 /// RFC 9068 §2.2: `iss` is the issuer from discovery.
 pub fn issuer_is(token: &Jwt, issuer: &str) -> Check {
-    let iss = token.claims.get("iss").and_then(Value::as_str).unwrap_or("");
-    Check::expect("iss", "RFC9068-2.2", iss == issuer, iss.to_owned(), || format!("expected iss '{issuer}', got '{iss}'"))
+    let iss = token
+        .claims
+        .get("iss")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    Check::expect("iss", "RFC9068-2.2", iss == issuer, iss.to_owned(), || {
+        format!("expected iss '{issuer}', got '{iss}'")
+    })
 }
 
 /// RFC 9068 §2.2 / MyID §5: `aud` names the API (`myid.rest`).
@@ -112,7 +147,9 @@ pub fn audience_includes(token: &Jwt, audience: &str) -> Check {
         Value::Array(v) => v.iter().any(|a| a.as_str() == Some(audience)),
         _ => false,
     };
-    Check::expect("aud", "RFC9068-2.2", ok, aud.to_string(), || format!("expected aud to include '{audience}', got {aud}"))
+    Check::expect("aud", "RFC9068-2.2", ok, aud.to_string(), || {
+        format!("expected aud to include '{audience}', got {aud}")
+    })
 }
 
 /// `exp - nbf` equals the response's `expires_in` (IdentityServer stamps both from one
@@ -126,7 +163,11 @@ pub fn lifetime_matches(token: &Jwt, expires_in: i64) -> Check {
             format!("exp - nbf = {}", exp - nbf),
             || format!("exp - nbf = {} but expires_in = {expires_in}", exp - nbf),
         ),
-        _ => Check::fail("lifetime_matches_expires_in", "MyID-3.3.1", "the token lacks a numeric nbf or exp"),
+        _ => Check::fail(
+            "lifetime_matches_expires_in",
+            "MyID-3.3.1",
+            "the token lacks a numeric nbf or exp",
+        ),
     }
 }
 
@@ -135,9 +176,13 @@ pub fn valid_at(token: &Jwt, now: i64) -> Check {
     match token.int("exp") {
         Some(exp) => {
             let nbf = token.int("nbf").unwrap_or(i64::MIN);
-            Check::expect("valid_now", "RFC7519-4.1.4", nbf <= now && now < exp, format!("nbf {nbf} <= now {now} < exp {exp}"), || {
-                format!("not valid at {now}: nbf {nbf}, exp {exp}")
-            })
+            Check::expect(
+                "valid_now",
+                "RFC7519-4.1.4",
+                nbf <= now && now < exp,
+                format!("nbf {nbf} <= now {now} < exp {exp}"),
+                || format!("not valid at {now}: nbf {nbf}, exp {exp}"),
+            )
         }
         None => Check::fail("valid_now", "RFC7519-4.1.4", "the token has no numeric exp"),
     }
@@ -145,41 +190,75 @@ pub fn valid_at(token: &Jwt, now: i64) -> Check {
 
 /// RFC 9068 §2.2: `client_id` is the client the token was issued to.
 pub fn client_id_is(token: &Jwt, client_id: &str) -> Check {
-    let got = token.claims.get("client_id").and_then(Value::as_str).unwrap_or("");
-    Check::expect("client_id", "RFC9068-2.2", got == client_id, got.to_owned(), || {
-        format!("expected client_id '{client_id}', got '{got}'")
-    })
+    let got = token
+        .claims
+        .get("client_id")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    Check::expect(
+        "client_id",
+        "RFC9068-2.2",
+        got == client_id,
+        got.to_owned(),
+        || format!("expected client_id '{client_id}', got '{got}'"),
+    )
 }
 
 /// RFC 9068 §2.2.3: the `scope` claim carries the granted scopes, whichever form it has.
 pub fn scope_claim_lists(token: &Jwt, scopes: &str) -> Check {
     let claim = token.claims.get("scope").cloned().unwrap_or(Value::Null);
     let got: Vec<String> = match &claim {
-        Value::String(s) => s.split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
-        Value::Array(v) => v.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect(),
+        Value::String(s) => s
+            .split(' ')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        Value::Array(v) => v
+            .iter()
+            .filter_map(|s| s.as_str().map(str::to_owned))
+            .collect(),
         _ => Vec::new(),
     };
-    let missing: Vec<&str> = scopes.split(' ').filter(|s| !s.is_empty() && !got.iter().any(|g| g == s)).collect();
-    Check::expect("scope_claim", "RFC9068-2.2.3", missing.is_empty(), claim.to_string(), || {
-        format!("the scope claim {claim} lacks {}", missing.join(", "))
-    })
+    let missing: Vec<&str> = scopes
+        .split(' ')
+        .filter(|s| !s.is_empty() && !got.iter().any(|g| g == s))
+        .collect();
+    Check::expect(
+        "scope_claim",
+        "RFC9068-2.2.3",
+        missing.is_empty(),
+        claim.to_string(),
+        || format!("the scope claim {claim} lacks {}", missing.join(", ")),
+    )
 }
 
 /// RFC 9068 §2.2.3 (via RFC 8693 §4.2): `scope` is one space-delimited string.
 /// IdentityServer emits an array by default.
 pub fn scope_claim_is_string(token: &Jwt) -> Check {
     let claim = token.claims.get("scope").cloned().unwrap_or(Value::Null);
-    Check::expect("scope_claim_string", "RFC9068-2.2.3", claim.is_string(), claim.to_string(), || {
-        format!("scope should be a space-delimited string, got {claim}")
-    })
+    Check::expect(
+        "scope_claim_string",
+        "RFC9068-2.2.3",
+        claim.is_string(),
+        claim.to_string(),
+        || format!("scope should be a space-delimited string, got {claim}"),
+    )
 }
 
 /// RFC 9068 §2.2: the claims every JWT access token has.
 pub fn required_claims(token: &Jwt, names: &[&str]) -> Check {
-    let missing: Vec<&str> = names.iter().copied().filter(|n| token.claims.get(*n).is_none()).collect();
-    Check::expect("required_claims", "RFC9068-2.2", missing.is_empty(), names.join(", "), || {
-        format!("missing claims: {}", missing.join(", "))
-    })
+    let missing: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| token.claims.get(*n).is_none())
+        .collect();
+    Check::expect(
+        "required_claims",
+        "RFC9068-2.2",
+        missing.is_empty(),
+        names.join(", "),
+        || format!("missing claims: {}", missing.join(", ")),
+    )
 }
 
 #[cfg(test)]
@@ -189,7 +268,11 @@ mod tests {
     use serde_json::json;
 
     fn jwt(header: Value, claims: Value) -> Jwt {
-        let raw = format!("{}.{}.c2ln", b64url(header.to_string()), b64url(claims.to_string()));
+        let raw = format!(
+            "{}.{}.c2ln",
+            b64url(header.to_string()),
+            b64url(claims.to_string())
+        );
         Jwt::decode(&raw).unwrap()
     }
 

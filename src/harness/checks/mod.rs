@@ -43,7 +43,13 @@ impl Check {
     }
 
     /// Passes when `ok`, with `problem` as the explanation otherwise.
-    pub fn expect(name: &'static str, spec: &'static str, ok: bool, evidence: impl Into<String>, problem: impl FnOnce() -> String) -> Self {
+    pub fn expect(
+        name: &'static str,
+        spec: &'static str,
+        ok: bool,
+        evidence: impl Into<String>,
+        problem: impl FnOnce() -> String,
+    ) -> Self {
         if ok {
             Check::pass(name, spec, evidence)
         } else {
@@ -127,7 +133,11 @@ impl fmt::Display for Finding {
             (false, Severity::Fail) => "FAIL",
             (false, Severity::Warn) => "WARN",
         };
-        write!(f, "[{label}] {} ({}): {}", self.check, self.spec, self.detail)
+        write!(
+            f,
+            "[{label}] {} ({}): {}",
+            self.check, self.spec, self.detail
+        )
     }
 }
 

@@ -6,53 +6,98 @@ use super::Check;
 use crate::harness::client::RecordedResponse;
 use crate::protocol::error::{is_valid_error_text, is_valid_error_uri};
 
-fn member<'a>(resp: &'a RecordedResponse, name: &str) -> Option<Value> {
+fn member(resp: &RecordedResponse, name: &str) -> Option<Value> {
     resp.json()?.get(name).cloned()
 }
 
 /// RFC 6749 §5.1: `access_token` is a non-empty string of VSCHAR (§A.12).
 pub fn has_access_token(resp: &RecordedResponse) -> Check {
     match member(resp, "access_token") {
-        Some(Value::String(t)) if !t.is_empty() && t.bytes().all(|b| (0x20..=0x7E).contains(&b)) => {
-            Check::pass("access_token_present", "RFC6749-5.1", format!("{} characters", t.len()))
+        Some(Value::String(t))
+            if !t.is_empty() && t.bytes().all(|b| (0x20..=0x7E).contains(&b)) =>
+        {
+            Check::pass(
+                "access_token_present",
+                "RFC6749-5.1",
+                format!("{} characters", t.len()),
+            )
         }
-        Some(other) => Check::fail("access_token_present", "RFC6749-5.1", format!("access_token is not a printable string: {}", kind(&other))),
-        None => Check::fail("access_token_present", "RFC6749-5.1", "no access_token in the response"),
+        Some(other) => Check::fail(
+            "access_token_present",
+            "RFC6749-5.1",
+            format!("access_token is not a printable string: {}", kind(&other)),
+        ),
+        None => Check::fail(
+            "access_token_present",
+            "RFC6749-5.1",
+            "no access_token in the response",
+        ),
     }
 }
 
 /// RFC 6749 §5.1 and §7.1: `token_type` present; `Bearer` (compared without case, RFC 6750 §4).
 pub fn token_type_bearer(resp: &RecordedResponse) -> Check {
     match member(resp, "token_type") {
-        Some(Value::String(t)) if t.eq_ignore_ascii_case("bearer") => Check::pass("token_type_bearer", "RFC6749-5.1", t),
-        other => Check::fail("token_type_bearer", "RFC6749-5.1", format!("expected token_type Bearer, got {}", describe(other))),
+        Some(Value::String(t)) if t.eq_ignore_ascii_case("bearer") => {
+            Check::pass("token_type_bearer", "RFC6749-5.1", t)
+        }
+        other => Check::fail(
+            "token_type_bearer",
+            "RFC6749-5.1",
+            format!("expected token_type Bearer, got {}", describe(other)),
+        ),
     }
 }
 
 /// RFC 6749 §5.1: `expires_in` is a positive number of seconds.
 pub fn expires_in_positive(resp: &RecordedResponse) -> Check {
     match member(resp, "expires_in") {
-        Some(Value::Number(n)) if n.as_i64().is_some_and(|v| v > 0) => Check::pass("expires_in_positive", "RFC6749-5.1", n.to_string()),
-        other => Check::fail("expires_in_positive", "RFC6749-5.1", format!("expected a positive integer expires_in, got {}", describe(other))),
+        Some(Value::Number(n)) if n.as_i64().is_some_and(|v| v > 0) => {
+            Check::pass("expires_in_positive", "RFC6749-5.1", n.to_string())
+        }
+        other => Check::fail(
+            "expires_in_positive",
+            "RFC6749-5.1",
+            format!(
+                "expected a positive integer expires_in, got {}",
+                describe(other)
+            ),
+        ),
     }
 }
 
 /// RFC 6749 §4.4.3: a client-credentials response should not carry a refresh token.
 pub fn no_refresh_token(resp: &RecordedResponse) -> Check {
-    Check::expect("no_refresh_token", "RFC6749-4.4.3", member(resp, "refresh_token").is_none(), "no refresh_token", || {
-        "a refresh token was issued for client credentials".into()
-    })
+    Check::expect(
+        "no_refresh_token",
+        "RFC6749-4.4.3",
+        member(resp, "refresh_token").is_none(),
+        "no refresh_token",
+        || "a refresh token was issued for client credentials".into(),
+    )
 }
 
 /// RFC 6749 §5.1 / §3.3: the granted `scope` is exactly `expected` (as a set).
 pub fn granted_scope_is(resp: &RecordedResponse, expected: &str) -> Check {
-    let want: std::collections::BTreeSet<&str> = expected.split(' ').filter(|s| !s.is_empty()).collect();
+    let want: std::collections::BTreeSet<&str> =
+        expected.split(' ').filter(|s| !s.is_empty()).collect();
     match member(resp, "scope") {
         Some(Value::String(s)) => {
-            let got: std::collections::BTreeSet<&str> = s.split(' ').filter(|s| !s.is_empty()).collect();
-            Check::expect("granted_scope", "RFC6749-5.1", got == want, s.clone(), || format!("expected scope '{expected}', got '{s}'"))
+            let got: std::collections::BTreeSet<&str> =
+                s.split(' ').filter(|s| !s.is_empty()).collect();
+            Check::expect(
+                "granted_scope",
+                "RFC6749-5.1",
+                got == want,
+                s.clone(),
+                || format!("expected scope '{expected}', got '{s}'"),
+            )
         }
-        other => Check::fail("granted_scope", "RFC6749-5.1", format!("expected scope '{expected}', got {}", describe(other))),
+        other => Check::fail(
+            "granted_scope",
+            "RFC6749-5.1",
+            format!("expected scope '{expected}', got {}", describe(other)),
+        ),
     }
 }
 
@@ -60,29 +105,66 @@ pub fn granted_scope_is(resp: &RecordedResponse, expected: &str) -> Check {
 /// order-sensitive code rely on it (IS4-token-response).
 pub fn member_order(resp: &RecordedResponse, expected: &[&str]) -> Check {
     let got = resp.json_member_order().unwrap_or_default();
-    Check::expect("member_order", "IS4-token-response", got == expected, got.join(", "), || {
-        format!("expected members in the order {}, got {}", expected.join(", "), got.join(", "))
-    })
+    Check::expect(
+        "member_order",
+        "IS4-token-response",
+        got == expected,
+        got.join(", "),
+        || {
+            format!(
+                "expected members in the order {}, got {}",
+                expected.join(", "),
+                got.join(", ")
+            )
+        },
+    )
 }
 
 /// RFC 6749 §5.2: an error response is 400, except `invalid_client`, which may be 401.
 pub fn error_status(resp: &RecordedResponse, code: &str) -> Check {
     let ok = resp.status == 400 || (code == "invalid_client" && resp.status == 401);
-    Check::expect("error_status", "RFC6749-5.2", ok, resp.status.to_string(), || {
-        format!("an {code} error must be answered with 400{}, got {}", if code == "invalid_client" { " or 401" } else { "" }, resp.status)
-    })
+    Check::expect(
+        "error_status",
+        "RFC6749-5.2",
+        ok,
+        resp.status.to_string(),
+        || {
+            format!(
+                "an {code} error must be answered with 400{}, got {}",
+                if code == "invalid_client" {
+                    " or 401"
+                } else {
+                    ""
+                },
+                resp.status
+            )
+        },
+    )
 }
 
 /// RFC 6749 §5.2: the body's `error` is `expected`.
 pub fn error_code_is(resp: &RecordedResponse, expected: &str) -> Check {
     match member(resp, "error") {
-        Some(Value::String(e)) => Check::expect("error_code", "RFC6749-5.2", e == expected, e.clone(), || {
-            format!("expected error '{expected}', got '{e}' (status {})", resp.status)
-        }),
+        Some(Value::String(e)) => Check::expect(
+            "error_code",
+            "RFC6749-5.2",
+            e == expected,
+            e.clone(),
+            || {
+                format!(
+                    "expected error '{expected}', got '{e}' (status {})",
+                    resp.status
+                )
+            },
+        ),
         other => Check::fail(
             "error_code",
             "RFC6749-5.2",
-            format!("expected error '{expected}', got {} (status {})", describe(other), resp.status),
+            format!(
+                "expected error '{expected}', got {} (status {})",
+                describe(other),
+                resp.status
+            ),
         ),
     }
 }
@@ -103,26 +185,53 @@ pub fn error_charset(resp: &RecordedResponse) -> Check {
             Some(v) => problems.push(format!("{name} = {v}")),
         }
     }
-    Check::expect("error_charset", "RFC6749-5.2", problems.is_empty(), "allowed characters", || {
-        format!("members outside the RFC 6749 §5.2 character set: {}", problems.join("; "))
-    })
+    Check::expect(
+        "error_charset",
+        "RFC6749-5.2",
+        problems.is_empty(),
+        "allowed characters",
+        || {
+            format!(
+                "members outside the RFC 6749 §5.2 character set: {}",
+                problems.join("; ")
+            )
+        },
+    )
 }
 
 /// RFC 6749 §5.2: when the client authenticated with the `Authorization` header, an
 /// `invalid_client` answer must be 401 with a `WWW-Authenticate` matching the scheme.
 pub fn invalid_client_challenge(resp: &RecordedResponse, used_authorization_header: bool) -> Check {
     if !used_authorization_header {
-        return Check::pass("invalid_client_challenge", "RFC6749-5.2", "no Authorization header was sent");
+        return Check::pass(
+            "invalid_client_challenge",
+            "RFC6749-5.2",
+            "no Authorization header was sent",
+        );
     }
     let challenge = resp.header("www-authenticate").unwrap_or("");
-    let ok = resp.status == 401 && challenge.trim_start().to_ascii_lowercase().starts_with("basic");
-    Check::expect("invalid_client_challenge", "RFC6749-5.2", ok, format!("401, WWW-Authenticate: {challenge}"), || {
-        format!(
-            "after HTTP Basic, invalid_client must be 401 with WWW-Authenticate: Basic; got {}{}",
-            resp.status,
-            if challenge.is_empty() { " and no WWW-Authenticate".to_owned() } else { format!(" with WWW-Authenticate: {challenge}") }
-        )
-    })
+    let ok = resp.status == 401
+        && challenge
+            .trim_start()
+            .to_ascii_lowercase()
+            .starts_with("basic");
+    Check::expect(
+        "invalid_client_challenge",
+        "RFC6749-5.2",
+        ok,
+        format!("401, WWW-Authenticate: {challenge}"),
+        || {
+            format!(
+                "after HTTP Basic, invalid_client must be 401 with WWW-Authenticate: Basic; got {}{}",
+                resp.status,
+                if challenge.is_empty() {
+                    " and no WWW-Authenticate".to_owned()
+                } else {
+                    format!(" with WWW-Authenticate: {challenge}")
+                }
+            )
+        },
+    )
 }
 
 fn kind(v: &Value) -> &'static str {
@@ -150,14 +259,21 @@ mod tests {
     fn resp(status: u16, body: &str, headers: &[(&str, &str)]) -> RecordedResponse {
         RecordedResponse {
             status,
-            headers: headers.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect(),
+            headers: headers
+                .iter()
+                .map(|(k, v)| ((*k).into(), (*v).into()))
+                .collect(),
             body: body.as_bytes().to_vec(),
         }
     }
 
     #[test]
     fn success_members() {
-        let ok = resp(200, r#"{"access_token":"a.b.c","expires_in":3600,"token_type":"bearer","scope":"y x"}"#, &[]);
+        let ok = resp(
+            200,
+            r#"{"access_token":"a.b.c","expires_in":3600,"token_type":"bearer","scope":"y x"}"#,
+            &[],
+        );
         assert!(has_access_token(&ok).passed());
         assert!(token_type_bearer(&ok).passed());
         assert!(expires_in_positive(&ok).passed());
@@ -165,8 +281,14 @@ mod tests {
         assert!(granted_scope_is(&ok, "x y").passed());
         assert!(!granted_scope_is(&ok, "x").passed());
         assert!(member_order(&ok, &["access_token", "expires_in", "token_type", "scope"]).passed());
-        assert!(!member_order(&ok, &["expires_in", "access_token", "token_type", "scope"]).passed());
-        let bad = resp(200, r#"{"access_token":"","expires_in":"3600","token_type":"mac","refresh_token":"r"}"#, &[]);
+        assert!(
+            !member_order(&ok, &["expires_in", "access_token", "token_type", "scope"]).passed()
+        );
+        let bad = resp(
+            200,
+            r#"{"access_token":"","expires_in":"3600","token_type":"mac","refresh_token":"r"}"#,
+            &[],
+        );
         assert!(!has_access_token(&bad).passed());
         assert!(!token_type_bearer(&bad).passed());
         assert!(!expires_in_positive(&bad).passed());
@@ -183,7 +305,11 @@ mod tests {
         assert!(error_charset(&e).passed());
         assert!(!invalid_client_challenge(&e, true).passed());
         assert!(invalid_client_challenge(&e, false).passed());
-        let strict = resp(401, r#"{"error":"invalid_client"}"#, &[("WWW-Authenticate", "Basic realm=\"x\"")]);
+        let strict = resp(
+            401,
+            r#"{"error":"invalid_client"}"#,
+            &[("WWW-Authenticate", "Basic realm=\"x\"")],
+        );
         assert!(invalid_client_challenge(&strict, true).passed());
         assert!(error_status(&strict, "invalid_client").passed());
         assert!(!error_status(&strict, "invalid_grant").passed());

@@ -9,7 +9,10 @@ use crate::harness::world::{ConformanceWorld, StepFailure, StepResult};
 
 /// The access token and `expires_in` of the last response.
 fn issued(world: &ConformanceWorld) -> Result<(Jwt, i64), StepFailure> {
-    let body = world.last_response()?.json().ok_or("the last response is not JSON")?;
+    let body = world
+        .last_response()?
+        .json()
+        .ok_or("the last response is not JSON")?;
     let raw = body
         .get("access_token")
         .and_then(Value::as_str)
@@ -23,7 +26,13 @@ fn issued(world: &ConformanceWorld) -> Result<(Jwt, i64), StepFailure> {
 async fn verifies(world: &mut ConformanceWorld, word: String) -> StepResult {
     let (token, _) = issued(world)?;
     let jwks = world.jwks().await?;
-    world.judge(severity(&word)?, [jwt::alg_is(&token, "RS256"), jwt::signature_verifies(&token, &jwks)])
+    world.judge(
+        severity(&word)?,
+        [
+            jwt::alg_is(&token, "RS256"),
+            jwt::signature_verifies(&token, &jwks),
+        ],
+    )
 }
 
 #[then(regex = r#"^the access token header (must|should) have typ "at\+jwt"$"#)]
@@ -36,7 +45,11 @@ fn typ(world: &mut ConformanceWorld, word: String) -> StepResult {
 async fn issuer(world: &mut ConformanceWorld, word: String) -> StepResult {
     let (token, _) = issued(world)?;
     let doc = world.discovery().await?;
-    let iss = doc.get("issuer").and_then(Value::as_str).unwrap_or("").to_owned();
+    let iss = doc
+        .get("issuer")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_owned();
     world.judge(severity(&word)?, [jwt::issuer_is(&token, &iss)])
 }
 
@@ -49,7 +62,10 @@ fn audience(world: &mut ConformanceWorld, word: String, aud: String) -> StepResu
 #[then(regex = r"^the access token (must|should) live exactly expires_in seconds$")]
 fn lifetime(world: &mut ConformanceWorld, word: String) -> StepResult {
     let (token, expires_in) = issued(world)?;
-    world.judge(severity(&word)?, [jwt::lifetime_matches(&token, expires_in)])
+    world.judge(
+        severity(&word)?,
+        [jwt::lifetime_matches(&token, expires_in)],
+    )
 }
 
 #[then(regex = r"^the access token (must|should) be valid now by the server's clock$")]
@@ -70,7 +86,11 @@ fn client_id(world: &mut ConformanceWorld, word: String) -> StepResult {
 fn scope_lists(world: &mut ConformanceWorld, word: String) -> StepResult {
     let (token, _) = issued(world)?;
     let body = world.last_response()?.json().unwrap_or(Value::Null);
-    let granted = body.get("scope").and_then(Value::as_str).unwrap_or("").to_owned();
+    let granted = body
+        .get("scope")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_owned();
     world.judge(severity(&word)?, [jwt::scope_claim_lists(&token, &granted)])
 }
 

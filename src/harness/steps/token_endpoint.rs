@@ -11,7 +11,14 @@ use crate::harness::world::{ConformanceWorld, StepFailure, StepResult};
 use crate::protocol::basic;
 
 /// IdentityServer's member order for token responses.
-const TOKEN_MEMBER_ORDER: [&str; 6] = ["id_token", "access_token", "expires_in", "token_type", "refresh_token", "scope"];
+const TOKEN_MEMBER_ORDER: [&str; 6] = [
+    "id_token",
+    "access_token",
+    "expires_in",
+    "token_type",
+    "refresh_token",
+    "scope",
+];
 
 /// How a request authenticates the client.
 enum Auth {
@@ -38,7 +45,9 @@ impl Auth {
             "with its credentials in the body" => Auth::Body,
             "with a wrong secret in the body" => Auth::BodyWrongSecret,
             "with only its client id in the body" => Auth::BodyIdOnly,
-            "with HTTP Basic and another client's credentials in the body" => Auth::BasicAndForeignBody,
+            "with HTTP Basic and another client's credentials in the body" => {
+                Auth::BasicAndForeignBody
+            }
             "without credentials" => Auth::None,
             other => {
                 if let Some(id) = other.strip_prefix("with HTTP Basic as the unknown client ") {
@@ -67,17 +76,30 @@ fn expand(world: &ConformanceWorld, value: &str) -> Result<String, StepFailure> 
         out = out.replace("{other_scope}", other);
     }
     while let Some(start) = out.find("{repeat:") {
-        let end = out[start..].find('}').map(|e| start + e).ok_or("unclosed {repeat:…}")?;
-        let (text, count) = out[start + 8..end].rsplit_once(':').ok_or("use {repeat:TEXT:N}")?;
-        let n: usize = count.parse().map_err(|_| format!("bad repeat count '{count}'"))?;
+        let end = out[start..]
+            .find('}')
+            .map(|e| start + e)
+            .ok_or("unclosed {repeat:…}")?;
+        let (text, count) = out[start + 8..end]
+            .rsplit_once(':')
+            .ok_or("use {repeat:TEXT:N}")?;
+        let n: usize = count
+            .parse()
+            .map_err(|_| format!("bad repeat count '{count}'"))?;
         out = format!("{}{}{}", &out[..start], text.repeat(n), &out[end + 1..]);
     }
     Ok(out)
 }
 
 /// The form parameters of a two-column data table (`| name | value |`).
-fn table_params(world: &ConformanceWorld, step: &Step) -> Result<Vec<(String, String)>, StepFailure> {
-    let table = step.table.as_ref().ok_or("this step needs a table of form parameters")?;
+fn table_params(
+    world: &ConformanceWorld,
+    step: &Step,
+) -> Result<Vec<(String, String)>, StepFailure> {
+    let table = step
+        .table
+        .as_ref()
+        .ok_or("this step needs a table of form parameters")?;
     table
         .rows
         .iter()
@@ -93,10 +115,18 @@ fn token_url(world: &ConformanceWorld) -> Result<String, StepFailure> {
 }
 
 /// Builds the token request for `auth` and `params`.
-fn token_request(world: &ConformanceWorld, auth: &Auth, mut params: Vec<(String, String)>) -> Result<RequestSpec, StepFailure> {
+fn token_request(
+    world: &ConformanceWorld,
+    auth: &Auth,
+    mut params: Vec<(String, String)>,
+) -> Result<RequestSpec, StepFailure> {
     let client = world.client()?;
     let id = client.client_id.as_str().to_owned();
-    let secret = client.secret.as_ref().map(|s| s.expose().to_owned()).unwrap_or_default();
+    let secret = client
+        .secret
+        .as_ref()
+        .map(|s| s.expose().to_owned())
+        .unwrap_or_default();
     let mut header = None;
     match auth {
         Auth::Basic => header = Some(basic::encode(&id, &secret)),
@@ -133,16 +163,25 @@ fn the_client(world: &mut ConformanceWorld, role: String) -> StepResult {
     world.use_role(&role)
 }
 
-#[when(regex = r"^the client requests a token with client credentials (with HTTP Basic|with its credentials in the body)$")]
+#[when(
+    regex = r"^the client requests a token with client credentials (with HTTP Basic|with its credentials in the body)$"
+)]
 async fn request_client_credentials(world: &mut ConformanceWorld, auth: String) -> StepResult {
     let scope = world.client()?.scope.clone();
-    let params = vec![("grant_type".to_owned(), "client_credentials".to_owned()), ("scope".to_owned(), scope)];
+    let params = vec![
+        ("grant_type".to_owned(), "client_credentials".to_owned()),
+        ("scope".to_owned(), scope),
+    ];
     let spec = token_request(world, &Auth::parse(&auth)?, params)?;
     world.send(spec).await.map(|_| ())
 }
 
 #[when(regex = r"^the client sends a token request (.+) and the form:$")]
-async fn token_request_with_form(world: &mut ConformanceWorld, auth: String, step: &Step) -> StepResult {
+async fn token_request_with_form(
+    world: &mut ConformanceWorld,
+    auth: String,
+    step: &Step,
+) -> StepResult {
     let params = table_params(world, step)?;
     let spec = token_request(world, &Auth::parse(&auth)?, params)?;
     world.send(spec).await.map(|_| ())
@@ -152,7 +191,10 @@ async fn token_request_with_form(world: &mut ConformanceWorld, auth: String, ste
 async fn token_request_by_method(world: &mut ConformanceWorld, method: String) -> StepResult {
     let client = world.client()?;
     let scope = client.scope.clone();
-    let auth = basic::encode(client.client_id.as_str(), client.secret.as_ref().map(|s| s.expose()).unwrap_or(""));
+    let auth = basic::encode(
+        client.client_id.as_str(),
+        client.secret.as_ref().map(|s| s.expose()).unwrap_or(""),
+    );
     let query = form_urlencoded::Serializer::new(String::new())
         .append_pair("grant_type", "client_credentials")
         .append_pair("scope", &scope)
@@ -168,7 +210,10 @@ async fn token_request_by_method(world: &mut ConformanceWorld, method: String) -
 }
 
 #[when(regex = r#"^the client posts a client credentials request as "([^"]*)" with HTTP Basic$"#)]
-async fn token_request_with_content_type(world: &mut ConformanceWorld, content_type: String) -> StepResult {
+async fn token_request_with_content_type(
+    world: &mut ConformanceWorld,
+    content_type: String,
+) -> StepResult {
     let client = world.client()?;
     let scope = client.scope.clone();
     let body = if content_type.starts_with("application/json") {
@@ -181,7 +226,8 @@ async fn token_request_with_content_type(world: &mut ConformanceWorld, content_t
         format!("grant_type=client_credentials&scope={scope}")
     };
     let mut spec = token_request(world, &Auth::Basic, Vec::new())?;
-    spec.headers.retain(|(k, _)| !k.eq_ignore_ascii_case("content-type"));
+    spec.headers
+        .retain(|(k, _)| !k.eq_ignore_ascii_case("content-type"));
     if !content_type.is_empty() {
         spec = spec.header("Content-Type", content_type);
     }
@@ -267,7 +313,10 @@ fn invalid_client_challenge(world: &mut ConformanceWorld, word: String) -> StepR
     let exchange = world.last_exchange()?;
     let used_header = exchange.request.header("authorization").is_some();
     let r = world.last_response()?.clone();
-    world.judge(severity(&word)?, [token::invalid_client_challenge(&r, used_header)])
+    world.judge(
+        severity(&word)?,
+        [token::invalid_client_challenge(&r, used_header)],
+    )
 }
 
 #[cfg(test)]

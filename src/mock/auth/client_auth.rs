@@ -53,7 +53,10 @@ fn from_basic(headers: &HeaderMap) -> Option<Credential> {
 
 /// `PostBodySecretParser`.
 fn from_body(form: &FormParams) -> Option<Credential> {
-    let id = form.present("client_id").filter(|id| id.len() <= MAX_ID)?.to_owned();
+    let id = form
+        .present("client_id")
+        .filter(|id| id.len() <= MAX_ID)?
+        .to_owned();
     match form.present("client_secret") {
         Some(secret) if secret.len() > MAX_SECRET => None,
         Some(secret) => Some(Credential::Shared {

@@ -23,20 +23,34 @@ pub async fn document(State(state): State<AppState>, headers: HeaderMap) -> Resp
         .identity
         .iter()
         .flat_map(|r| r.user_claims.iter())
-        .chain(resources.api_scopes.iter().flat_map(|s| s.user_claims.iter()));
+        .chain(
+            resources
+                .api_scopes
+                .iter()
+                .flat_map(|s| s.user_claims.iter()),
+        );
     for c in all_claims {
         if !claims.contains(c) {
             claims.push(c.clone());
         }
     }
     // The fixed built-in grants, then the extension grants MyID registers.
-    let grants = ["authorization_code", "client_credentials", "refresh_token", "implicit", "operation"];
+    let grants = [
+        "authorization_code",
+        "client_credentials",
+        "refresh_token",
+        "implicit",
+        "operation",
+    ];
     let mut doc = Map::new();
     let mut put = |k: &str, v: Value| {
         doc.insert(k.to_owned(), v);
     };
     put("issuer", json!(issuer(&headers)));
-    put("jwks_uri", json!(format!("{base}/.well-known/openid-configuration/jwks")));
+    put(
+        "jwks_uri",
+        json!(format!("{base}/.well-known/openid-configuration/jwks")),
+    );
     for (key, path) in [
         ("authorization_endpoint", "authorize"),
         ("token_endpoint", "token"),
@@ -62,10 +76,24 @@ pub async fn document(State(state): State<AppState>, headers: HeaderMap) -> Resp
     put("grant_types_supported", json!(grants));
     put(
         "response_types_supported",
-        json!(["code", "token", "id_token", "id_token token", "code id_token", "code token", "code id_token token"]),
+        json!([
+            "code",
+            "token",
+            "id_token",
+            "id_token token",
+            "code id_token",
+            "code token",
+            "code id_token token"
+        ]),
     );
-    put("response_modes_supported", json!(["form_post", "query", "fragment"]));
-    put("token_endpoint_auth_methods_supported", json!(["client_secret_basic", "client_secret_post"]));
+    put(
+        "response_modes_supported",
+        json!(["form_post", "query", "fragment"]),
+    );
+    put(
+        "token_endpoint_auth_methods_supported",
+        json!(["client_secret_basic", "client_secret_post"]),
+    );
     put("id_token_signing_alg_values_supported", json!(["RS256"]));
     put("subject_types_supported", json!(["public"]));
     // Advertised even though clients forbid plain by default, as IdentityServer does.
@@ -75,5 +103,8 @@ pub async fn document(State(state): State<AppState>, headers: HeaderMap) -> Resp
 }
 
 pub async fn jwks(State(state): State<AppState>) -> Response {
-    json(StatusCode::OK, &json!({ "keys": [state.config.signing_key.jwk()] }))
+    json(
+        StatusCode::OK,
+        &json!({ "keys": [state.config.signing_key.jwk()] }),
+    )
 }

@@ -17,8 +17,14 @@ pub fn router() -> Router<AppState> {
         // Any method reaches the handler: IdentityServer answers a wrong method at the
         // token endpoint with 400 invalid_request, not 405.
         .route("/connect/token", any(token::token))
-        .route("/.well-known/openid-configuration", get(discovery::document))
-        .route("/.well-known/openid-configuration/jwks", get(discovery::jwks))
+        .route(
+            "/.well-known/openid-configuration",
+            get(discovery::document),
+        )
+        .route(
+            "/.well-known/openid-configuration/jwks",
+            get(discovery::jwks),
+        )
 }
 
 /// The auth server's base URL as the request addressed it (`http://host/web.oauth2`).

@@ -27,7 +27,12 @@ const MAX_SCOPE: usize = 300;
 const MAX_HANDLE: usize = 100;
 const OFFLINE_ACCESS: &str = "offline_access";
 
-pub async fn token(State(state): State<AppState>, method: Method, headers: HeaderMap, body: Body) -> Response {
+pub async fn token(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
     match handle(&state, &method, &headers, body).await {
         Ok(response) => response,
         Err(error) => {
@@ -37,7 +42,12 @@ pub async fn token(State(state): State<AppState>, method: Method, headers: Heade
     }
 }
 
-async fn handle(state: &AppState, method: &Method, headers: &HeaderMap, body: Body) -> Result<Response, OAuthError> {
+async fn handle(
+    state: &AppState,
+    method: &Method,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Response, OAuthError> {
     let err = OAuthError::new;
     if method != Method::POST || !has_form_content_type(headers) {
         return Err(err(ErrorCode::InvalidRequest));
@@ -64,7 +74,8 @@ async fn handle(state: &AppState, method: &Method, headers: &HeaderMap, body: Bo
             return Err(err(ErrorCode::InvalidGrant));
         }
         "refresh_token" => {
-            form.present("refresh_token").ok_or(err(ErrorCode::InvalidRequest))?;
+            form.present("refresh_token")
+                .ok_or(err(ErrorCode::InvalidRequest))?;
             // No grant issues refresh tokens yet, so every handle presented is unknown.
             return Err(err(ErrorCode::InvalidGrant));
         }
@@ -84,7 +95,12 @@ async fn handle(state: &AppState, method: &Method, headers: &HeaderMap, body: Bo
 }
 
 /// `ValidateClientCredentialsRequestAsync` and the response for it.
-fn client_credentials(state: &AppState, client: &Client, form: &FormParams, issuer: &str) -> Result<Response, OAuthError> {
+fn client_credentials(
+    state: &AppState,
+    client: &Client,
+    form: &FormParams,
+    issuer: &str,
+) -> Result<Response, OAuthError> {
     if !client.allows_grant("client_credentials") {
         return Err(OAuthError::new(ErrorCode::UnauthorizedClient));
     }
@@ -105,7 +121,11 @@ fn client_credentials(state: &AppState, client: &Client, form: &FormParams, issu
 /// for the client and known; no identity scopes and never `offline_access`. Without a
 /// `scope` parameter the client gets all of its allowed API scopes. The result is
 /// sorted, as IdentityServer's `ParseScopesString` sorts.
-fn client_credentials_scopes(state: &AppState, client: &Client, requested: Option<&str>) -> Result<Scopes, OAuthError> {
+fn client_credentials_scopes(
+    state: &AppState,
+    client: &Client,
+    requested: Option<&str>,
+) -> Result<Scopes, OAuthError> {
     let invalid = || OAuthError::new(ErrorCode::InvalidScope);
     let resources = &state.config.auth.resources;
     let scopes = match requested.filter(|s| !s.trim().is_empty()) {
@@ -132,7 +152,12 @@ fn client_credentials_scopes(state: &AppState, client: &Client, requested: Optio
 }
 
 /// Mints a JWT access token on the mock's clock: `exp = nbf + AccessTokenLifetime`.
-fn issue_access_token(state: &AppState, client: &Client, scopes: &Scopes, issuer: &str) -> Result<String, OAuthError> {
+fn issue_access_token(
+    state: &AppState,
+    client: &Client,
+    scopes: &Scopes,
+    issuer: &str,
+) -> Result<String, OAuthError> {
     let now = state.clock.now();
     let resources = &state.config.auth.resources;
     let claims = AccessTokenClaims {
@@ -150,8 +175,12 @@ fn issue_access_token(state: &AppState, client: &Client, scopes: &Scopes, issuer
         scope: scopes.names().to_vec(),
         amr: None,
     };
-    state.config.signing_key.sign(ACCESS_TOKEN_TYP, &claims).map_err(|e| {
-        tracing::error!("cannot sign an access token: {e}");
-        OAuthError::new(ErrorCode::ServerError)
-    })
+    state
+        .config
+        .signing_key
+        .sign(ACCESS_TOKEN_TYP, &claims)
+        .map_err(|e| {
+            tracing::error!("cannot sign an access token: {e}");
+            OAuthError::new(ErrorCode::ServerError)
+        })
 }

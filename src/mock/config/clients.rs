@@ -15,8 +15,18 @@ const MYID_ABSOLUTE_REFRESH: i64 = 518_400;
 
 /// Schemes IdentityServer refuses in redirect URIs (`ValidationOptions.InvalidRedirectUriPrefixes`).
 const INVALID_REDIRECT_PREFIXES: [&str; 12] = [
-    "javascript:", "file:", "data:", "mailto:", "ftp:", "blob:", "about:", "ssh:", "tel:",
-    "view-source:", "ws:", "wss:",
+    "javascript:",
+    "file:",
+    "data:",
+    "mailto:",
+    "ftp:",
+    "blob:",
+    "about:",
+    "ssh:",
+    "tel:",
+    "view-source:",
+    "ws:",
+    "wss:",
 ];
 
 /// What happens to a refresh token's handle when it is used.
@@ -114,7 +124,11 @@ impl Client {
             }
         }
         let has = |g: &str| grants.iter().any(|x| x == g);
-        for (a, b) in [("implicit", "authorization_code"), ("implicit", "hybrid"), ("authorization_code", "hybrid")] {
+        for (a, b) in [
+            ("implicit", "authorization_code"),
+            ("implicit", "hybrid"),
+            ("authorization_code", "hybrid"),
+        ] {
             if has(a) && has(b) {
                 errors.push(format!("grant types '{a}' and '{b}' cannot be combined"));
             }
@@ -122,21 +136,32 @@ impl Client {
         for (name, value) in [
             ("AccessTokenLifetime", self.access_token_lifetime),
             ("IdentityTokenLifetime", self.identity_token_lifetime),
-            ("AuthorizationCodeLifetime", self.authorization_code_lifetime),
+            (
+                "AuthorizationCodeLifetime",
+                self.authorization_code_lifetime,
+            ),
         ] {
             if value <= 0 {
                 errors.push(format!("{name} must be greater than 0 (is {value})"));
             }
         }
         for (name, value) in [
-            ("SlidingRefreshTokenLifetime", self.sliding_refresh_token_lifetime),
-            ("AbsoluteRefreshTokenLifetime", self.absolute_refresh_token_lifetime),
+            (
+                "SlidingRefreshTokenLifetime",
+                self.sliding_refresh_token_lifetime,
+            ),
+            (
+                "AbsoluteRefreshTokenLifetime",
+                self.absolute_refresh_token_lifetime,
+            ),
         ] {
             if value < 0 {
                 errors.push(format!("{name} must not be negative (is {value})"));
             }
         }
-        if (has("authorization_code") || has("hybrid") || has("implicit")) && self.redirect_uris.is_empty() {
+        if (has("authorization_code") || has("hybrid") || has("implicit"))
+            && self.redirect_uris.is_empty()
+        {
             errors.push("an interactive client needs RedirectUris".to_owned());
         }
         for origin in &self.allowed_cors_origins {
@@ -151,8 +176,13 @@ impl Client {
         }
         for uri in &self.redirect_uris {
             let lower = uri.to_ascii_lowercase();
-            if let Some(p) = INVALID_REDIRECT_PREFIXES.iter().find(|p| lower.starts_with(**p)) {
-                errors.push(format!("redirect URI '{uri}' uses a forbidden scheme '{p}'"));
+            if let Some(p) = INVALID_REDIRECT_PREFIXES
+                .iter()
+                .find(|p| lower.starts_with(**p))
+            {
+                errors.push(format!(
+                    "redirect URI '{uri}' uses a forbidden scheme '{p}'"
+                ));
             }
         }
         errors
@@ -168,7 +198,11 @@ fn is_origin(value: &str) -> bool {
     let Some((scheme, rest)) = value.split_once("://") else {
         return false;
     };
-    !scheme.is_empty() && !rest.is_empty() && !rest.contains('/') && !rest.contains('?') && !rest.contains('#')
+    !scheme.is_empty()
+        && !rest.is_empty()
+        && !rest.contains('/')
+        && !rest.contains('?')
+        && !rest.contains('#')
 }
 
 /// A client set aside at start-up, with IdentityServer's reasons.
@@ -209,7 +243,9 @@ impl ClientStore {
 
     /// A valid client with exactly this id (case-sensitive) that is enabled.
     pub fn find_enabled(&self, id: &str) -> Option<&Client> {
-        self.clients.iter().find(|c| c.enabled && c.client_id.as_str() == id)
+        self.clients
+            .iter()
+            .find(|c| c.enabled && c.client_id.as_str() == id)
     }
 
     /// Every valid client, enabled or not.
@@ -236,7 +272,11 @@ fn bind_client(s: &Section<'_>) -> Result<Client, ConfigError> {
             Ok(StoredSecret {
                 value,
                 kind: sec.get("Type").value().unwrap_or("SharedSecret").to_owned(),
-                expiration: sec.get("Expiration").value().map(|v| parse_date(&sec.get("Expiration"), v)).transpose()?,
+                expiration: sec
+                    .get("Expiration")
+                    .value()
+                    .map(|v| parse_date(&sec.get("Expiration"), v))
+                    .transpose()?,
             })
         })
         .collect::<Result<Vec<_>, ConfigError>>()?;
@@ -262,17 +302,32 @@ fn bind_client(s: &Section<'_>) -> Result<Client, ConfigError> {
         allow_access_tokens_via_browser: bool_of(s, "AllowAccessTokensViaBrowser", false)?,
         allow_offline_access: bool_of(s, "AllowOfflineAccess", false)?,
         include_jwt_id: bool_of(s, "IncludeJwtId", true)?,
-        update_access_token_claims_on_refresh: bool_of(s, "UpdateAccessTokenClaimsOnRefresh", false)?,
+        update_access_token_claims_on_refresh: bool_of(
+            s,
+            "UpdateAccessTokenClaimsOnRefresh",
+            false,
+        )?,
         access_token_lifetime: int_of(s, "AccessTokenLifetime", 3_600)?,
         authorization_code_lifetime: int_of(s, "AuthorizationCodeLifetime", 300)?,
         identity_token_lifetime: int_of(s, "IdentityTokenLifetime", 300)?,
-        sliding_refresh_token_lifetime: int_of(s, "SlidingRefreshTokenLifetime", MYID_SLIDING_REFRESH)?,
-        absolute_refresh_token_lifetime: int_of(s, "AbsoluteRefreshTokenLifetime", MYID_ABSOLUTE_REFRESH)?,
+        sliding_refresh_token_lifetime: int_of(
+            s,
+            "SlidingRefreshTokenLifetime",
+            MYID_SLIDING_REFRESH,
+        )?,
+        absolute_refresh_token_lifetime: int_of(
+            s,
+            "AbsoluteRefreshTokenLifetime",
+            MYID_ABSOLUTE_REFRESH,
+        )?,
         refresh_token_usage: enum_of(
             s,
             "RefreshTokenUsage",
             RefreshTokenUsage::OneTimeOnly,
-            &[("ReUse", RefreshTokenUsage::ReUse), ("OneTimeOnly", RefreshTokenUsage::OneTimeOnly)],
+            &[
+                ("ReUse", RefreshTokenUsage::ReUse),
+                ("OneTimeOnly", RefreshTokenUsage::OneTimeOnly),
+            ],
         )?,
         // MyID documents a sliding two-hour refresh lifetime capped at six days, which
         // needs Sliding; IdentityServer's own default is Absolute.
@@ -280,7 +335,10 @@ fn bind_client(s: &Section<'_>) -> Result<Client, ConfigError> {
             s,
             "RefreshTokenExpiration",
             RefreshTokenExpiration::Sliding,
-            &[("Sliding", RefreshTokenExpiration::Sliding), ("Absolute", RefreshTokenExpiration::Absolute)],
+            &[
+                ("Sliding", RefreshTokenExpiration::Sliding),
+                ("Absolute", RefreshTokenExpiration::Absolute),
+            ],
         )?,
         allowed_grant_types: s.get("AllowedGrantTypes").strings(),
         redirect_uris: s.get("RedirectUris").strings(),
@@ -315,7 +373,12 @@ fn int_of(s: &Section<'_>, key: &str, default: i64) -> Result<i64, ConfigError> 
 }
 
 /// .NET enum binding: the member name in any case, or its number.
-fn enum_of<T: Copy>(s: &Section<'_>, key: &str, default: T, members: &[(&str, T)]) -> Result<T, ConfigError> {
+fn enum_of<T: Copy>(
+    s: &Section<'_>,
+    key: &str,
+    default: T,
+    members: &[(&str, T)],
+) -> Result<T, ConfigError> {
     let field = s.get(key);
     let Some(v) = field.value().map(str::trim).filter(|v| !v.is_empty()) else {
         return Ok(default);
@@ -341,8 +404,14 @@ fn parse_date(field: &Section<'_>, value: &str) -> Result<i64, ConfigError> {
     let err = || conversion(field, value, "a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)");
     let v = value.trim().trim_end_matches('Z');
     let (date, time) = v.split_once('T').unwrap_or((v, "00:00:00"));
-    let d: Vec<i64> = date.split('-').map(|p| p.parse().map_err(|_| err())).collect::<Result<_, _>>()?;
-    let t: Vec<i64> = time.split(':').map(|p| p.parse().map_err(|_| err())).collect::<Result<_, _>>()?;
+    let d: Vec<i64> = date
+        .split('-')
+        .map(|p| p.parse().map_err(|_| err()))
+        .collect::<Result<_, _>>()?;
+    let t: Vec<i64> = time
+        .split(':')
+        .map(|p| p.parse().map_err(|_| err()))
+        .collect::<Result<_, _>>()?;
     let ([y, m, day], [hh, mm, rest @ ..]) = (d.as_slice(), t.as_slice()) else {
         return Err(err());
     };
@@ -391,7 +460,10 @@ mod tests {
         assert_eq!(c.refresh_token_usage, RefreshTokenUsage::OneTimeOnly);
         assert_eq!(c.myid_logon_name(), Some("api.external"));
         assert_eq!(c.secrets[0].kind, "SharedSecret");
-        assert!(st.find_enabled("MYID.MYSYSTEM").is_none(), "ids are case-sensitive");
+        assert!(
+            st.find_enabled("MYID.MYSYSTEM").is_none(),
+            "ids are case-sensitive"
+        );
     }
 
     #[test]
@@ -411,7 +483,12 @@ mod tests {
         .unwrap();
         assert!(st.all().is_empty());
         let reasons = |id: &str| {
-            st.rejected().iter().find(|r| r.client_id == id).unwrap().reasons.join("; ")
+            st.rejected()
+                .iter()
+                .find(|r| r.client_id == id)
+                .unwrap()
+                .reasons
+                .join("; ")
         };
         assert!(reasons("nogrants").contains("no AllowedGrantTypes"));
         assert!(reasons("cors").contains("not an origin"));
@@ -424,8 +501,12 @@ mod tests {
 
     #[test]
     fn unconvertible_values_stop_the_load() {
-        let err = store(r#"{"Clients":[{"ClientId":"a","AccessTokenLifetime":"an hour"}]}"#).unwrap_err();
-        assert!(err.to_string().contains("Clients:0:AccessTokenLifetime"), "{err}");
+        let err =
+            store(r#"{"Clients":[{"ClientId":"a","AccessTokenLifetime":"an hour"}]}"#).unwrap_err();
+        assert!(
+            err.to_string().contains("Clients:0:AccessTokenLifetime"),
+            "{err}"
+        );
         assert!(store(r#"{"Clients":[{"ClientId":"a","Enabled":"yes"}]}"#).is_err());
         let ok = store(
             r#"{"Clients":[{"ClientId":"a","AllowedGrantTypes":["client_credentials"],"RequireClientSecret":"False",

@@ -100,8 +100,18 @@ mod tests {
     #[test]
     fn shipped_defaults_load_without_rejections() {
         let s = AuthSettings::defaults();
-        assert!(s.clients.rejected().is_empty(), "{:?}", s.clients.rejected());
-        for id in ["myid.mysystem", "myid.limited", "myid.myclient", "myid.webclient", "myid.mcs"] {
+        assert!(
+            s.clients.rejected().is_empty(),
+            "{:?}",
+            s.clients.rejected()
+        );
+        for id in [
+            "myid.mysystem",
+            "myid.limited",
+            "myid.myclient",
+            "myid.webclient",
+            "myid.mcs",
+        ] {
             assert!(s.clients.find_enabled(id).is_some(), "{id} missing");
         }
     }

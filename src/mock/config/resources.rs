@@ -59,7 +59,12 @@ impl Default for Resources {
                 },
                 IdentityResource {
                     name: "profile".into(),
-                    user_claims: names(&["name", "family_name", "given_name", "preferred_username"]),
+                    user_claims: names(&[
+                        "name",
+                        "family_name",
+                        "given_name",
+                        "preferred_username",
+                    ]),
                 },
             ],
             api_scopes: vec![
@@ -176,8 +181,11 @@ mod tests {
     #[test]
     fn settings_replace_a_list() {
         let mut s = Settings::default();
-        s.layer(r#"{"ApiResources":[{"Name":"other","Scopes":["x"]}],"Scopes":[{"Name":"x"}]}"#, "t")
-            .unwrap();
+        s.layer(
+            r#"{"ApiResources":[{"Name":"other","Scopes":["x"]}],"Scopes":[{"Name":"x"}]}"#,
+            "t",
+        )
+        .unwrap();
         let r = Resources::bind(&s).unwrap();
         assert_eq!(r.audiences_for(&["x".into()]), ["other"]);
         assert!(!r.is_api_scope("myid.rest.basic"));

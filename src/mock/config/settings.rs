@@ -151,7 +151,13 @@ fn flatten(
     out: &mut BTreeMap<String, Entry>,
     source_name: &str,
 ) -> Result<(), ConfigError> {
-    let join = |k: &str| if path.is_empty() { k.to_owned() } else { format!("{path}:{k}") };
+    let join = |k: &str| {
+        if path.is_empty() {
+            k.to_owned()
+        } else {
+            format!("{path}:{k}")
+        }
+    };
     match value {
         Value::Object(map) => {
             if map.is_empty() && !path.is_empty() {
@@ -296,11 +302,18 @@ mod tests {
         )
         .unwrap();
         let clients = s.section("Clients").children();
-        let ids: Vec<_> = clients.iter().map(|c| c.get("ClientId").value().unwrap()).collect();
+        let ids: Vec<_> = clients
+            .iter()
+            .map(|c| c.get("ClientId").value().unwrap())
+            .collect();
         assert_eq!(ids, ["a", "B2", "c"]);
         assert_eq!(clients[0].get("AllowedScopes").strings(), ["x", "y"]);
         assert_eq!(clients[0].get("accesstokenlifetime").value(), Some("3600"));
-        assert_eq!(clients[1].get("Url").value(), Some("http://h//p"), "// inside strings stays");
+        assert_eq!(
+            clients[1].get("Url").value(),
+            Some("http://h//p"),
+            "// inside strings stays"
+        );
         assert_eq!(clients[2].get("AccessTokenLifetime").value(), Some("60"));
     }
 
@@ -316,7 +329,8 @@ mod tests {
     fn children_order_numerically() {
         let mut s = Settings::default();
         let items: Vec<String> = (0..12).map(|i| format!("\"v{i}\"")).collect();
-        s.layer(&format!("{{\"L\":[{}]}}", items.join(",")), "x").unwrap();
+        s.layer(&format!("{{\"L\":[{}]}}", items.join(",")), "x")
+            .unwrap();
         assert_eq!(s.section("L").strings()[10], "v10");
         assert_eq!(s.section("L").strings()[2], "v2");
     }
@@ -325,7 +339,10 @@ mod tests {
     fn malformed_files_are_refused() {
         let mut s = Settings::default();
         assert!(matches!(s.layer("{", "f"), Err(ConfigError::Syntax { .. })));
-        assert!(matches!(s.layer("[1]", "f"), Err(ConfigError::NotAnObject(_))));
+        assert!(matches!(
+            s.layer("[1]", "f"),
+            Err(ConfigError::NotAnObject(_))
+        ));
         assert!(matches!(
             s.layer(r#"{"A":1,"a":2}"#, "f"),
             Err(ConfigError::DuplicateKey { .. })
@@ -335,7 +352,8 @@ mod tests {
     #[test]
     fn null_and_missing_values() {
         let mut s = Settings::default();
-        s.layer(r#"{"A":{"B":null,"C":true,"D":1.5}}"#, "f").unwrap();
+        s.layer(r#"{"A":{"B":null,"C":true,"D":1.5}}"#, "f")
+            .unwrap();
         assert_eq!(s.section("A:B").value(), None);
         assert_eq!(s.section("A:C").value(), Some("true"));
         assert_eq!(s.section("A:D").value(), Some("1.5"));

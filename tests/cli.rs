@@ -1,0 +1,375 @@
+//! The `myid-conformance` binary as a CI gate: it exits 1 and names the broken rule
+//! when a server gets a checked rule wrong (servers staged with httpmock), 0 when all
+//! is well, and 2 for usage and configuration errors.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use httpmock::prelude::*;
+use myid_conformance::mock::keys::SigningKey;
+use myid_conformance::protocol::Clock;
+use myid_conformance::protocol::jwt::{ACCESS_TOKEN_TYP, AccessTokenClaims, Audience};
+use serde_json::{Value, json};
+
+const SECRET: &str = "82564d6e-c4a6-4f64-a6d4-cac43781c67c";
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_myid-conformance"));
+    c.env_remove("MYID_TARGET").env("NO_COLOR", "1");
+    c
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn temp_path(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("myid-conformance-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+/// A token the staged server hands out, signed by `key`.
+fn token(key: &SigningKey, issuer: &str) -> String {
+    let now = Clock::system().now();
+    let claims = AccessTokenClaims {
+        nbf: now,
+        exp: now + 3600,
+        iss: issuer.into(),
+        aud: Some(Audience::One("myid.rest".into())),
+        client_id: "myid.mysystem".into(),
+        sub: None,
+        auth_time: None,
+        idp: None,
+        jti: Some("0123456789ABCDEF0123456789ABCDEF".into()),
+        sid: None,
+        iat: now,
+        scope: vec!["myid.rest.basic".into()],
+        amr: None,
+    };
+    key.sign(ACCESS_TOKEN_TYP, &claims).unwrap()
+}
+
+/// A staged auth server whose discovery and JWKS are right unless `issuer` says otherwise.
+fn stage(server: &MockServer, key: &SigningKey, issuer: &str) {
+    let base = server.url("/web.oauth2");
+    let doc = json!({
+        "issuer": issuer,
+        "jwks_uri": format!("{base}/.well-known/openid-configuration/jwks"),
+        "authorization_endpoint": format!("{base}/connect/authorize"),
+        "token_endpoint": format!("{base}/connect/token"),
+        "grant_types_supported": ["client_credentials"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic"],
+        "code_challenge_methods_supported": ["S256"],
+        "scopes_supported": ["myid.rest.basic"],
+        "response_types_supported": ["code"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+    });
+    server.mock(|when, then| {
+        when.method(GET)
+            .path("/web.oauth2/.well-known/openid-configuration");
+        then.status(200)
+            .header("content-type", "application/json")
+            .json_body(doc);
+    });
+    let jwks = json!({ "keys": [key.jwk()] });
+    server.mock(|when, then| {
+        when.method(GET)
+            .path("/web.oauth2/.well-known/openid-configuration/jwks");
+        then.status(200)
+            .header("content-type", "application/json")
+            .json_body(jwks);
+    });
+}
+
+fn target_file(server: &MockServer, name: &str) -> PathBuf {
+    let path = temp_path(name);
+    std::fs::write(
+        &path,
+        format!(
+            "name = \"staged\"\nauth_base = \"{}\"\napi_base = \"{}\"\n[clients.service]\nclient_id = \"myid.mysystem\"\nsecret_env = \"STAGED_SECRET\"\nother_scope = \"myid.operation\"\n",
+            server.url("/web.oauth2"),
+            server.url("/rest.core")
+        ),
+    )
+    .unwrap();
+    path
+}
+
+fn check(target: &PathBuf, tags: &str, json_report: &PathBuf) -> Output {
+    bin()
+        .args(["check", "--target"])
+        .arg(target)
+        .args(["--tags", tags, "--json"])
+        .arg(json_report)
+        .env("STAGED_SECRET", SECRET)
+        .output()
+        .unwrap()
+}
+
+/// The failing findings of one scenario in a JSON report.
+fn failures(report: &PathBuf, scenario: &str) -> Vec<(String, String, String)> {
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(report).unwrap()).unwrap();
+    let s = r["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["scenario"] == scenario)
+        .unwrap_or_else(|| panic!("no scenario '{scenario}' in the report"));
+    assert_eq!(s["status"], "failed", "{scenario} should fail");
+    s["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["passed"] == false && f["severity"] == "fail")
+        .map(|f| {
+            let field = |k: &str| f[k].as_str().unwrap().to_owned();
+            (field("check"), field("spec"), field("detail"))
+        })
+        .collect()
+}
+
+#[test]
+fn a_token_response_without_no_store_fails_the_gate_naming_rfc6749_5_1() {
+    let server = MockServer::start();
+    let key = SigningKey::generate().unwrap();
+    let issuer = server.url("/web.oauth2");
+    stage(&server, &key, &issuer);
+    let body = json!({"access_token": token(&key, &issuer), "expires_in": 3600, "token_type": "Bearer", "scope": "myid.rest.basic"});
+    server.mock(|when, then| {
+        when.method(POST).path("/web.oauth2/connect/token");
+        then.status(200)
+            .header("content-type", "application/json; charset=UTF-8")
+            .header("cache-control", "no-cache, max-age=0")
+            .header("pragma", "no-cache")
+            .json_body(body);
+    });
+    let report = temp_path("no-store.json");
+    let out = check(
+        &target_file(&server, "no-store.toml"),
+        "@client_credentials",
+        &report,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("cache_control_no_store (RFC6749-5.1)"),
+        "{}",
+        text(&out)
+    );
+    let found = failures(
+        &report,
+        "A token through HTTP Basic, as the manual shows it",
+    );
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        (found[0].0.as_str(), found[0].1.as_str()),
+        ("cache_control_no_store", "RFC6749-5.1")
+    );
+    // The token itself was fine: the signature check found nothing wrong.
+    let verified = failures(&report, "Client authentication failures are invalid_client");
+    assert!(verified.iter().all(|f| f.0 != "signature_verifies"));
+}
+
+#[test]
+fn a_wrong_error_code_fails_the_gate_naming_rfc6749_5_2() {
+    let server = MockServer::start();
+    let key = SigningKey::generate().unwrap();
+    stage(&server, &key, &server.url("/web.oauth2"));
+    server.mock(|when, then| {
+        when.method(POST).path("/web.oauth2/connect/token");
+        then.status(400)
+            .header("content-type", "application/json")
+            .json_body(json!({"error": "invalid_request"}));
+    });
+    let report = temp_path("wrong-code.json");
+    let out = check(
+        &target_file(&server, "wrong-code.toml"),
+        "@client_credentials",
+        &report,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let found = failures(&report, "Client authentication failures are invalid_client");
+    assert!(
+        found
+            .iter()
+            .any(|(check, spec, detail)| check == "error_code"
+                && spec == "RFC6749-5.2"
+                && detail.contains("expected error 'invalid_client', got 'invalid_request'")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_token_signed_with_an_unpublished_key_fails_the_gate_naming_rfc9068_4() {
+    let server = MockServer::start();
+    let published = SigningKey::generate().unwrap();
+    let rogue = SigningKey::generate().unwrap();
+    let issuer = server.url("/web.oauth2");
+    stage(&server, &published, &issuer);
+    let body = json!({"access_token": token(&rogue, &issuer), "expires_in": 3600, "token_type": "Bearer", "scope": "myid.rest.basic"});
+    server.mock(|when, then| {
+        when.method(POST).path("/web.oauth2/connect/token");
+        then.status(200)
+            .header("content-type", "application/json")
+            .header("cache-control", "no-store")
+            .header("pragma", "no-cache")
+            .json_body(body);
+    });
+    let report = temp_path("rogue.json");
+    let out = check(
+        &target_file(&server, "rogue.toml"),
+        "@client_credentials",
+        &report,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let found = failures(
+        &report,
+        "The access token verifies with the keys found through discovery",
+    );
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        (found[0].0.as_str(), found[0].1.as_str()),
+        ("signature_verifies", "RFC9068-4")
+    );
+}
+
+#[test]
+fn an_issuer_that_does_not_match_fails_the_gate_naming_discovery_4_3() {
+    let server = MockServer::start();
+    let key = SigningKey::generate().unwrap();
+    stage(&server, &key, &format!("{}/", server.url("/web.oauth2")));
+    let report = temp_path("issuer.json");
+    let out = check(
+        &target_file(&server, "issuer.toml"),
+        "@discovery and not @myid",
+        &report,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("issuer_matches_url (OIDC-Discovery-4.3)"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn the_embedded_mock_passes_and_reports_are_written() {
+    let (junit, md) = (temp_path("ok.xml"), temp_path("ok.md"));
+    let out = bin()
+        .args(["check", "--tags", "@discovery", "--junit"])
+        .arg(&junit)
+        .arg("--markdown")
+        .arg(&md)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .trim_end()
+            .ends_with("4 passed, 0 failed, 0 skipped")
+    );
+    assert!(std::fs::read_to_string(junit).unwrap().contains(
+        "<testsuite name=\"Discovery document and signing keys\" tests=\"4\" failures=\"0\""
+    ));
+    assert!(
+        std::fs::read_to_string(md)
+            .unwrap()
+            .contains("4 passed, 0 failed, 0 skipped")
+    );
+}
+
+#[test]
+fn usage_and_configuration_errors_exit_2_with_a_reason() {
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (
+            vec![
+                "check".into(),
+                "--target".into(),
+                "/no/such/target.toml".into(),
+            ],
+            "cannot read target file",
+        ),
+        (
+            vec!["check".into(), "--tags".into(), "@a and".into()],
+            "invalid tag expression",
+        ),
+        (
+            vec![
+                "check".into(),
+                "--target".into(),
+                "fixtures/targets/mock.toml".into(),
+            ],
+            "MYID_MYSYSTEM_SECRET",
+        ),
+        (
+            vec![
+                "serve".into(),
+                "--config".into(),
+                "/no/such/appsettings.json".into(),
+            ],
+            "cannot read",
+        ),
+        (
+            vec![
+                "serve".into(),
+                "--signing-key".into(),
+                "/no/such/key.pem".into(),
+            ],
+            "signing key",
+        ),
+        (vec!["frobnicate".into()], "unrecognized subcommand"),
+    ];
+    for (args, expected) in cases {
+        let out = bin()
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(&args)
+            .env_remove("MYID_MYSYSTEM_SECRET")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out));
+        assert!(
+            text(&out).contains(expected),
+            "{args:?} should say '{expected}': {}",
+            text(&out)
+        );
+    }
+    let bad = temp_path("bad-appsettings.json");
+    std::fs::write(
+        &bad,
+        r#"{"Clients":[{"ClientId":"a","AccessTokenLifetime":"an hour"}]}"#,
+    )
+    .unwrap();
+    let out = bin()
+        .args(["serve", "--config"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).contains("Clients:0:AccessTokenLifetime"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn helpers_print_the_manual_values() {
+    let out = bin().args(["hash-secret", SECRET]).output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "kv31VP5z/oKS0QMMaIfZ2UrhmQOdgAPpXV/vaF1cymk="
+    );
+    let out = bin()
+        .args(["pkce", "TiGVEDHIRkdTpif4zLw8v6tcdG2VJXvP4r0fuLhsXIj"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("code_challenge=lzKaVv4bWu06z_m0yFynJj6zttnU5gYpXah8tLYKzGg")
+    );
+}
