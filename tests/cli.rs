@@ -87,6 +87,18 @@ fn stage(server: &MockServer, key: &SigningKey, issuer: &str) {
     });
 }
 
+/// The staged token endpoint: the same answer to every POST.
+fn stage_token(server: &MockServer, status: u16, headers: &[(&str, &str)], body: Value) {
+    server.mock(|when, then| {
+        when.method(POST).path("/web.oauth2/connect/token");
+        let mut then = then.status(status);
+        for (k, v) in headers {
+            then = then.header(*k, *v);
+        }
+        then.json_body(body);
+    });
+}
+
 fn target_file(server: &MockServer, name: &str) -> PathBuf {
     let path = temp_path(name);
     std::fs::write(
@@ -141,14 +153,12 @@ fn a_token_response_without_no_store_fails_the_gate_naming_rfc6749_5_1() {
     let issuer = server.url("/web.oauth2");
     stage(&server, &key, &issuer);
     let body = json!({"access_token": token(&key, &issuer), "expires_in": 3600, "token_type": "Bearer", "scope": "myid.rest.basic"});
-    server.mock(|when, then| {
-        when.method(POST).path("/web.oauth2/connect/token");
-        then.status(200)
-            .header("content-type", "application/json; charset=UTF-8")
-            .header("cache-control", "no-cache, max-age=0")
-            .header("pragma", "no-cache")
-            .json_body(body);
-    });
+    let headers = [
+        ("content-type", "application/json; charset=UTF-8"),
+        ("cache-control", "no-cache, max-age=0"),
+        ("pragma", "no-cache"),
+    ];
+    stage_token(&server, 200, &headers, body);
     let report = temp_path("no-store.json");
     let out = check(
         &target_file(&server, "no-store.toml"),
@@ -180,12 +190,12 @@ fn a_wrong_error_code_fails_the_gate_naming_rfc6749_5_2() {
     let server = MockServer::start();
     let key = SigningKey::generate().unwrap();
     stage(&server, &key, &server.url("/web.oauth2"));
-    server.mock(|when, then| {
-        when.method(POST).path("/web.oauth2/connect/token");
-        then.status(400)
-            .header("content-type", "application/json")
-            .json_body(json!({"error": "invalid_request"}));
-    });
+    stage_token(
+        &server,
+        400,
+        &[("content-type", "application/json")],
+        json!({"error": "invalid_request"}),
+    );
     let report = temp_path("wrong-code.json");
     let out = check(
         &target_file(&server, "wrong-code.toml"),
@@ -212,14 +222,12 @@ fn a_token_signed_with_an_unpublished_key_fails_the_gate_naming_rfc9068_4() {
     let issuer = server.url("/web.oauth2");
     stage(&server, &published, &issuer);
     let body = json!({"access_token": token(&rogue, &issuer), "expires_in": 3600, "token_type": "Bearer", "scope": "myid.rest.basic"});
-    server.mock(|when, then| {
-        when.method(POST).path("/web.oauth2/connect/token");
-        then.status(200)
-            .header("content-type", "application/json")
-            .header("cache-control", "no-store")
-            .header("pragma", "no-cache")
-            .json_body(body);
-    });
+    let headers = [
+        ("content-type", "application/json"),
+        ("cache-control", "no-store"),
+        ("pragma", "no-cache"),
+    ];
+    stage_token(&server, 200, &headers, body);
     let report = temp_path("rogue.json");
     let out = check(
         &target_file(&server, "rogue.toml"),
