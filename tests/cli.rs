@@ -45,6 +45,7 @@ fn token(key: &SigningKey, issuer: &str) -> String {
         sub: None,
         auth_time: None,
         idp: None,
+        extra: Default::default(),
         jti: Some("0123456789ABCDEF0123456789ABCDEF".into()),
         sid: None,
         iat: now,

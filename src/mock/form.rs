@@ -21,6 +21,11 @@ impl FormParams {
         )
     }
 
+    /// Every pair, in order.
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
     /// The first value of `name`, whatever its case; `None` when absent.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0

@@ -10,12 +10,14 @@ use std::fmt;
 use aws_lc_rs::digest::{SHA256, digest};
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::rsa::{KeySize, PublicKeyComponents};
-use aws_lc_rs::signature::{KeyPair, RSA_PKCS1_SHA256, RsaKeyPair};
+use aws_lc_rs::signature::{
+    KeyPair, RSA_PKCS1_2048_8192_SHA256, RSA_PKCS1_SHA256, RsaKeyPair, UnparsedPublicKey,
+};
 use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::protocol::handle::{random_hex, to_upper_hex};
-use crate::protocol::jwt::{Header, b64url};
+use crate::protocol::jwt::{Compact, Header, b64url, decode_segment};
 
 /// Why a key could not be made or loaded.
 #[derive(Debug, thiserror::Error)]
@@ -128,6 +130,25 @@ impl SigningKey {
         Ok(format!("{input}.{}", b64url(signature)))
     }
 
+    /// The claims of a token this key signed, if the signature verifies and the header
+    /// names this key with RS256; `None` for anything else.
+    pub fn verify(&self, token: &str) -> Option<Value> {
+        let compact = Compact::split(token)?;
+        let header: Header = decode_segment(compact.header)?;
+        if header.alg != "RS256" || header.kid.as_deref() != Some(self.kid.as_str()) {
+            return None;
+        }
+        let signature = base64::Engine::decode(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+            compact.signature,
+        )
+        .ok()?;
+        UnparsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, self.pair.public_key().as_ref())
+            .verify(compact.signing_input().as_bytes(), &signature)
+            .ok()?;
+        decode_segment(compact.payload)
+    }
+
     /// The public key as a JWK, members in IdentityServer's order for a bare RSA key
     /// (`kty, use, kid, e, n, alg`; no `x5t`/`x5c` without a certificate).
     pub fn jwk(&self) -> Value {
@@ -180,6 +201,19 @@ mod tests {
             raw_header.to_string(),
             format!(r#"{{"alg":"RS256","kid":"{}","typ":"at+jwt"}}"#, key.kid())
         );
+    }
+
+    #[test]
+    fn verify_accepts_only_own_untampered_tokens() {
+        let key = SigningKey::generate().unwrap();
+        let token = key.sign("at+jwt", &json!({"sub": "x"})).unwrap();
+        assert_eq!(key.verify(&token).unwrap()["sub"], "x");
+        let other = SigningKey::generate().unwrap();
+        assert!(other.verify(&token).is_none());
+        let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
+        parts[1] = b64url(r#"{"sub":"y"}"#);
+        assert!(key.verify(&parts.join(".")).is_none());
+        assert!(key.verify("a.b").is_none());
     }
 
     #[test]

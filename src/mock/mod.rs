@@ -4,7 +4,9 @@
 //! - [`config`]: MyID's settings files, layered the ASP.NET Core way, bound to
 //!   IdentityServer's client model and validated as IdentityServer validates it.
 //! - [`keys`]: the RS256 signing key and its JWK.
-//! - `auth`: the `/web.oauth2` endpoints (token, discovery, JWKS).
+//! - `auth`: the `/web.oauth2` endpoints: authorize (with a login page), token,
+//!   revocation, discovery and JWKS, and IdentityServer's CORS policy.
+//! - [`store`]: sessions, codes, refresh tokens and the record of revoked access tokens.
 //! - `control`: the `/_mock` control plane (clock), served only when asked for.
 //!
 //! [`run`] serves a listener until shutdown; [`MockServer`] is the in-process handle
@@ -18,6 +20,7 @@ pub mod error;
 mod form;
 pub mod keys;
 mod state;
+pub mod store;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -47,7 +50,12 @@ pub fn app(state: AppState) -> Router {
     if state.config.control_plane {
         router = router.nest(CONTROL_BASE, control::router());
     }
-    router.with_state(state)
+    router
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::cors::cors,
+        ))
+        .with_state(state)
 }
 
 /// IdentityServer matches its endpoint paths case-insensitively (`EndpointRouter`), so

@@ -1,10 +1,11 @@
 //! The shared state every handler sees.
 
 use std::ops::Deref;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::config::AuthSettings;
 use super::keys::SigningKey;
+use super::store::Store;
 use crate::protocol::Clock;
 
 /// What a mock is started with.
@@ -29,12 +30,31 @@ pub struct Shared {
     pub config: MockConfig,
     /// The clock every lifetime decision reads.
     pub clock: Clock,
+    // A std Mutex, not tokio's: every critical section is a few map operations and
+    // never spans an `.await`.
+    store: Mutex<Store>,
 }
 
 impl AppState {
     /// Wraps a configuration and a clock.
     pub fn new(config: MockConfig, clock: Clock) -> Self {
-        AppState(Arc::new(Shared { config, clock }))
+        AppState(Arc::new(Shared {
+            config,
+            clock,
+            store: Mutex::default(),
+        }))
+    }
+
+    /// The store, locked. A panic elsewhere while it was held cannot leave a map half
+    /// written (each update is one insert or remove), so a poisoned lock is recovered.
+    pub fn store(&self) -> MutexGuard<'_, Store> {
+        self.0.store.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Whether an access token was revoked: the record MyID keeps for the Core API
+    /// (manual §4.5).
+    pub fn is_access_token_revoked(&self, jti: &str) -> bool {
+        self.store().revoked_access_tokens.contains_key(jti)
     }
 }
 

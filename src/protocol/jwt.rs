@@ -76,6 +76,10 @@ pub struct AccessTokenClaims {
     /// Identity provider, `local` for local sign-ins.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub idp: Option<String>,
+    /// User claims of the granted resources (the `operation` grant's `op` and target),
+    /// emitted where IdentityServer emits profile claims.
+    #[serde(flatten, default)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
     /// Token id, 32 uppercase hex characters.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub jti: Option<String>,
@@ -145,6 +149,7 @@ mod tests {
             sub: None,
             auth_time: None,
             idp: None,
+            extra: Default::default(),
             jti: Some("AB".into()),
             sid: None,
             iat: 100,

@@ -1,9 +1,17 @@
 //! The auth server `web.oauth2`: IdentityServer4 4.1.2's endpoints as MyID exposes
-//! them under `/web.oauth2`.
+//! them under `/web.oauth2`, with a login page of the mock's own.
 
+mod authorize;
 mod client_auth;
+pub mod cors;
 mod discovery;
+mod error_page;
+mod grants;
+mod login;
+mod pages;
+mod revocation;
 mod token;
+mod tokens;
 
 use axum::Router;
 use axum::http::{HeaderMap, header};
@@ -11,12 +19,18 @@ use axum::routing::{any, get};
 
 use super::AUTH_BASE;
 use super::state::AppState;
+use super::store::Subject;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         // Any method reaches the handler: IdentityServer answers a wrong method at the
         // token endpoint with 400 invalid_request, not 405.
         .route("/connect/token", any(token::token))
+        .route("/connect/authorize", any(authorize::authorize))
+        .route("/connect/authorize/callback", any(authorize::callback))
+        .route("/connect/revocation", any(revocation::revocation))
+        .route("/account/login", get(login::show).post(login::submit))
+        .route("/home/error", get(error_page::show))
         .route(
             "/.well-known/openid-configuration",
             get(discovery::document),
@@ -41,4 +55,22 @@ fn base_url(headers: &HeaderMap) -> String {
 /// The issuer: the base URL lower-cased in full (`LowerCaseIssuerUri`, default true).
 fn issuer(headers: &HeaderMap) -> String {
     base_url(headers).to_lowercase()
+}
+
+/// The value of cookie `name`.
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// The signed-in user of this browser, if any.
+fn session_subject(state: &AppState, headers: &HeaderMap) -> Option<Subject> {
+    let handle = cookie(headers, login::SESSION_COOKIE)?;
+    state.store().sessions.get(handle).cloned()
 }

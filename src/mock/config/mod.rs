@@ -11,12 +11,14 @@
 mod clients;
 mod resources;
 mod settings;
+mod users;
 
 pub use clients::{
     Client, ClientStore, RefreshTokenExpiration, RefreshTokenUsage, RejectedClient, StoredSecret,
 };
 pub use resources::{ApiResource, ApiScope, IdentityResource, Resources};
 pub use settings::{Section, Settings};
+pub use users::TestUser;
 
 /// The clients and test data shipped with the crate, used when no `--config` is given.
 pub const DEFAULT_APPSETTINGS: &str = include_str!("../../../fixtures/appsettings.json");
@@ -72,15 +74,17 @@ pub struct AuthSettings {
     pub clients: ClientStore,
     /// Identity resources, API scopes and API resources.
     pub resources: Resources,
+    /// People who can sign in at the login page.
+    pub users: Vec<TestUser>,
 }
 
 impl AuthSettings {
-    /// Binds layered settings. `now` decides which secrets have expired at start-up
-    /// (only for the start-up report; expiry is judged again on every request).
+    /// Binds layered settings.
     pub fn from_settings(settings: &Settings) -> Result<Self, ConfigError> {
         Ok(AuthSettings {
             clients: ClientStore::bind(settings)?,
             resources: Resources::bind(settings)?,
+            users: users::bind(settings),
         })
     }
 
@@ -114,5 +118,7 @@ mod tests {
         ] {
             assert!(s.clients.find_enabled(id).is_some(), "{id} missing");
         }
+        let user = s.users.iter().find(|u| u.username == "test.user").unwrap();
+        assert!(user.password_matches("test-password") && !user.password_matches("Test-Password"));
     }
 }

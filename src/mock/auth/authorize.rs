@@ -1,0 +1,460 @@
+//! `GET|POST /connect/authorize` and its `/callback`, as IdentityServer4 4.1.2 runs them
+//! (`AuthorizeEndpointBase`, `AuthorizeRequestValidator`): validation first, in
+//! IdentityServer's order; every validation error goes to the server's error page,
+//! never to the redirect_uri; then the login check; then a code.
+
+use axum::body::{Body, to_bytes};
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+
+use super::{base_url, pages, session_subject};
+use crate::mock::AUTH_BASE;
+use crate::mock::config::Client;
+use crate::mock::form::{FormParams, has_form_content_type};
+use crate::mock::state::AppState;
+use crate::mock::store::{AuthorizationCode, ErrorMessage, Subject};
+use crate::protocol::basic::form_urlencode;
+use crate::protocol::handle::random_hex;
+use crate::protocol::{PkceChallenge, Scopes, pkce};
+
+const MAX_CLIENT_ID: usize = 100;
+const MAX_REDIRECT_URI: usize = 400;
+const MAX_SCOPE: usize = 300;
+const MAX_NONCE: usize = 300;
+const OFFLINE_ACCESS: &str = "offline_access";
+/// The response types IdentityServer supports, each as its sorted parts.
+const RESPONSE_TYPES: [&str; 7] = [
+    "code",
+    "token",
+    "id_token",
+    "id_token token",
+    "code id_token",
+    "code token",
+    "code id_token token",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResponseMode {
+    Query,
+    Fragment,
+    FormPost,
+}
+
+/// A request that passed validation.
+pub struct Validated<'a> {
+    pub client: &'a Client,
+    pub redirect_uri: String,
+    pub mode: ResponseMode,
+    pub state: Option<String>,
+    pub scopes: Scopes,
+    pub challenge: Option<(PkceChallenge, String)>,
+    pub prompt: Option<String>,
+}
+
+/// A refusal for the error page: IdentityServer v4 keeps every validation error there,
+/// since the client or its redirect_uri may not be trustworthy.
+fn page(error: &str, description: &str, client_id: Option<&str>) -> ErrorMessage {
+    ErrorMessage {
+        error: error.to_owned(),
+        description: description.to_owned(),
+        client_id: client_id.map(str::to_owned),
+    }
+}
+
+fn normalised_response_type(value: &str) -> String {
+    let mut parts: Vec<&str> = value.split(' ').filter(|p| !p.is_empty()).collect();
+    parts.sort_unstable();
+    parts.join(" ")
+}
+
+fn is_absolute_uri(uri: &str) -> bool {
+    uri.split_once(':').is_some_and(|(scheme, rest)| {
+        !scheme.is_empty()
+            && scheme
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+            && !rest.is_empty()
+    })
+}
+
+/// `AuthorizeRequestValidator.ValidateAsync`, in its order.
+pub fn validate<'a>(state: &'a AppState, p: &FormParams) -> Result<Validated<'a>, ErrorMessage> {
+    // Client and redirect.
+    let client_id = p
+        .present("client_id")
+        .filter(|c| c.len() <= MAX_CLIENT_ID)
+        .ok_or_else(|| page("invalid_request", "Invalid client_id", None))?;
+    let client = state
+        .config
+        .auth
+        .clients
+        .find_enabled(client_id)
+        .ok_or_else(|| {
+            page(
+                "unauthorized_client",
+                "Unknown client or client not enabled",
+                Some(client_id),
+            )
+        })?;
+    let id = Some(client_id);
+    if p.present("request_uri").is_some() {
+        return Err(page("invalid_request", "request_uri is not supported", id));
+    }
+    let redirect_uri = p
+        .present("redirect_uri")
+        .filter(|r| r.len() <= MAX_REDIRECT_URI && is_absolute_uri(r))
+        .ok_or_else(|| page("invalid_request", "Invalid redirect_uri", id))?;
+    if client.protocol_type != "oidc" {
+        return Err(page("unauthorized_client", "Invalid protocol", id));
+    }
+    // Exact match, but without regard to case (StrictRedirectUriValidator, OrdinalIgnoreCase).
+    if !client
+        .redirect_uris
+        .iter()
+        .any(|r| r.eq_ignore_ascii_case(redirect_uri))
+    {
+        return Err(page("invalid_request", "Invalid redirect_uri", id));
+    }
+    let request_state = p.get("state").filter(|s| !s.is_empty()).map(str::to_owned);
+
+    // Response type, PKCE, mode.
+    let response_type = p
+        .present("response_type")
+        .ok_or_else(|| page("unsupported_response_type", "Missing response_type", id))?;
+    let response_type = normalised_response_type(response_type);
+    if !RESPONSE_TYPES
+        .iter()
+        .any(|t| normalised_response_type(t) == response_type)
+    {
+        return Err(page(
+            "unsupported_response_type",
+            "Response type not supported",
+            id,
+        ));
+    }
+    let grant = match response_type.as_str() {
+        "code" => "authorization_code",
+        t if t.contains("code") => "hybrid",
+        _ => "implicit",
+    };
+    let mut challenge = None;
+    if grant != "implicit" {
+        match p.present("code_challenge") {
+            None if client.require_pkce => {
+                return Err(page("invalid_request", "code challenge required", id));
+            }
+            None => {}
+            Some(c) => {
+                if !pkce::length_is_valid(c) {
+                    return Err(page("invalid_request", "Invalid code_challenge", id));
+                }
+                // An omitted method means plain (RFC 7636 §4.3).
+                let method = p.present("code_challenge_method").unwrap_or("plain");
+                if !(method == "S256" || (method == "plain" && client.allow_plain_text_pkce)) {
+                    return Err(page(
+                        "invalid_request",
+                        "Transform algorithm not supported",
+                        id,
+                    ));
+                }
+                challenge = Some((PkceChallenge::new(c), method.to_owned()));
+            }
+        }
+    }
+    let mode = match p.present("response_mode") {
+        None if grant == "authorization_code" => ResponseMode::Query,
+        None => ResponseMode::Fragment,
+        Some("query") => ResponseMode::Query,
+        Some("fragment") => ResponseMode::Fragment,
+        Some("form_post") => ResponseMode::FormPost,
+        Some(_) => {
+            return Err(page(
+                "unsupported_response_type",
+                "Invalid response_mode",
+                id,
+            ));
+        }
+    };
+    if mode == ResponseMode::Query && grant != "authorization_code" {
+        return Err(page(
+            "invalid_request",
+            "Invalid response_mode for response_type",
+            id,
+        ));
+    }
+    if !client.allows_grant(grant) {
+        return Err(page(
+            "unauthorized_client",
+            "Invalid grant type for client",
+            id,
+        ));
+    }
+    if response_type.split(' ').any(|t| t == "token") && !client.allow_access_tokens_via_browser {
+        return Err(page(
+            "invalid_request",
+            "Client not configured to receive access tokens via browser",
+            id,
+        ));
+    }
+
+    // Scope.
+    let scope = p
+        .present("scope")
+        .filter(|s| s.len() <= MAX_SCOPE)
+        .ok_or_else(|| page("invalid_request", "Invalid scope", id))?;
+    let scopes = Scopes::parse(scope);
+    let resources = &state.config.auth.resources;
+    if response_type.contains("id_token") && !scopes.contains("openid") {
+        return Err(page("invalid_request", "Missing openid scope", id));
+    }
+    for s in scopes.names() {
+        let ok = if s == OFFLINE_ACCESS {
+            client.allow_offline_access
+        } else {
+            client.allowed_scopes.contains(s)
+                && (resources.is_api_scope(s) || resources.is_identity_scope(s))
+        };
+        if !ok {
+            return Err(page("invalid_scope", "Invalid scope", id));
+        }
+    }
+    if scopes
+        .names()
+        .iter()
+        .any(|s| resources.is_identity_scope(s))
+        && !scopes.contains("openid")
+    {
+        return Err(page(
+            "invalid_scope",
+            "Identity scopes requested, but openid scope is missing",
+            id,
+        ));
+    }
+    if grant == "authorization_code"
+        && !scopes
+            .names()
+            .iter()
+            .any(|s| resources.is_api_scope(s) || s == "openid")
+    {
+        return Err(page("invalid_scope", "Invalid scope for response type", id));
+    }
+
+    // Optional parameters.
+    if p.get("nonce").is_some_and(|n| n.len() > MAX_NONCE) {
+        return Err(page("invalid_request", "Invalid nonce", id));
+    }
+    let prompt = p.present("prompt").map(str::to_owned);
+    if let Some(pr) = &prompt {
+        let parts: Vec<&str> = pr.split(' ').filter(|x| !x.is_empty()).collect();
+        let known = parts
+            .iter()
+            .all(|x| ["none", "login", "consent", "select_account"].contains(x));
+        if !known || (parts.contains(&"none") && parts.len() > 1) {
+            return Err(page("invalid_request", "Invalid prompt", id));
+        }
+    }
+    if p.present("max_age")
+        .is_some_and(|m| m.parse::<u64>().is_err())
+    {
+        return Err(page("invalid_request", "Invalid max_age", id));
+    }
+    if grant != "authorization_code" {
+        // The mock issues codes only; MyID's documented flows are all code flows.
+        return Err(page(
+            "unsupported_response_type",
+            "Response type not supported",
+            id,
+        ));
+    }
+    Ok(Validated {
+        client,
+        redirect_uri: redirect_uri.to_owned(),
+        mode,
+        state: request_state,
+        scopes,
+        challenge,
+        prompt,
+    })
+}
+
+/// The parameters of a GET (query) or POST (form) authorize request.
+async fn read_params(
+    method: &Method,
+    headers: &HeaderMap,
+    uri: &Uri,
+    body: Body,
+) -> Result<FormParams, Response> {
+    match *method {
+        Method::GET => Ok(FormParams::parse(uri.query().unwrap_or("").as_bytes())),
+        Method::POST if has_form_content_type(headers) => {
+            to_bytes(body, super::token::MAX_FORM_BYTES)
+                .await
+                .map(|b| FormParams::parse(&b))
+                .map_err(|_| StatusCode::PAYLOAD_TOO_LARGE.into_response())
+        }
+        Method::POST => Err(StatusCode::UNSUPPORTED_MEDIA_TYPE.into_response()),
+        _ => Err(StatusCode::METHOD_NOT_ALLOWED.into_response()),
+    }
+}
+
+pub async fn authorize(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    uri: Uri,
+    body: Body,
+) -> Response {
+    match read_params(&method, &headers, &uri, body).await {
+        Ok(params) => process(&state, &headers, &params, false),
+        Err(response) => response,
+    }
+}
+
+/// `/connect/authorize/callback`: where the login page sends the browser back.
+pub async fn callback(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    uri: Uri,
+    body: Body,
+) -> Response {
+    match read_params(&method, &headers, &uri, body).await {
+        Ok(params) => process(&state, &headers, &params, true),
+        Err(response) => response,
+    }
+}
+
+fn redirect(location: &str) -> Response {
+    let mut r = StatusCode::FOUND.into_response();
+    if let Ok(v) = HeaderValue::from_str(location) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(crate::mock::error::NO_CACHE),
+    );
+    r.headers_mut()
+        .insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    r
+}
+
+/// Stores the message and sends the browser to the error page.
+pub fn to_error_page(state: &AppState, headers: &HeaderMap, message: ErrorMessage) -> Response {
+    tracing::info!(error = %message.error, description = %message.description, "authorize request refused");
+    let id = random_hex(16);
+    state.store().errors.insert(id.clone(), message);
+    redirect(&format!("{}/home/error?errorId={id}", base_url(headers)))
+}
+
+/// UrlEncoder-style: RFC 3986 unreserved kept, everything else `%XX` (spaces as `%20`).
+pub fn encode(value: &str) -> String {
+    form_urlencode(value).replace('+', "%20")
+}
+
+/// Sends `params` to the client in the request's response mode.
+pub fn to_client(
+    redirect_uri: &str,
+    mode: ResponseMode,
+    params: &[(&str, String)],
+    error: bool,
+) -> Response {
+    let pairs: Vec<String> = params
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .collect();
+    match mode {
+        ResponseMode::Query => {
+            let sep = if redirect_uri.contains('?') { '&' } else { '?' };
+            // IdentityServer appends `#_=_` to query-mode error redirects.
+            let suffix = if error { "#_=_" } else { "" };
+            redirect(&format!("{redirect_uri}{sep}{}{suffix}", pairs.join("&")))
+        }
+        ResponseMode::Fragment => redirect(&format!("{redirect_uri}#{}", pairs.join("&"))),
+        ResponseMode::FormPost => pages::form_post(redirect_uri, params),
+    }
+}
+
+fn process(
+    state: &AppState,
+    headers: &HeaderMap,
+    params: &FormParams,
+    after_login: bool,
+) -> Response {
+    let request = match validate(state, params) {
+        Ok(r) => r,
+        Err(message) => return to_error_page(state, headers, message),
+    };
+    let subject = session_subject(state, headers);
+    let forced_login = request
+        .prompt
+        .as_deref()
+        .is_some_and(|p| p.split(' ').any(|x| x == "login"))
+        && !after_login;
+    let Some(subject) = subject.filter(|_| !forced_login) else {
+        if request.prompt.as_deref() == Some("none") {
+            // A "safe" error: it goes back to the client.
+            let state_param = request.state.clone().unwrap_or_default();
+            return to_client(
+                &request.redirect_uri,
+                request.mode,
+                &[("error", "login_required".into()), ("state", state_param)],
+                true,
+            );
+        }
+        let query = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(params.pairs())
+            .finish();
+        let return_url = format!("{AUTH_BASE}/connect/authorize/callback?{query}");
+        let login = format!(
+            "{AUTH_BASE}/account/login?ReturnUrl={}",
+            encode(&return_url)
+        );
+        return redirect(&login);
+    };
+    issue_code(state, request, subject)
+}
+
+fn issue_code(state: &AppState, request: Validated<'_>, subject: Subject) -> Response {
+    let handle = random_hex(32);
+    let code = AuthorizationCode {
+        client_id: request.client.client_id.to_string(),
+        redirect_uri: request.redirect_uri.clone(),
+        scopes: request.scopes.clone(),
+        challenge: request.challenge.clone(),
+        subject,
+        created: state.clock.now(),
+        lifetime: request.client.authorization_code_lifetime,
+    };
+    state.store().codes.insert(handle.clone(), code);
+    tracing::info!(client_id = %request.client.client_id, "authorization code issued");
+    let params = [
+        ("code", handle),
+        ("scope", request.scopes.to_param()),
+        ("state", request.state.clone().unwrap_or_default()),
+    ];
+    to_client(&request.redirect_uri, request.mode, &params, false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn response_types_ignore_part_order() {
+        assert_eq!(normalised_response_type("token  code"), "code token");
+        assert!(is_absolute_uri("https://client.example/cb"));
+        assert!(is_absolute_uri("myapp:/cb"));
+        assert!(!is_absolute_uri("/cb"));
+        assert!(!is_absolute_uri("client.example/cb"));
+        assert_eq!(
+            encode("myid.rest.basic offline_access"),
+            "myid.rest.basic%20offline_access"
+        );
+    }
+}

@@ -1,0 +1,81 @@
+//! CORS as IdentityServer4 applies it (`CorsPolicyProvider`, `CorsMiddleware`): only on
+//! its CORS paths, for an `Origin` other than the server's own, allowed when it matches
+//! (without case) an origin in any client's `AllowedCorsOrigins`.
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::mock::AUTH_BASE;
+use crate::mock::state::AppState;
+
+/// The paths IdentityServer's CORS policy covers (`Constants.ProtocolRoutePaths.CorsPaths`);
+/// `/connect/authorize` is not one of them.
+const CORS_PATHS: [&str; 5] = [
+    "/.well-known/openid-configuration",
+    "/.well-known/openid-configuration/jwks",
+    "/connect/token",
+    "/connect/userinfo",
+    "/connect/revocation",
+];
+
+fn allowed_origin(state: &AppState, headers: &HeaderMap, path: &str) -> Option<HeaderValue> {
+    let rest = path.strip_prefix(AUTH_BASE)?;
+    if !CORS_PATHS.contains(&rest) {
+        return None;
+    }
+    let origin = headers.get(header::ORIGIN)?.to_str().ok()?;
+    let own = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(|h| format!("http://{h}"))
+        .unwrap_or_default();
+    if origin.eq_ignore_ascii_case(&own) {
+        return None;
+    }
+    let allowed = state
+        .config
+        .auth
+        .clients
+        .all()
+        .iter()
+        .flat_map(|c| c.allowed_cors_origins.iter())
+        .any(|o| o.eq_ignore_ascii_case(origin));
+    allowed
+        .then(|| HeaderValue::from_str(origin).ok())
+        .flatten()
+}
+
+pub async fn cors(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let Some(origin) = allowed_origin(&state, request.headers(), request.uri().path()) else {
+        return next.run(request).await;
+    };
+    let preflight_method = request
+        .headers()
+        .get(header::ACCESS_CONTROL_REQUEST_METHOD)
+        .cloned();
+    if request.method() == Method::OPTIONS
+        && let Some(method) = preflight_method
+    {
+        // ASP.NET Core's CORS middleware answers the preflight itself and echoes what
+        // was asked for (any header, any method, no credentials).
+        let mut r = StatusCode::NO_CONTENT.into_response();
+        let h = r.headers_mut();
+        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+        h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, method);
+        if let Some(asked) = request
+            .headers()
+            .get(header::ACCESS_CONTROL_REQUEST_HEADERS)
+        {
+            h.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, asked.clone());
+        }
+        h.insert(header::VARY, HeaderValue::from_static("Origin"));
+        return r;
+    }
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+    h.append(header::VARY, HeaderValue::from_static("Origin"));
+    response
+}

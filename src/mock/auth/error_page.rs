@@ -1,0 +1,17 @@
+//! `GET /home/error?errorId=…`: the page authorize errors are sent to.
+
+use axum::extract::State;
+use axum::http::Uri;
+use axum::response::Response;
+
+use super::pages;
+use crate::mock::form::FormParams;
+use crate::mock::state::AppState;
+
+pub async fn show(State(state): State<AppState>, uri: Uri) -> Response {
+    let params = FormParams::parse(uri.query().unwrap_or("").as_bytes());
+    let message = params
+        .get("errorId")
+        .and_then(|id| state.store().errors.get(id).cloned());
+    pages::error(message.as_ref())
+}

@@ -1,0 +1,150 @@
+//! `authorization_code` (`ValidateAuthorizationCodeRequestAsync`). The order matters:
+//! the code is removed after the client-binding check, so a failed redirect_uri or PKCE
+//! check burns it, while presenting it as the wrong client does not (v4).
+
+use super::{GrantContext, MAX_HANDLE};
+use crate::mock::auth::tokens::{self, OFFLINE_ACCESS};
+use crate::mock::error::OAuthError;
+use crate::protocol::handle::random_hex;
+use crate::protocol::secret::constant_time_eq;
+use crate::protocol::token::{BEARER, TokenResponse};
+use crate::protocol::{ErrorCode, PkceVerifier, pkce};
+
+pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
+    let err = OAuthError::new;
+    let (state, client, form) = (ctx.state, ctx.client, ctx.form);
+    if !(client.allows_grant("authorization_code") || client.allows_grant("hybrid")) {
+        return Err(err(ErrorCode::UnauthorizedClient));
+    }
+    let handle = form
+        .present("code")
+        .filter(|c| c.len() <= MAX_HANDLE)
+        .ok_or(err(ErrorCode::InvalidGrant))?;
+    let code = {
+        let mut store = state.store();
+        let code = store
+            .codes
+            .get(handle)
+            .ok_or(err(ErrorCode::InvalidGrant))?;
+        if code.client_id != client.client_id.as_str() {
+            return Err(err(ErrorCode::InvalidGrant));
+        }
+        store
+            .codes
+            .remove(handle)
+            .ok_or(err(ErrorCode::InvalidGrant))?
+    };
+    let now = state.clock.now();
+    // Expired against the lifetime stored in the code and the client's current one.
+    if now > code.created + code.lifetime || now > code.created + client.authorization_code_lifetime
+    {
+        return Err(err(ErrorCode::InvalidGrant));
+    }
+    // A missing redirect_uri is unauthorized_client: an IdentityServer quirk (§1.4).
+    let redirect_uri = form
+        .present("redirect_uri")
+        .ok_or(err(ErrorCode::UnauthorizedClient))?;
+    if redirect_uri != code.redirect_uri {
+        return Err(err(ErrorCode::InvalidGrant));
+    }
+    if code.scopes.is_empty() {
+        return Err(err(ErrorCode::InvalidRequest));
+    }
+    check_pkce(
+        client.require_pkce,
+        code.challenge.as_ref(),
+        form.present("code_verifier"),
+    )?;
+
+    let grant_id = random_hex(16);
+    let claims = tokens::claims(
+        state,
+        client,
+        &code.scopes,
+        &ctx.issuer,
+        Some(&code.subject),
+    );
+    if let Some(jti) = &claims.jti {
+        state
+            .store()
+            .access_grants
+            .insert(jti.clone(), grant_id.clone());
+    }
+    // A refresh token iff the code carries offline_access; AllowOfflineAccess was
+    // checked at /authorize and is not re-checked here (IdentityServer's behaviour).
+    let refresh_token = code
+        .scopes
+        .contains(OFFLINE_ACCESS)
+        .then(|| tokens::store_refresh(state, client, &grant_id, &claims));
+    Ok(TokenResponse {
+        id_token: None,
+        access_token: tokens::sign(state, &claims)?,
+        expires_in: client.access_token_lifetime,
+        token_type: BEARER.into(),
+        refresh_token,
+        // The scopes as the client sent them to /authorize, de-duplicated.
+        scope: code.scopes.to_param(),
+    })
+}
+
+/// IdentityServer's PKCE checks at the token endpoint; every failure is invalid_grant.
+/// Only the verifier's length is checked, not its characters.
+fn check_pkce(
+    require_pkce: bool,
+    challenge: Option<&(crate::protocol::PkceChallenge, String)>,
+    verifier: Option<&str>,
+) -> Result<(), OAuthError> {
+    let invalid = || OAuthError::new(ErrorCode::InvalidGrant);
+    let Some((challenge, method)) = challenge else {
+        // A verifier for a code issued without a challenge is a downgrade attempt.
+        return if require_pkce || verifier.is_some() {
+            Err(invalid())
+        } else {
+            Ok(())
+        };
+    };
+    let verifier = verifier.ok_or_else(invalid)?;
+    if !pkce::length_is_valid(verifier) {
+        return Err(invalid());
+    }
+    let matches = match method.as_str() {
+        "S256" => {
+            let computed = pkce::s256_challenge(&PkceVerifier::new(verifier));
+            constant_time_eq(computed.as_str().as_bytes(), challenge.as_str().as_bytes())
+        }
+        "plain" => constant_time_eq(verifier.as_bytes(), challenge.as_str().as_bytes()),
+        _ => false,
+    };
+    if matches { Ok(()) } else { Err(invalid()) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::PkceChallenge;
+
+    #[test]
+    fn pkce_rules() {
+        let v = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+        let s256 = (
+            PkceChallenge::new("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"),
+            "S256".to_owned(),
+        );
+        assert!(check_pkce(true, Some(&s256), Some(v)).is_ok());
+        assert!(check_pkce(true, Some(&s256), Some(&v.replace('d', "e"))).is_err());
+        assert!(check_pkce(true, Some(&s256), None).is_err());
+        assert!(
+            check_pkce(true, None, Some(v)).is_err(),
+            "RequirePkce without a challenge"
+        );
+        assert!(check_pkce(false, None, Some(v)).is_err(), "downgrade");
+        assert!(check_pkce(false, None, None).is_ok());
+        let short = (PkceChallenge::new("a".repeat(42)), "plain".to_owned());
+        assert!(
+            check_pkce(false, Some(&short), Some(&"a".repeat(42))).is_err(),
+            "length is checked"
+        );
+        let plain = (PkceChallenge::new("a".repeat(43)), "plain".to_owned());
+        assert!(check_pkce(false, Some(&plain), Some(&"a".repeat(43))).is_ok());
+    }
+}

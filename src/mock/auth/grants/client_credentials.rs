@@ -1,0 +1,54 @@
+//! `client_credentials` (`ValidateClientCredentialsRequestAsync`).
+
+use super::{GrantContext, MAX_SCOPE};
+use crate::mock::auth::tokens::{self, OFFLINE_ACCESS};
+use crate::mock::error::OAuthError;
+use crate::protocol::token::{BEARER, TokenResponse};
+use crate::protocol::{ErrorCode, Scopes};
+
+pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
+    let client = ctx.client;
+    if !client.allows_grant("client_credentials") {
+        return Err(OAuthError::new(ErrorCode::UnauthorizedClient));
+    }
+    let scopes = scopes(ctx, ctx.form.get("scope"))?;
+    let claims = tokens::claims(ctx.state, client, &scopes, &ctx.issuer, None);
+    Ok(TokenResponse {
+        id_token: None,
+        access_token: tokens::sign(ctx.state, &claims)?,
+        expires_in: client.access_token_lifetime,
+        token_type: BEARER.into(),
+        refresh_token: None,
+        scope: scopes.to_param(),
+    })
+}
+
+/// Requested scopes, validated: API scopes only, each allowed for the client and known;
+/// no identity scopes and never `offline_access`. Without a `scope` parameter the client
+/// gets all of its allowed API scopes. Sorted, as IdentityServer's `ParseScopesString` sorts.
+fn scopes(ctx: &GrantContext<'_>, requested: Option<&str>) -> Result<Scopes, OAuthError> {
+    let invalid = || OAuthError::new(ErrorCode::InvalidScope);
+    let client = ctx.client;
+    let resources = &ctx.state.config.auth.resources;
+    let scopes = match requested.filter(|s| !s.trim().is_empty()) {
+        Some(s) if s.len() > MAX_SCOPE => return Err(invalid()),
+        Some(s) => Scopes::parse(s),
+        None => Scopes::from_names(
+            client
+                .allowed_scopes
+                .iter()
+                .filter(|s| resources.is_api_scope(s))
+                .cloned(),
+        ),
+    };
+    if scopes.is_empty() {
+        return Err(invalid());
+    }
+    for scope in scopes.names() {
+        let allowed = client.allowed_scopes.iter().any(|a| a == scope);
+        if scope == OFFLINE_ACCESS || !allowed || !resources.is_api_scope(scope) {
+            return Err(invalid());
+        }
+    }
+    Ok(scopes.sorted())
+}

@@ -1,0 +1,145 @@
+//! The mock's sign-in step: a login form checking the test users, an antiforgery token
+//! bound to a cookie, and a session cookie (`idsrv`, IdentityServer's name) that lets
+//! the authorize request continue. No request is ever approved without it.
+
+use axum::body::{Body, to_bytes};
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+
+use super::authorize;
+use super::{cookie, pages};
+use crate::mock::AUTH_BASE;
+use crate::mock::form::{FormParams, has_form_content_type};
+use crate::mock::state::AppState;
+use crate::mock::store::Subject;
+use crate::protocol::handle::random_hex;
+use crate::protocol::secret::constant_time_eq;
+
+/// The session cookie.
+pub const SESSION_COOKIE: &str = "idsrv";
+const ANTIFORGERY_COOKIE: &str = ".AspNetCore.Antiforgery.mock";
+const ANTIFORGERY_FIELD: &str = "__RequestVerificationToken";
+const LOGIN_PATH: &str = "/account/login";
+
+fn callback_prefix() -> String {
+    format!("{AUTH_BASE}/connect/authorize/callback?")
+}
+
+fn set_cookie(response: &mut Response, name: &str, value: &str, same_site: &str) {
+    let cookie = format!("{name}={value}; path={AUTH_BASE}; httponly; samesite={same_site}");
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+}
+
+fn bad_request(text: &str) -> Response {
+    pages::html(
+        StatusCode::BAD_REQUEST,
+        "Bad request",
+        &format!(
+            "<h1>Bad request</h1><p class=\"error\">{}</p>",
+            pages::escape(text)
+        ),
+    )
+}
+
+fn login_form(
+    return_url: &str,
+    username: &str,
+    problem: Option<&str>,
+    token: Option<String>,
+) -> Response {
+    let token = token.unwrap_or_else(|| random_hex(16));
+    let mut response = pages::login(
+        &format!("{AUTH_BASE}{LOGIN_PATH}"),
+        return_url,
+        &token,
+        username,
+        problem,
+    );
+    set_cookie(&mut response, ANTIFORGERY_COOKIE, &token, "strict");
+    response
+}
+
+pub async fn show(uri: Uri) -> Response {
+    let params = FormParams::parse(uri.query().unwrap_or("").as_bytes());
+    let return_url = params.get("ReturnUrl").unwrap_or_default();
+    if !return_url.starts_with(&callback_prefix()) {
+        return bad_request("The return URL is not an authorization request of this server.");
+    }
+    login_form(return_url, "", None, None)
+}
+
+pub async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+    if !has_form_content_type(&headers) {
+        return StatusCode::UNSUPPORTED_MEDIA_TYPE.into_response();
+    }
+    let Ok(bytes) = to_bytes(body, 64 * 1024).await else {
+        return bad_request("The form is too large.");
+    };
+    let form = FormParams::parse(&bytes);
+    let posted_token = form.get(ANTIFORGERY_FIELD).unwrap_or_default();
+    let cookie_token = cookie(&headers, ANTIFORGERY_COOKIE).unwrap_or_default();
+    if posted_token.is_empty()
+        || !constant_time_eq(posted_token.as_bytes(), cookie_token.as_bytes())
+    {
+        return bad_request("The antiforgery token is missing or does not match its cookie.");
+    }
+    let return_url = form.get("ReturnUrl").unwrap_or_default();
+    let Some(query) = return_url.strip_prefix(&callback_prefix()) else {
+        return bad_request("The return URL is not an authorization request of this server.");
+    };
+
+    if form.get("button") == Some("cancel") {
+        // The quickstart UI's cancel: access_denied goes back to a validated client.
+        let params = FormParams::parse(query.as_bytes());
+        return match authorize::validate(&state, &params) {
+            Ok(request) => {
+                let state_param = request.state.clone().unwrap_or_default();
+                authorize::to_client(
+                    &request.redirect_uri,
+                    request.mode,
+                    &[("error", "access_denied".into()), ("state", state_param)],
+                    true,
+                )
+            }
+            Err(message) => authorize::to_error_page(&state, &headers, message),
+        };
+    }
+
+    let username = form.get("Username").unwrap_or_default().trim();
+    let password = form.get("Password").unwrap_or_default();
+    let user = state
+        .config
+        .auth
+        .users
+        .iter()
+        .find(|u| u.username.eq_ignore_ascii_case(username) && u.password_matches(password));
+    let Some(user) = user else {
+        tracing::info!(username, "sign-in refused");
+        return login_form(
+            return_url,
+            username,
+            Some("Invalid username or password"),
+            Some(posted_token.to_owned()),
+        );
+    };
+    let handle = random_hex(32);
+    let subject = Subject {
+        sub: user.subject_id.clone(),
+        username: user.username.clone(),
+        auth_time: state.clock.now(),
+        idp: "local".into(),
+        amr: vec!["pwd".into()],
+        sid: random_hex(16),
+    };
+    state.store().sessions.insert(handle.clone(), subject);
+    tracing::info!(username = %user.username, "signed in");
+    let mut response = StatusCode::FOUND.into_response();
+    if let Ok(location) = HeaderValue::from_str(return_url) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    set_cookie(&mut response, SESSION_COOKIE, &handle, "lax");
+    response
+}

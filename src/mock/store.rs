@@ -1,0 +1,110 @@
+//! What the auth server remembers between requests: sign-in sessions, authorization
+//! codes, refresh tokens and revoked access tokens. Held behind a std `Mutex` in the
+//! shared state: every operation is a short map update with no `.await` inside.
+//!
+//! Expiry is decided by comparing with the mock's clock when a record is used; nothing
+//! here runs on a timer.
+
+use std::collections::HashMap;
+
+use crate::protocol::jwt::AccessTokenClaims;
+use crate::protocol::{PkceChallenge, Scopes};
+
+/// Who signed in, as the access tokens of their grants name them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subject {
+    /// Subject id (the person's MyID id).
+    pub sub: String,
+    /// The logon name.
+    pub username: String,
+    /// When they signed in.
+    pub auth_time: i64,
+    /// Identity provider, `local`.
+    pub idp: String,
+    /// Authentication methods, `["pwd"]`.
+    pub amr: Vec<String>,
+    /// The sign-in session id (`sid`), 32 uppercase hex.
+    pub sid: String,
+}
+
+/// A pending authorization code.
+#[derive(Debug, Clone)]
+pub struct AuthorizationCode {
+    /// The client it was issued to.
+    pub client_id: String,
+    /// The `redirect_uri` sent to /authorize, compared exactly at /token.
+    pub redirect_uri: String,
+    /// Requested scopes in request order, de-duplicated.
+    pub scopes: Scopes,
+    /// The PKCE challenge and its method, when one was sent.
+    pub challenge: Option<(PkceChallenge, String)>,
+    /// The signed-in user.
+    pub subject: Subject,
+    /// Creation time.
+    pub created: i64,
+    /// Lifetime at creation (`AuthorizationCodeLifetime`).
+    pub lifetime: i64,
+}
+
+/// A refresh token's record.
+#[derive(Debug, Clone)]
+pub struct RefreshRecord {
+    /// The grant (code exchange) the token descends from.
+    pub grant_id: String,
+    /// The client it belongs to.
+    pub client_id: String,
+    /// Creation time of the *first* token of the chain; sliding expiry counts from it.
+    pub created: i64,
+    /// Current lifetime in seconds from `created`.
+    pub lifetime: i64,
+    /// Used already (one-time-only tokens are marked, not deleted, in IdentityServer4 v4).
+    pub consumed: bool,
+    /// The access token of the grant, re-serialised on refresh.
+    pub access_token: AccessTokenClaims,
+}
+
+/// The auth server's memory.
+#[derive(Debug, Default)]
+pub struct Store {
+    /// Session handle (cookie value) → subject.
+    pub sessions: HashMap<String, Subject>,
+    /// Code handle → code.
+    pub codes: HashMap<String, AuthorizationCode>,
+    /// Refresh handle → record.
+    pub refresh_tokens: HashMap<String, RefreshRecord>,
+    /// Access-token `jti` → grant id, so revoking an access token can reach its grant.
+    pub access_grants: HashMap<String, String>,
+    /// Revoked access tokens (`jti` → `exp`): MyID records these so the Core API refuses
+    /// them from then on (manual §4.5).
+    pub revoked_access_tokens: HashMap<String, i64>,
+    /// Error-page messages by error id.
+    pub errors: HashMap<String, ErrorMessage>,
+}
+
+/// What the error page shows (IdentityServer's `ErrorMessage`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorMessage {
+    /// The OAuth error.
+    pub error: String,
+    /// The description.
+    pub description: String,
+    /// The client, when known.
+    pub client_id: Option<String>,
+}
+
+impl Store {
+    /// Removes every refresh token of a grant (MyID: revocation invalidates them).
+    pub fn kill_grant(&mut self, grant_id: &str) -> usize {
+        let before = self.refresh_tokens.len();
+        self.refresh_tokens.retain(|_, r| r.grant_id != grant_id);
+        before - self.refresh_tokens.len()
+    }
+
+    /// Forgets what has expired by `now`. Only memory hygiene: every use checks expiry itself.
+    pub fn purge(&mut self, now: i64) {
+        self.codes.retain(|_, c| now <= c.created + c.lifetime);
+        self.refresh_tokens
+            .retain(|_, r| now <= r.created + r.lifetime);
+        self.revoked_access_tokens.retain(|_, exp| now <= *exp);
+    }
+}
