@@ -190,6 +190,8 @@ impl Recorder {
         let http = reqwest::Client::builder()
             .no_proxy()
             .redirect(reqwest::redirect::Policy::none())
+            // A cookie jar per scenario, like a browser's, for sign-in sessions.
+            .cookie_store(true)
             .timeout(Duration::from_secs(30))
             .build()
             .map_err(|e| format!("cannot build the HTTP client: {e}"))?;

@@ -4,15 +4,19 @@
 //! - [`client`]: the HTTP client that records exchanges and redacts credentials.
 //! - [`checks`]: small named checks with spec references.
 //! - [`world`] and `steps`: the cucumber world and the step definitions.
+//! - [`flow`] and [`html`]: the interactive flows (sign-in through the target's login
+//!   driver, code exchange, refresh, moving the server's time).
 //! - [`features`]: the feature files, compiled in.
 //! - [`run`] and [`report`]: the runner and its reports (terminal, JSON, JUnit, Markdown).
 
 pub mod checks;
 pub mod client;
 pub mod features;
+pub mod flow;
+pub mod html;
 pub mod report;
 pub mod run;
-mod steps;
+pub(crate) mod steps;
 pub mod target;
 pub mod world;
 

@@ -3,7 +3,8 @@
 //!
 //! cucumber has no notion of "skipped because the target cannot do this", so the
 //! runner decides that before the run: a scenario tagged `@requires:X` for a capability
-//! the target lacks is reported as skipped with that reason and not run.
+//! the target lacks, or one that needs more server time to pass than a live target can
+//! wait for, is reported as skipped with that reason and not run.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -12,15 +13,16 @@ use cucumber::World as _;
 use cucumber::event::ScenarioFinished;
 use cucumber::gherkin::tagexpr::TagOperation;
 use cucumber::gherkin::{Feature, Rule, Scenario};
+use cucumber::runner::basic::ScenarioType;
 use cucumber::tag::Ext as _;
 use cucumber::writer::Stats as _;
 use futures::FutureExt as _;
 use serde::Serialize;
 
 use super::checks::Finding;
-use super::features;
 use super::target::{Target, TargetProfile};
 use super::world::ConformanceWorld;
+use super::{features, steps};
 
 /// What to run.
 #[derive(Debug)]
@@ -119,9 +121,51 @@ fn tags_of(feature: &Feature, rule: Option<&Rule>, scenario: &Scenario) -> Vec<S
     tags
 }
 
-fn select(tags: &[String], filter: Option<&TagOperation>, profile: &TargetProfile) -> Selection {
+/// Seconds of server time a scenario's steps make pass (background included).
+fn time_needed(
+    feature: &Feature,
+    rule: Option<&Rule>,
+    scenario: &Scenario,
+    profile: &TargetProfile,
+) -> u64 {
+    let backgrounds = feature
+        .background
+        .iter()
+        .chain(rule.and_then(|r| r.background.as_ref()));
+    let steps = backgrounds
+        .flat_map(|b| b.steps.iter())
+        .chain(scenario.steps.iter());
+    let mut role: Option<String> = None;
+    let mut total = 0;
+    for step in steps {
+        if let Some(r) = step
+            .value
+            .strip_prefix("the client \"")
+            .and_then(|r| r.split('"').next())
+        {
+            role = Some(r.to_owned());
+        }
+        let client = role.as_ref().and_then(|r| profile.clients.get(r));
+        total += steps::time::seconds_for(&step.value, client).unwrap_or(0);
+    }
+    total
+}
+
+fn select(
+    (feature, rule, scenario): (&Feature, Option<&Rule>, &Scenario),
+    tags: &[String],
+    filter: Option<&TagOperation>,
+    profile: &TargetProfile,
+) -> Selection {
     if filter.is_some_and(|f| !f.eval(tags.iter())) {
         return Selection::Exclude;
+    }
+    let wait = time_needed(feature, rule, scenario, profile);
+    if wait > 0 && !profile.has("clock_control") && wait > profile.max_wait_seconds {
+        return Selection::Skip(format!(
+            "needs {wait} s of server time to pass; target '{}' cannot move its clock and allows max_wait_seconds = {}",
+            profile.name, profile.max_wait_seconds
+        ));
     }
     let missing: Vec<&str> = tags
         .iter()
@@ -188,7 +232,9 @@ pub async fn run(options: RunOptions) -> Result<RunReport, RunError> {
             .flat_map(|r| r.scenarios.iter().map(move |s| (Some(r), s)));
         for (rule, scenario) in feature.scenarios.iter().map(|s| (None, s)).chain(in_rules) {
             let tags = tags_of(feature, rule, scenario);
-            if let Selection::Skip(reason) = select(&tags, filter.as_ref(), &profile) {
+            if let Selection::Skip(reason) =
+                select((feature, rule, scenario), &tags, filter.as_ref(), &profile)
+            {
                 results.push(outcome(
                     feature,
                     scenario,
@@ -202,11 +248,21 @@ pub async fn run(options: RunOptions) -> Result<RunReport, RunError> {
 
     let collected: Arc<Mutex<Vec<ScenarioOutcome>>> = Arc::default();
     let sink = collected.clone();
+    // A shared server has one clock: a scenario that moves it runs alone.
+    let shared_clock = matches!(options.target, Target::Live(_));
+    let serial_profile = profile.clone();
     let target = Arc::new(options.target);
     let filter_profile = profile.clone();
     let writer = ConformanceWorld::cucumber::<&str>()
         .with_parser(features::Embedded(features))
         .max_concurrent_scenarios(options.concurrency.max(1))
+        .which_scenario(move |feature, rule, scenario| {
+            if shared_clock && time_needed(feature, rule, scenario, &serial_profile) > 0 {
+                ScenarioType::Serial
+            } else {
+                ScenarioType::Concurrent
+            }
+        })
         .before(move |_, _, _, world| {
             let target = target.clone();
             async move {
@@ -250,9 +306,11 @@ pub async fn run(options: RunOptions) -> Result<RunReport, RunError> {
         .fail_on_skipped()
         .with_default_cli()
         .filter_run((), move |feature, rule, scenario| {
+            let tags = tags_of(feature, rule, scenario);
             matches!(
                 select(
-                    &tags_of(feature, rule, scenario),
+                    (feature, rule, scenario),
+                    &tags,
                     filter.as_ref(),
                     &filter_profile
                 ),

@@ -70,6 +70,36 @@ struct TargetFile {
     max_wait_seconds: u64,
     #[serde(default)]
     clients: BTreeMap<String, ClientEntry>,
+    #[serde(default)]
+    login: Option<LoginEntry>,
+    #[serde(default)]
+    cors: Option<CorsEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LoginEntry {
+    driver: String,
+    #[serde(default)]
+    username: Option<String>,
+    #[serde(default)]
+    password_env: Option<String>,
+    #[serde(default)]
+    fields: BTreeMap<String, String>,
+    #[serde(default)]
+    submit: Option<String>,
+    #[serde(default)]
+    command: Vec<String>,
+    #[serde(default)]
+    max_steps: Option<usize>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CorsEntry {
+    allowed_origin: String,
+    #[serde(default)]
+    disallowed_origin: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -82,6 +112,16 @@ struct ClientEntry {
     scope: Option<String>,
     #[serde(default)]
     other_scope: Option<String>,
+    #[serde(default)]
+    redirect_uri: Option<String>,
+    #[serde(default)]
+    access_token_lifetime: Option<u64>,
+    #[serde(default)]
+    code_lifetime: Option<u64>,
+    #[serde(default)]
+    sliding_refresh_lifetime: Option<u64>,
+    #[serde(default)]
+    absolute_refresh_lifetime: Option<u64>,
 }
 
 /// A client the features can use, by role.
@@ -97,6 +137,50 @@ pub struct ClientProfile {
     pub scope: String,
     /// A scope the server knows but this client may not ask for.
     pub other_scope: Option<String>,
+    /// The registered redirect URI, for code-flow clients.
+    pub redirect_uri: Option<String>,
+    /// How long the server's tokens and codes for this client live.
+    pub lifetimes: Lifetimes,
+}
+
+/// Lifetimes the server applies to a client, in seconds. Defaults are MyID's; a live
+/// target with shorter ones declares them, so time-dependent scenarios can wait for real.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lifetimes {
+    /// `AccessTokenLifetime`.
+    pub access_token: u64,
+    /// `AuthorizationCodeLifetime`.
+    pub code: u64,
+    /// `SlidingRefreshTokenLifetime`.
+    pub sliding_refresh: u64,
+    /// `AbsoluteRefreshTokenLifetime`.
+    pub absolute_refresh: u64,
+}
+
+/// How the harness signs a user in at the authorize endpoint.
+#[derive(Debug, Clone)]
+pub enum LoginDriver {
+    /// Follow redirects with a cookie jar and post every HTML form met, filling these
+    /// fields (hidden fields keep their values) and pressing the `submit` button.
+    Form {
+        /// Field name → value.
+        fields: Vec<(String, String)>,
+        /// The value of the submit button to press, when forms have several.
+        submit: Option<String>,
+        /// How many pages to pass through at most.
+        max_steps: usize,
+    },
+    /// Run a program with the authorize URL; it prints the final redirect URL.
+    Command(Vec<String>),
+}
+
+/// Origins for CORS scenarios.
+#[derive(Debug, Clone)]
+pub struct CorsOrigins {
+    /// An origin some client lists in `AllowedCorsOrigins`.
+    pub allowed: String,
+    /// An origin no client lists.
+    pub disallowed: String,
 }
 
 /// A target with its secrets resolved.
@@ -116,6 +200,12 @@ pub struct TargetProfile {
     pub max_wait_seconds: u64,
     /// Clients by role.
     pub clients: BTreeMap<String, ClientProfile>,
+    /// How users sign in, when the target supports interactive flows.
+    pub login: Option<LoginDriver>,
+    /// Origins for CORS checks.
+    pub cors: Option<CorsOrigins>,
+    /// Values that must never appear in transcripts (secrets, passwords).
+    pub sensitive: Vec<String>,
 }
 
 impl TargetProfile {
@@ -162,9 +252,23 @@ impl TargetProfile {
                     secret_source: entry.secret_env,
                     scope: entry.scope.unwrap_or_else(|| "myid.rest.basic".into()),
                     other_scope: entry.other_scope,
+                    redirect_uri: entry.redirect_uri,
+                    lifetimes: Lifetimes {
+                        access_token: entry.access_token_lifetime.unwrap_or(3_600),
+                        code: entry.code_lifetime.unwrap_or(300),
+                        sliding_refresh: entry.sliding_refresh_lifetime.unwrap_or(7_200),
+                        absolute_refresh: entry.absolute_refresh_lifetime.unwrap_or(518_400),
+                    },
                 },
             );
         }
+        let mut sensitive: Vec<String> = Vec::new();
+        let login = match file.login {
+            None => None,
+            Some(l) => {
+                Some(login_driver(l, lookup, &mut missing, &mut sensitive).map_err(invalid)?)
+            }
+        };
         if !missing.is_empty() {
             return Err(TargetError::MissingSecret {
                 path: path.to_owned(),
@@ -176,6 +280,20 @@ impl TargetProfile {
         if file.control_base.is_some() {
             capabilities.insert("clock_control".into());
         }
+        if let Some(l) = &login {
+            capabilities.insert("login".into());
+            if matches!(l, LoginDriver::Form { .. }) {
+                capabilities.insert("login.form".into());
+            }
+        }
+        if file.cors.is_some() {
+            capabilities.insert("cors".into());
+        }
+        sensitive.extend(
+            clients
+                .values()
+                .filter_map(|c| c.secret.as_ref().map(|s| s.expose().to_owned())),
+        );
         Ok(TargetProfile {
             name: file.name,
             auth_base: file.auth_base.trim_end_matches('/').to_owned(),
@@ -186,6 +304,14 @@ impl TargetProfile {
             capabilities,
             max_wait_seconds: file.max_wait_seconds,
             clients,
+            login,
+            cors: file.cors.map(|c| CorsOrigins {
+                allowed: c.allowed_origin,
+                disallowed: c
+                    .disallowed_origin
+                    .unwrap_or_else(|| "https://not-allowed.example".into()),
+            }),
+            sensitive,
         })
     }
 
@@ -203,6 +329,79 @@ impl TargetProfile {
     /// Whether the target has `capability`.
     pub fn has(&self, capability: &str) -> bool {
         self.capabilities.contains(capability)
+    }
+}
+
+/// Expands `${VAR}` from the environment (through `lookup`), noting missing variables.
+fn expand_env(
+    value: &str,
+    lookup: &dyn Fn(&str) -> Option<String>,
+    missing: &mut Vec<String>,
+    sensitive: &mut Vec<String>,
+) -> String {
+    let mut out = value.to_owned();
+    while let Some(start) = out.find("${") {
+        let Some(len) = out[start..].find('}') else {
+            break;
+        };
+        let var = out[start + 2..start + len].to_owned();
+        let resolved = lookup(&var).unwrap_or_else(|| {
+            missing.push(format!("{var} (login)"));
+            String::new()
+        });
+        sensitive.push(resolved.clone());
+        out.replace_range(start..start + len + 1, &resolved);
+    }
+    out
+}
+
+fn login_driver(
+    l: LoginEntry,
+    lookup: &dyn Fn(&str) -> Option<String>,
+    missing: &mut Vec<String>,
+    sensitive: &mut Vec<String>,
+) -> Result<LoginDriver, String> {
+    let max_steps = l.max_steps.unwrap_or(8);
+    match l.driver.as_str() {
+        // The mock's own login page: its field names are known.
+        "mock" => {
+            let username = l.username.ok_or("login driver 'mock' needs username")?;
+            let var = l
+                .password_env
+                .ok_or("login driver 'mock' needs password_env")?;
+            let password = expand_env(&format!("${{{var}}}"), lookup, missing, sensitive);
+            Ok(LoginDriver::Form {
+                fields: vec![("Username".into(), username), ("Password".into(), password)],
+                submit: Some("login".into()),
+                max_steps,
+            })
+        }
+        "form" => {
+            if l.fields.is_empty() {
+                return Err("login driver 'form' needs [login.fields]".into());
+            }
+            let fields = l
+                .fields
+                .iter()
+                .map(|(k, v)| (k.clone(), expand_env(v, lookup, missing, sensitive)))
+                .collect();
+            Ok(LoginDriver::Form {
+                fields,
+                submit: l.submit,
+                max_steps,
+            })
+        }
+        "command" => {
+            if l.command.is_empty() {
+                return Err(
+                    "login driver 'command' needs command = [\"program\", \"{url}\"]".into(),
+                );
+            }
+            Ok(LoginDriver::Command(l.command))
+        }
+        other => Err(format!(
+            "unknown login driver '{other}' (mock, form or command)"
+        )),
     }
 }
 

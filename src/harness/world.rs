@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::checks::{Check, Finding, Severity};
 use super::client::{Exchange, RecordedResponse, Recorder, RequestSpec};
+use super::flow::FlowState;
 use super::target::{ClientProfile, Connection, TargetClock};
 
 /// Why a step could not go on; cucumber shows it as the step's failure.
@@ -49,6 +50,8 @@ pub struct ConformanceWorld {
     discovery: Option<Value>,
     jwks: Option<Value>,
     findings: Vec<Finding>,
+    /// Progress through the code flow, refreshes and revocations.
+    pub flow: FlowState,
 }
 
 impl fmt::Debug for ConformanceWorld {
@@ -72,6 +75,7 @@ impl ConformanceWorld {
             discovery: None,
             jwks: None,
             findings: Vec::new(),
+            flow: FlowState::default(),
         })
     }
 

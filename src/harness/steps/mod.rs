@@ -3,13 +3,127 @@
 //! wording chooses ("must" fails the scenario, "should" warns).
 
 mod access_token;
+mod authorization_code;
+mod cors;
 mod discovery;
+mod operation;
+mod refresh;
+mod revocation;
+pub mod time;
 mod token_endpoint;
 
+use cucumber::gherkin::Step;
+
 use super::checks::Severity;
-use super::world::StepFailure;
+use super::world::{ConformanceWorld, StepFailure};
+use crate::protocol::pkce;
+
+/// A table value that removes the parameter instead of setting it.
+const ABSENT: &str = "<absent>";
 
 /// "must"/"should" in a step's text.
 fn severity(word: &str) -> Result<Severity, StepFailure> {
     Severity::from_word(word).ok_or_else(|| format!("'{word}' is neither must nor should").into())
+}
+
+/// Expands placeholders in a table value or step argument: `{client_id}`, `{scope}`,
+/// `{other_scope}`, `{redirect_uri}`, `{verifier}`, `{challenge}`, `{access_token}`
+/// and `{repeat:TEXT:N}`.
+fn expand(world: &ConformanceWorld, value: &str) -> Result<String, StepFailure> {
+    let client = world.client()?;
+    let mut out = value
+        .replace("{client_id}", client.client_id.as_str())
+        .replace("{scope}", &client.scope);
+    if out.contains("{other_scope}") {
+        let other = client
+            .other_scope
+            .as_deref()
+            .ok_or("the target file gives this client no other_scope")?;
+        out = out.replace("{other_scope}", other);
+    }
+    if out.contains("{redirect_uri}") {
+        let uri = client
+            .redirect_uri
+            .as_deref()
+            .ok_or("the target file gives this client no redirect_uri")?;
+        out = out.replace("{redirect_uri}", uri);
+    }
+    if out.contains("{verifier}") || out.contains("{challenge}") {
+        let verifier = world
+            .flow
+            .verifier
+            .as_ref()
+            .ok_or("no PKCE verifier in this scenario")?;
+        out = out
+            .replace("{verifier}", verifier.expose())
+            .replace("{challenge}", pkce::s256_challenge(verifier).as_str());
+    }
+    if out.contains("{access_token}") {
+        out = out.replace("{access_token}", &world.flow.access_token(0)?);
+    }
+    while let Some(start) = out.find("{repeat:") {
+        let end = out[start..]
+            .find('}')
+            .map(|e| start + e)
+            .ok_or("unclosed {repeat:…}")?;
+        let (text, count) = out[start + 8..end]
+            .rsplit_once(':')
+            .ok_or("use {repeat:TEXT:N}")?;
+        let n: usize = count
+            .parse()
+            .map_err(|_| format!("bad repeat count '{count}'"))?;
+        out = format!("{}{}{}", &out[..start], text.repeat(n), &out[end + 1..]);
+    }
+    Ok(out)
+}
+
+/// The parameters of a two-column data table (`| name | value |`), expanded.
+fn table_params(
+    world: &ConformanceWorld,
+    step: &Step,
+) -> Result<Vec<(String, String)>, StepFailure> {
+    let table = step
+        .table
+        .as_ref()
+        .ok_or("this step needs a table of parameters")?;
+    table
+        .rows
+        .iter()
+        .map(|row| match row.as_slice() {
+            [name, value] => Ok((expand(world, name)?, expand(world, value)?)),
+            _ => Err("each table row needs a name and a value".into()),
+        })
+        .collect()
+}
+
+/// Applies table overrides to default parameters: a name in the table replaces the
+/// default; `<absent>` removes it; new names are added.
+fn with_overrides(
+    mut params: Vec<(String, String)>,
+    overrides: Vec<(String, String)>,
+) -> Vec<(String, String)> {
+    for (name, value) in overrides {
+        params.retain(|(k, _)| *k != name);
+        if value != ABSENT {
+            params.push((name, value));
+        }
+    }
+    params
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn overrides_replace_remove_and_add() {
+        let p = |v: &[(&str, &str)]| {
+            v.iter()
+                .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+                .collect::<Vec<_>>()
+        };
+        let out = super::with_overrides(
+            p(&[("a", "1"), ("b", "2")]),
+            p(&[("a", "9"), ("b", "<absent>"), ("c", "3")]),
+        );
+        assert_eq!(out, p(&[("a", "9"), ("c", "3")]));
+    }
 }

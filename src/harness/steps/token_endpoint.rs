@@ -4,7 +4,7 @@ use cucumber::gherkin::Step;
 use cucumber::{given, then, when};
 use reqwest::Method;
 
-use super::severity;
+use super::{expand, severity, table_params};
 use crate::harness::checks::{http, token};
 use crate::harness::client::RequestSpec;
 use crate::harness::world::{ConformanceWorld, StepFailure, StepResult};
@@ -60,54 +60,6 @@ impl Auth {
             }
         })
     }
-}
-
-/// Expands `{client_id}`, `{scope}`, `{other_scope}` and `{repeat:TEXT:N}` in a table value.
-fn expand(world: &ConformanceWorld, value: &str) -> Result<String, StepFailure> {
-    let client = world.client()?;
-    let mut out = value
-        .replace("{client_id}", client.client_id.as_str())
-        .replace("{scope}", &client.scope);
-    if out.contains("{other_scope}") {
-        let other = client
-            .other_scope
-            .as_deref()
-            .ok_or("the target file gives this client no other_scope")?;
-        out = out.replace("{other_scope}", other);
-    }
-    while let Some(start) = out.find("{repeat:") {
-        let end = out[start..]
-            .find('}')
-            .map(|e| start + e)
-            .ok_or("unclosed {repeat:…}")?;
-        let (text, count) = out[start + 8..end]
-            .rsplit_once(':')
-            .ok_or("use {repeat:TEXT:N}")?;
-        let n: usize = count
-            .parse()
-            .map_err(|_| format!("bad repeat count '{count}'"))?;
-        out = format!("{}{}{}", &out[..start], text.repeat(n), &out[end + 1..]);
-    }
-    Ok(out)
-}
-
-/// The form parameters of a two-column data table (`| name | value |`).
-fn table_params(
-    world: &ConformanceWorld,
-    step: &Step,
-) -> Result<Vec<(String, String)>, StepFailure> {
-    let table = step
-        .table
-        .as_ref()
-        .ok_or("this step needs a table of form parameters")?;
-    table
-        .rows
-        .iter()
-        .map(|row| match row.as_slice() {
-            [name, value] => Ok((expand(world, name)?, expand(world, value)?)),
-            _ => Err("each table row needs a name and a value".into()),
-        })
-        .collect()
 }
 
 fn token_url(world: &ConformanceWorld) -> Result<String, StepFailure> {
@@ -294,7 +246,9 @@ fn no_refresh(world: &mut ConformanceWorld, word: String) -> StepResult {
     world.judge(severity(&word)?, [token::no_refresh_token(&r)])
 }
 
-#[then(regex = r#"^the token endpoint (must|should) answer with the error "([a-z_]+)"$"#)]
+#[then(
+    regex = r#"^the (?:token|revocation) endpoint (must|should) answer with the error "([a-z_]+)"$"#
+)]
 fn token_error(world: &mut ConformanceWorld, word: String, code: String) -> StepResult {
     let r = world.last_response()?.clone();
     world.judge(

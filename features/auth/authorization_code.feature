@@ -1,0 +1,200 @@
+@auth @authorization_code @requires:login
+Feature: Authorization code flow
+  A person signs in at MyID and the client exchanges the code for tokens, secured by
+  PKCE, a client secret, or both (MyID manual §4.1–4.3, RFC 6749 §4.1, RFC 7636).
+  Errors the RFC wants sent back to the client stay on MyID's error page, as
+  IdentityServer4 v4 keeps them; those rules are checked at "should".
+
+  @requires:client.spa
+  Scenario: PKCE code flow for a public client (manual §4.2)
+    Given the client "spa"
+    When the user signs in and authorizes the client
+    Then the client must receive an authorization code
+    And the state must come back unchanged
+    When the client exchanges the code
+    Then the token response is a success
+    And the response must not be cached
+    And the granted scope must be "{scope}"
+    And no refresh token must be issued
+    And the access token must verify with a key published through discovery
+    And the access token must name the signed-in user in sub
+    And the access token must name the client in client_id
+    And the access token must live exactly expires_in seconds
+    And the access token audience must include "myid.rest"
+
+  @requires:client.spa @myid
+  Scenario: Codes have IdentityServer4's format
+    Given the client "spa"
+    When the user signs in and authorizes the client
+    Then the authorization code must be 64 uppercase hex characters
+
+  @requires:client.web
+  Scenario: Client-secret code flow without PKCE (manual §4.3)
+    Given the client "web"
+    When the user signs in and authorizes the client without PKCE
+    Then the client must receive an authorization code
+    When the client exchanges the code
+    Then the token response is a success
+    And the access token must name the signed-in user in sub
+
+  @requires:client.web
+  Scenario: A verifier for a code issued without a challenge is refused (downgrade)
+    Given the client "web"
+    When the user signs in and authorizes the client without PKCE
+    And the client exchanges the code with:
+      | code_verifier | {repeat:v:43} |
+    Then the token endpoint must answer with the error "invalid_grant"
+
+  @requires:client.web_pkce
+  Scenario: A client secret and PKCE together (manual §4.1.2)
+    Given the client "web_pkce"
+    When the user signs in and authorizes the client
+    And the client exchanges the code
+    Then the token response is a success
+
+  @requires:client.web_pkce
+  Scenario: With both required, the secret alone is not enough
+    Given the client "web_pkce"
+    When the user signs in and authorizes the client
+    And the client exchanges the code with:
+      | code_verifier | <absent> |
+    Then the token endpoint must answer with the error "invalid_grant"
+
+  @requires:client.spa
+  Scenario: A code works once
+    Given the client "spa"
+    When the user signs in and authorizes the client
+    And the client exchanges the code
+    And the client exchanges the code again
+    Then the token endpoint must answer with the error "invalid_grant"
+
+  @requires:client.spa
+  Scenario: The redirect_uri must be the one sent to authorize
+    Given the client "spa"
+    When the user signs in and authorizes the client
+    And the client exchanges the code with:
+      | redirect_uri | https://client.example/elsewhere |
+    Then the token endpoint must answer with the error "invalid_grant"
+
+  @requires:client.spa @myid
+  Scenario: A failed redirect_uri check burns the code
+    Given the client "spa"
+    When the user signs in and authorizes the client
+    And the client exchanges the code with:
+      | redirect_uri | https://client.example/elsewhere |
+    And the client exchanges the code
+    Then the token endpoint must answer with the error "invalid_grant"
+
+  @requires:client.spa @myid
+  Scenario: A missing redirect_uri is unauthorized_client, as IdentityServer answers
+    Given the client "spa"
+    When the user signs in and authorizes the client
+    And the client exchanges the code with:
+      | redirect_uri | <absent> |
+    Then the token endpoint must answer with the error "unauthorized_client"
+
+  @requires:client.spa
+  Scenario Outline: The verifier must match the challenge
+    Given the client "spa"
+    When the user signs in and authorizes the client
+    And the client exchanges the code with:
+      | code_verifier | <verifier> |
+    Then the token endpoint must answer with the error "invalid_grant"
+
+    Examples:
+      | verifier                         |
+      | <absent>                         |
+      | {repeat:W:43}                    |
+      | {challenge}                      |
+
+  @requires:client.spa
+  Scenario Outline: The verifier must have 43 to 128 characters
+    Given the client "spa"
+    When the user signs in and authorizes the client
+    And the client exchanges the code with a verifier of <length> characters
+    Then the token endpoint must answer with the error "invalid_grant"
+
+    Examples:
+      | length |
+      | 42     |
+      | 129    |
+
+  @requires:client.spa @requires:client.web
+  Scenario: A code is bound to the client it was issued to
+    Given the client "spa"
+    When the user signs in and authorizes the client
+    And the client "web" exchanges the code
+    Then the token endpoint must answer with the error "invalid_grant"
+
+  @requires:client.spa
+  Scenario: A code expires after its lifetime
+    Given the client "spa"
+    When the user signs in and authorizes the client
+    And the code lifetime passes
+    And the client exchanges the code
+    Then the token endpoint must answer with the error "invalid_grant"
+
+  @requires:client.spa
+  Scenario: The state comes back exactly as sent
+    Given the client "spa"
+    When the client sends the user to authorize with:
+      | state | a b+c/d=é&x%20~ |
+    Then the client must receive an authorization code
+    And the state must come back unchanged
+
+  @requires:client.spa
+  Scenario Outline: An untrusted client or redirect_uri never gets the user back
+    Given the client "spa"
+    When the client sends the user to authorize with:
+      | <parameter> | <value> |
+    Then the user must not be sent to the client
+
+    Examples:
+      | parameter    | value                              |
+      | client_id    | no.such.client                     |
+      | client_id    | <absent>                           |
+      | redirect_uri | https://evil.example/callback      |
+      | redirect_uri | https://client.example/callback/x  |
+      | redirect_uri | <absent>                           |
+      | redirect_uri | {repeat:https://a.example/:40}     |
+
+  @requires:client.spa @myid
+  Scenario Outline: IdentityServer's error page names the error
+    Given the client "spa"
+    When the client sends the user to authorize with:
+      | <parameter> | <value> |
+    Then the user must not be sent to the client
+    And the error page must show "<error>"
+
+    Examples:
+      | parameter             | value                         | error                     |
+      | client_id             | no.such.client                | unauthorized_client       |
+      | redirect_uri          | https://evil.example/callback | invalid_request           |
+      | response_type         | <absent>                      | unsupported_response_type |
+      | response_type         | token                         | unauthorized_client       |
+      | code_challenge        | <absent>                      | invalid_request           |
+      | code_challenge_method | plain                         | invalid_request           |
+      | code_challenge_method | <absent>                      | invalid_request           |
+      | code_challenge        | {repeat:c:42}                 | invalid_request           |
+      | scope                 | {scope} myid.operation        | invalid_scope             |
+      | scope                 | {scope} offline_access x      | invalid_scope             |
+      | scope                 | <absent>                      | invalid_request           |
+
+  @requires:client.spa
+  Scenario Outline: Other authorization errors should go back to the client
+    Given the client "spa"
+    When the client sends the user to authorize with:
+      | <parameter> | <value> |
+    Then the user should be sent to the client with the error "<error>"
+
+    Examples:
+      | parameter             | value                  | error                     |
+      | response_type         | <absent>               | invalid_request           |
+      | code_challenge_method | plain                  | invalid_request           |
+      | scope                 | {scope} myid.operation | invalid_scope             |
+
+  @requires:client.spa @requires:login.form @myid
+  Scenario: Without a successful sign-in there is no code
+    Given the client "spa"
+    When the user signs in with the password "not-the-password"
+    Then the user must not be sent to the client

@@ -1,0 +1,36 @@
+@auth @cors @requires:cors
+Feature: CORS on the auth server
+  Browser applications on other origins call the token, revocation and discovery
+  endpoints when their origin is in a client's AllowedCorsOrigins (MyID manual §4.1.3).
+
+  Scenario Outline: A preflight from an allowed origin is answered
+    When a page at the allowed origin sends a preflight to the <endpoint>
+    Then the response must allow the allowed origin
+
+    Examples:
+      | endpoint            |
+      | token endpoint      |
+      | revocation endpoint |
+      | discovery document  |
+
+  Scenario: A request from an allowed origin carries the allow header
+    When a page at the allowed origin fetches the discovery document
+    Then the response must allow the allowed origin
+
+  Scenario Outline: Other origins are not allowed
+    When a page at the disallowed origin sends a preflight to the <endpoint>
+    Then the response must not allow the disallowed origin
+
+    Examples:
+      | endpoint            |
+      | token endpoint      |
+      | discovery document  |
+
+  Scenario: A fetch from another origin gets no allow header
+    When a page at the disallowed origin fetches the discovery document
+    Then the response must not allow the disallowed origin
+
+  @myid
+  Scenario: The authorize endpoint is not a CORS endpoint
+    When a page at the allowed origin sends a preflight to the authorize endpoint
+    Then the response must not allow the allowed origin

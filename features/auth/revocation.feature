@@ -1,0 +1,83 @@
+@auth @revocation
+Feature: Token revocation
+  Clients revoke tokens they no longer need (RFC 7009, MyID manual §4.5). MyID records
+  revoked access tokens that carry myid.rest.basic so the Core API refuses them, and
+  revoking invalidates the grant's refresh tokens too.
+
+  @requires:login @requires:client.spa
+  Scenario: Revoking an access token ends its refresh tokens too (manual §4.5)
+    Given the client "spa"
+    When the user signs in and authorizes the client with offline access
+    And the client exchanges the code
+    And the client revokes its access token
+    Then the revocation must succeed
+    When the client refreshes the token
+    Then the token endpoint must answer with the error "invalid_grant"
+
+  @requires:login @requires:client.spa
+  Scenario: A revoked refresh token is refused
+    Given the client "spa"
+    When the user signs in and authorizes the client with offline access
+    And the client exchanges the code
+    And the client revokes its refresh token
+    Then the revocation must succeed
+    When the client refreshes the token
+    Then the token endpoint must answer with the error "invalid_grant"
+
+  @requires:login @requires:client.spa
+  Scenario: Without a hint the server finds the refresh token
+    Given the client "spa"
+    When the user signs in and authorizes the client with offline access
+    And the client exchanges the code
+    And the client revokes its refresh token without a hint
+    Then the revocation must succeed
+    When the client refreshes the token
+    Then the token endpoint must answer with the error "invalid_grant"
+
+  @requires:login @requires:client.spa @requires:client.web
+  Scenario: Another client cannot revoke a client's tokens
+    Given the client "spa"
+    When the user signs in and authorizes the client with offline access
+    And the client exchanges the code
+    And the client "web" revokes the other client's refresh token
+    Then the revocation must succeed
+    When the client refreshes the token
+    Then the token response is a success
+
+  Scenario: An unknown token is answered with success (RFC 7009 §2.2)
+    Given the client "service"
+    When the client revokes the token "not-a-token-this-server-issued"
+    Then the revocation must succeed
+
+  Scenario: An unknown hint should be ignored (RFC 7009 §2.1)
+    Given the client "service" has an access token
+    When the client revokes its access token with the hint "id_token"
+    Then the revocation should succeed
+
+  @myid
+  Scenario: IdentityServer refuses an unknown hint
+    Given the client "service" has an access token
+    When the client revokes its access token with the hint "id_token"
+    Then the revocation endpoint must answer with the error "unsupported_token_type"
+
+  @myid
+  Scenario Outline: Revocation takes only form posts
+    Given the client "service" has an access token
+    When the client revokes its access token <how>
+    Then the revocation endpoint must answer with status <status>
+
+    Examples:
+      | how     | status |
+      | by GET  | 405    |
+      | as JSON | 415    |
+
+  @myid @requires:client.mcs
+  Scenario: A revoked access token is recorded, so it buys no operation token
+    Given the client "service" has an access token
+    When the client revokes its access token
+    And the client "mcs" asks for an operation token with:
+      | op       | 297                                  |
+      | scope    | myid.operation                       |
+      | deviceId | 0F2B5C3D-1A2B-4C3D-8E9F-001122334455 |
+      | token    | {access_token}                       |
+    Then the token endpoint must answer with the error "invalid_grant"

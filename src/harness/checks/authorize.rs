@@ -1,0 +1,156 @@
+//! Checks on where the authorize leg ended (RFC 6749 §4.1.2, §4.1.2.1).
+
+use super::Check;
+use crate::harness::flow::AuthorizeOutcome;
+
+/// RFC 6749 §4.1.2: the user comes back to the client with a `code`.
+pub fn code_delivered(outcome: &AuthorizeOutcome) -> Check {
+    match outcome {
+        AuthorizeOutcome::ToClient { params, .. } => match outcome.param("code") {
+            Some(code) if !code.is_empty() => Check::pass(
+                "code_delivered",
+                "RFC6749-4.1.2",
+                format!("{} characters", code.len()),
+            ),
+            _ => Check::fail(
+                "code_delivered",
+                "RFC6749-4.1.2",
+                format!(
+                    "sent to the client without a code: {}",
+                    params
+                        .iter()
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .collect::<Vec<_>>()
+                        .join("&")
+                ),
+            ),
+        },
+        AuthorizeOutcome::Page { url, status, .. } => Check::fail(
+            "code_delivered",
+            "RFC6749-4.1.2",
+            format!(
+                "the user never got back to the client; the browser stopped at {url} (status {status})"
+            ),
+        ),
+    }
+}
+
+/// IdentityServer4 v4 codes are 32 random bytes as 64 uppercase hex characters.
+pub fn code_format(code: &str) -> Check {
+    let ok = code.len() == 64
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b));
+    Check::expect("code_format", "IS4-codes", ok, "64 uppercase hex", || {
+        format!(
+            "expected 64 uppercase hex characters, got {} characters",
+            code.len()
+        )
+    })
+}
+
+/// RFC 6749 §4.1.2 / §4.1.2.1: `state` comes back exactly as sent, and not at all when
+/// none was sent.
+pub fn state_echoed(outcome: &AuthorizeOutcome, sent: Option<&str>) -> Check {
+    let got = outcome.param("state");
+    Check::expect(
+        "state_echoed",
+        "RFC6749-4.1.2",
+        got == sent,
+        format!("{got:?}"),
+        || format!("sent state {sent:?}, got back {got:?}"),
+    )
+}
+
+/// RFC 6749 §4.1.2.1: with a bad client or redirect URI the user is not redirected to it.
+pub fn not_sent_to_client(outcome: &AuthorizeOutcome) -> Check {
+    match outcome {
+        AuthorizeOutcome::Page { status, .. } => Check::pass(
+            "not_sent_to_client",
+            "RFC6749-4.1.2.1",
+            format!("stayed on the server (status {status})"),
+        ),
+        AuthorizeOutcome::ToClient { url, .. } => Check::fail(
+            "not_sent_to_client",
+            "RFC6749-4.1.2.1",
+            format!("the user was sent to {url}"),
+        ),
+    }
+}
+
+/// RFC 6749 §4.1.2.1: other errors go back to the client as `error=…` with the state.
+pub fn error_sent_to_client(outcome: &AuthorizeOutcome, error: &str) -> Check {
+    match outcome.param("error") {
+        Some(e) => Check::expect(
+            "error_sent_to_client",
+            "RFC6749-4.1.2.1",
+            e == error,
+            e.to_owned(),
+            || format!("expected error '{error}' at the client, got '{e}'"),
+        ),
+        None => Check::fail(
+            "error_sent_to_client",
+            "RFC6749-4.1.2.1",
+            match outcome {
+                AuthorizeOutcome::Page { status, .. } => format!(
+                    "the error stayed on the server's page (status {status}) instead of going to the client as {error}"
+                ),
+                AuthorizeOutcome::ToClient { .. } => "the client got no error parameter".to_owned(),
+            },
+        ),
+    }
+}
+
+/// IdentityServer4 v4 keeps authorize errors on its error page, which names the error.
+pub fn error_page_shows(outcome: &AuthorizeOutcome, error: &str) -> Check {
+    match outcome {
+        AuthorizeOutcome::Page { body, .. } => Check::expect(
+            "error_page_shows",
+            "IS4-authorize-errors",
+            body.contains(error),
+            error.to_owned(),
+            || format!("the page does not mention '{error}'"),
+        ),
+        AuthorizeOutcome::ToClient { url, .. } => Check::fail(
+            "error_page_shows",
+            "IS4-authorize-errors",
+            format!("the user was sent to {url}"),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn to_client(params: &[(&str, &str)]) -> AuthorizeOutcome {
+        AuthorizeOutcome::ToClient {
+            url: "https://c/cb".into(),
+            params: params
+                .iter()
+                .map(|(k, v)| ((*k).into(), (*v).into()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn outcomes() {
+        let ok = to_client(&[("code", "AB"), ("state", "s")]);
+        let page = AuthorizeOutcome::Page {
+            url: "http://h/home/error".into(),
+            status: 200,
+            body: "<strong>invalid_request</strong>".into(),
+        };
+        assert!(code_delivered(&ok).passed() && !code_delivered(&page).passed());
+        assert!(state_echoed(&ok, Some("s")).passed() && !state_echoed(&ok, Some("t")).passed());
+        assert!(!state_echoed(&ok, None).passed());
+        assert!(not_sent_to_client(&page).passed() && !not_sent_to_client(&ok).passed());
+        assert!(error_page_shows(&page, "invalid_request").passed());
+        assert!(!error_sent_to_client(&page, "invalid_request").passed());
+        assert!(
+            error_sent_to_client(&to_client(&[("error", "access_denied")]), "access_denied")
+                .passed()
+        );
+        assert!(code_format(&"A".repeat(64)).passed() && !code_format(&"a".repeat(64)).passed());
+    }
+}

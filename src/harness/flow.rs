@@ -1,0 +1,373 @@
+//! The interactive flows a scenario walks through: sending a user to /authorize and
+//! signing them in with the target's login driver, exchanging codes, refreshing, and
+//! moving (or waiting out) the server's time.
+
+use std::time::Duration;
+
+use reqwest::Method;
+use serde_json::Value;
+
+use super::client::RequestSpec;
+use super::html;
+use super::target::{ClientProfile, LoginDriver, TargetClock};
+use super::world::{ConformanceWorld, StepFailure};
+use crate::protocol::{PkceVerifier, basic};
+
+/// Where the authorize leg ended.
+#[derive(Debug, Clone)]
+pub enum AuthorizeOutcome {
+    /// The browser was sent to the client's redirect URI with these parameters.
+    ToClient {
+        /// The full URL (or the form action for form_post).
+        url: String,
+        /// Query, fragment or form parameters.
+        params: Vec<(String, String)>,
+    },
+    /// The browser ended on one of the server's pages (an error page, say).
+    Page {
+        /// Its URL.
+        url: String,
+        /// Its status.
+        status: u16,
+        /// Its body.
+        body: String,
+    },
+}
+
+impl AuthorizeOutcome {
+    /// A parameter delivered to the client.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        match self {
+            AuthorizeOutcome::ToClient { params, .. } => params
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str()),
+            AuthorizeOutcome::Page { .. } => None,
+        }
+    }
+}
+
+/// A scenario's progress through the code flow.
+#[derive(Debug, Default)]
+pub struct FlowState {
+    /// The PKCE verifier sent (as its challenge) to /authorize.
+    pub verifier: Option<PkceVerifier>,
+    /// The `state` sent to /authorize.
+    pub state: Option<String>,
+    /// Where /authorize ended.
+    pub outcome: Option<AuthorizeOutcome>,
+    /// The redirect URI used.
+    pub redirect_uri: Option<String>,
+    /// Every successful token response, oldest first.
+    pub tokens: Vec<Value>,
+    /// Refresh tokens in the order they were issued.
+    pub refresh_tokens: Vec<String>,
+    /// A refresh journey: (seconds since the first token, status) of each refresh.
+    pub journey: Vec<(u64, u16)>,
+}
+
+impl FlowState {
+    /// The code delivered to the client.
+    pub fn code(&self) -> Result<String, StepFailure> {
+        self.outcome
+            .as_ref()
+            .and_then(|o| o.param("code"))
+            .map(str::to_owned)
+            .ok_or_else(|| "no authorization code was delivered to the client".into())
+    }
+
+    /// The newest access token.
+    pub fn access_token(&self, index_from_end: usize) -> Result<String, StepFailure> {
+        self.tokens
+            .iter()
+            .rev()
+            .nth(index_from_end)
+            .and_then(|t| t.get("access_token").and_then(Value::as_str))
+            .map(str::to_owned)
+            .ok_or_else(|| "no access token has been issued in this scenario".into())
+    }
+
+    /// Remembers a successful token response.
+    pub fn record(&mut self, body: &Value) {
+        if let Some(rt) = body.get("refresh_token").and_then(Value::as_str) {
+            self.refresh_tokens.push(rt.to_owned());
+        }
+        self.tokens.push(body.clone());
+    }
+}
+
+/// Resolves a `Location` against the URL it came from.
+pub fn resolve(base: &str, location: &str) -> String {
+    if location.contains("://") {
+        return location.to_owned();
+    }
+    let Some(scheme_end) = base.find("://") else {
+        return location.to_owned();
+    };
+    let host_end = base[scheme_end + 3..]
+        .find('/')
+        .map(|i| scheme_end + 3 + i)
+        .unwrap_or(base.len());
+    if location.starts_with('/') {
+        return format!("{}{location}", &base[..host_end]);
+    }
+    let path = base[..base.find(['?', '#']).unwrap_or(base.len())].to_owned();
+    let dir = path
+        .rfind('/')
+        .filter(|i| *i >= host_end)
+        .map(|i| &path[..=i])
+        .unwrap_or(&path);
+    format!("{dir}{location}")
+}
+
+fn starts_with_uri(url: &str, prefix: &str) -> bool {
+    url.len() >= prefix.len() && url[..prefix.len()].eq_ignore_ascii_case(prefix)
+}
+
+/// The parameters a redirect carries: query, then fragment.
+pub fn redirect_params(url: &str) -> Vec<(String, String)> {
+    let (before_fragment, fragment) = url.split_once('#').unwrap_or((url, ""));
+    let query = before_fragment
+        .split_once('?')
+        .map(|(_, q)| q)
+        .unwrap_or("");
+    form_urlencoded::parse(query.as_bytes())
+        .chain(form_urlencoded::parse(fragment.as_bytes()))
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .filter(|(k, _)| k != "_")
+        .collect()
+}
+
+/// Sends the browser to `url` and signs the user in with the target's login driver,
+/// until the server sends it to `redirect_uri` or stops on a page of its own.
+pub async fn authorize(
+    world: &mut ConformanceWorld,
+    url: String,
+    redirect_uri: &str,
+) -> Result<AuthorizeOutcome, StepFailure> {
+    let driver = world
+        .conn()?
+        .profile
+        .login
+        .clone()
+        .ok_or("the target file has no [login] section: the harness cannot sign a user in")?;
+    authorize_with(world, url, redirect_uri, &driver).await
+}
+
+/// [`authorize`] with a given driver.
+pub async fn authorize_with(
+    world: &mut ConformanceWorld,
+    url: String,
+    redirect_uri: &str,
+    driver: &LoginDriver,
+) -> Result<AuthorizeOutcome, StepFailure> {
+    match driver.clone() {
+        LoginDriver::Form {
+            fields,
+            submit,
+            max_steps,
+        } => {
+            follow_forms(
+                world,
+                url,
+                redirect_uri,
+                &fields,
+                submit.as_deref(),
+                max_steps,
+            )
+            .await
+        }
+        LoginDriver::Command(command) => run_command(&command, &url, redirect_uri).await,
+    }
+}
+
+async fn follow_forms(
+    world: &mut ConformanceWorld,
+    url: String,
+    redirect_uri: &str,
+    fields: &[(String, String)],
+    submit: Option<&str>,
+    max_forms: usize,
+) -> Result<AuthorizeOutcome, StepFailure> {
+    let mut next = RequestSpec::get(url);
+    let mut forms_posted = 0;
+    for _ in 0..(max_forms + 1) * 4 {
+        let current_url = next.url.clone();
+        let exchange = world.send(next).await?;
+        let resp = exchange.response().map_err(StepFailure)?.clone();
+        if (300..400).contains(&resp.status) {
+            let location = resp
+                .header("location")
+                .ok_or("a redirect without Location")?;
+            let target = resolve(&current_url, location);
+            if starts_with_uri(&target, redirect_uri) {
+                return Ok(AuthorizeOutcome::ToClient {
+                    params: redirect_params(&target),
+                    url: target,
+                });
+            }
+            next = RequestSpec::get(target);
+            continue;
+        }
+        let body = String::from_utf8_lossy(&resp.body).into_owned();
+        let form = html::forms(&body).into_iter().next();
+        let Some(form) = form.filter(|_| resp.status == 200 && forms_posted < max_forms) else {
+            return Ok(AuthorizeOutcome::Page {
+                url: current_url,
+                status: resp.status,
+                body,
+            });
+        };
+        let action = resolve(&current_url, form.action.as_deref().unwrap_or(&current_url));
+        let mut values = form.fields.clone();
+        if starts_with_uri(&action, redirect_uri) {
+            // response_mode=form_post: the page posts the response to the client.
+            return Ok(AuthorizeOutcome::ToClient {
+                url: action,
+                params: values,
+            });
+        }
+        for (name, value) in fields {
+            match values
+                .iter_mut()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            {
+                Some(slot) => slot.1 = value.clone(),
+                None => values.push((name.clone(), value.clone())),
+            }
+        }
+        let button = match submit {
+            Some(wanted) => form.buttons.iter().find(|(_, v)| v == wanted),
+            None => form.buttons.first(),
+        };
+        if let Some(b) = button {
+            values.push(b.clone());
+        }
+        forms_posted += 1;
+        next = if form.method == "post" {
+            RequestSpec::form(action, &values)
+        } else {
+            let query = form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(&values)
+                .finish();
+            RequestSpec::get(format!(
+                "{}?{query}",
+                action.split('?').next().unwrap_or(&action)
+            ))
+        };
+    }
+    Err("the sign-in did not finish within the allowed number of pages".into())
+}
+
+async fn run_command(
+    command: &[String],
+    url: &str,
+    redirect_uri: &str,
+) -> Result<AuthorizeOutcome, StepFailure> {
+    let mut args: Vec<String> = command.iter().map(|a| a.replace("{url}", url)).collect();
+    if !command.iter().any(|a| a.contains("{url}")) {
+        args.push(url.to_owned());
+    }
+    let (program, rest) = args.split_first().ok_or("the login command is empty")?;
+    let output = tokio::time::timeout(
+        Duration::from_secs(300),
+        tokio::process::Command::new(program).args(rest).output(),
+    )
+    .await
+    .map_err(|_| "the login command did not finish within 300 s")?
+    .map_err(|e| format!("cannot run the login command '{program}': {e}"))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let last = stdout
+        .lines()
+        .map(str::trim)
+        .rfind(|l| starts_with_uri(l, redirect_uri));
+    match last {
+        Some(final_url) => Ok(AuthorizeOutcome::ToClient {
+            params: redirect_params(final_url),
+            url: final_url.to_owned(),
+        }),
+        None => Err(format!(
+            "the login command printed no URL starting with {redirect_uri} (exit {}): {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+                .lines()
+                .last()
+                .unwrap_or("")
+        )
+        .into()),
+    }
+}
+
+/// Client authentication for a token-endpoint request: Basic for a client with a
+/// secret, `client_id` in the body for a public one.
+pub fn with_client_auth(
+    client: &ClientProfile,
+    url: String,
+    mut params: Vec<(String, String)>,
+) -> RequestSpec {
+    match &client.secret {
+        Some(secret) => RequestSpec::form(url, &params).header(
+            "Authorization",
+            basic::encode(client.client_id.as_str(), secret.expose()),
+        ),
+        None => {
+            params.push(("client_id".into(), client.client_id.to_string()));
+            RequestSpec::form(url, &params)
+        }
+    }
+}
+
+/// Moves the server's time forward by `seconds`: the embedded mock's clock, a served
+/// mock's control plane, or real waiting for a live server.
+pub async fn advance(world: &mut ConformanceWorld, seconds: u64) -> Result<(), StepFailure> {
+    match world.conn()?.clock.clone() {
+        TargetClock::InProcess(clock) => {
+            clock.advance(seconds as i64).map_err(|e| e.to_string())?;
+        }
+        TargetClock::ControlPlane(base) => {
+            let mut spec = RequestSpec::get(format!("{base}/clock"));
+            spec.method = Method::POST;
+            spec.headers
+                .push(("Content-Type".into(), "application/json".into()));
+            spec.body = serde_json::json!({ "advance": seconds })
+                .to_string()
+                .into_bytes();
+            let exchange = world.send(spec).await?;
+            let status = exchange.response().map_err(StepFailure)?.status;
+            if status != 200 {
+                return Err(format!(
+                    "the control plane refused to move the clock (status {status})"
+                )
+                .into());
+            }
+        }
+        TargetClock::Real(_) => tokio::time::sleep(Duration::from_secs(seconds)).await,
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locations_resolve() {
+        assert_eq!(resolve("http://h:1/a/b?x=1", "/c?d=2"), "http://h:1/c?d=2");
+        assert_eq!(resolve("http://h:1/a/b?x=1", "c"), "http://h:1/a/c");
+        assert_eq!(resolve("http://h:1/a/b", "https://o/x"), "https://o/x");
+    }
+
+    #[test]
+    fn redirect_parameters() {
+        let p = redirect_params("https://c.example/cb?code=AB&scope=a%20b&state=s%2Bt#_=_");
+        assert_eq!(
+            p,
+            [
+                ("code".into(), "AB".into()),
+                ("scope".into(), "a b".into()),
+                ("state".into(), "s+t".into())
+            ]
+        );
+        assert_eq!(redirect_params("https://c/cb#code=X")[0].1, "X");
+    }
+}

@@ -1,0 +1,233 @@
+//! Just enough HTML reading to post a server's forms the way a browser would: the
+//! forms, their action and method, their inputs (hidden ones included) and buttons.
+
+/// A form found in a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HtmlForm {
+    /// The `action` attribute, entity-decoded; `None` means the page's own URL.
+    pub action: Option<String>,
+    /// `get` or `post`, lower-case.
+    pub method: String,
+    /// Inputs with a name, in order, with their values (checkboxes only when checked).
+    pub fields: Vec<(String, String)>,
+    /// Submit buttons with a name: (name, value).
+    pub buttons: Vec<(String, String)>,
+}
+
+/// Decodes the character references that appear in attribute values.
+pub fn decode_entities(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let Some(end) = tail.find(';').filter(|e| *e <= 10) else {
+            out.push('&');
+            rest = &tail[1..];
+            continue;
+        };
+        let entity = &tail[1..end];
+        let decoded = match entity {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            _ if entity.starts_with("#x") || entity.starts_with("#X") => {
+                u32::from_str_radix(&entity[2..], 16)
+                    .ok()
+                    .and_then(char::from_u32)
+            }
+            _ if entity.starts_with('#') => entity[1..].parse().ok().and_then(char::from_u32),
+            _ => None,
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &tail[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The attributes of a tag's inside (`input type="hidden" name=x`), names lower-cased.
+fn attributes(tag: &str) -> Vec<(String, String)> {
+    let chars: Vec<char> = tag.chars().collect();
+    let mut i = chars
+        .iter()
+        .position(|c| c.is_whitespace())
+        .unwrap_or(chars.len());
+    let mut out = Vec::new();
+    while i < chars.len() {
+        while i < chars.len() && (chars[i].is_whitespace() || chars[i] == '/') {
+            i += 1;
+        }
+        let start = i;
+        while i < chars.len() && !chars[i].is_whitespace() && chars[i] != '=' && chars[i] != '/' {
+            i += 1;
+        }
+        let name: String = chars[start..i]
+            .iter()
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if name.is_empty() {
+            i += 1;
+            continue;
+        }
+        while i < chars.len() && chars[i].is_whitespace() {
+            i += 1;
+        }
+        let mut value = String::new();
+        if i < chars.len() && chars[i] == '=' {
+            i += 1;
+            while i < chars.len() && chars[i].is_whitespace() {
+                i += 1;
+            }
+            if i < chars.len() && (chars[i] == '"' || chars[i] == '\'') {
+                let quote = chars[i];
+                i += 1;
+                let vstart = i;
+                while i < chars.len() && chars[i] != quote {
+                    i += 1;
+                }
+                value = chars[vstart..i].iter().collect();
+                i += 1;
+            } else {
+                let vstart = i;
+                while i < chars.len() && !chars[i].is_whitespace() {
+                    i += 1;
+                }
+                value = chars[vstart..i].iter().collect();
+            }
+        }
+        out.push((name, decode_entities(&value)));
+    }
+    out
+}
+
+fn attr<'a>(attrs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    attrs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// Every `<form>` of a page.
+pub fn forms(html: &str) -> Vec<HtmlForm> {
+    let lower = html.to_ascii_lowercase();
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while let Some(start) = lower[pos..].find("<form").map(|i| pos + i) {
+        let Some(tag_end) = lower[start..].find('>').map(|i| start + i) else {
+            break;
+        };
+        let attrs = attributes(&html[start + 1..tag_end]);
+        let end = lower[tag_end..]
+            .find("</form")
+            .map(|i| tag_end + i)
+            .unwrap_or(html.len());
+        let mut form = HtmlForm {
+            action: attr(&attrs, "action")
+                .filter(|a| !a.is_empty())
+                .map(str::to_owned),
+            method: attr(&attrs, "method").unwrap_or("get").to_ascii_lowercase(),
+            fields: Vec::new(),
+            buttons: Vec::new(),
+        };
+        let body = &html[tag_end + 1..end];
+        let body_lower = &lower[tag_end + 1..end];
+        let mut p = 0;
+        while let Some(t) = body_lower[p..].find('<').map(|i| p + i) {
+            let Some(te) = body_lower[t..].find('>').map(|i| t + i) else {
+                break;
+            };
+            let inner = &body[t + 1..te];
+            let inner_lower = &body_lower[t + 1..te];
+            let a = attributes(inner);
+            if let Some(name) = attr(&a, "name").filter(|n| !n.is_empty()) {
+                let kind = attr(&a, "type").unwrap_or("").to_ascii_lowercase();
+                let value = attr(&a, "value").unwrap_or("").to_owned();
+                if inner_lower.starts_with("input") {
+                    match kind.as_str() {
+                        "submit" | "image" => form.buttons.push((name.to_owned(), value)),
+                        "checkbox" | "radio" if attr(&a, "checked").is_none() => {}
+                        "button" | "reset" | "file" => {}
+                        _ => form.fields.push((name.to_owned(), value)),
+                    }
+                } else if inner_lower.starts_with("button") && (kind.is_empty() || kind == "submit")
+                {
+                    form.buttons.push((name.to_owned(), value));
+                } else if inner_lower.starts_with("textarea") {
+                    let close = body_lower[te..]
+                        .find("</textarea")
+                        .map(|i| te + i)
+                        .unwrap_or(te + 1);
+                    form.fields
+                        .push((name.to_owned(), decode_entities(&body[te + 1..close])));
+                }
+            }
+            p = te + 1;
+        }
+        out.push(form);
+        pos = end.max(tag_end + 1);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_login_form() {
+        let page = r#"<html><body><FORM method="POST" action="/web.oauth2/account/login?x=1&amp;y=2">
+            <input type="hidden" name="ReturnUrl" value="/cb?a=1&amp;b=%20">
+            <input type=text name=Username value='' autofocus>
+            <input type="password" name="Password">
+            <input type="checkbox" name="Remember" value="true">
+            <input type="checkbox" name="Terms" value="yes" checked>
+            <textarea name="note">a &lt; b</textarea>
+            <button type="submit" name="button" value="login">Sign in</button>
+            <button name="button" value="cancel">Cancel</button>
+            <button type="button" name="noise">x</button>
+        </form></body></html>"#;
+        let f = &forms(page)[0];
+        assert_eq!(
+            f.action.as_deref(),
+            Some("/web.oauth2/account/login?x=1&y=2")
+        );
+        assert_eq!(f.method, "post");
+        assert_eq!(
+            f.fields,
+            [
+                ("ReturnUrl".to_owned(), "/cb?a=1&b=%20".to_owned()),
+                ("Username".into(), "".into()),
+                ("Password".into(), "".into()),
+                ("Terms".into(), "yes".into()),
+                ("note".into(), "a < b".into()),
+            ]
+        );
+        assert_eq!(
+            f.buttons,
+            [
+                ("button".to_owned(), "login".to_owned()),
+                ("button".into(), "cancel".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn entities() {
+        assert_eq!(
+            decode_entities("a&amp;b&#39;c&#x41;&unknown;&"),
+            "a&b'cA&unknown;&"
+        );
+        assert!(forms("<p>no form</p>").is_empty());
+    }
+}

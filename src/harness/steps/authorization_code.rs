@@ -1,0 +1,280 @@
+//! Steps for the authorization-code flow: sending the user to /authorize, signing in,
+//! and exchanging the code.
+
+use cucumber::gherkin::Step;
+use cucumber::{then, when};
+use serde_json::Value;
+
+use super::{expand, severity, table_params, with_overrides};
+use crate::harness::checks::{Severity, authorize as checks, jwt};
+use crate::harness::flow::{self, AuthorizeOutcome};
+use crate::harness::world::{ConformanceWorld, StepFailure, StepResult};
+use crate::protocol::handle::random_hex;
+use crate::protocol::pkce;
+
+fn p(k: &str, v: impl Into<String>) -> (String, String) {
+    (k.to_owned(), v.into())
+}
+
+/// The default authorize parameters for the current client.
+fn default_params(
+    world: &mut ConformanceWorld,
+    pkce_on: bool,
+    offline: bool,
+) -> Result<Vec<(String, String)>, StepFailure> {
+    let client = world.client()?.clone();
+    let redirect_uri = client
+        .redirect_uri
+        .clone()
+        .ok_or("the target file gives this client no redirect_uri")?;
+    let scope = if offline {
+        format!("{} offline_access", client.scope)
+    } else {
+        client.scope.clone()
+    };
+    let state = random_hex(8);
+    let mut params = vec![
+        p("client_id", client.client_id.as_str()),
+        p("redirect_uri", &redirect_uri),
+        p("response_type", "code"),
+        p("scope", scope),
+        p("state", &state),
+    ];
+    world.flow.state = Some(state);
+    world.flow.redirect_uri = Some(redirect_uri);
+    if pkce_on {
+        let verifier = pkce::generate_verifier();
+        params.push(p(
+            "code_challenge",
+            pkce::s256_challenge(&verifier).as_str(),
+        ));
+        params.push(p("code_challenge_method", "S256"));
+        world.flow.verifier = Some(verifier);
+    } else {
+        world.flow.verifier = None;
+    }
+    Ok(params)
+}
+
+async fn go_authorize(world: &mut ConformanceWorld, params: Vec<(String, String)>) -> StepResult {
+    world.flow.state = params
+        .iter()
+        .find(|(k, _)| k == "state")
+        .map(|(_, v)| v.clone());
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(&params)
+        .finish();
+    let url = format!("{}/connect/authorize?{query}", world.conn()?.auth_base);
+    let redirect_uri = world
+        .flow
+        .redirect_uri
+        .clone()
+        .or_else(|| world.client().ok().and_then(|c| c.redirect_uri.clone()))
+        .ok_or("no redirect_uri for this client")?;
+    let outcome = flow::authorize(world, url, &redirect_uri).await?;
+    world.flow.outcome = Some(outcome);
+    Ok(())
+}
+
+#[when(
+    regex = r"^the user signs in and authorizes the client( with offline access)?( without PKCE)?$"
+)]
+async fn authorize(world: &mut ConformanceWorld, offline: String, no_pkce: String) -> StepResult {
+    let params = default_params(world, no_pkce.is_empty(), !offline.is_empty())?;
+    go_authorize(world, params).await
+}
+
+#[when("the client sends the user to authorize with:")]
+async fn authorize_with(world: &mut ConformanceWorld, step: &Step) -> StepResult {
+    let defaults = default_params(world, true, false)?;
+    let overrides = table_params(world, step)?;
+    go_authorize(world, with_overrides(defaults, overrides)).await
+}
+
+#[when(regex = r#"^the user signs in with the password "([^"]*)"$"#)]
+async fn sign_in_with_password(world: &mut ConformanceWorld, password: String) -> StepResult {
+    let profile = world.conn()?.profile.clone();
+    let Some(crate::harness::target::LoginDriver::Form { fields, submit, .. }) = &profile.login
+    else {
+        return Err("this step needs a form login driver".into());
+    };
+    let fields: Vec<(String, String)> = fields
+        .iter()
+        .map(|(k, v)| {
+            if k.eq_ignore_ascii_case("password") {
+                (k.clone(), password.clone())
+            } else {
+                (k.clone(), v.clone())
+            }
+        })
+        .collect();
+    let params = default_params(world, true, false)?;
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(&params)
+        .finish();
+    let url = format!("{}/connect/authorize?{query}", world.conn()?.auth_base);
+    let redirect_uri = world.flow.redirect_uri.clone().unwrap_or_default();
+    // One form at most: a refused sign-in shows the form again, which must not be retried.
+    let driver = crate::harness::target::LoginDriver::Form {
+        fields,
+        submit: submit.clone(),
+        max_steps: 1,
+    };
+    let outcome = flow::authorize_with(world, url, &redirect_uri, &driver).await?;
+    world.flow.outcome = Some(outcome);
+    Ok(())
+}
+
+fn outcome(world: &ConformanceWorld) -> Result<AuthorizeOutcome, StepFailure> {
+    world
+        .flow
+        .outcome
+        .clone()
+        .ok_or_else(|| "the user has not been sent to authorize yet".into())
+}
+
+#[then(regex = r"^the client (must|should) receive an authorization code$")]
+fn receives_code(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let o = outcome(world)?;
+    world.judge(severity(&word)?, [checks::code_delivered(&o)])
+}
+
+#[then(regex = r"^the authorization code (must|should) be 64 uppercase hex characters$")]
+fn code_format(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let code = world.flow.code()?;
+    world.judge(severity(&word)?, [checks::code_format(&code)])
+}
+
+#[then(regex = r"^the state (must|should) come back unchanged$")]
+fn state_back(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let o = outcome(world)?;
+    let sent = world.flow.state.clone();
+    world.judge(
+        severity(&word)?,
+        [checks::state_echoed(&o, sent.as_deref())],
+    )
+}
+
+#[then(regex = r"^the user (must|should) not be sent to the client$")]
+fn not_sent(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let o = outcome(world)?;
+    world.judge(severity(&word)?, [checks::not_sent_to_client(&o)])
+}
+
+#[then(regex = r#"^the user (must|should) be sent to the client with the error "([a-z_]+)"$"#)]
+fn sent_with_error(world: &mut ConformanceWorld, word: String, error: String) -> StepResult {
+    let o = outcome(world)?;
+    let sent = world.flow.state.clone();
+    let mut found = vec![checks::error_sent_to_client(&o, &error)];
+    // The state rule applies only once something reached the client.
+    if o.param("error").is_some() {
+        found.push(checks::state_echoed(&o, sent.as_deref()));
+    }
+    world.judge(severity(&word)?, found)
+}
+
+#[then(regex = r#"^the error page (must|should) show "([a-z_]+)"$"#)]
+fn error_page(world: &mut ConformanceWorld, word: String, error: String) -> StepResult {
+    let o = outcome(world)?;
+    world.judge(severity(&word)?, [checks::error_page_shows(&o, &error)])
+}
+
+/// Sends the code exchange and remembers a successful answer.
+async fn exchange(
+    world: &mut ConformanceWorld,
+    role: Option<&str>,
+    overrides: Vec<(String, String)>,
+) -> StepResult {
+    let code = world.flow.code()?;
+    let redirect_uri = world.flow.redirect_uri.clone().unwrap_or_default();
+    let mut params = vec![
+        p("grant_type", "authorization_code"),
+        p("code", code),
+        p("redirect_uri", redirect_uri),
+    ];
+    if let Some(v) = &world.flow.verifier {
+        params.push(p("code_verifier", v.expose()));
+    }
+    let params = with_overrides(params, overrides);
+    let conn = world.conn()?;
+    let client = match role {
+        Some(r) => conn
+            .profile
+            .clients
+            .get(r)
+            .ok_or_else(|| format!("no client role '{r}'"))?
+            .clone(),
+        None => world.client()?.clone(),
+    };
+    let spec = flow::with_client_auth(&client, format!("{}/connect/token", conn.auth_base), params);
+    let exchange = world.send(spec).await?;
+    let body = exchange
+        .response()
+        .ok()
+        .filter(|r| r.status == 200)
+        .and_then(|r| r.json());
+    if let Some(body) = body {
+        world.flow.record(&body);
+    }
+    Ok(())
+}
+
+#[when(regex = r"^the client exchanges the code(?: again)?$")]
+async fn exchange_code(world: &mut ConformanceWorld) -> StepResult {
+    exchange(world, None, Vec::new()).await
+}
+
+#[when("the client exchanges the code with:")]
+async fn exchange_code_with(world: &mut ConformanceWorld, step: &Step) -> StepResult {
+    let overrides = table_params(world, step)?;
+    exchange(world, None, overrides).await
+}
+
+#[when(regex = r#"^the client "([^"]+)" exchanges the code$"#)]
+async fn exchange_as(world: &mut ConformanceWorld, role: String) -> StepResult {
+    exchange(world, Some(&role), Vec::new()).await
+}
+
+#[when(regex = r#"^the client exchanges the code with a verifier of (\d+) characters$"#)]
+async fn exchange_with_length(world: &mut ConformanceWorld, length: usize) -> StepResult {
+    let verifier = expand(world, &format!("{{repeat:a:{length}}}"))?;
+    exchange(world, None, vec![p("code_verifier", verifier)]).await
+}
+
+#[then(regex = r"^a refresh token (must|should) be issued$")]
+fn refresh_issued(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let r = world.last_response()?.clone();
+    let has = r
+        .json()
+        .and_then(|b| {
+            b.get("refresh_token")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
+        .is_some_and(|t| !t.is_empty());
+    world.judge(
+        severity(&word)?,
+        [crate::harness::checks::Check::expect(
+            "refresh_token_issued",
+            "MyID-4.4.3",
+            has,
+            "refresh_token present",
+            || "no refresh_token although offline_access was granted".into(),
+        )],
+    )
+}
+
+#[then(regex = r"^the access token (must|should) name the signed-in user in sub$")]
+fn names_user(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let body = world.last_response()?.json().unwrap_or(Value::Null);
+    let raw = body
+        .get("access_token")
+        .and_then(Value::as_str)
+        .ok_or("no access_token")?;
+    let token = jwt::Jwt::decode(raw).map_err(StepFailure)?;
+    world.judge(
+        severity(&word)?,
+        [jwt::required_claims(&token, &["sub", "auth_time"])],
+    )?;
+    world.judge(Severity::Warn, [jwt::required_claims(&token, &["amr"])])
+}

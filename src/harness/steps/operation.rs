@@ -1,0 +1,90 @@
+//! Steps for MyID's `operation` extension grant (manual §6).
+
+use cucumber::gherkin::Step;
+use cucumber::{given, then, when};
+use serde_json::Value;
+
+use super::{severity, table_params};
+use crate::harness::checks::{Check, jwt};
+use crate::harness::flow;
+use crate::harness::world::{ConformanceWorld, StepFailure, StepResult};
+
+#[given(regex = r#"^the client "([^"]+)" has an access token$"#)]
+async fn has_access_token(world: &mut ConformanceWorld, role: String) -> StepResult {
+    world.use_role(&role)?;
+    let client = world.client()?.clone();
+    let params = vec![
+        ("grant_type".to_owned(), "client_credentials".to_owned()),
+        ("scope".to_owned(), client.scope.clone()),
+    ];
+    let spec = flow::with_client_auth(
+        &client,
+        format!("{}/connect/token", world.conn()?.auth_base),
+        params,
+    );
+    let exchange = world.send(spec).await?;
+    let resp = exchange.response().map_err(StepFailure)?.clone();
+    let body = resp.json().filter(|_| resp.status == 200).ok_or_else(|| {
+        format!(
+            "the client credentials request failed with status {}",
+            resp.status
+        )
+    })?;
+    world.flow.record(&body);
+    Ok(())
+}
+
+#[when(regex = r#"^the client "([^"]+)" asks for an operation token with:$"#)]
+async fn operation_token(world: &mut ConformanceWorld, role: String, step: &Step) -> StepResult {
+    let mut params = vec![("grant_type".to_owned(), "operation".to_owned())];
+    params.extend(table_params(world, step)?);
+    world.use_role(&role)?;
+    let client = world.client()?.clone();
+    let spec = flow::with_client_auth(
+        &client,
+        format!("{}/connect/token", world.conn()?.auth_base),
+        params,
+    );
+    world.send(spec).await.map(|_| ())
+}
+
+#[then(regex = r#"^the access token (must|should) carry "([A-Za-z_]+)" = "([^"]*)"$"#)]
+fn carries_claim(
+    world: &mut ConformanceWorld,
+    word: String,
+    claim: String,
+    value: String,
+) -> StepResult {
+    let body = world.last_response()?.json().unwrap_or(Value::Null);
+    let raw = body
+        .get("access_token")
+        .and_then(Value::as_str)
+        .ok_or("no access_token")?;
+    let token = jwt::Jwt::decode(raw).map_err(StepFailure)?;
+    let got = token.claims.get(&claim).cloned().unwrap_or(Value::Null);
+    let check = Check::expect(
+        "operation_claim",
+        "MyID-6.1",
+        got.as_str() == Some(value.as_str()),
+        got.to_string(),
+        || format!("expected {claim} = {value}, got {got}"),
+    );
+    world.judge(severity(&word)?, [check])
+}
+
+#[then(regex = r"^the token (must|should) live at most (\d+) seconds$")]
+fn short_lived(world: &mut ConformanceWorld, word: String, max: i64) -> StepResult {
+    let body = world.last_response()?.json().unwrap_or(Value::Null);
+    let expires_in = body
+        .get("expires_in")
+        .and_then(Value::as_i64)
+        .unwrap_or(i64::MAX);
+    let check = Check::expect(
+        "short_lived",
+        "MyID-6.1",
+        expires_in <= max,
+        format!("expires_in {expires_in}"),
+        || format!("expires_in {expires_in} is longer than {max} s"),
+    );
+    world.judge(severity(&word)?, [check])
+}

@@ -1,0 +1,186 @@
+//! Steps for refresh tokens: rotation, reuse, sliding and absolute expiry.
+
+use cucumber::{then, when};
+use serde_json::Value;
+
+use super::severity;
+use crate::harness::checks::{Check, jwt};
+use crate::harness::flow;
+use crate::harness::world::{ConformanceWorld, StepFailure, StepResult};
+
+/// Sends a refresh with `handle` as `role` (or the scenario's client); remembers success.
+async fn refresh(
+    world: &mut ConformanceWorld,
+    handle: String,
+    role: Option<&str>,
+) -> Result<u16, StepFailure> {
+    let conn = world.conn()?;
+    let client = match role {
+        Some(r) => conn
+            .profile
+            .clients
+            .get(r)
+            .ok_or_else(|| format!("no client role '{r}'"))?
+            .clone(),
+        None => world.client()?.clone(),
+    };
+    let params = vec![
+        ("grant_type".to_owned(), "refresh_token".to_owned()),
+        ("refresh_token".to_owned(), handle),
+    ];
+    let spec = flow::with_client_auth(&client, format!("{}/connect/token", conn.auth_base), params);
+    let exchange = world.send(spec).await?;
+    let resp = exchange.response().map_err(StepFailure)?.clone();
+    if resp.status == 200
+        && let Some(body) = resp.json()
+    {
+        world.flow.record(&body);
+    }
+    Ok(resp.status)
+}
+
+fn newest(world: &ConformanceWorld) -> Result<String, StepFailure> {
+    world
+        .flow
+        .refresh_tokens
+        .last()
+        .cloned()
+        .ok_or_else(|| "no refresh token has been issued".into())
+}
+
+#[when("the client refreshes the token")]
+async fn refresh_newest(world: &mut ConformanceWorld) -> StepResult {
+    let handle = newest(world)?;
+    refresh(world, handle, None).await.map(|_| ())
+}
+
+#[when("the client refreshes with its first refresh token again")]
+async fn refresh_first(world: &mut ConformanceWorld) -> StepResult {
+    let handle = world
+        .flow
+        .refresh_tokens
+        .first()
+        .cloned()
+        .ok_or("no refresh token has been issued")?;
+    refresh(world, handle, None).await.map(|_| ())
+}
+
+#[when(regex = r#"^the client "([^"]+)" refreshes the other client's token$"#)]
+async fn refresh_as(world: &mut ConformanceWorld, role: String) -> StepResult {
+    let handle = newest(world)?;
+    refresh(world, handle, Some(&role)).await.map(|_| ())
+}
+
+#[then(regex = r"^the refresh token (must|should) have been replaced by a new one$")]
+fn rotated(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let tokens = &world.flow.refresh_tokens;
+    let check = match tokens.as_slice() {
+        [.., before, after] => Check::expect(
+            "refresh_token_rotated",
+            "MyID-4.4.4",
+            before != after,
+            "a new handle",
+            || "the refresh response returned the same refresh token".into(),
+        ),
+        _ => Check::fail(
+            "refresh_token_rotated",
+            "MyID-4.4.4",
+            "fewer than two refresh tokens were issued",
+        ),
+    };
+    world.judge(severity(&word)?, [check])
+}
+
+#[then(regex = r"^the first access token (must|should) still be valid by the server's clock$")]
+async fn first_still_valid(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let raw = world
+        .flow
+        .tokens
+        .first()
+        .and_then(|t| t.get("access_token").and_then(Value::as_str))
+        .ok_or("no access token")?
+        .to_owned();
+    let token = jwt::Jwt::decode(&raw).map_err(StepFailure)?;
+    let now = world.server_now().await?;
+    let jwks = world.jwks().await?;
+    world.judge(
+        severity(&word)?,
+        [
+            jwt::signature_verifies(&token, &jwks),
+            jwt::valid_at(&token, now),
+        ],
+    )
+}
+
+/// One refresh of the journey: seconds since the code exchange, and the status.
+type Leg = (u64, u16);
+
+#[when(
+    "the client keeps refreshing just within the sliding lifetime until the absolute lifetime has passed"
+)]
+async fn journey(world: &mut ConformanceWorld) -> StepResult {
+    let l = world.client()?.lifetimes;
+    // A refresh a minute (or a tenth of the lifetime) before each sliding expiry.
+    let interval = l.sliding_refresh - (l.sliding_refresh / 10).clamp(1, 60);
+    let mut elapsed = 0;
+    let mut legs: Vec<Leg> = Vec::new();
+    while elapsed <= l.absolute_refresh + interval {
+        flow::advance(world, interval).await?;
+        elapsed += interval;
+        let handle = newest(world)?;
+        let status = refresh(world, handle, None).await?;
+        legs.push((elapsed, status));
+        if status != 200 {
+            break;
+        }
+    }
+    world.flow.journey = legs;
+    Ok(())
+}
+
+#[then(
+    regex = r#"^every refresh within the absolute lifetime (must|should) succeed and the first one after it fail with "([a-z_]+)"$"#
+)]
+fn journey_outcome(world: &mut ConformanceWorld, word: String, error: String) -> StepResult {
+    let absolute = world.client()?.lifetimes.absolute_refresh;
+    let legs: Vec<Leg> = world.flow.journey.clone();
+    if legs.is_empty() {
+        return Err("no refresh journey in this scenario".into());
+    }
+    let early_failure = legs.iter().find(|(t, s)| *t <= absolute && *s != 200);
+    let first_after = legs.iter().find(|(t, _)| *t > absolute);
+    let within = Check::expect(
+        "sliding_refreshes_succeed",
+        "MyID-4.4",
+        early_failure.is_none(),
+        format!(
+            "{} refreshes within {absolute} s",
+            legs.iter().filter(|(t, _)| *t <= absolute).count()
+        ),
+        || {
+            format!(
+                "a refresh {} s after the first token failed (status {})",
+                early_failure.map_or(0, |l| l.0),
+                early_failure.map_or(0, |l| l.1)
+            )
+        },
+    );
+    let status_after = first_after.map(|l| l.1);
+    let last_error = world
+        .last_response()
+        .ok()
+        .and_then(|r| r.json())
+        .and_then(|b| b.get("error").and_then(Value::as_str).map(str::to_owned));
+    let capped = Check::expect(
+        "absolute_lifetime_enforced",
+        "MyID-4.4",
+        status_after == Some(400) && last_error.as_deref() == Some(error.as_str()),
+        format!("refused after {absolute} s with {error}"),
+        || {
+            format!(
+                "after the absolute lifetime the refresh answered {status_after:?} with {last_error:?}"
+            )
+        },
+    );
+    world.judge(severity(&word)?, [within, capped])
+}

@@ -1,0 +1,209 @@
+//! Properties of the code flow against a real (embedded) mock over HTTP: every valid
+//! PKCE verifier completes a code exchange and every other length is refused; and a
+//! model of sliding/absolute refresh expiry agrees with the mock over random sequences
+//! of waits and refreshes.
+
+use std::sync::{Arc, OnceLock};
+
+use myid_conformance::harness::flow::{redirect_params, resolve};
+use myid_conformance::harness::html;
+use myid_conformance::mock::config::{AuthSettings, Settings};
+use myid_conformance::mock::keys::SigningKey;
+use myid_conformance::mock::{MockConfig, MockServer};
+use myid_conformance::protocol::{Clock, PkceVerifier, pkce};
+use proptest::prelude::*;
+use serde_json::Value;
+
+const REDIRECT: &str = "https://client.example/callback";
+const SLIDING: u64 = 100;
+const ABSOLUTE: u64 = 500;
+
+fn runtime() -> &'static tokio::runtime::Runtime {
+    static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RT.get_or_init(|| {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+    })
+}
+
+/// The shipped settings plus a public PKCE client with short refresh lifetimes.
+fn config() -> MockConfig {
+    static CONFIG: OnceLock<MockConfig> = OnceLock::new();
+    CONFIG
+        .get_or_init(|| {
+            let mut s = Settings::default();
+            s.layer(
+                myid_conformance::mock::config::DEFAULT_APPSETTINGS,
+                "defaults",
+            )
+            .unwrap();
+            // Array entries merge by index: empty objects keep the shipped clients.
+            let keep: Vec<Value> = (0..7).map(|_| serde_json::json!({})).collect();
+            let mut clients = keep;
+            clients.push(serde_json::json!({
+                "ClientId": "short.lived", "AllowedGrantTypes": ["authorization_code"],
+                "RequireClientSecret": false, "AllowOfflineAccess": true,
+                "SlidingRefreshTokenLifetime": SLIDING, "AbsoluteRefreshTokenLifetime": ABSOLUTE,
+                "AllowedScopes": ["myid.rest.basic"], "RedirectUris": [REDIRECT]
+            }));
+            s.layer(
+                &serde_json::json!({ "Clients": clients }).to_string(),
+                "test",
+            )
+            .unwrap();
+            let auth = AuthSettings::from_settings(&s).unwrap();
+            assert!(
+                auth.clients.find_enabled("short.lived").is_some()
+                    && auth.clients.find_enabled("myid.mysystem").is_some()
+            );
+            MockConfig {
+                auth,
+                signing_key: Arc::new(SigningKey::generate().unwrap()),
+                control_plane: false,
+            }
+        })
+        .clone()
+}
+
+fn http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .no_proxy()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// Signs test.user in through the login page and answers the code.
+async fn sign_in(
+    client: &reqwest::Client,
+    base: &str,
+    client_id: &str,
+    challenge: &str,
+    scope: &str,
+) -> String {
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([
+            ("client_id", client_id),
+            ("redirect_uri", REDIRECT),
+            ("response_type", "code"),
+            ("scope", scope),
+            ("code_challenge", challenge),
+            ("code_challenge_method", "S256"),
+        ])
+        .finish();
+    let mut url = format!("{base}/web.oauth2/connect/authorize?{query}");
+    for _ in 0..6 {
+        let r = client.get(&url).send().await.unwrap();
+        if let Some(location) = r.headers().get("location") {
+            let next = resolve(&url, location.to_str().unwrap());
+            if next.starts_with(REDIRECT) {
+                return redirect_params(&next)
+                    .into_iter()
+                    .find(|(k, _)| k == "code")
+                    .unwrap()
+                    .1;
+            }
+            url = next;
+            continue;
+        }
+        let page = r.text().await.unwrap();
+        let form = html::forms(&page).remove(0);
+        let mut fields = form.fields.clone();
+        fields.retain(|(k, _)| k != "Username" && k != "Password");
+        fields.extend([
+            ("Username".into(), "test.user".into()),
+            ("Password".into(), "test-password".into()),
+            ("button".into(), "login".into()),
+        ]);
+        let action = resolve(&url, form.action.as_deref().unwrap());
+        let r = client.post(&action).form(&fields).send().await.unwrap();
+        url = resolve(&action, r.headers()["location"].to_str().unwrap());
+    }
+    panic!("the sign-in did not reach the client");
+}
+
+async fn token(client: &reqwest::Client, base: &str, params: &[(&str, &str)]) -> (u16, Value) {
+    let r = client
+        .post(format!("{base}/web.oauth2/connect/token"))
+        .form(params)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_valid_verifier_completes_a_code_exchange(verifier in "[A-Za-z0-9._~-]{43,128}") {
+        let (status, body) = runtime().block_on(async {
+            let mock = MockServer::start(config(), Clock::manual(1_700_000_000)).await.unwrap();
+            let (c, base) = (http(), mock.base_url());
+            let challenge = pkce::s256_challenge(&PkceVerifier::new(verifier.clone()));
+            let code = sign_in(&c, &base, "myid.myclient", challenge.as_str(), "myid.rest.basic").await;
+            token(&c, &base, &[("grant_type", "authorization_code"), ("client_id", "myid.myclient"), ("code", &code), ("redirect_uri", REDIRECT), ("code_verifier", &verifier)]).await
+        });
+        prop_assert_eq!(status, 200, "{}", body);
+        prop_assert!(body["access_token"].is_string());
+    }
+
+    #[test]
+    fn verifiers_of_any_other_length_are_refused(len in prop_oneof![0usize..43, 129usize..300]) {
+        let (status, body) = runtime().block_on(async {
+            let mock = MockServer::start(config(), Clock::manual(1_700_000_000)).await.unwrap();
+            let (c, base) = (http(), mock.base_url());
+            let verifier = "a".repeat(len);
+            // The challenge is of the wrong-length verifier, so only the length can fail.
+            let challenge = pkce::s256_challenge(&PkceVerifier::new(verifier.clone()));
+            let code = sign_in(&c, &base, "myid.myclient", challenge.as_str(), "myid.rest.basic").await;
+            token(&c, &base, &[("grant_type", "authorization_code"), ("client_id", "myid.myclient"), ("code", &code), ("redirect_uri", REDIRECT), ("code_verifier", &verifier)]).await
+        });
+        prop_assert_eq!(status, 400);
+        prop_assert_eq!(body["error"].as_str(), Some("invalid_grant"));
+    }
+
+    #[test]
+    fn sliding_and_absolute_expiry_follow_the_model(waits in prop::collection::vec(0u64..=(SLIDING + 20), 1..24)) {
+        let outcomes = runtime().block_on(async {
+            let clock = Clock::manual(1_700_000_000);
+            let mock = MockServer::start(config(), clock.clone()).await.unwrap();
+            let (c, base) = (http(), mock.base_url());
+            let verifier = pkce::generate_verifier();
+            let challenge = pkce::s256_challenge(&verifier);
+            let code = sign_in(&c, &base, "short.lived", challenge.as_str(), "myid.rest.basic offline_access").await;
+            let (_, body) = token(&c, &base, &[("grant_type", "authorization_code"), ("client_id", "short.lived"), ("code", &code), ("redirect_uri", REDIRECT), ("code_verifier", verifier.expose())]).await;
+            let mut handle = body["refresh_token"].as_str().unwrap().to_owned();
+            let mut outcomes = Vec::new();
+            for wait in &waits {
+                clock.advance(*wait as i64).unwrap();
+                let (status, body) = token(&c, &base, &[("grant_type", "refresh_token"), ("client_id", "short.lived"), ("refresh_token", &handle)]).await;
+                if let Some(next) = body["refresh_token"].as_str() {
+                    handle = next.to_owned();
+                }
+                outcomes.push(status == 200);
+            }
+            outcomes
+        });
+        // The model: counted from the first token, each use extends the expiry to
+        // min(elapsed + sliding, absolute); using it after expiry fails, and so does
+        // everything after that.
+        let (mut elapsed, mut expires_at, mut alive) = (0u64, SLIDING.min(ABSOLUTE), true);
+        let mut expected = Vec::new();
+        for wait in &waits {
+            elapsed += wait;
+            let ok = alive && elapsed <= expires_at;
+            if ok {
+                expires_at = (elapsed + SLIDING).min(ABSOLUTE);
+            } else {
+                alive = false;
+            }
+            expected.push(ok);
+        }
+        prop_assert_eq!(outcomes, expected, "waits {:?}", waits);
+    }
+}
