@@ -382,3 +382,109 @@ fn helpers_print_the_manual_values() {
             .contains("code_challenge=lzKaVv4bWu06z_m0yFynJj6zttnU5gYpXah8tLYKzGg")
     );
 }
+
+/// A served mock (`serve --control` on a free port), stopped on drop.
+struct Served {
+    child: std::process::Child,
+    base: String,
+}
+
+impl Served {
+    fn start() -> Self {
+        use std::io::BufRead as _;
+        let mut child = bin()
+            .args(["serve", "--control", "--bind", "127.0.0.1:0"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        Served {
+            child,
+            base: line.trim().to_owned(),
+        }
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The shipped mock target pointed at `base`, with its [login] section replaced.
+fn target_with_login(base: &str, name: &str, login: &str) -> PathBuf {
+    let shipped = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/targets/mock.toml"
+    ))
+    .unwrap();
+    let without_login = shipped
+        .split("[login]")
+        .next()
+        .unwrap()
+        .replace("http://127.0.0.1:5000", base);
+    let path = temp_path(name);
+    std::fs::write(&path, format!("{without_login}\n{login}\n")).unwrap();
+    path
+}
+
+fn check_with_mock_env(target: &PathBuf, tags: &str) -> Output {
+    let env = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/targets/mock.env"
+    ))
+    .unwrap();
+    let mut cmd = bin();
+    for line in env.lines().filter_map(|l| l.strip_prefix("export ")) {
+        let (k, v) = line.split_once('=').unwrap();
+        cmd.env(k, v.trim_matches('\''));
+    }
+    cmd.args(["check", "--target"])
+        .arg(target)
+        .args(["--tags", tags])
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_generic_form_driver_signs_in_with_configured_fields() {
+    let served = Served::start();
+    let login = "[login]\ndriver = \"form\"\nsubmit = \"login\"\n[login.fields]\nUsername = \"test.user\"\nPassword = \"${MYID_TEST_USER_PASSWORD}\"\n";
+    let target = target_with_login(&served.base, "form-driver.toml", login);
+    let out = check_with_mock_env(&target, "@authorization_code and not @myid");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        !text(&out).contains("test-password"),
+        "the password leaked into the output"
+    );
+}
+
+#[test]
+fn the_command_driver_runs_a_program_that_signs_in() {
+    let served = Served::start();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/login/sign-in.py");
+    let login = format!(
+        "[login]\ndriver = \"command\"\ncommand = [\"python3\", \"{script}\", \"{{url}}\", \"https://client.example/callback\"]\n"
+    );
+    let target = target_with_login(&served.base, "command-driver.toml", &login);
+    let out = bin()
+        .args(["check", "--target"])
+        .arg(&target)
+        .args(["--tags", "@authorization_code and not @myid"])
+        .env("MYID_MYSYSTEM_SECRET", SECRET)
+        .env("MYID_LIMITED_SECRET", "limited-secret")
+        .env("MYID_ENCODED_SECRET", "p@ss w/rd+%:é~")
+        .env(
+            "MYID_WEBCLIENT_SECRET",
+            "b5989015-bb9e-4533-874b-2b4a6a8280ed",
+        )
+        .env("SIGN_IN_PASSWORD", "test-password")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}

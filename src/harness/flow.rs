@@ -286,15 +286,13 @@ async fn run_command(
             params: redirect_params(final_url),
             url: final_url.to_owned(),
         }),
-        None => Err(format!(
-            "the login command printed no URL starting with {redirect_uri} (exit {}): {}",
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
-                .lines()
-                .last()
-                .unwrap_or("")
-        )
-        .into()),
+        // No way back to the client: the sign-in stopped somewhere on the server's side,
+        // which is what refusals look like. The program's own words are the evidence.
+        None => Ok(AuthorizeOutcome::Page {
+            url: format!("(login command, {})", output.status),
+            status: 0,
+            body: format!("{stdout}{}", String::from_utf8_lossy(&output.stderr)),
+        }),
     }
 }
 
