@@ -24,6 +24,7 @@ async fn main() {
         auth: AuthSettings::defaults(),
         signing_key: Arc::new(SigningKey::generate().unwrap()),
         control_plane: true,
+        data: std::sync::Arc::new(myid_conformance::mock::api::data::SeedData::shipped()),
     };
     let t = Instant::now();
     let mut mocks = Vec::new();

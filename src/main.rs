@@ -10,6 +10,7 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use myid_conformance::harness::{RunOptions, Target, report, run};
+use myid_conformance::mock::api::data::SeedData;
 use myid_conformance::mock::config::{AuthSettings, DEFAULT_APPSETTINGS, Settings};
 use myid_conformance::mock::keys::SigningKey;
 use myid_conformance::mock::{self, MockConfig};
@@ -44,6 +45,11 @@ enum Command {
         /// is generated otherwise.
         #[arg(long, value_name = "PEM")]
         signing_key: Option<PathBuf>,
+        /// A directory of Core API seed data (groups.json, roles.json, people.json,
+        /// credprofiles.json, requests.json, devices.json); missing files fall back to
+        /// the shipped ones.
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
     },
     /// Run the conformance suite; exit 0 when every scenario passes, 1 when any fails.
     Check {
@@ -94,9 +100,10 @@ fn main() -> ExitCode {
             configs,
             control,
             signing_key,
+            data,
         } => {
             init_logging();
-            outcome(runtime().block_on(serve(bind, configs, control, signing_key)))
+            outcome(runtime().block_on(serve(bind, configs, control, signing_key, data)))
         }
         Command::Check {
             target,
@@ -161,7 +168,12 @@ async fn serve(
     configs: Vec<PathBuf>,
     control: bool,
     signing_key: Option<PathBuf>,
+    data: Option<PathBuf>,
 ) -> Result<ExitCode, UsageError> {
+    let data = match &data {
+        Some(dir) => SeedData::from_dir(dir).map_err(usage)?,
+        None => SeedData::shipped(),
+    };
     let mut settings = Settings::default();
     if configs.is_empty() {
         settings
@@ -204,13 +216,15 @@ async fn serve(
         clients = auth.clients.all().len(),
         kid = key.kid(),
         control,
-        "mock MyID auth server at http://{addr}{}",
-        mock::AUTH_BASE
+        "mock MyID at http://{addr}: auth server {}, Core API {}/api",
+        mock::AUTH_BASE,
+        mock::API_BASE
     );
     let config = MockConfig {
         auth,
         signing_key: Arc::new(key),
         control_plane: control,
+        data: Arc::new(data),
     };
     // The base URL on standard output is the "ready" signal scripts wait for.
     println!("http://{addr}");

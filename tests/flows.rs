@@ -62,6 +62,7 @@ fn config() -> MockConfig {
                 auth,
                 signing_key: Arc::new(SigningKey::generate().unwrap()),
                 control_plane: false,
+                data: std::sync::Arc::new(myid_conformance::mock::api::data::SeedData::shipped()),
             }
         })
         .clone()

@@ -45,6 +45,7 @@ fn state(settings_json: Option<&str>) -> AppState {
             auth,
             signing_key: key(),
             control_plane: false,
+            data: std::sync::Arc::new(myid_conformance::mock::api::data::SeedData::shipped()),
         },
         Clock::manual(1_700_000_000),
     )

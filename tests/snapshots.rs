@@ -22,6 +22,7 @@ fn state() -> AppState {
             auth: AuthSettings::defaults(),
             signing_key: Arc::new(SigningKey::generate().unwrap()),
             control_plane: false,
+            data: std::sync::Arc::new(myid_conformance::mock::api::data::SeedData::shipped()),
         },
         Clock::manual(1_700_000_000),
     )

@@ -64,6 +64,10 @@ pub struct FlowState {
     pub refresh_tokens: Vec<String>,
     /// A refresh journey: (seconds since the first token, status) of each refresh.
     pub journey: Vec<(u64, u16)>,
+    /// Values remembered by name (`{name}` in later steps).
+    pub vars: std::collections::BTreeMap<String, String>,
+    /// Report walks, oldest first.
+    pub walks: Vec<Vec<super::checks::api::Page>>,
 }
 
 impl FlowState {

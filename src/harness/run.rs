@@ -160,6 +160,12 @@ fn select(
     if filter.is_some_and(|f| !f.eval(tags.iter())) {
         return Selection::Exclude;
     }
+    if tags.iter().any(|t| t == "mutating") && !profile.has("mutating") {
+        return Selection::Skip(format!(
+            "changes data; target '{}' does not list the capability \"mutating\"",
+            profile.name
+        ));
+    }
     let wait = time_needed(feature, rule, scenario, profile);
     if wait > 0 && !profile.has("clock_control") && wait > profile.max_wait_seconds {
         return Selection::Skip(format!(

@@ -445,6 +445,7 @@ impl Target {
                 auth: AuthSettings::defaults(),
                 signing_key: Arc::new(key),
                 control_plane: true,
+                data: std::sync::Arc::new(crate::mock::api::data::SeedData::shipped()),
             },
         })
     }

@@ -90,6 +90,9 @@ impl ConformanceWorld {
             }
         }
         self.conn = Some(conn);
+        // A value unique to the scenario, for data it creates on a shared server.
+        let unique = crate::protocol::handle::random_hex(4).to_lowercase();
+        self.flow.vars.insert("unique".into(), unique);
     }
 
     /// Records why the target could not be reached; every step then fails with it.

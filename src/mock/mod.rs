@@ -13,6 +13,7 @@
 //! tests and the harness use: it binds `127.0.0.1:0`, calls the same `run`, and stops
 //! when dropped.
 
+pub mod api;
 mod auth;
 pub mod config;
 mod control;
@@ -46,7 +47,9 @@ pub const CONTROL_BASE: &str = "/_mock";
 
 /// The router for a state, before path normalisation.
 pub fn app(state: AppState) -> Router {
-    let mut router = Router::new().nest(AUTH_BASE, auth::router());
+    let mut router = Router::new()
+        .nest(AUTH_BASE, auth::router())
+        .nest(&format!("{API_BASE}/api"), api::router(state.clone()));
     if state.config.control_plane {
         router = router.nest(CONTROL_BASE, control::router());
     }
@@ -58,16 +61,16 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// IdentityServer matches its endpoint paths case-insensitively (`EndpointRouter`), so
-/// `/Web.OAuth2/Connect/Token` works on a real server; axum matches exactly, so the
-/// auth-server part of the path is lower-cased before routing.
+/// IdentityServer matches its endpoint paths case-insensitively (`EndpointRouter`), and
+/// so does MyID's API (the manual writes both `/api/people` and `/api/People`); axum
+/// matches exactly, so both servers' paths are lower-cased before routing. Ids in API
+/// paths are GUIDs, compared without case anyway.
 fn normalise_auth_path(mut request: Request) -> Request {
     let uri = request.uri();
     let path = uri.path();
-    if path.len() >= AUTH_BASE.len()
-        && path[..AUTH_BASE.len()].eq_ignore_ascii_case(AUTH_BASE)
-        && path.bytes().any(|b| b.is_ascii_uppercase())
-    {
+    let ours =
+        |base: &str| path.len() >= base.len() && path[..base.len()].eq_ignore_ascii_case(base);
+    if (ours(AUTH_BASE) || ours(API_BASE)) && path.bytes().any(|b| b.is_ascii_uppercase()) {
         let lowered = match uri.query() {
             Some(q) => format!("{}?{q}", path.to_ascii_lowercase()),
             None => path.to_ascii_lowercase(),

@@ -3,6 +3,7 @@
 use std::ops::Deref;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use super::api::data::{ApiStore, SeedData};
 use super::config::AuthSettings;
 use super::keys::SigningKey;
 use super::store::Store;
@@ -17,6 +18,8 @@ pub struct MockConfig {
     pub signing_key: Arc<SigningKey>,
     /// Whether the `/_mock` control plane is served.
     pub control_plane: bool,
+    /// The Core API's seed data; shared, each mock works on its own copy.
+    pub data: Arc<SeedData>,
 }
 
 /// A cheap handle on the shared state (`Arc` inside), cloned into every request.
@@ -33,15 +36,19 @@ pub struct Shared {
     // A std Mutex, not tokio's: every critical section is a few map operations and
     // never spans an `.await`.
     store: Mutex<Store>,
+    // The Core API's people, requests, images and audit; a std Mutex for the same reason.
+    api: Mutex<ApiStore>,
 }
 
 impl AppState {
     /// Wraps a configuration and a clock.
     pub fn new(config: MockConfig, clock: Clock) -> Self {
+        let api = Mutex::new(ApiStore::new(&config.data));
         AppState(Arc::new(Shared {
             config,
             clock,
             store: Mutex::default(),
+            api,
         }))
     }
 
@@ -49,6 +56,11 @@ impl AppState {
     /// written (each update is one insert or remove), so a poisoned lock is recovered.
     pub fn store(&self) -> MutexGuard<'_, Store> {
         self.0.store.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The Core API's store, locked.
+    pub fn api(&self) -> MutexGuard<'_, ApiStore> {
+        self.0.api.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Whether an access token was revoked: the record MyID keeps for the Core API

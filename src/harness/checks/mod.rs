@@ -3,6 +3,7 @@
 //! that runs it chooses how much a failure matters ([`Severity`]), and a failure
 //! becomes a [`Finding`], never a panic.
 
+pub mod api;
 pub mod authorize;
 pub mod discovery;
 pub mod http;

@@ -3,6 +3,7 @@
 //! wording chooses ("must" fails the scenario, "should" warns).
 
 mod access_token;
+mod api;
 mod authorization_code;
 mod cors;
 mod discovery;
@@ -28,7 +29,7 @@ fn severity(word: &str) -> Result<Severity, StepFailure> {
 
 /// Expands placeholders in a table value or step argument: `{client_id}`, `{scope}`,
 /// `{other_scope}`, `{redirect_uri}`, `{verifier}`, `{challenge}`, `{access_token}`
-/// and `{repeat:TEXT:N}`.
+/// values remembered by name, and `{repeat:TEXT:N}`.
 fn expand(world: &ConformanceWorld, value: &str) -> Result<String, StepFailure> {
     let client = world.client()?;
     let mut out = value
@@ -60,6 +61,9 @@ fn expand(world: &ConformanceWorld, value: &str) -> Result<String, StepFailure> 
     }
     if out.contains("{access_token}") {
         out = out.replace("{access_token}", &world.flow.access_token(0)?);
+    }
+    for (name, value) in &world.flow.vars {
+        out = out.replace(&format!("{{{name}}}"), value);
     }
     while let Some(start) = out.find("{repeat:") {
         let end = out[start..]

@@ -1,0 +1,40 @@
+@api @paging
+Feature: Paged reports
+  Reports come a page at a time; each page with a successor links to it with a
+  nextPage link, and past the end the results are empty (MyID manual §8.14).
+
+  Background:
+    Given the client "service" has an access token
+
+  Scenario: Walking the requests report (100406)
+    When the client walks every page of report "100406" ordered by "InitiationDate"
+    Then the pages must hold every row once, by "RequestID", in "InitiationDate" order, linked page to page
+    And the page after the last must be empty
+
+  Scenario: The order does not change which rows there are
+    When the client walks every page of report "100406" ordered by "InitiationDate"
+    And the client walks every page of report "100406" ordered by "-InitiationDate"
+    Then the pages must hold every row once, by "RequestID", in "-InitiationDate" order, linked page to page
+    And the two walks must visit the same rows, by "RequestID"
+
+  Scenario Outline: A page number must be a whole number from 1
+    When the client calls GET "/api/Reports/100406?page=<page>"
+    Then the API must answer with the error "WS30001" for the field "page"
+
+    Examples:
+      | page |
+      | 0    |
+      | -1   |
+      | abc  |
+      | 1.5  |
+
+  @requires:seed_data
+  Scenario: An unknown report is WS40005
+    When the client calls GET "/api/Reports/999999?page=1"
+    Then the API must answer with the error "WS40005"
+
+  Scenario: The audit report records the API's activity and the client identifier (290015)
+    When the client calls GET "/api/Groups?q=*" with the header "CLIENT_IDENTIFIER: ci-{unique}"
+    And the client calls GET "/api/Reports/290015?page=1&order_by=-UTCStartTime"
+    Then the API must answer with status 200
+    And the results must include one whose "ClientIdentifier" is "ci-{unique}"

@@ -1,0 +1,517 @@
+//! Steps that call the Core API and judge its answers.
+
+use cucumber::gherkin::Step;
+use cucumber::{then, when};
+use reqwest::Method;
+use serde_json::Value;
+
+use super::{expand, severity};
+use crate::harness::checks::api::{self as checks, Page};
+use crate::harness::checks::{Check, http};
+use crate::harness::client::RequestSpec;
+use crate::harness::world::{ConformanceWorld, StepFailure, StepResult};
+use crate::protocol::jwt::{Compact, b64url};
+
+/// A key no MyID server has: the harness's own, for forged tokens.
+const FOREIGN_KEY: &str = include_str!("../../../fixtures/keys/test-signing-key.pem");
+
+/// Which token a call carries.
+enum Credential {
+    Newest,
+    Without,
+    Raw(String),
+    Forged,
+    Tampered,
+}
+
+fn forge(valid: &str) -> Result<String, StepFailure> {
+    let c = Compact::split(valid).ok_or("the access token is not a JWT")?;
+    let header = jsonwebtoken::decode_header(valid).map_err(|e| e.to_string())?;
+    let claims: Value =
+        crate::protocol::jwt::decode_segment(c.payload).ok_or("unreadable claims")?;
+    let key = jsonwebtoken::EncodingKey::from_rsa_pem(FOREIGN_KEY.as_bytes())
+        .map_err(|e| e.to_string())?;
+    // Same header (kid included), same claims, another key's signature.
+    jsonwebtoken::encode(&header, &claims, &key).map_err(|e| e.to_string().into())
+}
+
+fn tamper(valid: &str) -> Result<String, StepFailure> {
+    let c = Compact::split(valid).ok_or("the access token is not a JWT")?;
+    let mut claims: Value =
+        crate::protocol::jwt::decode_segment(c.payload).ok_or("unreadable claims")?;
+    claims["exp"] = Value::from(claims["exp"].as_i64().unwrap_or(0) + 86_400);
+    Ok(format!(
+        "{}.{}.{}",
+        c.header,
+        b64url(claims.to_string()),
+        c.signature
+    ))
+}
+
+async fn call(
+    world: &mut ConformanceWorld,
+    method: &str,
+    path: &str,
+    credential: Credential,
+    body: Option<(String, String)>,
+) -> StepResult {
+    call_with_headers(world, method, path, credential, body, Vec::new()).await
+}
+
+async fn call_with_headers(
+    world: &mut ConformanceWorld,
+    method: &str,
+    path: &str,
+    credential: Credential,
+    body: Option<(String, String)>,
+    headers: Vec<(String, String)>,
+) -> StepResult {
+    let path = expand(world, path)?;
+    let url = format!("{}{path}", world.conn()?.api_base);
+    let mut spec = RequestSpec::get(url);
+    spec.method = Method::from_bytes(method.as_bytes()).map_err(|e| e.to_string())?;
+    let token = match credential {
+        Credential::Newest => Some(world.flow.access_token(0)?),
+        Credential::Without => None,
+        Credential::Raw(t) => Some(t),
+        Credential::Forged => Some(forge(&world.flow.access_token(0)?)?),
+        Credential::Tampered => Some(tamper(&world.flow.access_token(0)?)?),
+    };
+    if let Some(t) = token {
+        spec = spec.header("Authorization", format!("Bearer {t}"));
+    }
+    for (k, v) in headers {
+        spec = spec.header(k, expand(world, &v)?);
+    }
+    if let Some((content_type, text)) = body {
+        if !content_type.is_empty() {
+            spec = spec.header("Content-Type", content_type);
+        }
+        spec.body = expand(world, &text)?.into_bytes();
+    }
+    world.send(spec).await.map(|_| ())
+}
+
+#[when(regex = r#"^the client calls (GET|POST|PATCH|PUT|DELETE) "([^"]+)"$"#)]
+async fn call_plain(world: &mut ConformanceWorld, method: String, path: String) -> StepResult {
+    call(world, &method, &path, Credential::Newest, None).await
+}
+
+#[when(
+    regex = r#"^the client calls (GET|POST|PATCH|PUT|DELETE) "([^"]+)" (without a token|with a token signed by another key|with its token tampered)$"#
+)]
+async fn call_with_credential(
+    world: &mut ConformanceWorld,
+    method: String,
+    path: String,
+    how: String,
+) -> StepResult {
+    let credential = match how.as_str() {
+        "without a token" => Credential::Without,
+        "with a token signed by another key" => Credential::Forged,
+        _ => Credential::Tampered,
+    };
+    call(world, &method, &path, credential, None).await
+}
+
+#[when(regex = r#"^the client calls (GET|POST|PATCH) "([^"]+)" with the token "([^"]*)"$"#)]
+async fn call_with_raw(
+    world: &mut ConformanceWorld,
+    method: String,
+    path: String,
+    token: String,
+) -> StepResult {
+    call(world, &method, &path, Credential::Raw(token), None).await
+}
+
+#[when(
+    regex = r#"^the client calls (POST|PATCH|PUT) "([^"]+)" with(?: the content type "([^"]*)" and)?:$"#
+)]
+async fn call_with_body(
+    world: &mut ConformanceWorld,
+    method: String,
+    path: String,
+    content_type: String,
+    step: &Step,
+) -> StepResult {
+    let text = step
+        .docstring
+        .clone()
+        .ok_or("this step needs a body (a doc string)")?;
+    // MyID's own examples send application/json-patch+json.
+    let content_type = if content_type.is_empty() && !step.value.contains("content type") {
+        "application/json-patch+json".to_owned()
+    } else {
+        content_type
+    };
+    call(
+        world,
+        &method,
+        &path,
+        Credential::Newest,
+        Some((content_type, text)),
+    )
+    .await
+}
+
+#[when(regex = r#"^the client calls GET "([^"]+)" with the header "([A-Za-z_-]+): ([^"]*)"$"#)]
+async fn call_with_header(
+    world: &mut ConformanceWorld,
+    path: String,
+    name: String,
+    value: String,
+) -> StepResult {
+    call_with_headers(
+        world,
+        "GET",
+        &path,
+        Credential::Newest,
+        None,
+        vec![(name, value)],
+    )
+    .await
+}
+
+#[when(
+    regex = r#"^the client remembers the "([A-Za-z.]+)" of the result whose "([A-Za-z.]+)" is "([^"]*)" as "([a-z_]+)"$"#
+)]
+fn remember_from_results(
+    world: &mut ConformanceWorld,
+    field: String,
+    key: String,
+    value: String,
+    name: String,
+) -> StepResult {
+    let value = expand(world, &value)?;
+    let body = world
+        .last_response()?
+        .json()
+        .ok_or("the last response is not JSON")?;
+    let found = body
+        .get("results")
+        .and_then(Value::as_array)
+        .and_then(|rs| {
+            rs.iter().find(|r| {
+                lookup(r, &key)
+                    .and_then(Value::as_str)
+                    .is_some_and(|s| s.eq_ignore_ascii_case(&value))
+            })
+        })
+        .and_then(|r| lookup(r, &field).and_then(Value::as_str).map(str::to_owned))
+        .ok_or_else(|| format!("no result with {key} = {value}"))?;
+    world.flow.vars.insert(name, found);
+    Ok(())
+}
+
+#[when(regex = r#"^the client remembers the response "([A-Za-z.]+)" as "([a-z_]+)"$"#)]
+fn remember(world: &mut ConformanceWorld, path: String, name: String) -> StepResult {
+    let body = world
+        .last_response()?
+        .json()
+        .ok_or("the last response is not JSON")?;
+    let value = lookup(&body, &path)
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .ok_or_else(|| format!("the response has no text at '{path}'"))?;
+    world.flow.vars.insert(name, value);
+    Ok(())
+}
+
+fn lookup<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
+    path.split('.')
+        .try_fold(v, |v, part| match part.parse::<usize>() {
+            Ok(i) => v.get(i),
+            Err(_) => v.get(part),
+        })
+}
+
+#[then(regex = r"^the API (must|should) answer with status (\d+)$")]
+fn api_status(world: &mut ConformanceWorld, word: String, status: u16) -> StepResult {
+    let r = world.last_response()?.clone();
+    world.judge(severity(&word)?, [http::status_is(&r, status, "MyID-5.1")])
+}
+
+#[then(regex = r"^the API (must|should) ask for a bearer token$")]
+fn asks_for_token(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let r = world.last_response()?.clone();
+    world.judge(severity(&word)?, [checks::bearer_challenge(&r, false)])
+}
+
+#[then(regex = r"^the API (must|should) refuse the token as invalid_token$")]
+fn refuses_token(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let r = world.last_response()?.clone();
+    world.judge(severity(&word)?, [checks::bearer_challenge(&r, true)])
+}
+
+#[then(
+    regex = r#"^the API (must|should) answer with the error "(WS\d{5})"(?: for the field "([A-Za-z.]+)")?$"#
+)]
+fn ws_error(world: &mut ConformanceWorld, word: String, code: String, field: String) -> StepResult {
+    let r = world.last_response()?.clone();
+    let mut found = vec![checks::ws_error(&r, &code)];
+    if !field.is_empty() {
+        let got = r
+            .json()
+            .and_then(|b| {
+                b.get("invalidField")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            })
+            .unwrap_or_default();
+        found.push(Check::expect(
+            "invalid_field",
+            "MyID-8.8.6",
+            got == field,
+            got.clone(),
+            || format!("expected invalidField '{field}', got '{got}'"),
+        ));
+    }
+    world.judge(severity(&word)?, found)
+}
+
+#[then(regex = r"^the API (must|should) answer with problem details$")]
+fn problem(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let r = world.last_response()?.clone();
+    world.judge(severity(&word)?, [checks::problem_details(&r)])
+}
+
+#[then(regex = r#"^the response "([A-Za-z0-9.]+)" (must|should) be "([^"]*)"$"#)]
+fn field_is(
+    world: &mut ConformanceWorld,
+    path: String,
+    word: String,
+    expected: String,
+) -> StepResult {
+    let expected = expand(world, &expected)?;
+    let body = world.last_response()?.json().unwrap_or(Value::Null);
+    let got = lookup(&body, &path).cloned().unwrap_or(Value::Null);
+    let ok = got
+        .as_str()
+        .map(|s| s.eq_ignore_ascii_case(&expected))
+        .unwrap_or(false)
+        || serde_json::from_str::<Value>(&expected).is_ok_and(|e| e == got);
+    let check = Check::expect("response_field", "MyID-5.1", ok, got.to_string(), || {
+        format!("expected {path} = {expected}, got {got}")
+    });
+    world.judge(severity(&word)?, [check])
+}
+
+#[then(
+    regex = r#"^the results (must|should) (include|not include) one whose "([A-Za-z.]+)" is "([^"]*)"$"#
+)]
+fn results_include(
+    world: &mut ConformanceWorld,
+    word: String,
+    mode: String,
+    path: String,
+    value: String,
+) -> StepResult {
+    let value = expand(world, &value)?;
+    let body = world.last_response()?.json().unwrap_or(Value::Null);
+    let results = body
+        .get("results")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let found = results.iter().any(|r| {
+        lookup(r, &path)
+            .and_then(Value::as_str)
+            .is_some_and(|s| s.eq_ignore_ascii_case(&value))
+    });
+    let want = mode == "include";
+    let check = Check::expect(
+        "results_include",
+        "MyID-8.7",
+        found == want,
+        format!("{} results", results.len()),
+        || {
+            format!(
+                "{} results, and one with {path} = {value} was {}",
+                results.len(),
+                if found { "found" } else { "not found" }
+            )
+        },
+    );
+    world.judge(severity(&word)?, [check])
+}
+
+#[then(regex = r#"^every result's "([A-Za-z.]+)" (must|should) be "([^"]*)"$"#)]
+fn every_result(
+    world: &mut ConformanceWorld,
+    path: String,
+    word: String,
+    value: String,
+) -> StepResult {
+    let value = expand(world, &value)?;
+    let body = world.last_response()?.json().unwrap_or(Value::Null);
+    let results = body
+        .get("results")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let stray: Vec<String> = results
+        .iter()
+        .filter(|r| {
+            !lookup(r, &path)
+                .and_then(Value::as_str)
+                .is_some_and(|s| s.eq_ignore_ascii_case(&value))
+        })
+        .map(|r| {
+            r.get("logonName")
+                .or_else(|| r.get("id"))
+                .cloned()
+                .unwrap_or(Value::Null)
+                .to_string()
+        })
+        .collect();
+    let check = Check::expect(
+        "scope_respected",
+        "MyID-2.2.1",
+        !results.is_empty() && stray.is_empty(),
+        format!("{} results", results.len()),
+        || {
+            if results.is_empty() {
+                "no results at all".into()
+            } else {
+                format!("outside {path} = {value}: {}", stray.join(", "))
+            }
+        },
+    );
+    world.judge(severity(&word)?, [check])
+}
+
+#[when(regex = r#"^the client walks every page of report "(\d+)" ordered by "([^"]+)"$"#)]
+async fn walk(world: &mut ConformanceWorld, report: String, order_by: String) -> StepResult {
+    let mut pages = Vec::new();
+    let mut next = Some(format!("reports/{report}?page=1&order_by={order_by}"));
+    while let Some(href) = next.take() {
+        if pages.len() > 500 {
+            return Err("more than 500 pages: the nextPage links never end".into());
+        }
+        call(
+            world,
+            "GET",
+            &format!("/api/{href}"),
+            Credential::Newest,
+            None,
+        )
+        .await?;
+        let r = world.last_response()?.clone();
+        let body = r
+            .json()
+            .filter(|_| r.status == 200)
+            .ok_or_else(|| format!("page {} answered {}", pages.len() + 1, r.status))?;
+        let rows = body
+            .get("results")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let link = body
+            .get("links")
+            .and_then(Value::as_array)
+            .and_then(|l| {
+                l.iter()
+                    .find(|x| x.get("op").and_then(Value::as_str) == Some("nextPage"))
+            })
+            .and_then(|l| l.get("href").and_then(Value::as_str).map(str::to_owned));
+        next = link.clone();
+        pages.push(Page {
+            number: pages.len() + 1,
+            rows,
+            next: link,
+        });
+    }
+    world.flow.walks.push(pages);
+    Ok(())
+}
+
+fn last_walk(world: &ConformanceWorld) -> Result<Vec<Page>, StepFailure> {
+    world
+        .flow
+        .walks
+        .last()
+        .cloned()
+        .ok_or_else(|| "no report has been walked".into())
+}
+
+#[then(
+    regex = r#"^the pages (must|should) hold every row once, by "([A-Za-z]+)", in "([^"]+)" order, linked page to page$"#
+)]
+fn pages_consistent(
+    world: &mut ConformanceWorld,
+    word: String,
+    key: String,
+    order_by: String,
+) -> StepResult {
+    let pages = last_walk(world)?;
+    let report = world
+        .last_exchange()?
+        .request
+        .url
+        .split("/reports/")
+        .nth(1)
+        .and_then(|r| r.split('?').next())
+        .unwrap_or("")
+        .to_owned();
+    world.judge(
+        severity(&word)?,
+        [
+            checks::no_duplicates(&pages, &key),
+            checks::ordered(&pages, &order_by),
+            checks::links_consistent(&pages, &report, &order_by),
+        ],
+    )
+}
+
+#[then(regex = r#"^the page after the last (must|should) be empty$"#)]
+async fn past_the_end(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let pages = last_walk(world)?;
+    let url = world.last_exchange()?.request.url.clone();
+    let base = url.split("?page=").next().unwrap_or(&url).to_owned();
+    let order = url.split("&order_by=").nth(1).unwrap_or("").to_owned();
+    let path = format!("/api/{}", base.split("/api/").nth(1).unwrap_or(""));
+    call(
+        world,
+        "GET",
+        &format!("{path}?page={}&order_by={order}", pages.len() + 1),
+        Credential::Newest,
+        None,
+    )
+    .await?;
+    let r = world.last_response()?.clone();
+    let empty = r.status == 200
+        && r.json()
+            .and_then(|b| {
+                b.get("results")
+                    .and_then(Value::as_array)
+                    .map(Vec::is_empty)
+            })
+            .unwrap_or(false);
+    let check = Check::expect(
+        "paging_past_end",
+        "MyID-8.14",
+        empty,
+        "200 with empty results",
+        || {
+            format!(
+                "page {} answered {} {}",
+                pages.len() + 1,
+                r.status,
+                String::from_utf8_lossy(&r.body)
+                    .chars()
+                    .take(120)
+                    .collect::<String>()
+            )
+        },
+    );
+    world.judge(severity(&word)?, [check])
+}
+
+#[then(regex = r#"^the two walks (must|should) visit the same rows, by "([A-Za-z]+)"$"#)]
+fn same_rows(world: &mut ConformanceWorld, word: String, key: String) -> StepResult {
+    let walks = &world.flow.walks;
+    let [.., a, b] = walks.as_slice() else {
+        return Err("walk the report twice first".into());
+    };
+    let check = checks::same_rows(a, b, &key);
+    world.judge(severity(&word)?, [check])
+}

@@ -1,0 +1,226 @@
+//! Bearer authentication of every Core API call, and the API user it resolves to.
+//!
+//! A token is accepted when its signature is the auth server's, it is within its
+//! lifetime on the mock's clock (with ASP.NET's default five-minute clock skew), its
+//! issuer is this server, its audience is `myid.rest`, it carries `myid.rest.basic`,
+//! and MyID has no record of its revocation. The API user is the person named by the
+//! client's `MyIDLogonName` (client credentials) or by `sub` (a signed-in user).
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value};
+
+use super::data::{AuditEntry, SeedData};
+use super::error::ApiError;
+use crate::mock::AUTH_BASE;
+use crate::mock::state::AppState;
+
+/// `TokenValidationParameters.ClockSkew`'s default.
+const CLOCK_SKEW: i64 = 300;
+/// The header MyID records in its audit (`MyID:ClientIdentifierHeader`).
+pub const CLIENT_IDENTIFIER: &str = "CLIENT_IDENTIFIER";
+
+/// How far a role's permissions reach.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Scope {
+    /// Only the operator's own record.
+    Own,
+    /// People in the operator's group.
+    Department,
+    /// The operator's group and every group below it.
+    Division,
+    /// Everyone.
+    All,
+}
+
+impl Scope {
+    /// MyID's names: `self`, `department`, `division`, `all`.
+    pub fn parse(s: &str) -> Option<Scope> {
+        match s.to_ascii_lowercase().as_str() {
+            "self" => Some(Scope::Own),
+            "department" => Some(Scope::Department),
+            "division" => Some(Scope::Division),
+            "all" => Some(Scope::All),
+            _ => None,
+        }
+    }
+}
+
+/// The operator an API call acts as.
+#[derive(Debug, Clone)]
+pub struct ApiUser {
+    /// Their person id.
+    pub person_id: String,
+    /// Their logon name.
+    pub logon_name: String,
+    /// Their group.
+    pub group_id: String,
+    /// (role, scope) pairs.
+    pub roles: Vec<(String, Scope)>,
+}
+
+impl ApiUser {
+    /// The widest scope among roles granting any of `permissions`; WS50000 when none does.
+    pub fn require(&self, seed: &SeedData, permissions: &[&str]) -> Result<Scope, ApiError> {
+        self.roles
+            .iter()
+            .filter(|(role, _)| {
+                seed.roles.iter().any(|r| {
+                    r.id == *role
+                        && r.permissions
+                            .iter()
+                            .any(|p| permissions.contains(&p.as_str()))
+                })
+            })
+            .map(|(_, scope)| *scope)
+            .max_by(Ord::cmp)
+            .ok_or_else(ApiError::forbidden)
+    }
+
+    /// Whether `person` lies within `scope` of this operator.
+    pub fn can_see(&self, seed: &SeedData, scope: Scope, person: &Map<String, Value>) -> bool {
+        let id = person.get("id").and_then(Value::as_str).unwrap_or_default();
+        let group = person
+            .get("group")
+            .and_then(|g| g.get("id"))
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        match scope {
+            Scope::All => true,
+            Scope::Division => seed
+                .division(&self.group_id)
+                .iter()
+                .any(|g| g.eq_ignore_ascii_case(group)),
+            Scope::Department => self.group_id.eq_ignore_ascii_case(group),
+            Scope::Own => self.person_id.eq_ignore_ascii_case(id),
+        }
+    }
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
+}
+
+/// Validates the bearer token and resolves the operator.
+pub fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<ApiUser, ApiError> {
+    let token = bearer(headers).ok_or(ApiError::Unauthorized { sent: false })?;
+    let invalid = || ApiError::Unauthorized { sent: true };
+    let claims = state.config.signing_key.verify(token).ok_or_else(invalid)?;
+    let now = state.clock.now();
+    let int = |k: &str| claims.get(k).and_then(Value::as_i64);
+    let text = |k: &str| claims.get(k).and_then(Value::as_str);
+    if int("exp").is_none_or(|exp| now > exp + CLOCK_SKEW)
+        || int("nbf").is_some_and(|nbf| nbf > now + CLOCK_SKEW)
+    {
+        return Err(invalid());
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let issuer = format!("http://{host}{AUTH_BASE}").to_lowercase();
+    if text("iss") != Some(issuer.as_str()) {
+        return Err(invalid());
+    }
+    let aud_ok = match claims.get("aud") {
+        Some(Value::String(a)) => a == "myid.rest",
+        Some(Value::Array(v)) => v.iter().any(|a| a == "myid.rest"),
+        _ => false,
+    };
+    let scope_ok = claims
+        .get("scope")
+        .and_then(Value::as_array)
+        .is_some_and(|s| s.iter().any(|v| v == "myid.rest.basic"));
+    if !aud_ok || !scope_ok || text("jti").is_some_and(|j| state.is_access_token_revoked(j)) {
+        return Err(invalid());
+    }
+    let api = state.api();
+    let person = match text("sub") {
+        Some(sub) => api.person(sub).cloned(),
+        None => {
+            let logon = text("client_id")
+                .and_then(|id| state.config.auth.clients.find_enabled(id))
+                .and_then(|c| c.myid_logon_name())
+                .ok_or_else(invalid)?;
+            api.people
+                .iter()
+                .find(|p| {
+                    p.get("logonName")
+                        .and_then(Value::as_str)
+                        .is_some_and(|l| l.eq_ignore_ascii_case(logon))
+                })
+                .cloned()
+        }
+    }
+    .ok_or_else(invalid)?;
+    let s = |k: &str| {
+        person
+            .get(k)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    Ok(ApiUser {
+        person_id: s("id"),
+        logon_name: s("logonName"),
+        group_id: person
+            .get("group")
+            .and_then(|g| g.get("id"))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned(),
+        roles: person
+            .get("roles")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|r| {
+                Some((
+                    r.get("id")?.as_str()?.to_owned(),
+                    Scope::parse(r.get("scope")?.as_str()?)?,
+                ))
+            })
+            .collect(),
+    })
+}
+
+/// Authenticates every API request, hands the operator to the handler, and audits the
+/// call (report 290015) with the client identifier header.
+pub async fn guard(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let user = match authenticate(&state, request.headers()) {
+        Ok(u) => u,
+        Err(e) => return e.into_response(),
+    };
+    // The nested router sees the path without its prefix; audit the path as sent.
+    let path = request
+        .extensions()
+        .get::<axum::extract::OriginalUri>()
+        .map(|u| u.0.path().to_owned())
+        .unwrap_or_else(|| request.uri().path().to_owned());
+    let operation = format!("{} {path}", request.method());
+    let client_identifier = request
+        .headers()
+        .get(CLIENT_IDENTIFIER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let operator = user.logon_name.clone();
+    request.extensions_mut().insert(user);
+    let response = next.run(request).await;
+    let entry = AuditEntry {
+        time: state.clock.now(),
+        operation,
+        operator,
+        client_identifier,
+        status: response.status().as_u16(),
+    };
+    state.api().audit.push(entry);
+    response
+}

@@ -1,0 +1,288 @@
+//! The seed data of the Core API mock (`fixtures/data/*.json`, or `serve --data DIR`):
+//! groups, roles, people, credential profiles, requests and devices, and the mutable
+//! copy each mock works on.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+/// A group of the group tree.
+#[derive(Debug, Clone, Deserialize)]
+#[allow(missing_docs)]
+pub struct Group {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub desc: String,
+    #[serde(default)]
+    pub ou: String,
+    #[serde(default, rename = "parentName")]
+    pub parent_name: String,
+}
+
+/// A role: the permissions it grants (MyID's workflow names).
+#[derive(Debug, Clone, Deserialize)]
+#[allow(missing_docs)]
+pub struct Role {
+    pub id: String,
+    #[serde(default)]
+    pub desc: String,
+    #[serde(default)]
+    pub permissions: Vec<String>,
+}
+
+/// Everything the API starts from.
+#[derive(Debug, Clone)]
+pub struct SeedData {
+    /// The group tree.
+    pub groups: Vec<Group>,
+    /// Roles.
+    pub roles: Vec<Role>,
+    /// People, as MyID's JSON.
+    pub people: Vec<Map<String, Value>>,
+    /// Credential profiles with their constraints.
+    pub cred_profiles: Vec<Map<String, Value>>,
+    /// Requests.
+    pub requests: Vec<Map<String, Value>>,
+    /// Devices.
+    pub devices: Vec<Map<String, Value>>,
+}
+
+/// Why seed data could not be loaded.
+#[derive(Debug, thiserror::Error)]
+#[error("seed data {file}: {message}")]
+pub struct DataError {
+    file: String,
+    message: String,
+}
+
+const FILES: [(&str, &str); 6] = [
+    (
+        "groups.json",
+        include_str!("../../../fixtures/data/groups.json"),
+    ),
+    (
+        "roles.json",
+        include_str!("../../../fixtures/data/roles.json"),
+    ),
+    (
+        "people.json",
+        include_str!("../../../fixtures/data/people.json"),
+    ),
+    (
+        "credprofiles.json",
+        include_str!("../../../fixtures/data/credprofiles.json"),
+    ),
+    (
+        "requests.json",
+        include_str!("../../../fixtures/data/requests.json"),
+    ),
+    (
+        "devices.json",
+        include_str!("../../../fixtures/data/devices.json"),
+    ),
+];
+
+fn parse<T: for<'de> Deserialize<'de>>(file: &str, text: &str) -> Result<T, DataError> {
+    serde_json::from_str(text).map_err(|e| DataError {
+        file: file.to_owned(),
+        message: e.to_string(),
+    })
+}
+
+impl SeedData {
+    /// The shipped data.
+    pub fn shipped() -> Self {
+        Self::from_texts(|name| {
+            FILES
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, t)| (*t).to_owned())
+        })
+        .expect("the shipped fixtures/data is valid (checked by a unit test)")
+    }
+
+    /// Data from a directory holding the six files; a missing file falls back to the
+    /// shipped one.
+    pub fn from_dir(dir: &Path) -> Result<Self, DataError> {
+        Self::from_texts(|name| {
+            std::fs::read_to_string(dir.join(name)).ok().or_else(|| {
+                FILES
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, t)| (*t).to_owned())
+            })
+        })
+    }
+
+    fn from_texts(read: impl Fn(&str) -> Option<String>) -> Result<Self, DataError> {
+        let get = |name: &str| {
+            read(name).ok_or_else(|| DataError {
+                file: name.to_owned(),
+                message: "missing".into(),
+            })
+        };
+        let data = SeedData {
+            groups: parse("groups.json", &get("groups.json")?)?,
+            roles: parse("roles.json", &get("roles.json")?)?,
+            people: parse("people.json", &get("people.json")?)?,
+            cred_profiles: parse("credprofiles.json", &get("credprofiles.json")?)?,
+            requests: parse("requests.json", &get("requests.json")?)?,
+            devices: parse("devices.json", &get("devices.json")?)?,
+        };
+        for p in &data.people {
+            if p.get("id").and_then(Value::as_str).is_none() {
+                return Err(DataError {
+                    file: "people.json".into(),
+                    message: "every person needs an id".into(),
+                });
+            }
+        }
+        Ok(data)
+    }
+
+    /// The ids of `group` and every group below it.
+    pub fn division(&self, group_id: &str) -> Vec<String> {
+        let mut out = vec![group_id.to_uppercase()];
+        let mut i = 0;
+        while i < out.len() {
+            let name = self
+                .groups
+                .iter()
+                .find(|g| g.id.eq_ignore_ascii_case(&out[i]))
+                .map(|g| g.name.clone());
+            if let Some(name) = name {
+                out.extend(
+                    self.groups
+                        .iter()
+                        .filter(|g| g.parent_name == name)
+                        .map(|g| g.id.to_uppercase()),
+                );
+            }
+            i += 1;
+        }
+        out
+    }
+}
+
+/// One audited API call (report 290015).
+#[derive(Debug, Clone)]
+pub struct AuditEntry {
+    /// Unix time.
+    pub time: i64,
+    /// `METHOD /path`.
+    pub operation: String,
+    /// The operator's logon name.
+    pub operator: String,
+    /// The `CLIENT_IDENTIFIER` header, when sent.
+    pub client_identifier: String,
+    /// The response status.
+    pub status: u16,
+}
+
+/// A stored image.
+#[derive(Debug, Clone)]
+pub struct Image {
+    /// MIME type.
+    pub mimetype: String,
+    /// Bytes.
+    pub data: Vec<u8>,
+}
+
+/// The API's mutable state for one mock.
+#[derive(Debug)]
+pub struct ApiStore {
+    /// People.
+    pub people: Vec<Map<String, Value>>,
+    /// Requests.
+    pub requests: Vec<Map<String, Value>>,
+    /// Images by (person id, field).
+    pub images: HashMap<(String, String), Image>,
+    /// Audit trail.
+    pub audit: Vec<AuditEntry>,
+}
+
+impl ApiStore {
+    /// A fresh copy of the seed data.
+    pub fn new(seed: &SeedData) -> Self {
+        ApiStore {
+            people: seed.people.clone(),
+            requests: seed.requests.clone(),
+            images: HashMap::new(),
+            audit: Vec::new(),
+        }
+    }
+
+    /// The person with `id` (any case).
+    pub fn person(&self, id: &str) -> Option<&Map<String, Value>> {
+        self.people.iter().find(|p| {
+            p.get("id")
+                .and_then(Value::as_str)
+                .is_some_and(|pid| pid.eq_ignore_ascii_case(id))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_data_loads_and_the_tree_is_connected() {
+        let d = SeedData::shipped();
+        let enterprise = d.groups.iter().find(|g| g.name == "Enterprise").unwrap();
+        let division = d.division(&enterprise.id);
+        assert!(division.len() >= 4, "{division:?}");
+        for g in &d.groups {
+            assert!(
+                g.parent_name.is_empty() || d.groups.iter().any(|p| p.name == g.parent_name),
+                "{} has no parent",
+                g.name
+            );
+        }
+        for p in &d.people {
+            let group = p["group"]["id"].as_str().unwrap();
+            assert!(d.groups.iter().any(|g| g.id == group));
+            for r in p["roles"].as_array().unwrap() {
+                assert!(
+                    d.roles.iter().any(|role| role.id == r["id"]),
+                    "unknown role {r}"
+                );
+            }
+        }
+    }
+}
+
+/// Unix seconds as `YYYY-MM-DDTHH:MM:SS` (UTC), the form MyID reports use.
+pub fn iso8601(unix: i64) -> String {
+    let days = unix.div_euclid(86_400);
+    let secs = unix.rem_euclid(86_400);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
+        secs / 3_600,
+        secs % 3_600 / 60,
+        secs % 60
+    )
+}
+
+#[cfg(test)]
+mod time_tests {
+    #[test]
+    fn iso_dates() {
+        assert_eq!(super::iso8601(0), "1970-01-01T00:00:00");
+        assert_eq!(super::iso8601(1_640_033_722), "2021-12-20T20:55:22");
+        assert_eq!(super::iso8601(951_782_400), "2000-02-29T00:00:00");
+    }
+}

@@ -1,0 +1,159 @@
+//! The Core API's error answers: 401 with a `WWW-Authenticate: Bearer` challenge (RFC
+//! 6750 §3), MyID's `{"message","code","invalidField"?,"invalidFieldReason"?}` bodies
+//! with their WS codes, and ASP.NET problem details for model-binding failures.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value, json};
+
+use crate::mock::error::JSON_UTF8;
+use crate::protocol::handle::random_hex;
+
+/// An API error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiError {
+    /// No usable bearer token. `sent` says whether one was presented (RFC 6750 §3.1:
+    /// only then does the challenge carry `error="invalid_token"`).
+    Unauthorized {
+        /// Whether a token was sent.
+        sent: bool,
+    },
+    /// A MyID error with its WS code.
+    Ws {
+        /// HTTP status.
+        status: StatusCode,
+        /// `WSnnnnn`.
+        code: &'static str,
+        /// The message.
+        message: String,
+        /// The field at fault.
+        field: Option<String>,
+        /// Why it is at fault.
+        reason: Option<String>,
+    },
+    /// ASP.NET Core's problem details (RFC 9110 §15.5.1), for bodies that do not bind.
+    Problem,
+}
+
+impl ApiError {
+    /// WS30001: a malformed id or value.
+    pub fn invalid_data(field: Option<&str>, reason: Option<&str>) -> Self {
+        Self::ws(
+            StatusCode::BAD_REQUEST,
+            "WS30001",
+            "Invalid data supplied".into(),
+            field,
+            reason,
+        )
+    }
+
+    /// WS40005: the item does not exist, or is outside the caller's scope.
+    pub fn not_found() -> Self {
+        Self::ws(
+            StatusCode::NOT_FOUND,
+            "WS40005",
+            "The item referenced was not found".into(),
+            None,
+            None,
+        )
+    }
+
+    /// WS50000: the caller's roles lack the permission.
+    pub fn forbidden() -> Self {
+        Self::ws(
+            StatusCode::FORBIDDEN,
+            "WS50000",
+            "Your assigned roles do not have permission to perform this operation".into(),
+            None,
+            None,
+        )
+    }
+
+    /// A validation problem on one field (`WS30004`, `WS30015`, `WS30017`).
+    pub fn validation(code: &'static str, field: &str, reason: &str) -> Self {
+        Self::ws(
+            StatusCode::BAD_REQUEST,
+            code,
+            format!("Validation problem, the value for '{field}', {reason}"),
+            Some(field),
+            Some(reason),
+        )
+    }
+
+    /// Any WS error.
+    pub fn ws(
+        status: StatusCode,
+        code: &'static str,
+        message: String,
+        field: Option<&str>,
+        reason: Option<&str>,
+    ) -> Self {
+        ApiError::Ws {
+            status,
+            code,
+            message,
+            field: field.map(str::to_owned),
+            reason: reason.map(str::to_owned),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        match self {
+            ApiError::Unauthorized { sent } => {
+                let mut r = StatusCode::UNAUTHORIZED.into_response();
+                let challenge = if sent {
+                    "Bearer error=\"invalid_token\""
+                } else {
+                    "Bearer"
+                };
+                r.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static(challenge),
+                );
+                r
+            }
+            ApiError::Ws {
+                status,
+                code,
+                message,
+                field,
+                reason,
+            } => {
+                let mut body = Map::new();
+                body.insert("message".into(), Value::String(message));
+                body.insert("code".into(), Value::String(code.into()));
+                if let Some(f) = field {
+                    body.insert("invalidField".into(), Value::String(f));
+                }
+                if let Some(r) = reason {
+                    body.insert("invalidFieldReason".into(), Value::String(r));
+                }
+                json_response(status, &Value::Object(body))
+            }
+            ApiError::Problem => {
+                let body = json!({
+                    "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+                    "title": "Bad Request",
+                    "status": 400,
+                    "traceId": format!("00-{}-{}-00", random_hex(16).to_lowercase(), random_hex(8).to_lowercase()),
+                });
+                let mut r = json_response(StatusCode::BAD_REQUEST, &body);
+                r.headers_mut().insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/problem+json; charset=utf-8"),
+                );
+                r
+            }
+        }
+    }
+}
+
+/// A JSON response.
+pub fn json_response(status: StatusCode, body: &Value) -> Response {
+    let mut r = (status, body.to_string()).into_response();
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(JSON_UTF8));
+    r
+}

@@ -1,0 +1,45 @@
+//! `GET /api/Groups?q=…`: the group tree, as the manual's worked example lists it (§8.7).
+
+use axum::extract::{Extension, State};
+use axum::http::{StatusCode, Uri};
+use axum::response::Response;
+use serde_json::{Value, json};
+
+use super::auth::ApiUser;
+use super::error::{ApiError, json_response};
+use super::wildcard_match;
+use crate::mock::form::FormParams;
+use crate::mock::state::AppState;
+
+/// Permissions that let an operator list groups.
+const VIEW: [&str; 4] = ["View Groups", "View Person", "Add Person", "Edit Person"];
+
+pub async fn list(
+    State(state): State<AppState>,
+    Extension(user): Extension<ApiUser>,
+    uri: Uri,
+) -> Result<Response, ApiError> {
+    let seed = &state.config.data;
+    user.require(seed, &VIEW)?;
+    let query = FormParams::parse(uri.query().unwrap_or("").as_bytes());
+    let q = query.present("q").unwrap_or("*");
+    let results: Vec<Value> = seed
+        .groups
+        .iter()
+        .filter(|g| wildcard_match(q, &g.name))
+        .map(|g| {
+            json!({
+                "name": g.name,
+                "desc": g.desc,
+                "ou": g.ou,
+                "parentName": g.parent_name,
+                "id": g.id,
+                "href": format!("groups/{}", g.id),
+            })
+        })
+        .collect();
+    Ok(json_response(
+        StatusCode::OK,
+        &json!({ "results": results }),
+    ))
+}
