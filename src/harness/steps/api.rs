@@ -515,3 +515,87 @@ fn same_rows(world: &mut ConformanceWorld, word: String, key: String) -> StepRes
     let check = checks::same_rows(a, b, &key);
     world.judge(severity(&word)?, [check])
 }
+
+/// A tiny valid PNG (1×1, one grey pixel), the photo the scenarios upload.
+const PHOTO_PNG: [u8; 67] = [
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x00, 0x00, 0x00, 0x00, 0x3A, 0x7E, 0x9B,
+    0x55, 0x00, 0x00, 0x00, 0x0A, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x68, 0x00, 0x00, 0x00,
+    0x82, 0x00, 0x81, 0x77, 0xCD, 0x72, 0xB6, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE,
+    0x42, 0x60, 0x82,
+];
+
+#[when(regex = r#"^the client uploads (a photo|an empty image) for "([^"]+)"$"#)]
+async fn upload_photo(world: &mut ConformanceWorld, what: String, person: String) -> StepResult {
+    use base64::Engine as _;
+    let data = if what == "a photo" {
+        base64::engine::general_purpose::STANDARD.encode(PHOTO_PNG)
+    } else {
+        String::new()
+    };
+    let body =
+        serde_json::json!({ "image": { "data": data, "mimetype": "image/png" } }).to_string();
+    let path = format!("/api/People/{person}/images/photo");
+    call(
+        world,
+        "POST",
+        &path,
+        Credential::Newest,
+        Some(("application/json-patch+json".into(), body)),
+    )
+    .await
+}
+
+#[then(regex = r"^the API (must|should) return the uploaded photo with its MIME type$")]
+fn same_photo(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let r = world.last_response()?.clone();
+    let ct = r.header("content-type").unwrap_or("").to_owned();
+    let ok = r.status == 200 && r.body == PHOTO_PNG && ct.starts_with("image/png");
+    let check = Check::expect(
+        "image_round_trip",
+        "MyID-8.10",
+        ok,
+        format!("{} bytes of {ct}", r.body.len()),
+        || {
+            format!(
+                "expected the {} uploaded bytes as image/png, got {} with {} bytes of '{ct}'",
+                PHOTO_PNG.len(),
+                r.status,
+                r.body.len()
+            )
+        },
+    );
+    world.judge(severity(&word)?, [check])
+}
+
+#[when(
+    regex = r#"^the client "([^"]+)" follows the response's "([^"]+)" link for the MyID Client Service$"#
+)]
+async fn follow_mcs_link(world: &mut ConformanceWorld, role: String, desc: String) -> StepResult {
+    let body = world
+        .last_response()?
+        .json()
+        .ok_or("the last response is not JSON")?;
+    let auth = body
+        .get("links")
+        .and_then(Value::as_array)
+        .and_then(|l| {
+            l.iter().find(|x| {
+                x.get("cat").and_then(Value::as_str) == Some("myid.mcs")
+                    && x.get("desc").and_then(Value::as_str) == Some(desc.as_str())
+            })
+        })
+        .and_then(|l| l.get("auth").and_then(Value::as_str))
+        .ok_or_else(|| format!("no myid.mcs link '{desc}' in the response"))?
+        .replace("{token}", &world.flow.access_token(0)?);
+    // The link's auth string is the whole token request (manual §6.1).
+    let params: Vec<(String, String)> = form_urlencoded::parse(auth.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    world.use_role(&role)?;
+    let url = format!("{}/connect/token", world.conn()?.auth_base);
+    world
+        .send(RequestSpec::form(url, &params))
+        .await
+        .map(|_| ())
+}

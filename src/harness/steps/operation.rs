@@ -55,6 +55,7 @@ fn carries_claim(
     claim: String,
     value: String,
 ) -> StepResult {
+    let value = super::expand(world, &value)?;
     let body = world.last_response()?.json().unwrap_or(Value::Null);
     let raw = body
         .get("access_token")

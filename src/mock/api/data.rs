@@ -48,6 +48,9 @@ pub struct SeedData {
     pub requests: Vec<Map<String, Value>>,
     /// Devices.
     pub devices: Vec<Map<String, Value>>,
+    /// Directories. `password` is the configured credential; `serverPassword` is what
+    /// the directory server itself accepts, so tests of new credentials can fail.
+    pub dirs: Vec<Map<String, Value>>,
 }
 
 /// Why seed data could not be loaded.
@@ -58,7 +61,7 @@ pub struct DataError {
     message: String,
 }
 
-const FILES: [(&str, &str); 6] = [
+const FILES: [(&str, &str); 7] = [
     (
         "groups.json",
         include_str!("../../../fixtures/data/groups.json"),
@@ -83,6 +86,10 @@ const FILES: [(&str, &str); 6] = [
         "devices.json",
         include_str!("../../../fixtures/data/devices.json"),
     ),
+    (
+        "dirs.json",
+        include_str!("../../../fixtures/data/dirs.json"),
+    ),
 ];
 
 fn parse<T: for<'de> Deserialize<'de>>(file: &str, text: &str) -> Result<T, DataError> {
@@ -104,7 +111,7 @@ impl SeedData {
         .expect("the shipped fixtures/data is valid (checked by a unit test)")
     }
 
-    /// Data from a directory holding the six files; a missing file falls back to the
+    /// Data from a directory holding the seven files; a missing file falls back to the
     /// shipped one.
     pub fn from_dir(dir: &Path) -> Result<Self, DataError> {
         Self::from_texts(|name| {
@@ -131,6 +138,7 @@ impl SeedData {
             cred_profiles: parse("credprofiles.json", &get("credprofiles.json")?)?,
             requests: parse("requests.json", &get("requests.json")?)?,
             devices: parse("devices.json", &get("devices.json")?)?,
+            dirs: parse("dirs.json", &get("dirs.json")?)?,
         };
         for p in &data.people {
             if p.get("id").and_then(Value::as_str).is_none() {
@@ -200,6 +208,8 @@ pub struct ApiStore {
     pub requests: Vec<Map<String, Value>>,
     /// Images by (person id, field).
     pub images: HashMap<(String, String), Image>,
+    /// Directories.
+    pub dirs: Vec<Map<String, Value>>,
     /// Audit trail.
     pub audit: Vec<AuditEntry>,
 }
@@ -211,6 +221,7 @@ impl ApiStore {
             people: seed.people.clone(),
             requests: seed.requests.clone(),
             images: HashMap::new(),
+            dirs: seed.dirs.clone(),
             audit: Vec::new(),
         }
     }

@@ -4,17 +4,21 @@
 //! - `auth`: the bearer checks, the API user, the audit of every call.
 //! - [`data`]: seed data and the mutable store.
 //! - [`error`]: 401 challenges, WS error bodies, problem details.
-//! - `groups`, `people`, `reports`: the resources.
+//! - `groups`, `people`, `images`, `requests` (credential profiles, requests, devices),
+//!   `dirs`, `reports`: the resources.
 
 mod auth;
 pub mod data;
+mod dirs;
 pub mod error;
 mod groups;
+mod images;
 mod people;
 mod reports;
+mod requests;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, patch, post};
 
 use super::state::AppState;
 
@@ -27,6 +31,23 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/groups", get(groups::list))
         .route("/people", get(people::list).post(people::add))
         .route("/people/{id}", get(people::get).patch(people::patch))
+        .route(
+            "/people/{id}/images/{field}",
+            get(images::get).post(images::upload),
+        )
+        .route("/people/{id}/credprofiles", get(requests::cred_profiles))
+        .route(
+            "/people/{id}/requests",
+            get(requests::for_person).post(requests::create),
+        )
+        .route("/requests", get(requests::list))
+        .route("/requests/{id}", get(requests::get))
+        .route("/devices/{id}/requests", get(requests::for_device))
+        .route("/dirs", get(dirs::list))
+        .route("/dirs/{id}", get(dirs::get))
+        .route("/dirs/{id}/test", post(dirs::test))
+        .route("/dirs/{id}/update", patch(dirs::update))
+        .route("/dirs/{id}/verify", post(dirs::verify))
         .route("/reports/{id}", get(reports::run))
         .layer(axum::middleware::from_fn_with_state(state, auth::guard))
 }

@@ -1,0 +1,120 @@
+//! `/api/People/{id}/images/{field}`: images stored and returned with their MIME type
+//! (manual §8.10). A zero-length or undecodable image is refused with ASP.NET problem
+//! details, as MyID answers it.
+
+use axum::body::Body;
+use axum::extract::{Extension, Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use serde_json::Value;
+
+use super::auth::ApiUser;
+use super::data::Image;
+use super::error::ApiError;
+use super::people::{check_id, json_body};
+use crate::mock::state::AppState;
+
+/// Who may see a person's images (manual §2.2, operation 100109).
+const VIEW: [&str; 5] = [
+    "Add Person",
+    "Edit Person",
+    "View Person",
+    "Request Card",
+    "Request Replacement Card",
+];
+const EDIT: [&str; 2] = ["Edit Person", "Add Person"];
+
+fn image_response(image: &Image) -> Response {
+    let mut r = (StatusCode::OK, image.data.clone()).into_response();
+    if let Ok(v) = HeaderValue::from_str(&image.mimetype) {
+        r.headers_mut().insert(header::CONTENT_TYPE, v);
+    }
+    r
+}
+
+/// Finds a person in the caller's scope for `permissions`.
+fn visible_person(
+    state: &AppState,
+    user: &ApiUser,
+    id: &str,
+    permissions: &[&str],
+) -> Result<String, ApiError> {
+    check_id(id)?;
+    let seed = &state.config.data;
+    let scope = user.require(seed, permissions)?;
+    let api = state.api();
+    let person = api
+        .person(id)
+        .filter(|p| user.can_see(seed, scope, p))
+        .ok_or_else(ApiError::not_found)?;
+    Ok(person
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or(id)
+        .to_uppercase())
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    Extension(user): Extension<ApiUser>,
+    Path((id, field)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let person = visible_person(&state, &user, &id, &VIEW)?;
+    let api = state.api();
+    let image = api
+        .images
+        .get(&(person, field.to_lowercase()))
+        .ok_or_else(ApiError::not_found)?;
+    Ok(image_response(image))
+}
+
+pub async fn upload(
+    State(state): State<AppState>,
+    Extension(user): Extension<ApiUser>,
+    Path((id, field)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let result: Result<Response, ApiError> = async {
+        let person = visible_person(&state, &user, &id, &EDIT)?;
+        let body = match json_body(&headers, body).await {
+            Ok(b) => b,
+            Err(response) => return Ok(response),
+        };
+        let image = body.get("image").ok_or(ApiError::Problem)?;
+        let data = image
+            .get("data")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let bytes = STANDARD
+            .decode(data.trim())
+            .map_err(|_| ApiError::Problem)?;
+        if bytes.is_empty() {
+            return Err(ApiError::Problem);
+        }
+        let mimetype = image
+            .get("mimetype")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if !mimetype.starts_with("image/") || mimetype.len() > 100 {
+            return Err(ApiError::invalid_data(
+                Some("image.mimetype"),
+                Some("must be an image MIME type"),
+            ));
+        }
+        let stored = Image {
+            mimetype: mimetype.to_owned(),
+            data: bytes,
+        };
+        let response = image_response(&stored);
+        state
+            .api()
+            .images
+            .insert((person, field.to_lowercase()), stored);
+        Ok(response)
+    }
+    .await;
+    result.unwrap_or_else(IntoResponse::into_response)
+}
