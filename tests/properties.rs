@@ -54,7 +54,7 @@ fn state(settings_json: Option<&str>) -> AppState {
 /// Sends one request through the router; answers status and body.
 fn call(state: &AppState, request: Request<Body>) -> (u16, Vec<u8>) {
     runtime().block_on(async {
-        let response = mock::app(state.clone()).oneshot(request).await.unwrap();
+        let response = mock::service(state.clone()).oneshot(request).await.unwrap();
         let status = response.status().as_u16();
         let body = axum::body::to_bytes(response.into_body(), usize::MAX)
             .await

@@ -29,7 +29,7 @@ fn state() -> AppState {
 }
 
 async fn call(state: &AppState, request: Request<Body>) -> (u16, Vec<(String, String)>, Value) {
-    let response = mock::app(state.clone()).oneshot(request).await.unwrap();
+    let response = mock::service(state.clone()).oneshot(request).await.unwrap();
     let status = response.status().as_u16();
     let headers = response
         .headers()

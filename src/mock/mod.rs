@@ -49,7 +49,12 @@ pub const CONTROL_BASE: &str = "/_mock";
 pub fn app(state: AppState) -> Router {
     let mut router = Router::new()
         .nest(AUTH_BASE, auth::router())
-        .nest(&format!("{API_BASE}/api"), api::router(state.clone()));
+        .nest(&format!("{API_BASE}/api"), api::router(state.clone()))
+        // Lower-case: paths are normalised before routing.
+        .route(
+            &format!("{API_BASE}/swagger/v1/swagger.json"),
+            axum::routing::get(api::openapi::swagger),
+        );
     if state.config.control_plane {
         router = router.nest(CONTROL_BASE, control::router());
     }
@@ -82,6 +87,12 @@ fn normalise_auth_path(mut request: Request) -> Request {
     request
 }
 
+/// The whole server as `serve` runs it: the router behind path normalisation. Tests
+/// that call it in-process see exactly what a client over HTTP sees.
+pub fn service(state: AppState) -> tower::util::MapRequest<Router, fn(Request) -> Request> {
+    MapRequestLayer::new(normalise_auth_path as fn(Request) -> Request).layer(app(state))
+}
+
 /// Serves the mock on `listener` until `shutdown` completes.
 pub async fn run(
     listener: TcpListener,
@@ -89,8 +100,7 @@ pub async fn run(
     clock: Clock,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let service =
-        MapRequestLayer::new(normalise_auth_path).layer(app(AppState::new(config, clock)));
+    let service = service(AppState::new(config, clock));
     axum::serve(
         listener,
         axum::ServiceExt::<Request>::into_make_service(service),

@@ -13,6 +13,7 @@ mod dirs;
 pub mod error;
 mod groups;
 mod images;
+pub mod openapi;
 mod people;
 mod reports;
 mod requests;
