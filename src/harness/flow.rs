@@ -68,6 +68,8 @@ pub struct FlowState {
     pub vars: std::collections::BTreeMap<String, String>,
     /// Report walks, oldest first.
     pub walks: Vec<Vec<super::checks::api::Page>>,
+    /// People this scenario added, to disable afterwards on a live server.
+    pub created_people: Vec<String>,
 }
 
 impl FlowState {

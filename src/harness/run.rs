@@ -256,6 +256,7 @@ pub async fn run(options: RunOptions) -> Result<RunReport, RunError> {
     let sink = collected.clone();
     // A shared server has one clock: a scenario that moves it runs alone.
     let shared_clock = matches!(options.target, Target::Live(_));
+    let live = shared_clock;
     let serial_profile = profile.clone();
     let target = Arc::new(options.target);
     let filter_profile = profile.clone();
@@ -299,11 +300,15 @@ pub async fn run(options: RunOptions) -> Result<RunReport, RunError> {
                 };
                 let mut out = outcome(feature, scenario, tags, status, reason);
                 if let Some(world) = world {
+                    // The transcript is taken first, so cleanup requests stay out of it.
+                    let transcript =
+                        (status == Status::Failed).then(|| world.recorder().transcript());
+                    if live {
+                        steps::api::clean_up(world).await;
+                    }
                     out.findings = world.findings().to_vec();
                     out.elapsed_ms = world.elapsed().as_millis();
-                    if status == Status::Failed {
-                        out.transcript = Some(world.recorder().transcript());
-                    }
+                    out.transcript = transcript;
                 }
                 sink.lock().unwrap_or_else(|p| p.into_inner()).push(out);
             }

@@ -89,7 +89,44 @@ async fn call_with_headers(
         }
         spec.body = expand(world, &text)?.into_bytes();
     }
-    world.send(spec).await.map(|_| ())
+    let adds_person = method == "POST"
+        && path
+            .split('?')
+            .next()
+            .is_some_and(|p| p.eq_ignore_ascii_case("/api/People"));
+    let exchange = world.send(spec).await?;
+    if adds_person
+        && let Some(id) = exchange
+            .response
+            .as_ref()
+            .filter(|r| r.status == 200)
+            .and_then(|r| r.json())
+            .and_then(|b| b.get("id").and_then(Value::as_str).map(str::to_owned))
+    {
+        world.flow.created_people.push(id);
+    }
+    Ok(())
+}
+
+/// Disables the people a scenario added: MyID's API offers no way to delete a person,
+/// so on a live server this is the cleanup there is. Best effort: failures are ignored.
+pub async fn clean_up(world: &mut ConformanceWorld) {
+    let people = std::mem::take(&mut world.flow.created_people);
+    let Ok(token) = world.flow.access_token(0) else {
+        return;
+    };
+    let Ok(base) = world.conn().map(|c| c.api_base.clone()) else {
+        return;
+    };
+    for id in people {
+        let mut spec = RequestSpec::get(format!("{base}/api/People/{id}?confirm=false"));
+        spec.method = Method::PATCH;
+        spec = spec
+            .header("Authorization", format!("Bearer {token}"))
+            .header("Content-Type", "application/json-patch+json");
+        spec.body = br#"{"enabled": "0"}"#.to_vec();
+        let _ = world.send(spec).await;
+    }
 }
 
 #[when(regex = r#"^the client calls (GET|POST|PATCH|PUT|DELETE) "([^"]+)"$"#)]
@@ -598,4 +635,35 @@ async fn follow_mcs_link(world: &mut ConformanceWorld, role: String, desc: Strin
         .send(RequestSpec::form(url, &params))
         .await
         .map(|_| ())
+}
+
+#[then(regex = r#"^the walked rows (must|should) include one whose "([A-Za-z.]+)" is "([^"]*)"$"#)]
+fn walked_rows_include(
+    world: &mut ConformanceWorld,
+    word: String,
+    path: String,
+    value: String,
+) -> StepResult {
+    let value = expand(world, &value)?;
+    let pages = last_walk(world)?;
+    let rows: Vec<&Value> = pages.iter().flat_map(|p| &p.rows).collect();
+    let found = rows.iter().any(|r| {
+        lookup(r, &path)
+            .and_then(Value::as_str)
+            .is_some_and(|s| s == value)
+    });
+    let check = Check::expect(
+        "report_row_present",
+        "MyID-3.3.2",
+        found,
+        format!("found among {} rows", rows.len()),
+        || {
+            format!(
+                "no row with {path} = {value} among {} rows on {} pages",
+                rows.len(),
+                pages.len()
+            )
+        },
+    );
+    world.judge(severity(&word)?, [check])
 }

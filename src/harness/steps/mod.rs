@@ -3,7 +3,7 @@
 //! wording chooses ("must" fails the scenario, "should" warns).
 
 mod access_token;
-mod api;
+pub(crate) mod api;
 mod authorization_code;
 mod cors;
 mod discovery;

@@ -114,6 +114,12 @@ impl SeedData {
     /// Data from a directory holding the seven files; a missing file falls back to the
     /// shipped one.
     pub fn from_dir(dir: &Path) -> Result<Self, DataError> {
+        if !dir.is_dir() {
+            return Err(DataError {
+                file: dir.display().to_string(),
+                message: "is not a directory".into(),
+            });
+        }
         Self::from_texts(|name| {
             std::fs::read_to_string(dir.join(name)).ok().or_else(|| {
                 FILES
