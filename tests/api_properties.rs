@@ -2,7 +2,7 @@
 //! amount of data; no body sent to POST/PATCH People produces a 5xx or an undocumented
 //! answer; and any single change to a valid token's claims or signature gets 401.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::Request;
@@ -14,27 +14,14 @@ use myid_conformance::mock::{self, AppState, MockConfig};
 use myid_conformance::protocol::jwt::{ACCESS_TOKEN_TYP, Compact, b64url, decode_segment};
 use myid_conformance::protocol::{Clock, basic};
 use proptest::prelude::*;
+
+mod common;
+use common::{key, runtime};
 use serde_json::{Map, Value, json};
 use tower::ServiceExt as _;
 
 const NOW: i64 = 1_700_000_000;
 const HOST: &str = "myid.example";
-
-fn key() -> Arc<SigningKey> {
-    static KEY: OnceLock<Arc<SigningKey>> = OnceLock::new();
-    KEY.get_or_init(|| Arc::new(SigningKey::generate().unwrap()))
-        .clone()
-}
-
-fn runtime() -> &'static tokio::runtime::Runtime {
-    static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
-    RT.get_or_init(|| {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap()
-    })
-}
 
 fn state(data: SeedData) -> AppState {
     AppState::new(

@@ -3,30 +3,22 @@
 //! model of sliding/absolute refresh expiry agrees with the mock over random sequences
 //! of waits and refreshes.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use myid_conformance::harness::flow::{redirect_params, resolve};
 use myid_conformance::harness::html;
 use myid_conformance::mock::config::{AuthSettings, Settings};
-use myid_conformance::mock::keys::SigningKey;
 use myid_conformance::mock::{MockConfig, MockServer};
 use myid_conformance::protocol::{Clock, PkceVerifier, pkce};
 use proptest::prelude::*;
+
+mod common;
+use common::{key, runtime};
 use serde_json::Value;
 
 const REDIRECT: &str = "https://client.example/callback";
 const SLIDING: u64 = 100;
 const ABSOLUTE: u64 = 500;
-
-fn runtime() -> &'static tokio::runtime::Runtime {
-    static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
-    RT.get_or_init(|| {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap()
-    })
-}
 
 /// The shipped settings plus a public PKCE client with short refresh lifetimes.
 fn config() -> MockConfig {
@@ -60,7 +52,7 @@ fn config() -> MockConfig {
             );
             MockConfig {
                 auth,
-                signing_key: Arc::new(SigningKey::generate().unwrap()),
+                signing_key: key(),
                 control_plane: false,
                 data: std::sync::Arc::new(myid_conformance::mock::api::data::SeedData::shipped()),
             }

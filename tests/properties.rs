@@ -2,34 +2,18 @@
 //! mock accepts any id and secret so encoded; no malformed token request, however odd,
 //! gets anything but a documented OAuth error (never a 5xx); PKCE grammar.
 
-use std::sync::{Arc, OnceLock};
-
 use axum::body::Body;
 use axum::http::{HeaderValue, Request};
 use myid_conformance::mock::config::{AuthSettings, Settings};
-use myid_conformance::mock::keys::SigningKey;
 use myid_conformance::mock::{self, AppState, MockConfig};
 use myid_conformance::protocol::{
     ClientSecret, Clock, ErrorCode, PkceVerifier, basic, pkce, secret,
 };
 use proptest::prelude::*;
+
+mod common;
+use common::{key, runtime};
 use tower::ServiceExt as _;
-
-fn key() -> Arc<SigningKey> {
-    static KEY: OnceLock<Arc<SigningKey>> = OnceLock::new();
-    KEY.get_or_init(|| Arc::new(SigningKey::generate().unwrap()))
-        .clone()
-}
-
-fn runtime() -> &'static tokio::runtime::Runtime {
-    static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
-    RT.get_or_init(|| {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap()
-    })
-}
 
 fn state(settings_json: Option<&str>) -> AppState {
     let auth = match settings_json {

@@ -152,6 +152,20 @@ impl ConformanceWorld {
             .ok_or_else(|| format!("no client role '{role}'").into())
     }
 
+    /// The profile of `role`, or of the scenario's client when `role` is `None`.
+    pub fn client_for(&self, role: Option<&str>) -> Result<ClientProfile, StepFailure> {
+        match role {
+            Some(r) => self
+                .conn()?
+                .profile
+                .clients
+                .get(r)
+                .cloned()
+                .ok_or_else(|| format!("no client role '{r}'").into()),
+            None => self.client().cloned(),
+        }
+    }
+
     /// Sends and records a request; the exchange becomes "the last response".
     pub async fn send(&mut self, spec: RequestSpec) -> Result<&Exchange, StepFailure> {
         let exchange = self.http.send(spec).await;

@@ -197,15 +197,7 @@ async fn exchange(
     }
     let params = with_overrides(params, overrides);
     let conn = world.conn()?;
-    let client = match role {
-        Some(r) => conn
-            .profile
-            .clients
-            .get(r)
-            .ok_or_else(|| format!("no client role '{r}'"))?
-            .clone(),
-        None => world.client()?.clone(),
-    };
+    let client = world.client_for(role)?;
     let spec = flow::with_client_auth(&client, format!("{}/connect/token", conn.auth_base), params);
     let exchange = world.send(spec).await?;
     let body = exchange

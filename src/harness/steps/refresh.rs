@@ -15,15 +15,7 @@ async fn refresh(
     role: Option<&str>,
 ) -> Result<u16, StepFailure> {
     let conn = world.conn()?;
-    let client = match role {
-        Some(r) => conn
-            .profile
-            .clients
-            .get(r)
-            .ok_or_else(|| format!("no client role '{r}'"))?
-            .clone(),
-        None => world.client()?.clone(),
-    };
+    let client = world.client_for(role)?;
     let params = vec![
         ("grant_type".to_owned(), "refresh_token".to_owned()),
         ("refresh_token".to_owned(), handle),

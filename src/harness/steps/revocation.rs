@@ -19,16 +19,7 @@ async fn revoke(
     token: String,
     hint: Option<&str>,
 ) -> StepResult {
-    let conn = world.conn()?;
-    let client = match role {
-        Some(r) => conn
-            .profile
-            .clients
-            .get(r)
-            .ok_or_else(|| format!("no client role '{r}'"))?
-            .clone(),
-        None => world.client()?.clone(),
-    };
+    let client = world.client_for(role)?;
     let mut params = vec![("token".to_owned(), token)];
     if let Some(h) = hint {
         params.push(("token_type_hint".to_owned(), h.to_owned()));

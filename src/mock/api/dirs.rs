@@ -2,15 +2,14 @@
 //! passwords, tested with new settings, updated, and verified, with WS40068 (the
 //! connection failed with these credentials) and WS40069 (no valid server location).
 
-use axum::body::Body;
 use axum::extract::{Extension, Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use serde_json::{Map, Value, json};
 
 use super::auth::ApiUser;
 use super::error::{ApiError, json_response};
-use super::people::{check_id, json_body};
+use super::people::{JsonObject, check_id};
 use crate::mock::state::AppState;
 
 const MANAGE: [&str; 1] = ["Manage Directories"];
@@ -131,62 +130,35 @@ pub async fn get(
     ))
 }
 
-async fn with_body(
-    state: &AppState,
-    user: &ApiUser,
-    id: &str,
-    headers: &HeaderMap,
-    body: Body,
-) -> Result<Result<(Map<String, Value>, Map<String, Value>), Response>, ApiError> {
-    let dir = find(state, user, id)?;
-    Ok(json_body(headers, body).await.map(|b| (dir, b)))
-}
-
 pub async fn test(
     State(state): State<AppState>,
     Extension(user): Extension<ApiUser>,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    let result: Result<Response, ApiError> = async {
-        let (mut dir, body) = match with_body(&state, &user, &id, &headers, body).await? {
-            Ok(v) => v,
-            Err(r) => return Ok(r),
-        };
-        apply(&mut dir, &body)?;
-        connect(&dir)?;
-        Ok(json_response(
-            StatusCode::OK,
-            &json!({ "result": "Test passed" }),
-        ))
-    }
-    .await;
-    result.unwrap_or_else(IntoResponse::into_response)
+    JsonObject(body): JsonObject,
+) -> Result<Response, ApiError> {
+    let mut dir = find(&state, &user, &id)?;
+    apply(&mut dir, &body)?;
+    connect(&dir)?;
+    Ok(json_response(
+        StatusCode::OK,
+        &json!({ "result": "Test passed" }),
+    ))
 }
 
 pub async fn update(
     State(state): State<AppState>,
     Extension(user): Extension<ApiUser>,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    let result: Result<Response, ApiError> = async {
-        let (mut dir, body) = match with_body(&state, &user, &id, &headers, body).await? {
-            Ok(v) => v,
-            Err(r) => return Ok(r),
-        };
-        apply(&mut dir, &body)?;
-        let shown = present(&dir);
-        let mut api = state.api();
-        if let Some(slot) = api.dirs.iter_mut().find(|d| d.get("id") == dir.get("id")) {
-            *slot = dir;
-        }
-        Ok(json_response(StatusCode::OK, &shown))
+    JsonObject(body): JsonObject,
+) -> Result<Response, ApiError> {
+    let mut dir = find(&state, &user, &id)?;
+    apply(&mut dir, &body)?;
+    let shown = present(&dir);
+    let mut api = state.api();
+    if let Some(slot) = api.dirs.iter_mut().find(|d| d.get("id") == dir.get("id")) {
+        *slot = dir;
     }
-    .await;
-    result.unwrap_or_else(IntoResponse::into_response)
+    Ok(json_response(StatusCode::OK, &shown))
 }
 
 pub async fn verify(

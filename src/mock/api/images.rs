@@ -2,9 +2,8 @@
 //! (manual §8.10). A zero-length or undecodable image is refused with ASP.NET problem
 //! details, as MyID answers it.
 
-use axum::body::Body;
 use axum::extract::{Extension, Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -13,7 +12,7 @@ use serde_json::Value;
 use super::auth::ApiUser;
 use super::data::Image;
 use super::error::ApiError;
-use super::people::{check_id, json_body};
+use super::people::{JsonObject, check_id};
 use crate::mock::state::AppState;
 
 /// Who may see a person's images (manual §2.2, operation 100109).
@@ -74,47 +73,38 @@ pub async fn upload(
     State(state): State<AppState>,
     Extension(user): Extension<ApiUser>,
     Path((id, field)): Path<(String, String)>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    let result: Result<Response, ApiError> = async {
-        let person = visible_person(&state, &user, &id, &EDIT)?;
-        let body = match json_body(&headers, body).await {
-            Ok(b) => b,
-            Err(response) => return Ok(response),
-        };
-        let image = body.get("image").ok_or(ApiError::Problem)?;
-        let data = image
-            .get("data")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let bytes = STANDARD
-            .decode(data.trim())
-            .map_err(|_| ApiError::Problem)?;
-        if bytes.is_empty() {
-            return Err(ApiError::Problem);
-        }
-        let mimetype = image
-            .get("mimetype")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        if !mimetype.starts_with("image/") || mimetype.len() > 100 {
-            return Err(ApiError::invalid_data(
-                Some("image.mimetype"),
-                Some("must be an image MIME type"),
-            ));
-        }
-        let stored = Image {
-            mimetype: mimetype.to_owned(),
-            data: bytes,
-        };
-        let response = image_response(&stored);
-        state
-            .api()
-            .images
-            .insert((person, field.to_lowercase()), stored);
-        Ok(response)
+    JsonObject(body): JsonObject,
+) -> Result<Response, ApiError> {
+    let person = visible_person(&state, &user, &id, &EDIT)?;
+    let image = body.get("image").ok_or(ApiError::Problem)?;
+    let data = image
+        .get("data")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let bytes = STANDARD
+        .decode(data.trim())
+        .map_err(|_| ApiError::Problem)?;
+    if bytes.is_empty() {
+        return Err(ApiError::Problem);
     }
-    .await;
-    result.unwrap_or_else(IntoResponse::into_response)
+    let mimetype = image
+        .get("mimetype")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if !mimetype.starts_with("image/") || mimetype.len() > 100 {
+        return Err(ApiError::invalid_data(
+            Some("image.mimetype"),
+            Some("must be an image MIME type"),
+        ));
+    }
+    let stored = Image {
+        mimetype: mimetype.to_owned(),
+        data: bytes,
+    };
+    let response = image_response(&stored);
+    state
+        .api()
+        .images
+        .insert((person, field.to_lowercase()), stored);
+    Ok(response)
 }

@@ -2,7 +2,7 @@
 //! validation codes, scope, and PATCH's "unknown attributes are ignored".
 
 use axum::body::{Body, to_bytes};
-use axum::extract::{Extension, Path, State};
+use axum::extract::{Extension, FromRequest, Path, Request, State};
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
@@ -49,7 +49,8 @@ fn present(person: &Map<String, Value>) -> Value {
     Value::Object(out)
 }
 
-fn text<'a>(p: &'a Map<String, Value>, path: &str) -> &'a str {
+/// The text at a dotted path (`name.first`), or "".
+pub fn text<'a>(p: &'a Map<String, Value>, path: &str) -> &'a str {
     let mut v: Option<&Value> = None;
     for (i, part) in path.split('.').enumerate() {
         v = if i == 0 {
@@ -126,9 +127,21 @@ pub async fn get(
     Ok(json_response(StatusCode::OK, &present(person)))
 }
 
-/// Reads a JSON object body: `application/json` or `application/json-patch+json`
-/// (MyID's examples send the latter). Anything else is refused as ASP.NET refuses it.
-pub async fn json_body(headers: &HeaderMap, body: Body) -> Result<Map<String, Value>, Response> {
+/// A JSON object body: `application/json` or `application/json-patch+json` (MyID's
+/// examples send the latter). Anything else is refused as ASP.NET refuses it: 415 for
+/// another media type, problem details for a body that is not a JSON object.
+pub struct JsonObject(pub Map<String, Value>);
+
+impl<S: Send + Sync> FromRequest<S> for JsonObject {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, _state: &S) -> Result<Self, Response> {
+        let (parts, body) = request.into_parts();
+        json_body(&parts.headers, body).await.map(JsonObject)
+    }
+}
+
+async fn json_body(headers: &HeaderMap, body: Body) -> Result<Map<String, Value>, Response> {
     let media = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -285,69 +298,51 @@ fn canonical_group(person: &mut Map<String, Value>) {
 pub async fn add(
     State(state): State<AppState>,
     Extension(user): Extension<ApiUser>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    let result: Result<Response, ApiError> = async {
-        user.require(&state.config.data, &ADD)?;
-        let body = match json_body(&headers, body).await {
-            Ok(b) => b,
-            Err(response) => return Ok(response),
-        };
-        let id = new_guid();
-        let mut person = Map::new();
-        person.insert("id".into(), Value::String(id.clone()));
-        merge(&mut person, &body)?;
-        canonical_group(&mut person);
-        person.entry("enabled").or_insert(Value::String("1".into()));
-        validate(&state, &user, &person, &id)?;
-        let shown = present(&person);
-        state.api().people.push(person);
-        tracing::info!(operator = %user.logon_name, person = %id, "person added");
-        Ok(json_response(StatusCode::OK, &shown))
-    }
-    .await;
-    result.unwrap_or_else(IntoResponse::into_response)
+    JsonObject(body): JsonObject,
+) -> Result<Response, ApiError> {
+    user.require(&state.config.data, &ADD)?;
+    let id = new_guid();
+    let mut person = Map::new();
+    person.insert("id".into(), Value::String(id.clone()));
+    merge(&mut person, &body)?;
+    canonical_group(&mut person);
+    person.entry("enabled").or_insert(Value::String("1".into()));
+    validate(&state, &user, &person, &id)?;
+    let shown = present(&person);
+    state.api().people.push(person);
+    tracing::info!(operator = %user.logon_name, person = %id, "person added");
+    Ok(json_response(StatusCode::OK, &shown))
 }
 
 pub async fn patch(
     State(state): State<AppState>,
     Extension(user): Extension<ApiUser>,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    let result: Result<Response, ApiError> = async {
-        check_id(&id)?;
-        let seed = &state.config.data;
-        let scope = user.require(seed, &EDIT)?;
-        let current = state
-            .api()
-            .person(&id)
-            .filter(|p| user.can_see(seed, scope, p))
-            .cloned()
-            .ok_or_else(ApiError::not_found)?;
-        let body = match json_body(&headers, body).await {
-            Ok(b) => b,
-            Err(response) => return Ok(response),
-        };
-        let mut person = current;
-        merge(&mut person, &body)?;
-        canonical_group(&mut person);
-        validate(&state, &user, &person, &id)?;
-        let shown = present(&person);
-        let mut api = state.api();
-        if let Some(slot) = api
-            .people
-            .iter_mut()
-            .find(|p| text(p, "id").eq_ignore_ascii_case(&id))
-        {
-            *slot = person;
-        }
-        Ok(json_response(StatusCode::OK, &shown))
+    JsonObject(body): JsonObject,
+) -> Result<Response, ApiError> {
+    check_id(&id)?;
+    let seed = &state.config.data;
+    let scope = user.require(seed, &EDIT)?;
+    let current = state
+        .api()
+        .person(&id)
+        .filter(|p| user.can_see(seed, scope, p))
+        .cloned()
+        .ok_or_else(ApiError::not_found)?;
+    let mut person = current;
+    merge(&mut person, &body)?;
+    canonical_group(&mut person);
+    validate(&state, &user, &person, &id)?;
+    let shown = present(&person);
+    let mut api = state.api();
+    if let Some(slot) = api
+        .people
+        .iter_mut()
+        .find(|p| text(p, "id").eq_ignore_ascii_case(&id))
+    {
+        *slot = person;
     }
-    .await;
-    result.unwrap_or_else(IntoResponse::into_response)
+    Ok(json_response(StatusCode::OK, &shown))
 }
 
 /// A new id in MyID's form: an uppercase GUID (version 4 layout).

@@ -2,35 +2,22 @@
 //! person can receive and the operator can request, requesting a device with MyID's
 //! WS500xx refusals, and following a request's status.
 
-use axum::body::Body;
 use axum::extract::{Extension, Path, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
+use axum::http::{StatusCode, Uri};
+use axum::response::Response;
 use serde_json::{Map, Value, json};
 
 use super::auth::ApiUser;
 use super::data::{SeedData, iso8601};
 use super::error::{ApiError, json_response};
 use super::is_guid;
-use super::people::{check_id, json_body, new_guid};
+use super::people::{JsonObject, check_id, new_guid, text};
 use crate::mock::form::FormParams;
 use crate::mock::state::AppState;
 
 const REQUEST: [&str; 1] = ["Request Card"];
 const VIEW_REQUESTS: [&str; 2] = ["View Requests", "Request Card"];
 const VIEW_DEVICES: [&str; 1] = ["View Devices"];
-
-fn text<'a>(v: &'a Map<String, Value>, path: &str) -> &'a str {
-    let mut cur: Option<&Value> = None;
-    for (i, part) in path.split('.').enumerate() {
-        cur = if i == 0 {
-            v.get(part)
-        } else {
-            cur.and_then(|c| c.get(part))
-        };
-    }
-    cur.and_then(Value::as_str).unwrap_or_default()
-}
 
 fn strings(v: &Map<String, Value>, key: &str) -> Vec<String> {
     v.get(key)
@@ -232,63 +219,115 @@ pub async fn create(
     State(state): State<AppState>,
     Extension(user): Extension<ApiUser>,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    let result: Result<Response, ApiError> = async {
-        let person = person_in_scope(&state, &user, &id, &REQUEST)?;
-        let body = match json_body(&headers, body).await {
-            Ok(b) => b,
-            Err(response) => return Ok(response),
-        };
-        let seed = &state.config.data;
-        let profile_id = text(&body, "credProfile.id");
-        if profile_id.is_empty() {
-            return Err(ApiError::validation("WS30015", "credProfile.id", "is mandatory"));
-        }
-        if !is_guid(profile_id) {
-            return Err(ApiError::invalid_data(Some("credProfile.id"), Some("is not a valid identifier")));
-        }
-        let profile = profile(seed, profile_id).ok_or_else(ApiError::not_found)?;
-        let expiry = text(&body, "expiryDate");
-        if !expiry.is_empty() && !is_date(expiry) {
-            return Err(ApiError::invalid_data(Some("expiryDate"), Some("is not a date (YYYY-MM-DD)")));
-        }
-        let refuse = |code: &'static str, message: &str| ApiError::ws(StatusCode::BAD_REQUEST, code, message.to_owned(), None, None);
-        let operator_roles: Vec<String> = user.roles.iter().map(|(r, _)| r.clone()).collect();
-        if !strings(profile, "canBeRequestedBy").iter().any(|r| operator_roles.contains(r)) {
-            return Err(refuse("WS50008", "Your assigned roles do not have permission to request the credential profile specified"));
-        }
-        if !strings(profile, "canBeHeldBy").iter().any(|r| role_ids(&person).contains(r)) {
-            return Err(refuse("WS50011", "The person selected does not have a role assigned that can hold the requested credential profile"));
-        }
-        if profile.get("requiresDn").and_then(Value::as_bool) == Some(true) && text(&person, "account.dn").trim().is_empty() {
-            return Err(refuse("WS50017", "The person selected does not have a Distinguished Name. This profile requires a Distinguished Name for credential issuance."));
-        }
-        if profile.get("requiresFacialBiometrics").and_then(Value::as_bool) == Some(true) && text(&person, "biometrics.facial") != "1" {
-            return Err(refuse("WS50034", "The person selected does not have facial biometrics. The credential profile requires that the recipient has facial biometrics enrolled."));
-        }
-        if strings(profile, "requiredFields").iter().any(|f| text(&person, f).trim().is_empty()) {
-            return Err(refuse(
-                "WS50016",
-                "The person selected does not have all required information for this credential profile. Check the Person History audit details to identify the missing requisite user data",
-            ));
-        }
-        let request_id = new_guid();
-        let name = format!("{} {}", text(&person, "name.first"), text(&person, "name.last")).trim().to_owned();
-        let mut request = Map::new();
-        request.insert("id".into(), json!(request_id));
-        request.insert("status".into(), json!("Awaiting Issue"));
-        request.insert("target".into(), json!({ "id": text(&person, "id"), "name": name }));
-        request.insert("credProfile".into(), json!({ "id": text(profile, "id"), "name": text(profile, "name") }));
-        request.insert("initiationDate".into(), json!(iso8601(state.clock.now())));
-        request.insert("jobLabel".into(), json!(text(&body, "jobLabel")));
-        if !expiry.is_empty() {
-            request.insert("expiryDate".into(), json!(expiry));
-        }
-        state.api().requests.push(request);
-        Ok(json_response(StatusCode::OK, &json!({ "id": request_id, "href": format!("requests/{request_id}") })))
+    JsonObject(body): JsonObject,
+) -> Result<Response, ApiError> {
+    let person = person_in_scope(&state, &user, &id, &REQUEST)?;
+    let seed = &state.config.data;
+    let profile_id = text(&body, "credProfile.id");
+    if profile_id.is_empty() {
+        return Err(ApiError::validation(
+            "WS30015",
+            "credProfile.id",
+            "is mandatory",
+        ));
     }
-    .await;
-    result.unwrap_or_else(IntoResponse::into_response)
+    if !is_guid(profile_id) {
+        return Err(ApiError::invalid_data(
+            Some("credProfile.id"),
+            Some("is not a valid identifier"),
+        ));
+    }
+    let profile = profile(seed, profile_id).ok_or_else(ApiError::not_found)?;
+    let expiry = text(&body, "expiryDate");
+    if !expiry.is_empty() && !is_date(expiry) {
+        return Err(ApiError::invalid_data(
+            Some("expiryDate"),
+            Some("is not a date (YYYY-MM-DD)"),
+        ));
+    }
+    let refuse = |code: &'static str, message: &str| {
+        ApiError::ws(
+            StatusCode::BAD_REQUEST,
+            code,
+            message.to_owned(),
+            None,
+            None,
+        )
+    };
+    let operator_roles: Vec<String> = user.roles.iter().map(|(r, _)| r.clone()).collect();
+    if !strings(profile, "canBeRequestedBy")
+        .iter()
+        .any(|r| operator_roles.contains(r))
+    {
+        return Err(refuse(
+            "WS50008",
+            "Your assigned roles do not have permission to request the credential profile specified",
+        ));
+    }
+    if !strings(profile, "canBeHeldBy")
+        .iter()
+        .any(|r| role_ids(&person).contains(r))
+    {
+        return Err(refuse(
+            "WS50011",
+            "The person selected does not have a role assigned that can hold the requested credential profile",
+        ));
+    }
+    if profile.get("requiresDn").and_then(Value::as_bool) == Some(true)
+        && text(&person, "account.dn").trim().is_empty()
+    {
+        return Err(refuse(
+            "WS50017",
+            "The person selected does not have a Distinguished Name. This profile requires a Distinguished Name for credential issuance.",
+        ));
+    }
+    if profile
+        .get("requiresFacialBiometrics")
+        .and_then(Value::as_bool)
+        == Some(true)
+        && text(&person, "biometrics.facial") != "1"
+    {
+        return Err(refuse(
+            "WS50034",
+            "The person selected does not have facial biometrics. The credential profile requires that the recipient has facial biometrics enrolled.",
+        ));
+    }
+    if strings(profile, "requiredFields")
+        .iter()
+        .any(|f| text(&person, f).trim().is_empty())
+    {
+        return Err(refuse(
+            "WS50016",
+            "The person selected does not have all required information for this credential profile. Check the Person History audit details to identify the missing requisite user data",
+        ));
+    }
+    let request_id = new_guid();
+    let name = format!(
+        "{} {}",
+        text(&person, "name.first"),
+        text(&person, "name.last")
+    )
+    .trim()
+    .to_owned();
+    let mut request = Map::new();
+    request.insert("id".into(), json!(request_id));
+    request.insert("status".into(), json!("Awaiting Issue"));
+    request.insert(
+        "target".into(),
+        json!({ "id": text(&person, "id"), "name": name }),
+    );
+    request.insert(
+        "credProfile".into(),
+        json!({ "id": text(profile, "id"), "name": text(profile, "name") }),
+    );
+    request.insert("initiationDate".into(), json!(iso8601(state.clock.now())));
+    request.insert("jobLabel".into(), json!(text(&body, "jobLabel")));
+    if !expiry.is_empty() {
+        request.insert("expiryDate".into(), json!(expiry));
+    }
+    state.api().requests.push(request);
+    Ok(json_response(
+        StatusCode::OK,
+        &json!({ "id": request_id, "href": format!("requests/{request_id}") }),
+    ))
 }
