@@ -25,6 +25,7 @@ async fn main() {
         signing_key: Arc::new(SigningKey::generate().unwrap()),
         control_plane: true,
         data: std::sync::Arc::new(myid_conformance::mock::api::data::SeedData::shipped()),
+        faults: Vec::new(),
     };
     let t = Instant::now();
     let mut mocks = Vec::new();

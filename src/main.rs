@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand};
 use myid_conformance::harness::{RunOptions, Target, report, run};
 use myid_conformance::mock::api::data::SeedData;
 use myid_conformance::mock::config::{AuthSettings, DEFAULT_APPSETTINGS, Settings};
+use myid_conformance::mock::faults::{self, Fault};
 use myid_conformance::mock::keys::SigningKey;
 use myid_conformance::mock::{self, MockConfig};
 use myid_conformance::protocol::{ClientSecret, Clock, PkceVerifier, pkce, secret};
@@ -50,6 +51,9 @@ enum Command {
         /// the shipped ones.
         #[arg(long, value_name = "DIR")]
         data: Option<PathBuf>,
+        /// Switch on a named fault (see `faults`); repeatable.
+        #[arg(long = "fault", value_name = "NAME")]
+        faults: Vec<String>,
     },
     /// Run the conformance suite; exit 0 when every scenario passes, 1 when any fails.
     Check {
@@ -71,7 +75,12 @@ enum Command {
         /// Scenarios run at once.
         #[arg(long, default_value_t = 16)]
         concurrency: usize,
+        /// Run against the embedded mock with this fault on (see `faults`); repeatable.
+        #[arg(long = "fault", value_name = "NAME", conflicts_with = "target")]
+        faults: Vec<String>,
     },
+    /// List the named faults the mock can switch on, one per line.
+    Faults,
     /// Print the value to store in ClientSecrets: Base64(SHA-256(secret)).
     HashSecret {
         /// The plaintext secret.
@@ -101,9 +110,29 @@ fn main() -> ExitCode {
             control,
             signing_key,
             data,
+            faults,
         } => {
             init_logging();
-            outcome(runtime().block_on(serve(bind, configs, control, signing_key, data)))
+            outcome(parse_faults(&faults).and_then(|faults| {
+                runtime().block_on(serve(bind, configs, control, signing_key, data, faults))
+            }))
+        }
+        Command::Faults => {
+            for f in &faults::CATALOGUE {
+                let caught: Vec<String> = f
+                    .caught_by
+                    .iter()
+                    .map(|(tag, s)| format!("{tag}: {s}"))
+                    .collect();
+                println!(
+                    "{}\t{} ({}); caught by {}",
+                    f.name,
+                    f.breaks,
+                    f.rule,
+                    caught.join("; ")
+                );
+            }
+            ExitCode::SUCCESS
         }
         Command::Check {
             target,
@@ -112,7 +141,18 @@ fn main() -> ExitCode {
             json,
             markdown,
             concurrency,
-        } => outcome(runtime().block_on(check(target, tags, junit, json, markdown, concurrency))),
+            faults,
+        } => outcome(parse_faults(&faults).and_then(|faults| {
+            runtime().block_on(check(
+                target,
+                tags,
+                junit,
+                json,
+                markdown,
+                concurrency,
+                faults,
+            ))
+        })),
     }
 }
 
@@ -159,6 +199,20 @@ fn print_pkce(verifier: Option<String>) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// Fault names from the command line.
+fn parse_faults(names: &[String]) -> Result<Vec<Fault>, UsageError> {
+    names
+        .iter()
+        .map(|n| {
+            Fault::parse(n).ok_or_else(|| {
+                UsageError(anyhow::anyhow!(
+                    "unknown fault '{n}'; `myid-conformance faults` lists them"
+                ))
+            })
+        })
+        .collect()
+}
+
 fn usage<E: Into<anyhow::Error>>(e: E) -> UsageError {
     UsageError(e.into())
 }
@@ -169,6 +223,7 @@ async fn serve(
     control: bool,
     signing_key: Option<PathBuf>,
     data: Option<PathBuf>,
+    faults: Vec<Fault>,
 ) -> Result<ExitCode, UsageError> {
     let data = match &data {
         Some(dir) => SeedData::from_dir(dir).map_err(usage)?,
@@ -225,6 +280,7 @@ async fn serve(
         signing_key: Arc::new(key),
         control_plane: control,
         data: Arc::new(data),
+        faults,
     };
     // The base URL on standard output is the "ready" signal scripts wait for.
     println!("http://{addr}");
@@ -246,16 +302,18 @@ async fn check(
     json: Option<PathBuf>,
     markdown: Option<PathBuf>,
     concurrency: usize,
+    faults: Vec<Fault>,
 ) -> Result<ExitCode, UsageError> {
     let target = match &target {
         Some(path) => Target::live(path),
-        None => Target::embedded(),
+        None => Target::embedded_with_faults(&faults),
     }
     .map_err(usage)?;
     let result = run(RunOptions {
         target,
         tags,
         concurrency,
+        quiet: false,
     })
     .await
     .map_err(usage)?;

@@ -30,6 +30,7 @@ fn state(data: SeedData) -> AppState {
             signing_key: key(),
             control_plane: false,
             data: Arc::new(data),
+            faults: Vec::new(),
         },
         Clock::manual(NOW),
     )

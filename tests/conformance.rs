@@ -25,6 +25,7 @@ fn main() -> ExitCode {
         target,
         tags: std::env::var("MYID_TAGS").ok(),
         concurrency: 16,
+        quiet: false,
     };
     match runtime.block_on(run(options)) {
         Ok(result) => {

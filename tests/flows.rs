@@ -55,6 +55,7 @@ fn config() -> MockConfig {
                 signing_key: key(),
                 control_plane: false,
                 data: std::sync::Arc::new(myid_conformance::mock::api::data::SeedData::shipped()),
+                faults: Vec::new(),
             }
         })
         .clone()

@@ -30,6 +30,7 @@ fn state(settings_json: Option<&str>) -> AppState {
             signing_key: key(),
             control_plane: false,
             data: std::sync::Arc::new(myid_conformance::mock::api::data::SeedData::shipped()),
+            faults: Vec::new(),
         },
         Clock::manual(1_700_000_000),
     )

@@ -23,6 +23,7 @@ fn state() -> AppState {
             signing_key: Arc::new(SigningKey::generate().unwrap()),
             control_plane: false,
             data: std::sync::Arc::new(myid_conformance::mock::api::data::SeedData::shipped()),
+            faults: Vec::new(),
         },
         Clock::manual(1_700_000_000),
     )

@@ -110,8 +110,8 @@ Feature: Authorization code flow
   @requires:client.spa
   Scenario Outline: The verifier must have 43 to 128 characters
     Given the client "spa"
-    When the user signs in and authorizes the client
-    And the client exchanges the code with a verifier of <length> characters
+    When the user signs in and authorizes the client with a verifier of <length> characters
+    And the client exchanges the code
     Then the token endpoint must answer with the error "invalid_grant"
 
     Examples:

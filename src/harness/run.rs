@@ -9,13 +9,13 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use cucumber::World as _;
 use cucumber::event::ScenarioFinished;
 use cucumber::gherkin::tagexpr::TagOperation;
 use cucumber::gherkin::{Feature, Rule, Scenario};
 use cucumber::runner::basic::ScenarioType;
 use cucumber::tag::Ext as _;
 use cucumber::writer::Stats as _;
+use cucumber::{World as _, WriterExt as _};
 use futures::FutureExt as _;
 use serde::Serialize;
 
@@ -33,6 +33,30 @@ pub struct RunOptions {
     pub tags: Option<String>,
     /// How many scenarios run at once.
     pub concurrency: usize,
+    /// Print nothing while running (the report is still returned).
+    pub quiet: bool,
+}
+
+/// Where cucumber's progress goes: standard output, or nowhere for quiet runs.
+enum Progress {
+    Stdout(std::io::Stdout),
+    Nowhere,
+}
+
+impl std::io::Write for Progress {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Progress::Stdout(s) => s.write(buf),
+            Progress::Nowhere => Ok(buf.len()),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Progress::Stdout(s) => s.flush(),
+            Progress::Nowhere => Ok(()),
+        }
+    }
 }
 
 /// Why a run could not start.
@@ -260,8 +284,21 @@ pub async fn run(options: RunOptions) -> Result<RunReport, RunError> {
     let serial_profile = profile.clone();
     let target = Arc::new(options.target);
     let filter_profile = profile.clone();
+    let progress = if options.quiet {
+        Progress::Nowhere
+    } else {
+        Progress::Stdout(std::io::stdout())
+    };
     let writer = ConformanceWorld::cucumber::<&str>()
         .with_parser(features::Embedded(features))
+        .with_writer(
+            cucumber::writer::Basic::new(
+                progress,
+                cucumber::writer::Coloring::Auto,
+                cucumber::writer::Verbosity::Default,
+            )
+            .summarized(),
+        )
         .max_concurrent_scenarios(options.concurrency.max(1))
         .which_scenario(move |feature, rule, scenario| {
             if shared_clock && time_needed(feature, rule, scenario, &serial_profile) > 0 {

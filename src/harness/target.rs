@@ -432,6 +432,13 @@ pub enum Target {
 impl Target {
     /// The embedded mock with the shipped clients.
     pub fn embedded() -> Result<Self, TargetError> {
+        Self::embedded_with_faults(&[])
+    }
+
+    /// The embedded mock with `faults` switched on in every scenario's mock.
+    pub fn embedded_with_faults(
+        faults: &[crate::mock::faults::Fault],
+    ) -> Result<Self, TargetError> {
         let secrets = parse_env_file(MOCK_SECRETS);
         let mut profile = TargetProfile::parse(MOCK_TARGET, "fixtures/targets/mock.toml", &|v| {
             secrets.get(v).cloned()
@@ -446,6 +453,7 @@ impl Target {
                 signing_key: Arc::new(key),
                 control_plane: true,
                 data: std::sync::Arc::new(crate::mock::api::data::SeedData::shipped()),
+                faults: faults.to_vec(),
             },
         })
     }

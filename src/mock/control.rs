@@ -1,5 +1,5 @@
 //! The control plane (`/_mock`), served only with `--control`: what a test that talks
-//! to a separately running mock needs in order to move its clock.
+//! to a separately running mock needs in order to move its clock and switch faults.
 
 use axum::Router;
 use axum::body::Bytes;
@@ -11,10 +11,56 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::error::json;
+use super::faults::Fault;
 use super::state::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/clock", get(read_clock).post(move_clock))
+    Router::new()
+        .route("/clock", get(read_clock).post(move_clock))
+        .route("/faults", get(read_faults).post(set_faults))
+}
+
+async fn read_faults(State(state): State<AppState>) -> Response {
+    json(StatusCode::OK, &json!({ "faults": state.faults.list() }))
+}
+
+/// `{"enable": [names]}` and/or `{"disable": [names]}`; answers the faults now on.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FaultChange {
+    #[serde(default)]
+    enable: Vec<String>,
+    #[serde(default)]
+    disable: Vec<String>,
+}
+
+async fn set_faults(State(state): State<AppState>, body: Bytes) -> Response {
+    let problem = |message: String| json(StatusCode::BAD_REQUEST, &json!({ "error": message }));
+    let change: FaultChange = match serde_json::from_slice(&body) {
+        Ok(c) => c,
+        Err(e) => {
+            return problem(format!(
+                "expected {{\"enable\": [names], \"disable\": [names]}}: {e}"
+            ));
+        }
+    };
+    let mut parsed = Vec::new();
+    for (names, on) in [(&change.enable, true), (&change.disable, false)] {
+        for name in names {
+            match Fault::parse(name) {
+                Some(f) => parsed.push((f, on)),
+                None => {
+                    return problem(format!(
+                        "unknown fault '{name}' (see `myid-conformance faults`)"
+                    ));
+                }
+            }
+        }
+    }
+    for (fault, on) in parsed {
+        state.faults.set(fault, on);
+    }
+    read_faults(State(state)).await
 }
 
 async fn read_clock(State(state): State<AppState>) -> Response {

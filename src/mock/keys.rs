@@ -111,9 +111,19 @@ impl SigningKey {
 
     /// Signs `claims` as a compact RS256 JWS with header `alg, kid, typ`.
     pub fn sign<T: Serialize>(&self, typ: &str, claims: &T) -> Result<String, KeyError> {
+        self.sign_as(&self.kid, typ, claims)
+    }
+
+    /// Signs naming another key id: what a server whose JWKS lacks its key does.
+    pub fn sign_as<T: Serialize>(
+        &self,
+        kid: &str,
+        typ: &str,
+        claims: &T,
+    ) -> Result<String, KeyError> {
         let header = Header {
             alg: "RS256".into(),
-            kid: Some(self.kid.clone()),
+            kid: Some(kid.to_owned()),
             typ: Some(typ.into()),
         };
         let encode = |v: &dyn erased::Json| v.to_vec().map(b64url).map_err(|_| KeyError::Signing);

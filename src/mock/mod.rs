@@ -7,7 +7,8 @@
 //! - `auth`: the `/web.oauth2` endpoints: authorize (with a login page), token,
 //!   revocation, discovery and JWKS, and IdentityServer's CORS policy.
 //! - [`store`]: sessions, codes, refresh tokens and the record of revoked access tokens.
-//! - `control`: the `/_mock` control plane (clock), served only when asked for.
+//! - `control`: the `/_mock` control plane (clock, faults), served only when asked for.
+//! - [`faults`]: named, deliberate departures from the rules.
 //!
 //! [`run`] serves a listener until shutdown; [`MockServer`] is the in-process handle
 //! tests and the harness use: it binds `127.0.0.1:0`, calls the same `run`, and stops
@@ -18,6 +19,7 @@ mod auth;
 pub mod config;
 mod control;
 pub mod error;
+pub mod faults;
 mod form;
 pub mod keys;
 mod state;

@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::api::data::{ApiStore, SeedData};
 use super::config::AuthSettings;
+use super::faults::{Fault, FaultSet};
 use super::keys::SigningKey;
 use super::store::Store;
 use crate::protocol::Clock;
@@ -20,6 +21,8 @@ pub struct MockConfig {
     pub control_plane: bool,
     /// The Core API's seed data; shared, each mock works on its own copy.
     pub data: Arc<SeedData>,
+    /// Faults switched on from the start.
+    pub faults: Vec<Fault>,
 }
 
 /// A cheap handle on the shared state (`Arc` inside), cloned into every request.
@@ -38,17 +41,21 @@ pub struct Shared {
     store: Mutex<Store>,
     // The Core API's people, requests, images and audit; a std Mutex for the same reason.
     api: Mutex<ApiStore>,
+    /// Deliberate departures from the rules, for proving the harness catches them.
+    pub faults: FaultSet,
 }
 
 impl AppState {
     /// Wraps a configuration and a clock.
     pub fn new(config: MockConfig, clock: Clock) -> Self {
         let api = Mutex::new(ApiStore::new(&config.data));
+        let faults = FaultSet::new(&config.faults);
         AppState(Arc::new(Shared {
             config,
             clock,
             store: Mutex::default(),
             api,
+            faults,
         }))
     }
 
@@ -56,6 +63,11 @@ impl AppState {
     /// written (each update is one insert or remove), so a poisoned lock is recovered.
     pub fn store(&self) -> MutexGuard<'_, Store> {
         self.0.store.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Whether a fault is switched on.
+    pub fn fault(&self, fault: Fault) -> bool {
+        self.0.faults.on(fault)
     }
 
     /// The Core API's store, locked.

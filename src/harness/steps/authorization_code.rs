@@ -5,7 +5,7 @@ use cucumber::gherkin::Step;
 use cucumber::{then, when};
 use serde_json::Value;
 
-use super::{expand, severity, table_params, with_overrides};
+use super::{severity, table_params, with_overrides};
 use crate::harness::checks::{Severity, authorize as checks, jwt};
 use crate::harness::flow::{self, AuthorizeOutcome};
 use crate::harness::world::{ConformanceWorld, StepFailure, StepResult};
@@ -81,6 +81,22 @@ async fn go_authorize(world: &mut ConformanceWorld, params: Vec<(String, String)
 )]
 async fn authorize(world: &mut ConformanceWorld, offline: String, no_pkce: String) -> StepResult {
     let params = default_params(world, no_pkce.is_empty(), !offline.is_empty())?;
+    go_authorize(world, params).await
+}
+
+#[when(
+    regex = r"^the user signs in and authorizes the client with a verifier of (\d+) characters$"
+)]
+async fn authorize_with_verifier_length(world: &mut ConformanceWorld, length: usize) -> StepResult {
+    let mut params = default_params(world, true, false)?;
+    // The challenge of a verifier of the wrong length: only the length can then fail.
+    let verifier = crate::protocol::PkceVerifier::new("v".repeat(length));
+    params.retain(|(k, _)| k != "code_challenge");
+    params.push(p(
+        "code_challenge",
+        pkce::s256_challenge(&verifier).as_str(),
+    ));
+    world.flow.verifier = Some(verifier);
     go_authorize(world, params).await
 }
 
@@ -225,12 +241,6 @@ async fn exchange_code_with(world: &mut ConformanceWorld, step: &Step) -> StepRe
 #[when(regex = r#"^the client "([^"]+)" exchanges the code$"#)]
 async fn exchange_as(world: &mut ConformanceWorld, role: String) -> StepResult {
     exchange(world, Some(&role), Vec::new()).await
-}
-
-#[when(regex = r#"^the client exchanges the code with a verifier of (\d+) characters$"#)]
-async fn exchange_with_length(world: &mut ConformanceWorld, length: usize) -> StepResult {
-    let verifier = expand(world, &format!("{{repeat:a:{length}}}"))?;
-    exchange(world, None, vec![p("code_verifier", verifier)]).await
 }
 
 #[then(regex = r"^a refresh token (must|should) be issued$")]

@@ -15,6 +15,7 @@ use serde_json::{Map, Value};
 use super::data::{AuditEntry, SeedData};
 use super::error::ApiError;
 use crate::mock::AUTH_BASE;
+use crate::mock::faults::Fault;
 use crate::mock::state::AppState;
 
 /// `TokenValidationParameters.ClockSkew`'s default.
@@ -59,11 +60,18 @@ pub struct ApiUser {
     pub group_id: String,
     /// (role, scope) pairs.
     pub roles: Vec<(String, Scope)>,
+    /// Fault `api-ignores-permissions`: every permission is granted.
+    pub ignore_permissions: bool,
+    /// Fault `api-ignores-scope`: everyone is in scope.
+    pub ignore_scope: bool,
 }
 
 impl ApiUser {
     /// The widest scope among roles granting any of `permissions`; WS50000 when none does.
     pub fn require(&self, seed: &SeedData, permissions: &[&str]) -> Result<Scope, ApiError> {
+        if self.ignore_permissions {
+            return Ok(Scope::All);
+        }
         self.roles
             .iter()
             .filter(|(role, _)| {
@@ -81,6 +89,9 @@ impl ApiUser {
 
     /// Whether `person` lies within `scope` of this operator.
     pub fn can_see(&self, seed: &SeedData, scope: Scope, person: &Map<String, Value>) -> bool {
+        if self.ignore_scope {
+            return true;
+        }
         let id = person.get("id").and_then(Value::as_str).unwrap_or_default();
         let group = person
             .get("group")
@@ -116,9 +127,9 @@ pub fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<ApiUser, Ap
     let now = state.clock.now();
     let int = |k: &str| claims.get(k).and_then(Value::as_i64);
     let text = |k: &str| claims.get(k).and_then(Value::as_str);
-    if int("exp").is_none_or(|exp| now > exp + CLOCK_SKEW)
-        || int("nbf").is_some_and(|nbf| nbf > now + CLOCK_SKEW)
-    {
+    let expired = int("exp").is_none_or(|exp| now > exp + CLOCK_SKEW)
+        && !state.fault(Fault::ApiAcceptsExpired);
+    if expired || int("nbf").is_some_and(|nbf| nbf > now + CLOCK_SKEW) {
         return Err(invalid());
     }
     let host = headers
@@ -138,7 +149,9 @@ pub fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<ApiUser, Ap
         .get("scope")
         .and_then(Value::as_array)
         .is_some_and(|s| s.iter().any(|v| v == "myid.rest.basic"));
-    if !aud_ok || !scope_ok || text("jti").is_some_and(|j| state.is_access_token_revoked(j)) {
+    let revoked = text("jti").is_some_and(|j| state.is_access_token_revoked(j))
+        && !state.fault(Fault::ApiAcceptsRevoked);
+    if !aud_ok || !scope_ok || revoked {
         return Err(invalid());
     }
     let api = state.api();
@@ -168,6 +181,8 @@ pub fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<ApiUser, Ap
             .to_owned()
     };
     Ok(ApiUser {
+        ignore_permissions: state.fault(Fault::ApiIgnoresPermissions),
+        ignore_scope: state.fault(Fault::ApiIgnoresScope),
         person_id: s("id"),
         logon_name: s("logonName"),
         group_id: person

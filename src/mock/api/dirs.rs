@@ -10,6 +10,7 @@ use serde_json::{Map, Value, json};
 use super::auth::ApiUser;
 use super::error::{ApiError, json_response};
 use super::people::{JsonObject, check_id};
+use crate::mock::faults::Fault;
 use crate::mock::state::AppState;
 
 const MANAGE: [&str; 1] = ["Manage Directories"];
@@ -27,10 +28,13 @@ const SETTINGS: [&str; 8] = [
 /// What is never shown.
 const HIDDEN: [&str; 2] = ["password", "serverPassword"];
 
-fn present(dir: &Map<String, Value>) -> Value {
+fn present(state: &AppState, dir: &Map<String, Value>) -> Value {
+    let shown = |k: &str| {
+        !HIDDEN.contains(&k) || (k == "password" && state.fault(Fault::DirectoryPasswordShown))
+    };
     let mut out: Map<String, Value> = dir
         .iter()
-        .filter(|(k, _)| !HIDDEN.contains(&k.as_str()))
+        .filter(|(k, _)| shown(k))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     let id = dir.get("id").and_then(Value::as_str).unwrap_or_default();
@@ -112,7 +116,12 @@ pub async fn list(
     Extension(user): Extension<ApiUser>,
 ) -> Result<Response, ApiError> {
     user.require(&state.config.data, &MANAGE)?;
-    let results: Vec<Value> = state.api().dirs.iter().map(present).collect();
+    let results: Vec<Value> = state
+        .api()
+        .dirs
+        .iter()
+        .map(|d| present(&state, d))
+        .collect();
     Ok(json_response(
         StatusCode::OK,
         &json!({ "results": results }),
@@ -126,7 +135,7 @@ pub async fn get(
 ) -> Result<Response, ApiError> {
     Ok(json_response(
         StatusCode::OK,
-        &present(&find(&state, &user, &id)?),
+        &present(&state, &find(&state, &user, &id)?),
     ))
 }
 
@@ -153,7 +162,7 @@ pub async fn update(
 ) -> Result<Response, ApiError> {
     let mut dir = find(&state, &user, &id)?;
     apply(&mut dir, &body)?;
-    let shown = present(&dir);
+    let shown = present(&state, &dir);
     let mut api = state.api();
     if let Some(slot) = api.dirs.iter_mut().find(|d| d.get("id") == dir.get("id")) {
         *slot = dir;

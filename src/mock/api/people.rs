@@ -10,6 +10,7 @@ use serde_json::{Map, Value, json};
 use super::auth::{ApiUser, Scope};
 use super::error::{ApiError, json_response};
 use super::{is_guid, wildcard_match};
+use crate::mock::faults::Fault;
 use crate::mock::form::FormParams;
 use crate::mock::state::AppState;
 use crate::protocol::handle::random_hex;
@@ -222,7 +223,12 @@ fn validate(
     let seed = &state.config.data;
     let logon = text(person, "logonName").trim();
     if logon.is_empty() {
-        return Err(ApiError::validation("WS30015", "logonName", "is mandatory"));
+        let code = if state.fault(Fault::WrongWsCode) {
+            "WS30001"
+        } else {
+            "WS30015"
+        };
+        return Err(ApiError::validation(code, "logonName", "is mandatory"));
     }
     if text(person, "name.first").trim().is_empty() && text(person, "name.last").trim().is_empty() {
         return Err(ApiError::validation(

@@ -12,6 +12,7 @@ use serde_json::{Map, Value, json};
 use super::auth::ApiUser;
 use super::data::iso8601;
 use super::error::{ApiError, json_response};
+use crate::mock::faults::Fault;
 use crate::mock::form::FormParams;
 use crate::mock::state::AppState;
 
@@ -180,7 +181,13 @@ pub async fn run(
         };
         primary.then_with(|| compare(&a[report.key], &b[report.key]))
     });
-    let start = (page - 1).saturating_mul(PAGE_SIZE);
+    let mut start = (page - 1).saturating_mul(PAGE_SIZE);
+    if page > 1 && state.fault(Fault::PagingDuplicates) {
+        start -= 1;
+    }
+    if page > 1 && state.fault(Fault::PagingDrops) {
+        start += 1;
+    }
     let results: Vec<Value> = rows
         .iter()
         .skip(start)
@@ -189,7 +196,7 @@ pub async fn run(
         .map(Value::Object)
         .collect();
     let mut links = Vec::new();
-    if start + PAGE_SIZE < rows.len() {
+    if start + PAGE_SIZE < rows.len() || state.fault(Fault::NextPageNeverEnds) {
         links.push(json!({
             "op": "nextPage",
             "cat": "page",

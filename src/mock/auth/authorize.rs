@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use super::{base_url, pages, session_subject};
 use crate::mock::AUTH_BASE;
 use crate::mock::config::Client;
+use crate::mock::faults::Fault;
 use crate::mock::form::{FormParams, has_form_content_type};
 use crate::mock::state::AppState;
 use crate::mock::store::{AuthorizationCode, ErrorMessage, Subject};
@@ -155,7 +156,8 @@ pub fn validate<'a>(state: &'a AppState, p: &FormParams) -> Result<Validated<'a>
                 }
                 // An omitted method means plain (RFC 7636 §4.3).
                 let method = p.present("code_challenge_method").unwrap_or("plain");
-                if !(method == "S256" || (method == "plain" && client.allow_plain_text_pkce)) {
+                let plain_ok = client.allow_plain_text_pkce || state.fault(Fault::PlainAccepted);
+                if !(method == "S256" || (method == "plain" && plain_ok)) {
                     return Err(page(
                         "invalid_request",
                         "Transform algorithm not supported",
@@ -436,7 +438,14 @@ fn issue_code(state: &AppState, request: Validated<'_>, subject: Subject) -> Res
     let params = [
         ("code", handle),
         ("scope", request.scopes.to_param()),
-        ("state", request.state.clone().unwrap_or_default()),
+        (
+            "state",
+            if state.fault(Fault::StateNotEchoed) {
+                String::new()
+            } else {
+                request.state.clone().unwrap_or_default()
+            },
+        ),
     ];
     to_client(&request.redirect_uri, request.mode, &params, false)
 }

@@ -6,6 +6,7 @@ use axum::http::{HeaderMap, header};
 
 use crate::mock::config::Client;
 use crate::mock::error::OAuthError;
+use crate::mock::faults::Fault;
 use crate::mock::form::FormParams;
 use crate::mock::state::AppState;
 use crate::protocol::secret::{SecretMatch, verify_secret};
@@ -109,6 +110,7 @@ pub fn authenticate<'a>(
     {
         match verify_secret(&stored.value, secret) {
             SecretMatch::Match => return Ok(client),
+            SecretMatch::NoMatch if state.fault(Fault::WrongSecretAccepted) => return Ok(client),
             SecretMatch::NoMatch => {}
             // IdentityServer stops at a malformed stored value, even if a later one would match.
             SecretMatch::InvalidStoredValue => {

@@ -8,6 +8,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::mock::AUTH_BASE;
+use crate::mock::faults::Fault;
 use crate::mock::state::AppState;
 
 /// The paths IdentityServer's CORS policy covers (`Constants.ProtocolRoutePaths.CorsPaths`);
@@ -41,7 +42,8 @@ fn allowed_origin(state: &AppState, headers: &HeaderMap, path: &str) -> Option<H
         .all()
         .iter()
         .flat_map(|c| c.allowed_cors_origins.iter())
-        .any(|o| o.eq_ignore_ascii_case(origin));
+        .any(|o| o.eq_ignore_ascii_case(origin))
+        || state.fault(Fault::CorsAnyOrigin);
     allowed
         .then(|| HeaderValue::from_str(origin).ok())
         .flatten()

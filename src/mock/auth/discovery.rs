@@ -9,6 +9,7 @@ use serde_json::{Map, Value, json};
 
 use super::{base_url, issuer};
 use crate::mock::error::json;
+use crate::mock::faults::Fault;
 use crate::mock::state::AppState;
 
 pub async fn document(State(state): State<AppState>, headers: HeaderMap) -> Response {
@@ -46,7 +47,12 @@ pub async fn document(State(state): State<AppState>, headers: HeaderMap) -> Resp
     let mut put = |k: &str, v: Value| {
         doc.insert(k.to_owned(), v);
     };
-    put("issuer", json!(issuer(&headers)));
+    let slash = if state.fault(Fault::IssuerTrailingSlash) {
+        "/"
+    } else {
+        ""
+    };
+    put("issuer", json!(format!("{}{slash}", issuer(&headers))));
     put(
         "jwks_uri",
         json!(format!("{base}/.well-known/openid-configuration/jwks")),

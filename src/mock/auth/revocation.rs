@@ -12,6 +12,7 @@ use serde_json::Value;
 use super::client_auth;
 use crate::mock::config::Client;
 use crate::mock::error::json;
+use crate::mock::faults::Fault;
 use crate::mock::form::{FormParams, has_form_content_type};
 use crate::mock::state::AppState;
 use crate::protocol::ErrorCode;
@@ -98,7 +99,9 @@ fn revoke_access_token(state: &AppState, client: &Client, token: &str) -> bool {
     if has_api_scope && !jti.is_empty() {
         store.revoked_access_tokens.insert(jti.clone(), exp);
     }
-    if let Some(grant) = store.access_grants.get(&jti).cloned() {
+    if let Some(grant) = store.access_grants.get(&jti).cloned()
+        && !state.fault(Fault::RefreshSurvivesRevocation)
+    {
         store.kill_grant(&grant);
     }
     tracing::info!(client_id = %client.client_id, recorded = has_api_scope, "access token revoked");
@@ -118,6 +121,10 @@ fn revoke_refresh_token(state: &AppState, client: &Client, token: &str) -> bool 
     // IdentityServer alone deletes only this record; MyID invalidates the grant's
     // refresh tokens (manual §4.5), so the whole chain goes.
     let grant = record.grant_id.clone();
+    if state.fault(Fault::RefreshSurvivesRevocation) {
+        // The faulty server answers 200 but keeps everything.
+        return true;
+    }
     store.kill_grant(&grant);
     tracing::info!(client_id = %client.client_id, "refresh token revoked");
     true

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use super::grants::{self, GrantContext};
 use super::{client_auth, issuer};
 use crate::mock::error::{OAuthError, no_cache_json};
+use crate::mock::faults::Fault;
 use crate::mock::form::{FormParams, has_form_content_type};
 use crate::mock::state::AppState;
 use crate::protocol::ErrorCode;
@@ -28,8 +29,28 @@ pub async fn token(
     body: Body,
 ) -> Response {
     match handle(&state, &method, &headers, body).await {
-        Ok(response) => no_cache_json(StatusCode::OK, &response),
-        Err(error) => {
+        Ok(mut body) => {
+            if state.fault(Fault::TokenTypeWrong) {
+                body.token_type = "mac".into();
+            }
+            if state.fault(Fault::ExpiresInMismatch) {
+                body.expires_in += 60;
+            }
+            let mut response = no_cache_json(StatusCode::OK, &body);
+            if state.fault(Fault::NoStoreMissing) {
+                response.headers_mut().insert(
+                    axum::http::header::CACHE_CONTROL,
+                    axum::http::HeaderValue::from_static("no-cache"),
+                );
+            }
+            response
+        }
+        Err(mut error) => {
+            if state.fault(Fault::InvalidClientMislabelled)
+                && error.code == ErrorCode::InvalidClient
+            {
+                error.code = ErrorCode::InvalidRequest;
+            }
             tracing::info!(error = %error.code, "token request refused");
             error.into_response()
         }

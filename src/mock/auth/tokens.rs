@@ -2,6 +2,7 @@
 
 use crate::mock::config::{Client, RefreshTokenExpiration, RefreshTokenUsage};
 use crate::mock::error::OAuthError;
+use crate::mock::faults::Fault;
 use crate::mock::state::AppState;
 use crate::mock::store::{RefreshRecord, Subject};
 use crate::protocol::handle::random_hex;
@@ -13,14 +14,20 @@ pub const OFFLINE_ACCESS: &str = "offline_access";
 
 /// Signs claims with the mock's key.
 pub fn sign(state: &AppState, claims: &AccessTokenClaims) -> Result<String, OAuthError> {
-    state
-        .config
-        .signing_key
-        .sign(ACCESS_TOKEN_TYP, claims)
-        .map_err(|e| {
-            tracing::error!("cannot sign an access token: {e}");
-            OAuthError::new(ErrorCode::ServerError)
-        })
+    let mut claims = claims.clone();
+    if state.fault(Fault::WrongAudience) {
+        claims.aud = Audience::from_names(vec!["api.other".into()]);
+    }
+    let key = &state.config.signing_key;
+    let signed = if state.fault(Fault::UnpublishedKey) {
+        key.sign_as(&random_hex(16), ACCESS_TOKEN_TYP, &claims)
+    } else {
+        key.sign(ACCESS_TOKEN_TYP, &claims)
+    };
+    signed.map_err(|e| {
+        tracing::error!("cannot sign an access token: {e}");
+        OAuthError::new(ErrorCode::ServerError)
+    })
 }
 
 /// Claims for a new access token on the mock's clock: `exp = nbf + AccessTokenLifetime`.
@@ -102,7 +109,11 @@ pub fn store_refresh(
         grant_id: grant_id.to_owned(),
         client_id: client.client_id.to_string(),
         created: state.clock.now(),
-        lifetime: first_refresh_lifetime(client),
+        lifetime: if state.fault(Fault::SlidingIgnored) {
+            client.absolute_refresh_token_lifetime
+        } else {
+            first_refresh_lifetime(client)
+        },
         consumed: false,
         access_token: access_token.clone(),
     };

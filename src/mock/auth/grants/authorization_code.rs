@@ -5,6 +5,7 @@
 use super::{GrantContext, MAX_HANDLE};
 use crate::mock::auth::tokens::{self, OFFLINE_ACCESS};
 use crate::mock::error::OAuthError;
+use crate::mock::faults::Fault;
 use crate::protocol::handle::random_hex;
 use crate::protocol::secret::constant_time_eq;
 use crate::protocol::token::{BEARER, TokenResponse};
@@ -29,10 +30,14 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
         if code.client_id != client.client_id.as_str() {
             return Err(err(ErrorCode::InvalidGrant));
         }
-        store
-            .codes
-            .remove(handle)
-            .ok_or(err(ErrorCode::InvalidGrant))?
+        if state.fault(Fault::CodeReuse) {
+            code.clone()
+        } else {
+            store
+                .codes
+                .remove(handle)
+                .ok_or(err(ErrorCode::InvalidGrant))?
+        }
     };
     let now = state.clock.now();
     // Expired against the lifetime stored in the code and the client's current one.
@@ -44,17 +49,20 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
     let redirect_uri = form
         .present("redirect_uri")
         .ok_or(err(ErrorCode::UnauthorizedClient))?;
-    if redirect_uri != code.redirect_uri {
+    if redirect_uri != code.redirect_uri && !state.fault(Fault::RedirectMismatchAccepted) {
         return Err(err(ErrorCode::InvalidGrant));
     }
     if code.scopes.is_empty() {
         return Err(err(ErrorCode::InvalidRequest));
     }
-    check_pkce(
-        client.require_pkce,
-        code.challenge.as_ref(),
-        form.present("code_verifier"),
-    )?;
+    if !state.fault(Fault::PkceIgnored) {
+        check_pkce(
+            client.require_pkce,
+            code.challenge.as_ref(),
+            form.present("code_verifier"),
+            !state.fault(Fault::VerifierLengthUnchecked),
+        )?;
+    }
 
     let grant_id = random_hex(16);
     let claims = tokens::claims(
@@ -93,6 +101,7 @@ fn check_pkce(
     require_pkce: bool,
     challenge: Option<&(crate::protocol::PkceChallenge, String)>,
     verifier: Option<&str>,
+    check_length: bool,
 ) -> Result<(), OAuthError> {
     let invalid = || OAuthError::new(ErrorCode::InvalidGrant);
     let Some((challenge, method)) = challenge else {
@@ -104,7 +113,7 @@ fn check_pkce(
         };
     };
     let verifier = verifier.ok_or_else(invalid)?;
-    if !pkce::length_is_valid(verifier) {
+    if check_length && !pkce::length_is_valid(verifier) {
         return Err(invalid());
     }
     let matches = match method.as_str() {
@@ -130,21 +139,22 @@ mod tests {
             PkceChallenge::new("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"),
             "S256".to_owned(),
         );
-        assert!(check_pkce(true, Some(&s256), Some(v)).is_ok());
-        assert!(check_pkce(true, Some(&s256), Some(&v.replace('d', "e"))).is_err());
-        assert!(check_pkce(true, Some(&s256), None).is_err());
+        assert!(check_pkce(true, Some(&s256), Some(v), true).is_ok());
+        assert!(check_pkce(true, Some(&s256), Some(&v.replace('d', "e")), true).is_err());
+        assert!(check_pkce(true, Some(&s256), None, true).is_err());
         assert!(
-            check_pkce(true, None, Some(v)).is_err(),
+            check_pkce(true, None, Some(v), true).is_err(),
             "RequirePkce without a challenge"
         );
-        assert!(check_pkce(false, None, Some(v)).is_err(), "downgrade");
-        assert!(check_pkce(false, None, None).is_ok());
+        assert!(check_pkce(false, None, Some(v), true).is_err(), "downgrade");
+        assert!(check_pkce(false, None, None, true).is_ok());
         let short = (PkceChallenge::new("a".repeat(42)), "plain".to_owned());
         assert!(
-            check_pkce(false, Some(&short), Some(&"a".repeat(42))).is_err(),
+            check_pkce(false, Some(&short), Some(&"a".repeat(42)), true).is_err(),
             "length is checked"
         );
+        assert!(check_pkce(false, Some(&short), Some(&"a".repeat(42)), false).is_ok());
         let plain = (PkceChallenge::new("a".repeat(43)), "plain".to_owned());
-        assert!(check_pkce(false, Some(&plain), Some(&"a".repeat(43))).is_ok());
+        assert!(check_pkce(false, Some(&plain), Some(&"a".repeat(43)), true).is_ok());
     }
 }

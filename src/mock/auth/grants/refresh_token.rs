@@ -5,6 +5,7 @@
 use super::{GrantContext, MAX_HANDLE};
 use crate::mock::auth::tokens;
 use crate::mock::error::OAuthError;
+use crate::mock::faults::Fault;
 use crate::protocol::ErrorCode;
 use crate::protocol::handle::random_hex;
 use crate::protocol::token::{BEARER, TokenResponse};
@@ -35,10 +36,16 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
         return Err(err(ErrorCode::InvalidGrant));
     }
     let mut next = record.clone();
-    next.lifetime = tokens::slid_refresh_lifetime(client, record, now);
+    next.lifetime = if state.fault(Fault::SlidingIgnored) {
+        record.lifetime
+    } else if state.fault(Fault::AbsoluteIgnored) {
+        now - record.created + client.sliding_refresh_token_lifetime
+    } else {
+        tokens::slid_refresh_lifetime(client, record, now)
+    };
     let new_handle = if tokens::rotates(client) {
         if let Some(used) = store.refresh_tokens.get_mut(handle) {
-            used.consumed = true;
+            used.consumed = !state.fault(Fault::RefreshReusable);
         }
         random_hex(32)
     } else {

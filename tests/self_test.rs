@@ -1,0 +1,117 @@
+//! Proves the suite catches broken servers. With no fault the suite passes; then, for
+//! every fault in the catalogue, the features that should catch it run against a mock
+//! with that fault on, and the scenarios registered for it must be among the failures.
+//! Prints every fault's verdict, the mutation score (`caught N of M faults`), and a
+//! closing `N passed, N failed` line (faults caught, faults missed).
+
+use std::collections::BTreeSet;
+use std::process::ExitCode;
+
+use myid_conformance::harness::run::Status;
+use myid_conformance::harness::{RunOptions, Target, features, run};
+use myid_conformance::mock::faults::{CATALOGUE, Fault};
+
+fn run_suite(
+    runtime: &tokio::runtime::Runtime,
+    faults: &[Fault],
+    tags: Option<String>,
+) -> myid_conformance::harness::RunReport {
+    let target = Target::embedded_with_faults(faults).expect("the embedded mock starts");
+    runtime
+        .block_on(run(RunOptions {
+            target,
+            tags,
+            concurrency: 16,
+            quiet: true,
+        }))
+        .expect("the suite runs")
+}
+
+/// Every scenario the catalogue names exists, in a feature with the named tag.
+fn catalogue_names_real_scenarios() -> Vec<String> {
+    let features = features::load().expect("the features parse");
+    let mut problems = Vec::new();
+    for entry in CATALOGUE {
+        for (tag, scenario) in entry.caught_by {
+            let found = features.iter().any(|f| {
+                f.tags.iter().any(|t| format!("@{t}") == *tag)
+                    && f.scenarios
+                        .iter()
+                        .chain(f.rules.iter().flat_map(|r| r.scenarios.iter()))
+                        .any(|s| s.name == *scenario)
+            });
+            if !found {
+                problems.push(format!(
+                    "{}: no scenario '{scenario}' in a feature tagged {tag}",
+                    entry.name
+                ));
+            }
+        }
+    }
+    problems
+}
+
+fn main() -> ExitCode {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let problems = catalogue_names_real_scenarios();
+    for p in &problems {
+        println!("catalogue error: {p}");
+    }
+
+    let baseline = run_suite(&runtime, &[], None);
+    let c = baseline.counts();
+    println!(
+        "without faults: {} passed, {} failed, {} skipped",
+        c.passed, c.failed, c.skipped
+    );
+    let baseline_ok = c.failed == 0 && c.passed > 0;
+
+    let (mut caught, mut missed) = (0, 0);
+    for entry in CATALOGUE {
+        let tags: BTreeSet<&str> = entry.caught_by.iter().map(|(t, _)| *t).collect();
+        let expr = tags.into_iter().collect::<Vec<_>>().join(" or ");
+        let report = run_suite(&runtime, &[entry.fault], Some(expr));
+        let failed: BTreeSet<&str> = report
+            .scenarios
+            .iter()
+            .filter(|s| s.status == Status::Failed)
+            .map(|s| s.scenario.as_str())
+            .collect();
+        let escaped: Vec<&str> = entry
+            .caught_by
+            .iter()
+            .map(|(_, s)| *s)
+            .filter(|s| !failed.contains(s))
+            .collect();
+        if report.counts().failed > 0 && escaped.is_empty() {
+            caught += 1;
+            println!(
+                "caught  {:<28} {} failing scenario(s), e.g. {}",
+                entry.name,
+                failed.len(),
+                failed.iter().next().unwrap_or(&"")
+            );
+        } else {
+            missed += 1;
+            println!(
+                "MISSED  {:<28} these scenarios did not fail: {}",
+                entry.name,
+                escaped.join("; ")
+            );
+        }
+    }
+    println!(
+        "mutation score: caught {caught} of {} faults",
+        CATALOGUE.len()
+    );
+    let failed = missed + usize::from(!baseline_ok) + problems.len();
+    println!("{caught} passed, {failed} failed");
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
