@@ -391,9 +391,14 @@ struct Served {
 
 impl Served {
     fn start() -> Self {
+        Self::start_with(&[])
+    }
+
+    fn start_with(extra: &[&str]) -> Self {
         use std::io::BufRead as _;
         let mut child = bin()
             .args(["serve", "--control", "--bind", "127.0.0.1:0"])
+            .args(extra)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())
             .spawn()
@@ -487,4 +492,41 @@ fn the_command_driver_runs_a_program_that_signs_in() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}
+
+#[test]
+fn a_served_mock_with_a_fault_fails_the_gate_until_the_fault_is_switched_off() {
+    let served = Served::start_with(&["--fault", "no-store-missing"]);
+    let target = target_with_login(&served.base, "faulty.toml", "");
+    let out = check_with_mock_env(&target, "@client_credentials");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("cache_control_no_store (RFC6749-5.1)"), "{}", text(&out));
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let faults: Value = runtime.block_on(async {
+        reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .unwrap()
+            .post(format!("{}/_mock/faults", served.base))
+            .body(r#"{"disable": ["no-store-missing"]}"#)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    });
+    assert_eq!(faults, json!({ "faults": [] }));
+    let out = check_with_mock_env(&target, "@client_credentials");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}
+
+#[test]
+fn unknown_faults_are_usage_errors_and_the_list_names_every_fault() {
+    let out = bin().args(["check", "--fault", "no-such-fault"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).contains("unknown fault 'no-such-fault'"), "{}", text(&out));
+    let list = bin().arg("faults").output().unwrap();
+    let names: Vec<String> = String::from_utf8_lossy(&list.stdout).lines().map(|l| l.split('\t').next().unwrap_or("").to_owned()).collect();
+    assert!(names.len() >= 25 && names.contains(&"code-reuse".to_owned()), "{names:?}");
 }
