@@ -500,8 +500,15 @@ fn a_served_mock_with_a_fault_fails_the_gate_until_the_fault_is_switched_off() {
     let target = target_with_login(&served.base, "faulty.toml", "");
     let out = check_with_mock_env(&target, "@client_credentials");
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    assert!(text(&out).contains("cache_control_no_store (RFC6749-5.1)"), "{}", text(&out));
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    assert!(
+        text(&out).contains("cache_control_no_store (RFC6749-5.1)"),
+        "{}",
+        text(&out)
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let faults: Value = runtime.block_on(async {
         reqwest::Client::builder()
             .no_proxy()
@@ -523,10 +530,23 @@ fn a_served_mock_with_a_fault_fails_the_gate_until_the_fault_is_switched_off() {
 
 #[test]
 fn unknown_faults_are_usage_errors_and_the_list_names_every_fault() {
-    let out = bin().args(["check", "--fault", "no-such-fault"]).output().unwrap();
+    let out = bin()
+        .args(["check", "--fault", "no-such-fault"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out).contains("unknown fault 'no-such-fault'"), "{}", text(&out));
+    assert!(
+        text(&out).contains("unknown fault 'no-such-fault'"),
+        "{}",
+        text(&out)
+    );
     let list = bin().arg("faults").output().unwrap();
-    let names: Vec<String> = String::from_utf8_lossy(&list.stdout).lines().map(|l| l.split('\t').next().unwrap_or("").to_owned()).collect();
-    assert!(names.len() >= 25 && names.contains(&"code-reuse".to_owned()), "{names:?}");
+    let names: Vec<String> = String::from_utf8_lossy(&list.stdout)
+        .lines()
+        .map(|l| l.split('\t').next().unwrap_or("").to_owned())
+        .collect();
+    assert!(
+        names.len() >= 25 && names.contains(&"code-reuse".to_owned()),
+        "{names:?}"
+    );
 }

@@ -5,18 +5,15 @@
 
 use std::sync::OnceLock;
 
-use myid_conformance::harness::flow::{redirect_params, resolve};
-use myid_conformance::harness::html;
 use myid_conformance::mock::config::{AuthSettings, Settings};
 use myid_conformance::mock::{MockConfig, MockServer};
 use myid_conformance::protocol::{Clock, PkceVerifier, pkce};
 use proptest::prelude::*;
 
 mod common;
-use common::{key, runtime};
+use common::{REDIRECT, key, runtime, sign_in};
 use serde_json::Value;
 
-const REDIRECT: &str = "https://client.example/callback";
 const SLIDING: u64 = 100;
 const ABSOLUTE: u64 = 500;
 
@@ -68,55 +65,6 @@ fn http() -> reqwest::Client {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap()
-}
-
-/// Signs test.user in through the login page and answers the code.
-async fn sign_in(
-    client: &reqwest::Client,
-    base: &str,
-    client_id: &str,
-    challenge: &str,
-    scope: &str,
-) -> String {
-    let query = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs([
-            ("client_id", client_id),
-            ("redirect_uri", REDIRECT),
-            ("response_type", "code"),
-            ("scope", scope),
-            ("code_challenge", challenge),
-            ("code_challenge_method", "S256"),
-        ])
-        .finish();
-    let mut url = format!("{base}/web.oauth2/connect/authorize?{query}");
-    for _ in 0..6 {
-        let r = client.get(&url).send().await.unwrap();
-        if let Some(location) = r.headers().get("location") {
-            let next = resolve(&url, location.to_str().unwrap());
-            if next.starts_with(REDIRECT) {
-                return redirect_params(&next)
-                    .into_iter()
-                    .find(|(k, _)| k == "code")
-                    .unwrap()
-                    .1;
-            }
-            url = next;
-            continue;
-        }
-        let page = r.text().await.unwrap();
-        let form = html::forms(&page).remove(0);
-        let mut fields = form.fields.clone();
-        fields.retain(|(k, _)| k != "Username" && k != "Password");
-        fields.extend([
-            ("Username".into(), "test.user".into()),
-            ("Password".into(), "test-password".into()),
-            ("button".into(), "login".into()),
-        ]);
-        let action = resolve(&url, form.action.as_deref().unwrap());
-        let r = client.post(&action).form(&fields).send().await.unwrap();
-        url = resolve(&action, r.headers()["location"].to_str().unwrap());
-    }
-    panic!("the sign-in did not reach the client");
 }
 
 async fn token(client: &reqwest::Client, base: &str, params: &[(&str, &str)]) -> (u16, Value) {

@@ -13,20 +13,13 @@ use myid_conformance::mock::keys::SigningKey;
 use myid_conformance::mock::{self, AppState, MockConfig};
 use myid_conformance::protocol::jwt::{Compact, decode_segment};
 use myid_conformance::protocol::{Clock, basic};
-use serde_json::Value;
+use serde_json::{Value, json};
 use tower::ServiceExt as _;
 
+mod common;
+
 fn state() -> AppState {
-    AppState::new(
-        MockConfig {
-            auth: AuthSettings::defaults(),
-            signing_key: Arc::new(SigningKey::generate().unwrap()),
-            control_plane: false,
-            data: std::sync::Arc::new(myid_conformance::mock::api::data::SeedData::shipped()),
-            faults: Vec::new(),
-        },
-        Clock::manual(1_700_000_000),
-    )
+    AppState::new(config(), Clock::manual(1_700_000_000))
 }
 
 async fn call(state: &AppState, request: Request<Body>) -> (u16, Vec<(String, String)>, Value) {
@@ -123,5 +116,381 @@ async fn token_error_body() {
             "token_error_invalid_client",
             serde_json::json!({"status": status, "headers": headers, "body": body})
         );
+    });
+}
+
+/// The shape of a token response: members in order, token values redacted.
+fn token_shape(body: &Value) -> Value {
+    let mut shape = body.clone();
+    for k in ["access_token", "refresh_token", "id_token"] {
+        if shape.get(k).is_some() {
+            shape[k] = json!(format!("[{k}]"));
+        }
+    }
+    shape
+}
+
+fn claims_of(body: &Value) -> (Value, Value) {
+    let raw = body["access_token"].as_str().unwrap();
+    let compact = Compact::split(raw).unwrap();
+    (
+        decode_segment(compact.header).unwrap(),
+        decode_segment(compact.payload).unwrap(),
+    )
+}
+
+fn redacted_claims(mut claims: Value) -> Value {
+    for k in ["nbf", "exp", "iat", "jti", "auth_time", "sid"] {
+        if claims.get(k).is_some() {
+            claims[k] = json!(format!("[{k}]"));
+        }
+    }
+    if claims.get("iss").is_some() {
+        claims["iss"] = json!("[issuer]");
+    }
+    claims
+}
+
+/// The code flow, a refresh, and an operation token, against a served (embedded) mock.
+#[tokio::test(flavor = "multi_thread")]
+async fn token_responses_per_grant() {
+    let mock = mock::MockServer::start(config(), Clock::manual(1_700_000_000))
+        .await
+        .unwrap();
+    let base = mock.base_url();
+    let http = reqwest::Client::builder()
+        .no_proxy()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let verifier = myid_conformance::protocol::pkce::generate_verifier();
+    let challenge = myid_conformance::protocol::pkce::s256_challenge(&verifier);
+    let code = common::sign_in(
+        &http,
+        &base,
+        "myid.myclient",
+        challenge.as_str(),
+        "myid.rest.basic offline_access",
+    )
+    .await;
+    let token_url = format!("{base}/web.oauth2/connect/token");
+    let post = |params: Vec<(&'static str, String)>| {
+        let http = http.clone();
+        let url = token_url.clone();
+        async move {
+            http.post(url)
+                .form(&params)
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let code_body = post(vec![
+        ("grant_type", "authorization_code".into()),
+        ("client_id", "myid.myclient".into()),
+        ("code", code),
+        ("redirect_uri", common::REDIRECT.into()),
+        ("code_verifier", verifier.expose().into()),
+    ])
+    .await;
+    let refresh_body = post(vec![
+        ("grant_type", "refresh_token".into()),
+        ("client_id", "myid.myclient".into()),
+        (
+            "refresh_token",
+            code_body["refresh_token"].as_str().unwrap().into(),
+        ),
+    ])
+    .await;
+    let cc = http
+        .post(&token_url)
+        .basic_auth(
+            "myid.mysystem",
+            Some("82564d6e-c4a6-4f64-a6d4-cac43781c67c"),
+        )
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap();
+    let operation_body = post(vec![
+        ("grant_type", "operation".into()),
+        ("client_id", "myid.mcs".into()),
+        ("op", "297".into()),
+        ("scope", "myid.operation".into()),
+        ("deviceId", "0F2B5C3D-1A2B-4C3D-8E9F-001122334455".into()),
+        ("token", cc["access_token"].as_str().unwrap().into()),
+    ])
+    .await;
+    let (code_header, code_claims) = claims_of(&code_body);
+    let (_, operation_claims) = claims_of(&operation_body);
+    settings().bind(|| {
+        assert_json_snapshot!("token_response_authorization_code", token_shape(&code_body));
+        assert_json_snapshot!("token_response_refresh_token", token_shape(&refresh_body));
+        assert_json_snapshot!("token_response_operation", token_shape(&operation_body));
+        assert_json_snapshot!("access_token_header_code_flow", code_header, { ".kid" => "[kid]" });
+        assert_json_snapshot!(
+            "access_token_claims_code_flow",
+            redacted_claims(code_claims)
+        );
+        assert_json_snapshot!(
+            "access_token_claims_operation",
+            redacted_claims(operation_claims)
+        );
+    });
+}
+
+fn config() -> MockConfig {
+    MockConfig {
+        auth: AuthSettings::defaults(),
+        signing_key: Arc::new(SigningKey::generate().unwrap()),
+        control_plane: false,
+        data: Arc::new(myid_conformance::mock::api::data::SeedData::shipped()),
+        faults: Vec::new(),
+    }
+}
+
+fn form(authorization: Option<String>, body: &str) -> Request<Body> {
+    let mut r = Request::post("/web.oauth2/connect/token")
+        .header("host", "myid.example")
+        .header("content-type", "application/x-www-form-urlencoded");
+    if let Some(a) = authorization {
+        r = r.header("authorization", a);
+    }
+    r.body(Body::from(body.to_owned())).unwrap()
+}
+
+/// Every OAuth error the token and revocation endpoints give, each in its own snapshot.
+#[tokio::test]
+async fn every_oauth_error_body() {
+    let st = state();
+    let service = basic::encode("myid.mysystem", "82564d6e-c4a6-4f64-a6d4-cac43781c67c");
+    let web = basic::encode("myid.webclient", "b5989015-bb9e-4533-874b-2b4a6a8280ed");
+    let cases: Vec<(&str, Request<Body>)> = vec![
+        (
+            "invalid_request",
+            form(Some(service.clone()), "").map(|_| Body::empty()),
+        ),
+        (
+            "invalid_client",
+            form(
+                Some(basic::encode("myid.mysystem", "wrong")),
+                "grant_type=client_credentials",
+            ),
+        ),
+        (
+            "unsupported_grant_type",
+            form(Some(service.clone()), "grant_type=foo"),
+        ),
+        (
+            "unauthorized_client",
+            form(Some(web.clone()), "grant_type=client_credentials"),
+        ),
+        (
+            "invalid_scope",
+            form(
+                Some(service.clone()),
+                "grant_type=client_credentials&scope=openid",
+            ),
+        ),
+        (
+            "invalid_grant",
+            form(
+                Some(web),
+                "grant_type=authorization_code&code=NOPE&redirect_uri=https://client.example/callback",
+            ),
+        ),
+        (
+            "unsupported_token_type",
+            Request::post("/web.oauth2/connect/revocation")
+                .header("host", "myid.example")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("authorization", service)
+                .body(Body::from("token=x&token_type_hint=id_token"))
+                .unwrap(),
+        ),
+    ];
+    for (name, mut request) in cases {
+        if name == "invalid_request" {
+            *request.method_mut() = axum::http::Method::GET;
+        }
+        let (status, headers, body) = call(&st, request).await;
+        settings().bind(|| {
+            assert_json_snapshot!(
+                format!("oauth_error_{name}"),
+                json!({ "status": status, "headers": headers, "body": body })
+            );
+        });
+    }
+}
+
+async fn cc_token(st: &AppState) -> String {
+    let auth = basic::encode("myid.mysystem", "82564d6e-c4a6-4f64-a6d4-cac43781c67c");
+    let (_, _, body) = call(st, token(&auth, "grant_type=client_credentials")).await;
+    body["access_token"].as_str().unwrap().to_owned()
+}
+
+async fn limited_token(st: &AppState) -> String {
+    let auth = basic::encode("myid.limited", "limited-secret");
+    let (_, _, body) = call(st, token(&auth, "grant_type=client_credentials")).await;
+    body["access_token"].as_str().unwrap().to_owned()
+}
+
+fn api(method: &str, path: &str, token: &str, body: Option<&str>) -> Request<Body> {
+    let r = Request::builder()
+        .method(method)
+        .uri(path)
+        .header("host", "myid.example")
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "application/json-patch+json");
+    r.body(body.map(|b| Body::from(b.to_owned())).unwrap_or_default())
+        .unwrap()
+}
+
+/// Every WS error the Core API gives, each reached through a real request.
+#[tokio::test]
+async fn every_ws_error_body() {
+    let st = state();
+    let t = cc_token(&st).await;
+    let limited = limited_token(&st).await;
+    let finance = "EF8998AC-B2B6-4CF0-8DC3-99D0DCA2DA2B";
+    let dir = "29A3B538-E812-40E7-A305-E11284F24763";
+    let add = |body: String| {
+        api(
+            "POST",
+            "/rest.core/api/People?confirm=false",
+            &t,
+            Some(Box::leak(body.into_boxed_str())),
+        )
+    };
+    let person = |logon: &str, role: &str| {
+        format!(
+            r#"{{"logonName":"{logon}","name":{{"first":"S"}},"group":{{"id":"{finance}"}},"roles":[{{"id":"{role}","scope":"self"}}]}}"#
+        )
+    };
+    // People to request devices for: one per refusal.
+    let mut ids = std::collections::BTreeMap::new();
+    for (logon, role) in [("holder", "Cardholder"), ("nohold", "Personnel")] {
+        let (_, _, body) = call(&st, add(person(logon, role))).await;
+        ids.insert(logon, body["id"].as_str().unwrap().to_owned());
+    }
+    let profile = |name: &str| {
+        st.config
+            .data
+            .cred_profiles
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let request = |who: &str, profile_name: &str| {
+        api(
+            "POST",
+            Box::leak(format!("/rest.core/api/People/{}/requests", ids[who]).into_boxed_str()),
+            &t,
+            Some(Box::leak(
+                format!(r#"{{"credProfile":{{"id":"{}"}}}}"#, profile(profile_name))
+                    .into_boxed_str(),
+            )),
+        )
+    };
+    let cases: Vec<(&str, Request<Body>)> = vec![
+        (
+            "WS30001",
+            api("GET", "/rest.core/api/People/not-a-guid", &t, None),
+        ),
+        ("WS30004", add(person("badrole", "No Such Role"))),
+        (
+            "WS30015",
+            add(format!(
+                r#"{{"name":{{"first":"S"}},"group":{{"id":"{finance}"}}}}"#
+            )),
+        ),
+        (
+            "WS30017",
+            add(format!(
+                r#"{{"logonName":"noname","group":{{"id":"{finance}"}}}}"#
+            )),
+        ),
+        (
+            "WS40005",
+            api(
+                "GET",
+                "/rest.core/api/People/00000000-0000-0000-0000-000000000000",
+                &t,
+                None,
+            ),
+        ),
+        (
+            "WS40068",
+            api(
+                "POST",
+                Box::leak(format!("/rest.core/api/Dirs/{dir}/test").into_boxed_str()),
+                &t,
+                Some(r#"{"password":"x"}"#),
+            ),
+        ),
+        (
+            "WS40069",
+            api(
+                "POST",
+                Box::leak(format!("/rest.core/api/Dirs/{dir}/test").into_boxed_str()),
+                &t,
+                Some(r#"{"host":""}"#),
+            ),
+        ),
+        (
+            "WS50000",
+            api(
+                "POST",
+                "/rest.core/api/People?confirm=false",
+                &limited,
+                Some("{}"),
+            ),
+        ),
+        ("WS50008", request("holder", "Restricted Token")),
+        ("WS50011", request("nohold", "Smart Card")),
+        ("WS50016", request("holder", "Mobile Identity")),
+        ("WS50017", request("holder", "Directory Smart Card")),
+        ("WS50034", request("holder", "PIV Card")),
+    ];
+    for (code, request) in cases {
+        let (status, _, body) = call(&st, request).await;
+        assert_eq!(body["code"], code, "{body}");
+        settings().bind(|| {
+            assert_json_snapshot!(
+                format!("ws_error_{code}"),
+                json!({ "status": status, "body": body })
+            );
+        });
+    }
+}
+
+#[tokio::test]
+async fn a_report_page_and_the_openapi_document() {
+    let st = state();
+    let t = cc_token(&st).await;
+    let (_, _, page) = call(
+        &st,
+        api(
+            "GET",
+            "/rest.core/api/Reports/100406?page=2&order_by=InitiationDate",
+            &t,
+            None,
+        ),
+    )
+    .await;
+    let (_, _, openapi) = call(&st, get("/rest.core/swagger/v1/swagger.json")).await;
+    settings().bind(|| {
+        assert_json_snapshot!("report_page_100406", page);
+        assert_json_snapshot!("openapi_document", openapi);
     });
 }

@@ -1,9 +1,16 @@
 //! Helpers shared by the in-process test binaries: one signing key and one runtime per
-//! binary (an RSA key takes ~100 ms to generate; a mock starts in microseconds).
+//! binary (an RSA key takes ~100 ms to generate; a mock starts in microseconds), and a
+//! sign-in through the mock's login page. Not every binary uses every helper.
+#![allow(dead_code)]
 
 use std::sync::{Arc, OnceLock};
 
+use myid_conformance::harness::flow::{redirect_params, resolve};
+use myid_conformance::harness::html;
 use myid_conformance::mock::keys::SigningKey;
+
+/// The redirect URI of the shipped code-flow clients.
+pub const REDIRECT: &str = "https://client.example/callback";
 
 /// The key every in-process mock of this test binary signs with.
 pub fn key() -> Arc<SigningKey> {
@@ -21,4 +28,53 @@ pub fn runtime() -> &'static tokio::runtime::Runtime {
             .build()
             .unwrap()
     })
+}
+
+/// Signs test.user in through the login page and answers the code.
+pub async fn sign_in(
+    client: &reqwest::Client,
+    base: &str,
+    client_id: &str,
+    challenge: &str,
+    scope: &str,
+) -> String {
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([
+            ("client_id", client_id),
+            ("redirect_uri", REDIRECT),
+            ("response_type", "code"),
+            ("scope", scope),
+            ("code_challenge", challenge),
+            ("code_challenge_method", "S256"),
+        ])
+        .finish();
+    let mut url = format!("{base}/web.oauth2/connect/authorize?{query}");
+    for _ in 0..6 {
+        let r = client.get(&url).send().await.unwrap();
+        if let Some(location) = r.headers().get("location") {
+            let next = resolve(&url, location.to_str().unwrap());
+            if next.starts_with(REDIRECT) {
+                return redirect_params(&next)
+                    .into_iter()
+                    .find(|(k, _)| k == "code")
+                    .unwrap()
+                    .1;
+            }
+            url = next;
+            continue;
+        }
+        let page = r.text().await.unwrap();
+        let form = html::forms(&page).remove(0);
+        let mut fields = form.fields.clone();
+        fields.retain(|(k, _)| k != "Username" && k != "Password");
+        fields.extend([
+            ("Username".into(), "test.user".into()),
+            ("Password".into(), "test-password".into()),
+            ("button".into(), "login".into()),
+        ]);
+        let action = resolve(&url, form.action.as_deref().unwrap());
+        let r = client.post(&action).form(&fields).send().await.unwrap();
+        url = resolve(&action, r.headers()["location"].to_str().unwrap());
+    }
+    panic!("the sign-in did not reach the client");
 }
