@@ -75,6 +75,9 @@ enum Command {
         /// Scenarios run at once.
         #[arg(long, default_value_t = 16)]
         concurrency: usize,
+        /// Report the target's known deviations (its expectations file) as failures.
+        #[arg(long)]
+        strict: bool,
         /// Run against the embedded mock with this fault on (see `faults`); repeatable.
         #[arg(long = "fault", value_name = "NAME", conflicts_with = "target")]
         faults: Vec<String>,
@@ -141,17 +144,15 @@ fn main() -> ExitCode {
             json,
             markdown,
             concurrency,
+            strict,
             faults,
         } => outcome(parse_faults(&faults).and_then(|faults| {
-            runtime().block_on(check(
-                target,
-                tags,
+            let reports = Reports {
                 junit,
                 json,
                 markdown,
-                concurrency,
-                faults,
-            ))
+            };
+            runtime().block_on(check(target, tags, reports, concurrency, strict, faults))
         })),
     }
 }
@@ -295,13 +296,19 @@ async fn serve(
     Ok(ExitCode::SUCCESS)
 }
 
-async fn check(
-    target: Option<PathBuf>,
-    tags: Option<String>,
+/// Where `check` writes its reports.
+struct Reports {
     junit: Option<PathBuf>,
     json: Option<PathBuf>,
     markdown: Option<PathBuf>,
+}
+
+async fn check(
+    target: Option<PathBuf>,
+    tags: Option<String>,
+    reports: Reports,
     concurrency: usize,
+    strict: bool,
     faults: Vec<Fault>,
 ) -> Result<ExitCode, UsageError> {
     let target = match &target {
@@ -314,13 +321,14 @@ async fn check(
         tags,
         concurrency,
         quiet: false,
+        strict,
     })
     .await
     .map_err(usage)?;
     for (path, text) in [
-        (junit, report::junit(&result)),
-        (json, report::json(&result)),
-        (markdown, report::markdown(&result)),
+        (reports.junit, report::junit(&result)),
+        (reports.json, report::json(&result)),
+        (reports.markdown, report::markdown(&result)),
     ] {
         if let Some(path) = path {
             std::fs::write(&path, text)

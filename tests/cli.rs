@@ -550,3 +550,83 @@ fn unknown_faults_are_usage_errors_and_the_list_names_every_fault() {
         "{names:?}"
     );
 }
+
+#[test]
+fn strict_fails_exactly_the_known_deviations() {
+    let report = temp_path("strict.json");
+    let out = bin()
+        .args(["check", "--strict", "--json"])
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let failing: std::collections::BTreeSet<(String, String)> = r["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["findings"].as_array().unwrap().iter())
+        .filter(|f| f["passed"] == false && f["severity"] == "fail")
+        .map(|f| {
+            assert!(
+                f["expected"].is_string(),
+                "a failure that is not a known deviation: {f}"
+            );
+            (
+                f["check"].as_str().unwrap().to_owned(),
+                f["spec"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let listed: std::collections::BTreeSet<(String, String)> =
+        toml_deviations(include_str!("../fixtures/expectations/myid.toml"));
+    assert_eq!(failing, listed);
+    let relaxed = bin().args(["check"]).output().unwrap();
+    assert_eq!(relaxed.status.code(), Some(0), "{}", text(&relaxed));
+}
+
+fn toml_deviations(text: &str) -> std::collections::BTreeSet<(String, String)> {
+    let mut out = std::collections::BTreeSet::new();
+    let (mut check, mut spec) = (None, None);
+    for line in text.lines().map(str::trim) {
+        if let Some(v) = line.strip_prefix("check = ") {
+            check = Some(v.trim_matches('"').to_owned());
+        }
+        if let Some(v) = line.strip_prefix("spec = ") {
+            spec = Some(v.trim_matches('"').to_owned());
+        }
+        if let (Some(c), Some(s)) = (&check, &spec) {
+            out.insert((c.clone(), s.clone()));
+            (check, spec) = (None, None);
+        }
+    }
+    out
+}
+
+#[test]
+fn a_deviation_that_no_longer_occurs_is_reported() {
+    let served = Served::start();
+    let expectations = temp_path("stale-expectations.toml");
+    std::fs::write(
+        &expectations,
+        "[[deviation]]\ncheck = \"cache_control_no_store\"\nspec = \"RFC6749-5.1\"\nreason = \"once upon a time\"\n",
+    )
+    .unwrap();
+    let target = target_with_login(&served.base, "stale.toml", "");
+    let text_of_target = std::fs::read_to_string(&target).unwrap().replace(
+        "expectations = \"myid\"",
+        &format!("expectations = {:?}", expectations.display().to_string()),
+    );
+    std::fs::write(&target, text_of_target).unwrap();
+    let out = check_with_mock_env(&target, "@client_credentials");
+    assert!(
+        text(&out).contains("Known deviations that no longer occur"),
+        "{}",
+        text(&out)
+    );
+    assert!(
+        text(&out).contains("RFC6749-5.1 cache_control_no_store"),
+        "{}",
+        text(&out)
+    );
+}

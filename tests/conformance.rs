@@ -26,6 +26,7 @@ fn main() -> ExitCode {
         tags: std::env::var("MYID_TAGS").ok(),
         concurrency: 16,
         quiet: false,
+        strict: false,
     };
     match runtime.block_on(run(options)) {
         Ok(result) => {

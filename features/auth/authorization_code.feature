@@ -181,11 +181,11 @@ Feature: Authorization code flow
       | scope                 | <absent>                      | invalid_request           |
 
   @requires:client.spa
-  Scenario Outline: Other authorization errors should go back to the client
+  Scenario Outline: Other authorization errors go back to the client
     Given the client "spa"
     When the client sends the user to authorize with:
       | <parameter> | <value> |
-    Then the user should be sent to the client with the error "<error>"
+    Then the user must be sent to the client with the error "<error>"
 
     Examples:
       | parameter             | value                  | error                     |

@@ -39,7 +39,7 @@ Feature: Client credentials grant
     When the client requests a token with client credentials with HTTP Basic
     Then the token response is a success
     And the access token must carry the claims "iss, exp, aud, client_id, iat, jti"
-    And the access token should carry the claims "sub"
+    And the access token must carry the claims "sub"
     And the access token scope claim should be a space-delimited string
 
   Scenario: Without a scope the client gets all of its API scopes
@@ -89,7 +89,7 @@ Feature: Client credentials grant
       | grant_type | client_credentials |
       | scope      | {scope}            |
     Then the token endpoint must answer with the error "invalid_client"
-    And the invalid_client answer should be 401 with a Basic challenge
+    And the invalid_client answer must be 401 with a Basic challenge
 
     Examples:
       | authentication                                     |

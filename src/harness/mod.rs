@@ -11,6 +11,7 @@
 
 pub mod checks;
 pub mod client;
+pub mod expectations;
 pub mod features;
 pub mod flow;
 pub mod html;

@@ -52,6 +52,15 @@ pub fn terminal(report: &RunReport) -> String {
             let _ = writeln!(out, "  ⚠ {spec} {check} ×{count}: {example}");
         }
     }
+    if !report.no_longer_occurring.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nKnown deviations that no longer occur (remove them from the expectations file):"
+        );
+        for d in &report.no_longer_occurring {
+            let _ = writeln!(out, "  ✓ {} {}: {}", d.spec, d.check, d.reason);
+        }
+    }
     let skipped: Vec<_> = report
         .scenarios
         .iter()
@@ -72,10 +81,15 @@ pub fn terminal(report: &RunReport) -> String {
     let c = report.counts();
     let _ = writeln!(
         out,
-        "\nTarget '{}': {} scenarios in {:.2} s, {} warning(s)",
+        "\nTarget '{}'{}: {} scenarios in {:.2} s: {} passed ({} with warnings), {} failed, {} skipped; {} warning(s)",
         report.target,
+        if report.strict { " (strict)" } else { "" },
         report.scenarios.len(),
         report.elapsed().as_secs_f64(),
+        c.passed,
+        c.warned,
+        c.failed,
+        c.skipped,
         c.warnings
     );
     let _ = writeln!(out, "{}", closing_line(report));
@@ -103,6 +117,8 @@ pub fn json(report: &RunReport) -> String {
     let value = serde_json::json!({
         "target": report.target,
         "counts": report.counts(),
+        "strict": report.strict,
+        "no_longer_occurring": report.no_longer_occurring.iter().map(|d| serde_json::json!({"check": d.check, "spec": d.spec, "reason": d.reason})).collect::<Vec<_>>(),
         "elapsed_ms": report.elapsed_ms,
         "scenarios": report.scenarios,
     });
@@ -221,11 +237,23 @@ fn md_cell(s: &str) -> String {
 pub fn markdown(report: &RunReport) -> String {
     let c = report.counts();
     let mut out = format!(
-        "# Conformance of {}\n\n**{}** — {} warning(s), {:.2} s\n\n| | Feature | Scenario | Findings |\n|---|---|---|---|\n",
+        "# Conformance of {}{}\n\n**{}** — {} passed with warnings, {} warning(s), {:.2} s\n\n{}| | Feature | Scenario | Findings |\n|---|---|---|---|\n",
         md_cell(&report.target),
+        if report.strict { " (strict)" } else { "" },
         closing_line(report),
+        c.warned,
         c.warnings,
-        report.elapsed().as_secs_f64()
+        report.elapsed().as_secs_f64(),
+        report
+            .no_longer_occurring
+            .iter()
+            .map(|d| format!(
+                "Known deviation no longer occurring: {} `{}` — {}\n\n",
+                d.spec,
+                d.check,
+                md_cell(&d.reason)
+            ))
+            .collect::<String>()
     );
     for s in &report.scenarios {
         let mark = match s.status {
@@ -298,6 +326,8 @@ mod tests {
                 scenario("later", Status::Skipped, vec![]),
             ],
             elapsed_ms: 1234,
+            strict: false,
+            no_longer_occurring: vec![],
         }
     }
 

@@ -20,6 +20,7 @@ use futures::FutureExt as _;
 use serde::Serialize;
 
 use super::checks::Finding;
+use super::expectations::{Deviation, Expectations};
 use super::target::{Target, TargetProfile};
 use super::world::ConformanceWorld;
 use super::{features, steps};
@@ -35,6 +36,8 @@ pub struct RunOptions {
     pub concurrency: usize,
     /// Print nothing while running (the report is still returned).
     pub quiet: bool,
+    /// Report the target's known deviations as failures.
+    pub strict: bool,
 }
 
 /// Where cucumber's progress goes: standard output, or nowhere for quiet runs.
@@ -124,6 +127,10 @@ pub struct RunReport {
     pub scenarios: Vec<ScenarioOutcome>,
     /// Wall time of the run, in milliseconds.
     pub elapsed_ms: u128,
+    /// Whether known deviations counted as failures.
+    pub strict: bool,
+    /// Known deviations that were checked and no longer occur.
+    pub no_longer_occurring: Vec<Deviation>,
 }
 
 enum Selection {
@@ -276,6 +283,11 @@ pub async fn run(options: RunOptions) -> Result<RunReport, RunError> {
         }
     }
 
+    let expectations = Arc::new(Expectations {
+        deviations: profile.deviations.clone(),
+        strict: options.strict,
+    });
+    let hook_expectations = expectations.clone();
     let collected: Arc<Mutex<Vec<ScenarioOutcome>>> = Arc::default();
     let sink = collected.clone();
     // A shared server has one clock: a scenario that moves it runs alone.
@@ -309,6 +321,7 @@ pub async fn run(options: RunOptions) -> Result<RunReport, RunError> {
         })
         .before(move |_, _, _, world| {
             let target = target.clone();
+            world.expect(hook_expectations.clone());
             async move {
                 match target.connect().await {
                     Ok(conn) => world.attach(conn),
@@ -396,10 +409,17 @@ pub async fn run(options: RunOptions) -> Result<RunReport, RunError> {
     results.sort_by(|a, b| {
         (&a.feature_path, a.line, &a.scenario).cmp(&(&b.feature_path, b.line, &b.scenario))
     });
+    let no_longer_occurring = expectations
+        .no_longer_occurring(results.iter().flat_map(|s| s.findings.iter()))
+        .into_iter()
+        .cloned()
+        .collect();
     Ok(RunReport {
         target: profile.name.clone(),
         scenarios: results,
         elapsed_ms: started.elapsed().as_millis(),
+        strict: options.strict,
+        no_longer_occurring,
     })
 }
 
@@ -419,6 +439,13 @@ impl RunReport {
     pub fn counts(&self) -> Counts {
         let count = |s: Status| self.scenarios.iter().filter(|r| r.status == s).count();
         Counts {
+            warned: self
+                .scenarios
+                .iter()
+                .filter(|s| {
+                    s.status == Status::Passed && s.findings.iter().any(Finding::is_warning)
+                })
+                .count(),
             passed: count(Status::Passed),
             failed: count(Status::Failed),
             skipped: count(Status::Skipped),
@@ -440,8 +467,10 @@ impl RunReport {
 /// Scenario and warning counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Counts {
-    /// Scenarios that passed.
+    /// Scenarios that passed (warned ones included).
     pub passed: usize,
+    /// Scenarios that passed with warnings.
+    pub warned: usize,
     /// Scenarios that failed.
     pub failed: usize,
     /// Scenarios not run against this target.

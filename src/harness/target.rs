@@ -74,6 +74,8 @@ struct TargetFile {
     login: Option<LoginEntry>,
     #[serde(default)]
     cors: Option<CorsEntry>,
+    #[serde(default)]
+    expectations: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -206,6 +208,8 @@ pub struct TargetProfile {
     pub cors: Option<CorsOrigins>,
     /// Values that must never appear in transcripts (secrets, passwords).
     pub sensitive: Vec<String>,
+    /// The server's known deviations from the strict rules.
+    pub deviations: Vec<super::expectations::Deviation>,
 }
 
 impl TargetProfile {
@@ -312,6 +316,18 @@ impl TargetProfile {
                     .unwrap_or_else(|| "https://not-allowed.example".into()),
             }),
             sensitive,
+            deviations: match &file.expectations {
+                None => Vec::new(),
+                // The shipped list, by name, so the embedded mock needs no file.
+                Some(e) if e == "myid" => {
+                    super::expectations::Expectations::parse(super::expectations::MYID, "myid")
+                        .map_err(invalid)?
+                }
+                Some(e) => {
+                    let base = Path::new(path).parent().unwrap_or(Path::new("."));
+                    super::expectations::Expectations::load(&base.join(e)).map_err(invalid)?
+                }
+            },
         })
     }
 

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::checks::{Check, Finding, Severity};
 use super::client::{Exchange, RecordedResponse, Recorder, RequestSpec};
+use super::expectations::Expectations;
 use super::flow::FlowState;
 use super::target::{ClientProfile, Connection, TargetClock};
 
@@ -52,6 +53,7 @@ pub struct ConformanceWorld {
     findings: Vec<Finding>,
     /// Progress through the code flow, refreshes and revocations.
     pub flow: FlowState,
+    expectations: std::sync::Arc<Expectations>,
 }
 
 impl fmt::Debug for ConformanceWorld {
@@ -76,6 +78,7 @@ impl ConformanceWorld {
             jwks: None,
             findings: Vec::new(),
             flow: FlowState::default(),
+            expectations: std::sync::Arc::default(),
         })
     }
 
@@ -185,7 +188,13 @@ impl ConformanceWorld {
         self.last_exchange()?.response().map_err(StepFailure)
     }
 
-    /// Records checks at a severity; fails the step if any failed at [`Severity::Fail`].
+    /// The target's known deviations, which soften matching failures to warnings.
+    pub fn expect(&mut self, expectations: std::sync::Arc<Expectations>) {
+        self.expectations = expectations;
+    }
+
+    /// Records checks at a severity (a known deviation of the target, in a run that is
+    /// not strict, becomes a warning); fails the step if any failed at [`Severity::Fail`].
     pub fn judge(
         &mut self,
         severity: Severity,
@@ -193,7 +202,18 @@ impl ConformanceWorld {
     ) -> StepResult {
         let judged: Vec<Finding> = checks
             .into_iter()
-            .map(|c| Finding::judge(c, severity))
+            .map(|c| {
+                let mut f = Finding::judge(c, severity);
+                if !f.passed
+                    && let Some(d) = self.expectations.matching(&f)
+                {
+                    f.expected = Some(d.reason.clone());
+                    if !self.expectations.strict {
+                        f.severity = Severity::Warn;
+                    }
+                }
+                f
+            })
             .collect();
         let failures: Vec<String> = judged
             .iter()

@@ -99,6 +99,9 @@ pub struct Finding {
     pub passed: bool,
     /// What was seen, or what was wrong.
     pub detail: String,
+    /// When the failure is a known deviation of the target: why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
 }
 
 impl Finding {
@@ -114,6 +117,7 @@ impl Finding {
             severity,
             passed,
             detail,
+            expected: None,
         }
     }
 
@@ -139,7 +143,11 @@ impl fmt::Display for Finding {
             f,
             "[{label}] {} ({}): {}",
             self.check, self.spec, self.detail
-        )
+        )?;
+        if let Some(reason) = &self.expected {
+            write!(f, " [known deviation: {reason}]")?;
+        }
+        Ok(())
     }
 }
 
