@@ -6,7 +6,7 @@ use reqwest::Method;
 use serde_json::Value;
 
 use super::{expand, severity};
-use crate::harness::checks::api::{self as checks, Page};
+use crate::harness::checks::api as checks;
 use crate::harness::checks::{Check, http};
 use crate::harness::client::RequestSpec;
 use crate::harness::world::{ConformanceWorld, StepFailure, StepResult};
@@ -16,7 +16,7 @@ use crate::protocol::jwt::{Compact, b64url};
 const FOREIGN_KEY: &str = include_str!("../../../fixtures/keys/test-signing-key.pem");
 
 /// Which token a call carries.
-enum Credential {
+pub(super) enum Credential {
     Newest,
     Without,
     Raw(String),
@@ -48,7 +48,7 @@ fn tamper(valid: &str) -> Result<String, StepFailure> {
     ))
 }
 
-async fn call(
+pub(super) async fn call(
     world: &mut ConformanceWorld,
     method: &str,
     path: &str,
@@ -253,7 +253,7 @@ fn remember(world: &mut ConformanceWorld, path: String, name: String) -> StepRes
     Ok(())
 }
 
-fn lookup<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
+pub(super) fn lookup<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
     path.split('.')
         .try_fold(v, |v, part| match part.parse::<usize>() {
             Ok(i) => v.get(i),
@@ -416,143 +416,6 @@ fn every_result(
     world.judge(severity(&word)?, [check])
 }
 
-#[when(regex = r#"^the client walks every page of report "(\d+)" ordered by "([^"]+)"$"#)]
-async fn walk(world: &mut ConformanceWorld, report: String, order_by: String) -> StepResult {
-    let mut pages = Vec::new();
-    let mut next = Some(format!("reports/{report}?page=1&order_by={order_by}"));
-    while let Some(href) = next.take() {
-        if pages.len() > 500 {
-            return Err("more than 500 pages: the nextPage links never end".into());
-        }
-        call(
-            world,
-            "GET",
-            &format!("/api/{href}"),
-            Credential::Newest,
-            None,
-        )
-        .await?;
-        let r = world.last_response()?.clone();
-        let body = r
-            .json()
-            .filter(|_| r.status == 200)
-            .ok_or_else(|| format!("page {} answered {}", pages.len() + 1, r.status))?;
-        let rows = body
-            .get("results")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        let link = body
-            .get("links")
-            .and_then(Value::as_array)
-            .and_then(|l| {
-                l.iter()
-                    .find(|x| x.get("op").and_then(Value::as_str) == Some("nextPage"))
-            })
-            .and_then(|l| l.get("href").and_then(Value::as_str).map(str::to_owned));
-        next = link.clone();
-        pages.push(Page {
-            number: pages.len() + 1,
-            rows,
-            next: link,
-        });
-    }
-    world.flow.walks.push(pages);
-    Ok(())
-}
-
-fn last_walk(world: &ConformanceWorld) -> Result<Vec<Page>, StepFailure> {
-    world
-        .flow
-        .walks
-        .last()
-        .cloned()
-        .ok_or_else(|| "no report has been walked".into())
-}
-
-#[then(
-    regex = r#"^the pages (must|should) hold every row once, by "([A-Za-z]+)", in "([^"]+)" order, linked page to page$"#
-)]
-fn pages_consistent(
-    world: &mut ConformanceWorld,
-    word: String,
-    key: String,
-    order_by: String,
-) -> StepResult {
-    let pages = last_walk(world)?;
-    let report = world
-        .last_exchange()?
-        .request
-        .url
-        .split("/reports/")
-        .nth(1)
-        .and_then(|r| r.split('?').next())
-        .unwrap_or("")
-        .to_owned();
-    world.judge(
-        severity(&word)?,
-        [
-            checks::no_duplicates(&pages, &key),
-            checks::ordered(&pages, &order_by),
-            checks::links_consistent(&pages, &report, &order_by),
-        ],
-    )
-}
-
-#[then(regex = r#"^the page after the last (must|should) be empty$"#)]
-async fn past_the_end(world: &mut ConformanceWorld, word: String) -> StepResult {
-    let pages = last_walk(world)?;
-    let url = world.last_exchange()?.request.url.clone();
-    let base = url.split("?page=").next().unwrap_or(&url).to_owned();
-    let order = url.split("&order_by=").nth(1).unwrap_or("").to_owned();
-    let path = format!("/api/{}", base.split("/api/").nth(1).unwrap_or(""));
-    call(
-        world,
-        "GET",
-        &format!("{path}?page={}&order_by={order}", pages.len() + 1),
-        Credential::Newest,
-        None,
-    )
-    .await?;
-    let r = world.last_response()?.clone();
-    let empty = r.status == 200
-        && r.json()
-            .and_then(|b| {
-                b.get("results")
-                    .and_then(Value::as_array)
-                    .map(Vec::is_empty)
-            })
-            .unwrap_or(false);
-    let check = Check::expect(
-        "paging_past_end",
-        "MyID-8.14",
-        empty,
-        "200 with empty results",
-        || {
-            format!(
-                "page {} answered {} {}",
-                pages.len() + 1,
-                r.status,
-                String::from_utf8_lossy(&r.body)
-                    .chars()
-                    .take(120)
-                    .collect::<String>()
-            )
-        },
-    );
-    world.judge(severity(&word)?, [check])
-}
-
-#[then(regex = r#"^the two walks (must|should) visit the same rows, by "([A-Za-z]+)"$"#)]
-fn same_rows(world: &mut ConformanceWorld, word: String, key: String) -> StepResult {
-    let walks = &world.flow.walks;
-    let [.., a, b] = walks.as_slice() else {
-        return Err("walk the report twice first".into());
-    };
-    let check = checks::same_rows(a, b, &key);
-    world.judge(severity(&word)?, [check])
-}
-
 /// A tiny valid PNG (1×1, one grey pixel), the photo the scenarios upload.
 const PHOTO_PNG: [u8; 67] = [
     0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
@@ -635,35 +498,4 @@ async fn follow_mcs_link(world: &mut ConformanceWorld, role: String, desc: Strin
         .send(RequestSpec::form(url, &params))
         .await
         .map(|_| ())
-}
-
-#[then(regex = r#"^the walked rows (must|should) include one whose "([A-Za-z.]+)" is "([^"]*)"$"#)]
-fn walked_rows_include(
-    world: &mut ConformanceWorld,
-    word: String,
-    path: String,
-    value: String,
-) -> StepResult {
-    let value = expand(world, &value)?;
-    let pages = last_walk(world)?;
-    let rows: Vec<&Value> = pages.iter().flat_map(|p| &p.rows).collect();
-    let found = rows.iter().any(|r| {
-        lookup(r, &path)
-            .and_then(Value::as_str)
-            .is_some_and(|s| s == value)
-    });
-    let check = Check::expect(
-        "report_row_present",
-        "MyID-3.3.2",
-        found,
-        format!("found among {} rows", rows.len()),
-        || {
-            format!(
-                "no row with {path} = {value} among {} rows on {} pages",
-                rows.len(),
-                pages.len()
-            )
-        },
-    );
-    world.judge(severity(&word)?, [check])
 }

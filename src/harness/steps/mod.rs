@@ -8,6 +8,7 @@ mod authorization_code;
 mod cors;
 mod discovery;
 mod operation;
+mod paging;
 mod refresh;
 mod revocation;
 pub mod time;
