@@ -181,6 +181,15 @@ pub fn junit(report: &RunReport) -> String {
             xml_escape(feature),
             scenarios.len()
         );
+        let warned = scenarios
+            .iter()
+            .filter(|s| s.status == Status::Passed && s.findings.iter().any(Finding::is_warning))
+            .count();
+        // JUnit has no "warning" outcome: the count rides along as a property.
+        let _ = writeln!(
+            out,
+            "    <properties><property name=\"warned\" value=\"{warned}\"/></properties>"
+        );
         for s in scenarios {
             let _ = write!(
                 out,
@@ -348,6 +357,7 @@ mod tests {
                 && x.contains("&quot;reasons&quot;")
         );
         assert!(x.contains("<skipped"));
+        assert!(x.contains("<property name=\"warned\" value=\"1\"/>"), "{x}");
         let m = markdown(&r);
         assert!(m.contains("RFC2-2") && m.contains("❌") && m.contains("⚠️"));
     }
