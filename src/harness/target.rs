@@ -439,7 +439,7 @@ pub enum Target {
         /// The roles and secrets of the default clients.
         profile: Arc<TargetProfile>,
         /// Shared by every scenario's mock: one key per process keeps start-up cheap.
-        config: MockConfig,
+        config: Box<MockConfig>,
     },
     /// A server reached over HTTP.
     Live(Arc<TargetProfile>),
@@ -464,13 +464,13 @@ impl Target {
         let key = SigningKey::generate().map_err(|e| TargetError::Mock(e.to_string()))?;
         Ok(Target::Embedded {
             profile: Arc::new(profile),
-            config: MockConfig {
+            config: Box::new(MockConfig {
                 auth: AuthSettings::defaults(),
                 signing_key: Arc::new(key),
                 control_plane: true,
                 data: std::sync::Arc::new(crate::mock::api::data::SeedData::shipped()),
                 faults: faults.to_vec(),
-            },
+            }),
         })
     }
 
@@ -492,7 +492,7 @@ impl Target {
         match self {
             Target::Embedded { profile, config } => {
                 let clock = Clock::manual_from_system();
-                let mock = MockServer::start(config.clone(), clock.clone())
+                let mock = MockServer::start((**config).clone(), clock.clone())
                     .await
                     .map_err(|e| TargetError::Mock(e.to_string()))?;
                 let base = mock.base_url();

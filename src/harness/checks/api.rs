@@ -86,6 +86,75 @@ pub fn problem_details(resp: &RecordedResponse) -> Check {
     )
 }
 
+/// The value at a dotted path (`name.first`, `results.0.id`).
+pub fn lookup<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
+    path.split('.')
+        .try_fold(v, |v, part| match part.parse::<usize>() {
+            Ok(i) => v.get(i),
+            Err(_) => v.get(part),
+        })
+}
+
+fn text_is(row: &Value, path: &str, value: &str) -> bool {
+    lookup(row, path)
+        .and_then(Value::as_str)
+        .is_some_and(|s| s.eq_ignore_ascii_case(value))
+}
+
+/// The `results` array of a body (empty when there is none).
+pub fn results(body: &Value) -> Vec<Value> {
+    body.get("results")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// Whether some result has `path` = `value` (`want`), or none has (`!want`).
+pub fn results_include(results: &[Value], path: &str, value: &str, want: bool) -> Check {
+    let found = results.iter().any(|r| text_is(r, path, value));
+    Check::expect(
+        "results_include",
+        "MyID-8.7",
+        found == want,
+        format!("{} results", results.len()),
+        || {
+            format!(
+                "{} results, and one with {path} = {value} was {}",
+                results.len(),
+                if found { "found" } else { "not found" }
+            )
+        },
+    )
+}
+
+/// MyID §2.2.1: every result lies within the scope (`path` = `value` for all).
+pub fn scope_respected(results: &[Value], path: &str, value: &str) -> Check {
+    let stray: Vec<String> = results
+        .iter()
+        .filter(|r| !text_is(r, path, value))
+        .map(|r| {
+            r.get("logonName")
+                .or_else(|| r.get("id"))
+                .cloned()
+                .unwrap_or(Value::Null)
+                .to_string()
+        })
+        .collect();
+    Check::expect(
+        "scope_respected",
+        "MyID-2.2.1",
+        !results.is_empty() && stray.is_empty(),
+        format!("{} results", results.len()),
+        || {
+            if results.is_empty() {
+                "no results at all".into()
+            } else {
+                format!("outside {path} = {value}: {}", stray.join(", "))
+            }
+        },
+    )
+}
+
 /// One page of a walk: its rows and the `nextPage` href, if any.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page {
@@ -277,6 +346,21 @@ mod tests {
         ];
         assert!(!links_consistent(&ragged, "1", "t").passed());
         assert!(!same_rows(&good, &dup, "id").passed());
+    }
+
+    #[test]
+    fn result_sets() {
+        let rows = vec![
+            json!({"logonName": "a", "group": {"id": "G1"}}),
+            json!({"logonName": "b", "group": {"id": "g2"}}),
+        ];
+        assert!(results_include(&rows, "group.id", "G2", true).passed());
+        assert!(!results_include(&rows, "group.id", "G3", true).passed());
+        assert!(results_include(&rows, "group.id", "G3", false).passed());
+        assert!(!scope_respected(&rows, "group.id", "G1").passed());
+        assert!(scope_respected(&rows[..1], "group.id", "g1").passed());
+        assert!(!scope_respected(&[], "group.id", "G1").passed());
+        assert_eq!(lookup(&json!({"a": [{"b": 1}]}), "a.0.b"), Some(&json!(1)));
     }
 
     #[test]

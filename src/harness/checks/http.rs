@@ -85,6 +85,43 @@ pub fn pragma_no_cache(resp: &RecordedResponse) -> Check {
     )
 }
 
+/// The Fetch standard's CORS protocol: a 2xx carrying `Access-Control-Allow-Origin`
+/// for exactly this origin.
+pub fn cors_allows(resp: &RecordedResponse, origin: &str) -> Check {
+    let got = resp
+        .header("access-control-allow-origin")
+        .unwrap_or("")
+        .to_owned();
+    let ok = got == origin && (200..300).contains(&resp.status);
+    Check::expect("cors_allows_origin", "Fetch-CORS", ok, got.clone(), || {
+        format!(
+            "expected a 2xx with Access-Control-Allow-Origin: {origin}, got {} with '{got}'",
+            resp.status
+        )
+    })
+}
+
+/// MyID manual §4.1.3: an origin no client lists gets no `Access-Control-Allow-Origin`
+/// for itself (nor `*`).
+pub fn cors_refuses(resp: &RecordedResponse, origin: &str) -> Check {
+    let got = resp
+        .header("access-control-allow-origin")
+        .map(str::to_owned);
+    let ok = got.as_deref().is_none_or(|g| g != origin && g != "*");
+    Check::expect(
+        "cors_refuses_origin",
+        "MyID-4.1.3",
+        ok,
+        "no Access-Control-Allow-Origin for it",
+        || {
+            format!(
+                "the origin {origin} was allowed: Access-Control-Allow-Origin: {}",
+                got.clone().unwrap_or_default()
+            )
+        },
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,5 +166,18 @@ mod tests {
         assert!(status_is(&r, 200, "s").passed());
         assert!(!status_is(&r, 400, "s").passed());
         assert!(json_object_body(&r, "s").passed());
+        let mut allowed = resp(&[("access-control-allow-origin", "https://a.example")]);
+        allowed.status = 204;
+        assert!(cors_allows(&allowed, "https://a.example").passed());
+        assert!(!cors_refuses(&allowed, "https://a.example").passed());
+        assert!(cors_refuses(&allowed, "https://b.example").passed());
+        assert!(
+            !cors_refuses(
+                &resp(&[("access-control-allow-origin", "*")]),
+                "https://b.example"
+            )
+            .passed()
+        );
+        assert!(!cors_allows(&resp(&[]), "https://a.example").passed());
     }
 }

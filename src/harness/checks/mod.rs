@@ -8,6 +8,7 @@ pub mod authorize;
 pub mod discovery;
 pub mod http;
 pub mod jwt;
+pub mod refresh;
 pub mod token;
 
 use std::fmt;

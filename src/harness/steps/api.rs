@@ -6,7 +6,7 @@ use reqwest::Method;
 use serde_json::Value;
 
 use super::{expand, severity};
-use crate::harness::checks::api as checks;
+use crate::harness::checks::api::{self as checks, lookup};
 use crate::harness::checks::{Check, http};
 use crate::harness::client::RequestSpec;
 use crate::harness::world::{ConformanceWorld, StepFailure, StepResult};
@@ -253,14 +253,6 @@ fn remember(world: &mut ConformanceWorld, path: String, name: String) -> StepRes
     Ok(())
 }
 
-pub(super) fn lookup<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
-    path.split('.')
-        .try_fold(v, |v, part| match part.parse::<usize>() {
-            Ok(i) => v.get(i),
-            Err(_) => v.get(part),
-        })
-}
-
 #[then(regex = r"^the API (must|should) answer with status (\d+)$")]
 fn api_status(world: &mut ConformanceWorld, word: String, status: u16) -> StepResult {
     let r = world.last_response()?.clone();
@@ -344,30 +336,7 @@ fn results_include(
 ) -> StepResult {
     let value = expand(world, &value)?;
     let body = world.last_response()?.json().unwrap_or(Value::Null);
-    let results = body
-        .get("results")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    let found = results.iter().any(|r| {
-        lookup(r, &path)
-            .and_then(Value::as_str)
-            .is_some_and(|s| s.eq_ignore_ascii_case(&value))
-    });
-    let want = mode == "include";
-    let check = Check::expect(
-        "results_include",
-        "MyID-8.7",
-        found == want,
-        format!("{} results", results.len()),
-        || {
-            format!(
-                "{} results, and one with {path} = {value} was {}",
-                results.len(),
-                if found { "found" } else { "not found" }
-            )
-        },
-    );
+    let check = checks::results_include(&checks::results(&body), &path, &value, mode == "include");
     world.judge(severity(&word)?, [check])
 }
 
@@ -380,39 +349,7 @@ fn every_result(
 ) -> StepResult {
     let value = expand(world, &value)?;
     let body = world.last_response()?.json().unwrap_or(Value::Null);
-    let results = body
-        .get("results")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    let stray: Vec<String> = results
-        .iter()
-        .filter(|r| {
-            !lookup(r, &path)
-                .and_then(Value::as_str)
-                .is_some_and(|s| s.eq_ignore_ascii_case(&value))
-        })
-        .map(|r| {
-            r.get("logonName")
-                .or_else(|| r.get("id"))
-                .cloned()
-                .unwrap_or(Value::Null)
-                .to_string()
-        })
-        .collect();
-    let check = Check::expect(
-        "scope_respected",
-        "MyID-2.2.1",
-        !results.is_empty() && stray.is_empty(),
-        format!("{} results", results.len()),
-        || {
-            if results.is_empty() {
-                "no results at all".into()
-            } else {
-                format!("outside {path} = {value}: {}", stray.join(", "))
-            }
-        },
-    );
+    let check = checks::scope_respected(&checks::results(&body), &path, &value);
     world.judge(severity(&word)?, [check])
 }
 

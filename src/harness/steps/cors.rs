@@ -4,7 +4,7 @@ use cucumber::{then, when};
 use reqwest::Method;
 
 use super::severity;
-use crate::harness::checks::Check;
+use crate::harness::checks::http;
 use crate::harness::client::RequestSpec;
 use crate::harness::world::{ConformanceWorld, StepFailure, StepResult};
 
@@ -64,37 +64,12 @@ async fn fetch(world: &mut ConformanceWorld, which: String) -> StepResult {
 fn allows(world: &mut ConformanceWorld, word: String, which: String) -> StepResult {
     let o = origin(world, &which)?;
     let r = world.last_response()?.clone();
-    let got = r
-        .header("access-control-allow-origin")
-        .unwrap_or("")
-        .to_owned();
-    let ok = got == o && (200..300).contains(&r.status);
-    let check = Check::expect("cors_allows_origin", "Fetch-CORS", ok, got.clone(), || {
-        format!(
-            "expected a 2xx with Access-Control-Allow-Origin: {o}, got {} with '{got}'",
-            r.status
-        )
-    });
-    world.judge(severity(&word)?, [check])
+    world.judge(severity(&word)?, [http::cors_allows(&r, &o)])
 }
 
 #[then(regex = r"^the response (must|should) not allow the (allowed|disallowed) origin$")]
 fn refuses(world: &mut ConformanceWorld, word: String, which: String) -> StepResult {
     let o = origin(world, &which)?;
     let r = world.last_response()?.clone();
-    let got = r.header("access-control-allow-origin").map(str::to_owned);
-    let ok = got.as_deref().is_none_or(|g| g != o && g != "*");
-    let check = Check::expect(
-        "cors_refuses_origin",
-        "MyID-4.1.3",
-        ok,
-        "no Access-Control-Allow-Origin for it",
-        || {
-            format!(
-                "the origin {o} was allowed: Access-Control-Allow-Origin: {}",
-                got.clone().unwrap_or_default()
-            )
-        },
-    );
-    world.judge(severity(&word)?, [check])
+    world.judge(severity(&word)?, [http::cors_refuses(&r, &o)])
 }

@@ -4,10 +4,10 @@ use cucumber::then;
 use cucumber::when;
 use serde_json::Value;
 
-use super::api::{Credential, call, lookup};
+use super::api::{Credential, call};
 use super::{expand, severity};
 use crate::harness::checks::Check;
-use crate::harness::checks::api::{self as checks, Page};
+use crate::harness::checks::api::{self as checks, Page, lookup};
 use crate::harness::world::{ConformanceWorld, StepFailure, StepResult};
 
 #[when(regex = r#"^the client walks every page of report "(\d+)" ordered by "([^"]+)"$"#)]

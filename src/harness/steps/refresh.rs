@@ -4,6 +4,7 @@ use cucumber::{then, when};
 use serde_json::Value;
 
 use super::severity;
+use crate::harness::checks::refresh::{self as refresh_checks, Leg};
 use crate::harness::checks::{Check, jwt};
 use crate::harness::flow;
 use crate::harness::world::{ConformanceWorld, StepFailure, StepResult};
@@ -104,9 +105,6 @@ async fn first_still_valid(world: &mut ConformanceWorld, word: String) -> StepRe
     )
 }
 
-/// One refresh of the journey: seconds since the code exchange, and the status.
-type Leg = (u64, u16);
-
 #[when(
     "the client keeps refreshing just within the sliding lifetime until the absolute lifetime has passed"
 )]
@@ -135,44 +133,17 @@ async fn journey(world: &mut ConformanceWorld) -> StepResult {
 )]
 fn journey_outcome(world: &mut ConformanceWorld, word: String, error: String) -> StepResult {
     let absolute = world.client()?.lifetimes.absolute_refresh;
-    let legs: Vec<Leg> = world.flow.journey.clone();
-    if legs.is_empty() {
-        return Err("no refresh journey in this scenario".into());
-    }
-    let early_failure = legs.iter().find(|(t, s)| *t <= absolute && *s != 200);
-    let first_after = legs.iter().find(|(t, _)| *t > absolute);
-    let within = Check::expect(
-        "sliding_refreshes_succeed",
-        "MyID-4.4",
-        early_failure.is_none(),
-        format!(
-            "{} refreshes within {absolute} s",
-            legs.iter().filter(|(t, _)| *t <= absolute).count()
-        ),
-        || {
-            format!(
-                "a refresh {} s after the first token failed (status {})",
-                early_failure.map_or(0, |l| l.0),
-                early_failure.map_or(0, |l| l.1)
-            )
-        },
-    );
-    let status_after = first_after.map(|l| l.1);
-    let last_error = world
+    let legs = world.flow.journey.clone();
+    let got = world
         .last_response()
         .ok()
         .and_then(|r| r.json())
         .and_then(|b| b.get("error").and_then(Value::as_str).map(str::to_owned));
-    let capped = Check::expect(
-        "absolute_lifetime_enforced",
-        "MyID-4.4",
-        status_after == Some(400) && last_error.as_deref() == Some(error.as_str()),
-        format!("refused after {absolute} s with {error}"),
-        || {
-            format!(
-                "after the absolute lifetime the refresh answered {status_after:?} with {last_error:?}"
-            )
-        },
-    );
-    world.judge(severity(&word)?, [within, capped])
+    world.judge(
+        severity(&word)?,
+        [
+            refresh_checks::refreshes_within_absolute_succeed(&legs, absolute),
+            refresh_checks::absolute_lifetime_enforced(&legs, absolute, &error, got.as_deref()),
+        ],
+    )
 }

@@ -20,8 +20,6 @@ use crate::mock::state::AppState;
 
 /// `TokenValidationParameters.ClockSkew`'s default.
 const CLOCK_SKEW: i64 = 300;
-/// The header MyID records in its audit (`MyID:ClientIdentifierHeader`).
-pub const CLIENT_IDENTIFIER: &str = "CLIENT_IDENTIFIER";
 
 /// How far a role's permissions reach.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -222,7 +220,7 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
     let operation = format!("{} {path}", request.method());
     let client_identifier = request
         .headers()
-        .get(CLIENT_IDENTIFIER)
+        .get(state.config.auth.client_identifier_header.as_str())
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_owned();

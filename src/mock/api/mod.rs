@@ -23,7 +23,7 @@ use axum::routing::{get, patch, post};
 
 use super::state::AppState;
 
-pub use auth::{ApiUser, CLIENT_IDENTIFIER, Scope};
+pub use auth::{ApiUser, Scope};
 
 /// Routes under `/rest.core/api`, all behind the bearer guard. Paths arrive
 /// lower-cased: MyID matches them without regard to case.

@@ -76,6 +76,9 @@ pub struct AuthSettings {
     pub resources: Resources,
     /// People who can sign in at the login page.
     pub users: Vec<TestUser>,
+    /// The request header whose value MyID records in its audit
+    /// (`MyID:ClientIdentifierHeader`, manual §3.3.2).
+    pub client_identifier_header: String,
 }
 
 impl AuthSettings {
@@ -85,6 +88,12 @@ impl AuthSettings {
             clients: ClientStore::bind(settings)?,
             resources: Resources::bind(settings)?,
             users: users::bind(settings),
+            client_identifier_header: settings
+                .section("MyID:ClientIdentifierHeader")
+                .value()
+                .filter(|h| !h.trim().is_empty())
+                .unwrap_or("CLIENT_IDENTIFIER")
+                .to_owned(),
         })
     }
 
@@ -118,6 +127,21 @@ mod tests {
         ] {
             assert!(s.clients.find_enabled(id).is_some(), "{id} missing");
         }
+        assert_eq!(s.client_identifier_header, "CLIENT_IDENTIFIER");
+        let mut layered = Settings::default();
+        layered.layer(DEFAULT_APPSETTINGS, "base").unwrap();
+        layered
+            .layer(
+                r#"{"MyID": {"ClientIdentifierHeader": "X-Workstation"}}"#,
+                "prod",
+            )
+            .unwrap();
+        assert_eq!(
+            AuthSettings::from_settings(&layered)
+                .unwrap()
+                .client_identifier_header,
+            "X-Workstation"
+        );
         let user = s.users.iter().find(|u| u.username == "test.user").unwrap();
         assert!(user.password_matches("test-password") && !user.password_matches("Test-Password"));
     }
