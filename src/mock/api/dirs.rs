@@ -8,7 +8,7 @@ use axum::response::Response;
 use serde_json::{Map, Value, json};
 
 use super::auth::ApiUser;
-use super::error::{ApiError, json_response};
+use super::error::{ApiError, json_response, results as results_response};
 use super::people::{JsonObject, check_id};
 use crate::mock::faults::Fault;
 use crate::mock::state::AppState;
@@ -122,10 +122,7 @@ pub async fn list(
         .iter()
         .map(|d| present(&state, d))
         .collect();
-    Ok(json_response(
-        StatusCode::OK,
-        &json!({ "results": results }),
-    ))
+    Ok(results_response(results))
 }
 
 pub async fn get(

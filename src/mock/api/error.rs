@@ -150,6 +150,11 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// MyID's list answer: `{"results": [...]}` with 200.
+pub fn results(items: Vec<Value>) -> Response {
+    json_response(StatusCode::OK, &json!({ "results": items }))
+}
+
 /// A JSON response.
 pub fn json_response(status: StatusCode, body: &Value) -> Response {
     let mut r = (status, body.to_string()).into_response();

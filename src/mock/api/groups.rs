@@ -1,12 +1,12 @@
 //! `GET /api/Groups?q=…`: the group tree, as the manual's worked example lists it (§8.7).
 
 use axum::extract::{Extension, State};
-use axum::http::{StatusCode, Uri};
+use axum::http::Uri;
 use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::auth::ApiUser;
-use super::error::{ApiError, json_response};
+use super::error::{ApiError, results as results_response};
 use super::wildcard_match;
 use crate::mock::form::FormParams;
 use crate::mock::state::AppState;
@@ -38,8 +38,5 @@ pub async fn list(
             })
         })
         .collect();
-    Ok(json_response(
-        StatusCode::OK,
-        &json!({ "results": results }),
-    ))
+    Ok(results_response(results))
 }

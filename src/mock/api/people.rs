@@ -5,10 +5,10 @@ use axum::body::{Body, to_bytes};
 use axum::extract::{Extension, FromRequest, Path, Request, State};
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use super::auth::{ApiUser, Scope};
-use super::error::{ApiError, json_response};
+use super::error::{ApiError, json_response, results as results_response};
 use super::{is_guid, wildcard_match};
 use crate::mock::faults::Fault;
 use crate::mock::form::FormParams;
@@ -94,10 +94,7 @@ pub async fn list(
         })
         .map(present)
         .collect();
-    Ok(json_response(
-        StatusCode::OK,
-        &json!({ "results": results }),
-    ))
+    Ok(results_response(results))
 }
 
 /// Checks a path id: WS30001 when it is not a GUID.

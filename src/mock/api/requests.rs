@@ -9,7 +9,7 @@ use serde_json::{Map, Value, json};
 
 use super::auth::ApiUser;
 use super::data::{SeedData, iso8601};
-use super::error::{ApiError, json_response};
+use super::error::{ApiError, json_response, results as results_response};
 use super::is_guid;
 use super::people::{JsonObject, check_id, new_guid, text};
 use crate::mock::form::FormParams;
@@ -86,10 +86,7 @@ pub async fn cred_profiles(
         .filter(|p| !can_request_me || strings(p, "canBeRequestedBy").iter().any(|r| operator_roles.contains(r)))
         .map(|p| json!({ "id": text(p, "id"), "name": text(p, "name"), "desc": text(p, "desc"), "href": format!("credprofiles/{}", text(p, "id")) }))
         .collect();
-    Ok(json_response(
-        StatusCode::OK,
-        &json!({ "results": results }),
-    ))
+    Ok(results_response(results))
 }
 
 /// The request as the API shows it, with operation links for the MyID Client Service.
@@ -147,10 +144,7 @@ pub async fn list(
     Extension(user): Extension<ApiUser>,
 ) -> Result<Response, ApiError> {
     let results = visible_requests(&state, &user, |_| true)?;
-    Ok(json_response(
-        StatusCode::OK,
-        &json!({ "results": results }),
-    ))
+    Ok(results_response(results))
 }
 
 pub async fn get(
@@ -176,10 +170,7 @@ pub async fn for_person(
     let results = visible_requests(&state, &user, |r| {
         text(r, "target.id").eq_ignore_ascii_case(&id)
     })?;
-    Ok(json_response(
-        StatusCode::OK,
-        &json!({ "results": results }),
-    ))
+    Ok(results_response(results))
 }
 
 pub async fn for_device(
@@ -201,10 +192,7 @@ pub async fn for_device(
     let results = visible_requests(&state, &user, |r| {
         text(r, "device.id").eq_ignore_ascii_case(&id)
     })?;
-    Ok(json_response(
-        StatusCode::OK,
-        &json!({ "results": results }),
-    ))
+    Ok(results_response(results))
 }
 
 /// `YYYY-MM-DD`.
