@@ -245,6 +245,18 @@ pub fn scope_claim_is_string(token: &Jwt) -> Check {
     )
 }
 
+/// MyID manual §6.1: an operation token names its operation and target as claims.
+pub fn claim_is(token: &Jwt, claim: &str, value: &str) -> Check {
+    let got = token.claims.get(claim).cloned().unwrap_or(Value::Null);
+    Check::expect(
+        "operation_claim",
+        "MyID-6.1",
+        got.as_str() == Some(value),
+        got.to_string(),
+        || format!("expected {claim} = {value}, got {got}"),
+    )
+}
+
 /// RFC 9068 §2.2: the claims every JWT access token has.
 pub fn required_claims(token: &Jwt, names: &[&str]) -> Check {
     let missing: Vec<&str> = names
@@ -298,6 +310,10 @@ mod tests {
         assert!(!scope_claim_lists(&t, "c").passed());
         assert!(!scope_claim_is_string(&t).passed());
         assert!(!required_claims(&t, &["iss", "sub"]).passed());
+        assert!(
+            claim_is(&t, "client_id", "c").passed() && !claim_is(&t, "client_id", "d").passed()
+        );
+        assert!(!claim_is(&t, "op", "297").passed());
         assert!(!signature_verifies(&t, &json!({"keys": []})).passed());
     }
 

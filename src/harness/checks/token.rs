@@ -77,6 +77,32 @@ pub fn no_refresh_token(resp: &RecordedResponse) -> Check {
     )
 }
 
+/// MyID manual §4.4.3: with `offline_access` granted, a non-empty `refresh_token`.
+pub fn has_refresh_token(resp: &RecordedResponse) -> Check {
+    let has = matches!(member(resp, "refresh_token"), Some(Value::String(t)) if !t.is_empty());
+    Check::expect(
+        "refresh_token_issued",
+        "MyID-4.4.3",
+        has,
+        "refresh_token present",
+        || "no refresh_token although offline_access was granted".into(),
+    )
+}
+
+/// MyID manual §6.1: an operation token is short-lived: `expires_in` at most `max`.
+pub fn expires_in_at_most(resp: &RecordedResponse, max: i64) -> Check {
+    let expires_in = member(resp, "expires_in")
+        .and_then(|v| v.as_i64())
+        .unwrap_or(i64::MAX);
+    Check::expect(
+        "short_lived",
+        "MyID-6.1",
+        expires_in <= max,
+        format!("expires_in {expires_in}"),
+        || format!("expires_in {expires_in} is longer than {max} s"),
+    )
+}
+
 /// RFC 6749 §5.1 / §3.3: the granted `scope` is exactly `expected` (as a set).
 pub fn granted_scope_is(resp: &RecordedResponse, expected: &str) -> Check {
     let want: std::collections::BTreeSet<&str> =
@@ -294,6 +320,12 @@ mod tests {
         assert!(!expires_in_positive(&bad).passed());
         assert!(!no_refresh_token(&bad).passed());
         assert!(!granted_scope_is(&bad, "x").passed());
+        assert!(has_refresh_token(&bad).passed() && !has_refresh_token(&ok).passed());
+        assert!(expires_in_at_most(&ok, 3600).passed() && !expires_in_at_most(&ok, 300).passed());
+        assert!(
+            !expires_in_at_most(&bad, 300).passed(),
+            "a string expires_in is no lifetime"
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@ use cucumber::then;
 use serde_json::Value;
 
 use super::severity;
+use crate::harness::checks::Severity;
 use crate::harness::checks::jwt::{self, Jwt};
 use crate::harness::world::{ConformanceWorld, StepFailure, StepResult};
 
@@ -39,6 +40,38 @@ async fn verifies(world: &mut ConformanceWorld, word: String) -> StepResult {
 fn typ(world: &mut ConformanceWorld, word: String) -> StepResult {
     let (token, _) = issued(world)?;
     world.judge(severity(&word)?, [jwt::typ_is_at_jwt(&token)])
+}
+
+#[then(regex = r"^a refresh token (must|should) be issued$")]
+fn refresh_issued(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let r = world.last_response()?.clone();
+    world.judge(
+        severity(&word)?,
+        [crate::harness::checks::token::has_refresh_token(&r)],
+    )
+}
+
+#[then(regex = r"^the access token (must|should) name the signed-in user in sub$")]
+fn names_user(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let (token, _) = issued(world)?;
+    world.judge(
+        severity(&word)?,
+        [jwt::required_claims(&token, &["sub", "auth_time"])],
+    )?;
+    // RFC 9068 §2.2.1 lists amr as optional: a warning at most.
+    world.judge(Severity::Warn, [jwt::required_claims(&token, &["amr"])])
+}
+
+#[then(regex = r#"^the access token (must|should) carry "([A-Za-z_]+)" = "([^"]*)"$"#)]
+fn carries_claim(
+    world: &mut ConformanceWorld,
+    word: String,
+    claim: String,
+    value: String,
+) -> StepResult {
+    let value = super::expand(world, &value)?;
+    let (token, _) = issued(world)?;
+    world.judge(severity(&word)?, [jwt::claim_is(&token, &claim, &value)])
 }
 
 #[then(regex = r"^the access token (must|should) be issued by the discovery issuer$")]

@@ -3,10 +3,9 @@
 
 use cucumber::gherkin::Step;
 use cucumber::{then, when};
-use serde_json::Value;
 
 use super::{severity, table_params, with_overrides};
-use crate::harness::checks::{Severity, authorize as checks, jwt};
+use crate::harness::checks::authorize as checks;
 use crate::harness::flow::{self, AuthorizeOutcome};
 use crate::harness::world::{ConformanceWorld, StepFailure, StepResult};
 use crate::protocol::handle::random_hex;
@@ -241,42 +240,4 @@ async fn exchange_code_with(world: &mut ConformanceWorld, step: &Step) -> StepRe
 #[when(regex = r#"^the client "([^"]+)" exchanges the code$"#)]
 async fn exchange_as(world: &mut ConformanceWorld, role: String) -> StepResult {
     exchange(world, Some(&role), Vec::new()).await
-}
-
-#[then(regex = r"^a refresh token (must|should) be issued$")]
-fn refresh_issued(world: &mut ConformanceWorld, word: String) -> StepResult {
-    let r = world.last_response()?.clone();
-    let has = r
-        .json()
-        .and_then(|b| {
-            b.get("refresh_token")
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-        })
-        .is_some_and(|t| !t.is_empty());
-    world.judge(
-        severity(&word)?,
-        [crate::harness::checks::Check::expect(
-            "refresh_token_issued",
-            "MyID-4.4.3",
-            has,
-            "refresh_token present",
-            || "no refresh_token although offline_access was granted".into(),
-        )],
-    )
-}
-
-#[then(regex = r"^the access token (must|should) name the signed-in user in sub$")]
-fn names_user(world: &mut ConformanceWorld, word: String) -> StepResult {
-    let body = world.last_response()?.json().unwrap_or(Value::Null);
-    let raw = body
-        .get("access_token")
-        .and_then(Value::as_str)
-        .ok_or("no access_token")?;
-    let token = jwt::Jwt::decode(raw).map_err(StepFailure)?;
-    world.judge(
-        severity(&word)?,
-        [jwt::required_claims(&token, &["sub", "auth_time"])],
-    )?;
-    world.judge(Severity::Warn, [jwt::required_claims(&token, &["amr"])])
 }

@@ -2,10 +2,9 @@
 
 use cucumber::gherkin::Step;
 use cucumber::{given, then, when};
-use serde_json::Value;
 
 use super::{severity, table_params};
-use crate::harness::checks::{Check, jwt};
+use crate::harness::checks::token;
 use crate::harness::flow;
 use crate::harness::world::{ConformanceWorld, StepFailure, StepResult};
 
@@ -48,44 +47,8 @@ async fn operation_token(world: &mut ConformanceWorld, role: String, step: &Step
     world.send(spec).await.map(|_| ())
 }
 
-#[then(regex = r#"^the access token (must|should) carry "([A-Za-z_]+)" = "([^"]*)"$"#)]
-fn carries_claim(
-    world: &mut ConformanceWorld,
-    word: String,
-    claim: String,
-    value: String,
-) -> StepResult {
-    let value = super::expand(world, &value)?;
-    let body = world.last_response()?.json().unwrap_or(Value::Null);
-    let raw = body
-        .get("access_token")
-        .and_then(Value::as_str)
-        .ok_or("no access_token")?;
-    let token = jwt::Jwt::decode(raw).map_err(StepFailure)?;
-    let got = token.claims.get(&claim).cloned().unwrap_or(Value::Null);
-    let check = Check::expect(
-        "operation_claim",
-        "MyID-6.1",
-        got.as_str() == Some(value.as_str()),
-        got.to_string(),
-        || format!("expected {claim} = {value}, got {got}"),
-    );
-    world.judge(severity(&word)?, [check])
-}
-
 #[then(regex = r"^the token (must|should) live at most (\d+) seconds$")]
 fn short_lived(world: &mut ConformanceWorld, word: String, max: i64) -> StepResult {
-    let body = world.last_response()?.json().unwrap_or(Value::Null);
-    let expires_in = body
-        .get("expires_in")
-        .and_then(Value::as_i64)
-        .unwrap_or(i64::MAX);
-    let check = Check::expect(
-        "short_lived",
-        "MyID-6.1",
-        expires_in <= max,
-        format!("expires_in {expires_in}"),
-        || format!("expires_in {expires_in} is longer than {max} s"),
-    );
-    world.judge(severity(&word)?, [check])
+    let r = world.last_response()?.clone();
+    world.judge(severity(&word)?, [token::expires_in_at_most(&r, max)])
 }

@@ -311,10 +311,7 @@ pub async fn authorize(
     uri: Uri,
     body: Body,
 ) -> Response {
-    match read_params(&method, &headers, &uri, body).await {
-        Ok(params) => process(&state, &headers, &params, false),
-        Err(response) => response,
-    }
+    entry(&state, &method, &headers, &uri, body, false).await
 }
 
 /// `/connect/authorize/callback`: where the login page sends the browser back.
@@ -325,8 +322,19 @@ pub async fn callback(
     uri: Uri,
     body: Body,
 ) -> Response {
-    match read_params(&method, &headers, &uri, body).await {
-        Ok(params) => process(&state, &headers, &params, true),
+    entry(&state, &method, &headers, &uri, body, true).await
+}
+
+async fn entry(
+    state: &AppState,
+    method: &Method,
+    headers: &HeaderMap,
+    uri: &Uri,
+    body: Body,
+    after_login: bool,
+) -> Response {
+    match read_params(method, headers, uri, body).await {
+        Ok(params) => process(state, headers, &params, after_login),
         Err(response) => response,
     }
 }
