@@ -2,15 +2,19 @@
 Feature: Paged reports
   Reports come a page at a time; each page with a successor links to it with a
   nextPage link, and past the end the results are empty (MyID manual §8.14).
+  A walk judges the pages of data that holds still: against a shared server it runs
+  alone (@serial), since rows added meanwhile shift later pages.
 
   Background:
     Given the client "service" has an access token
 
+  @serial
   Scenario: Walking the requests report (100406)
     When the client walks every page of report "100406" ordered by "InitiationDate"
     Then the pages must hold every row once, by "RequestID", in "InitiationDate" order, linked page to page
     And the page after the last must be empty
 
+  @serial
   Scenario: The order does not change which rows there are
     When the client walks every page of report "100406" ordered by "InitiationDate"
     And the client walks every page of report "100406" ordered by "-InitiationDate"

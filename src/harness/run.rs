@@ -290,7 +290,8 @@ pub async fn run(options: RunOptions) -> Result<RunReport, RunError> {
     let hook_expectations = expectations.clone();
     let collected: Arc<Mutex<Vec<ScenarioOutcome>>> = Arc::default();
     let sink = collected.clone();
-    // A shared server has one clock: a scenario that moves it runs alone.
+    // A shared server has one clock and one data set: a scenario that moves the clock,
+    // or that needs the data to hold still (`@serial`), runs alone.
     let shared_clock = matches!(options.target, Target::Live(_));
     let live = shared_clock;
     let serial_profile = profile.clone();
@@ -313,7 +314,11 @@ pub async fn run(options: RunOptions) -> Result<RunReport, RunError> {
         )
         .max_concurrent_scenarios(options.concurrency.max(1))
         .which_scenario(move |feature, rule, scenario| {
-            if shared_clock && time_needed(feature, rule, scenario, &serial_profile) > 0 {
+            let alone = tags_of(feature, rule, scenario)
+                .iter()
+                .any(|t| t == "serial")
+                || time_needed(feature, rule, scenario, &serial_profile) > 0;
+            if shared_clock && alone {
                 ScenarioType::Serial
             } else {
                 ScenarioType::Concurrent
