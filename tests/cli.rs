@@ -105,7 +105,7 @@ fn target_file(server: &MockServer, name: &str) -> PathBuf {
     std::fs::write(
         &path,
         format!(
-            "name = \"staged\"\nauth_base = \"{}\"\napi_base = \"{}\"\n[clients.service]\nclient_id = \"myid.mysystem\"\nsecret_env = \"STAGED_SECRET\"\nother_scope = \"myid.operation\"\n",
+            "name = \"staged\"\nprofile = \"myid\"\nauth_base = \"{}\"\napi_base = \"{}\"\n[clients.service]\nclient_id = \"myid.mysystem\"\nsecret_env = \"STAGED_SECRET\"\nother_scope = \"myid.operation\"\n",
             server.url("/web.oauth2"),
             server.url("/rest.core")
         ),
@@ -609,7 +609,7 @@ fn a_deviation_that_no_longer_occurs_is_reported() {
     let expectations = temp_path("stale-expectations.toml");
     std::fs::write(
         &expectations,
-        "[[deviation]]\ncheck = \"cache_control_no_store\"\nspec = \"RFC6749-5.1\"\nreason = \"once upon a time\"\n",
+        "[[deviation]]\nscenario = \"A token through HTTP Basic, as the manual shows it\"\ncheck = \"cache_control_no_store\"\nspec = \"RFC6749-5.1\"\nobserved = \"Cache-Control must contain no-store, got .*\"\nreason = \"once upon a time\"\n",
     )
     .unwrap();
     let target = target_with_login(&served.base, "stale.toml", "");
@@ -620,7 +620,7 @@ fn a_deviation_that_no_longer_occurs_is_reported() {
     std::fs::write(&target, text_of_target).unwrap();
     let out = check_with_mock_env(&target, "@client_credentials");
     assert!(
-        text(&out).contains("Known deviations that no longer occur"),
+        text(&out).contains("Known deviations that excused nothing"),
         "{}",
         text(&out)
     );

@@ -197,4 +197,4 @@ Feature: Authorization code flow
   Scenario: Without a successful sign-in there is no code
     Given the client "spa"
     When the user signs in with the password "not-the-password"
-    Then the user must not be sent to the client
+    Then the user must stay on the sign-in form

@@ -7,7 +7,7 @@ Feature: Discovery document and signing keys
   Scenario: The discovery document describes the auth server
     When the discovery document is fetched
     Then the discovery document must be served as JSON
-    And the issuer must equal the auth server's base URL
+    And the issuer must be the target's issuer
     And the discovery document must have every required member
     And the endpoints must sit under the issuer
     And "grant_types_supported" must include "client_credentials"

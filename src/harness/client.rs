@@ -174,6 +174,7 @@ impl RequestSpec {
 pub struct Recorder {
     http: reqwest::Client,
     log: Arc<Mutex<Vec<Exchange>>>,
+    notes: Arc<Mutex<Vec<String>>>,
     secrets: Arc<Mutex<Vec<String>>>,
 }
 
@@ -198,6 +199,7 @@ impl Recorder {
         Ok(Recorder {
             http,
             log: Arc::default(),
+            notes: Arc::default(),
             secrets: Arc::default(),
         })
     }
@@ -278,6 +280,15 @@ impl Recorder {
         exchange
     }
 
+    /// Records something the scenario saw outside HTTP (a login command's standard
+    /// error, say); it goes into the transcript, redacted like the exchanges.
+    pub fn note(&self, text: impl Into<String>) {
+        self.notes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(text.into());
+    }
+
     /// Every exchange so far.
     pub fn exchanges(&self) -> Vec<Exchange> {
         self.log.lock().unwrap_or_else(|p| p.into_inner()).clone()
@@ -292,6 +303,9 @@ impl Recorder {
             .clone();
         let exchanges = self.exchanges();
         let mut out = String::new();
+        for note in self.notes.lock().unwrap_or_else(|p| p.into_inner()).iter() {
+            let _ = writeln!(out, "── note\n{}", redact_values(note, &secrets));
+        }
         for (i, ex) in exchanges.iter().enumerate() {
             let _ = writeln!(out, "── exchange {} ({} ms)", i + 1, ex.elapsed.as_millis());
             out.push_str(&render_exchange(ex, &secrets));

@@ -1,26 +1,39 @@
-//! Known deviations: a per-target list of strict rules the server is known to break,
-//! each with its reason (`fixtures/expectations/*.toml`). Listed failures report as
-//! warnings unless the run is strict; a listed deviation that no longer occurs is
-//! reported, so the list cannot silently go stale.
+//! Known deviations: a per-target list of the rules a server is known to break, each
+//! naming exactly the finding it excuses — the scenario, the check, the rule and a
+//! pattern of what was observed — with its reason (`fixtures/expectations/*.toml`).
+//!
+//! A listed failure reports as a warning unless the run is strict. An entry excuses one
+//! finding and nothing beside it: another failure of the same check (a different claim
+//! missing, another status) still fails. An entry that matched nothing in a run that
+//! ran its scenario is reported as stale, so the list cannot quietly outlive the bug,
+//! and an entry naming a check that does not exist is refused when the file is read.
 
 use std::path::Path;
 
+use regex::Regex;
 use serde::Deserialize;
 
-use super::checks::Finding;
+use super::checks::{Finding, NAMES};
 
 /// MyID's known deviations, used for the embedded mock.
 pub const MYID: &str = include_str!("../../fixtures/expectations/myid.toml");
 
-/// One known deviation.
+/// One known deviation, as written in the file.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Deviation {
-    /// The check's name.
+    /// The scenario's name (every example row of an outline shares it); absent: any
+    /// scenario that makes this exact observation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario: Option<String>,
+    /// The check's name (one of [`NAMES`]).
     pub check: String,
-    /// The rule.
+    /// The rule, as the check cites it.
     pub spec: String,
-    /// Why the server departs from it.
+    /// A regular expression that the finding's whole detail must match, e.g.
+    /// `missing claims: sub`.
+    pub observed: String,
+    /// Why the server departs from the rule, with its source.
     pub reason: String,
 }
 
@@ -31,21 +44,53 @@ struct File {
     deviation: Vec<Deviation>,
 }
 
+/// A deviation ready to match.
+#[derive(Debug, Clone)]
+struct Compiled {
+    entry: Deviation,
+    observed: Regex,
+}
+
 /// The deviations a run expects.
 #[derive(Debug, Clone, Default)]
 pub struct Expectations {
-    /// The listed deviations.
-    pub deviations: Vec<Deviation>,
+    compiled: Vec<Compiled>,
     /// Report listed deviations as failures.
     pub strict: bool,
 }
 
 impl Expectations {
+    /// Builds the set from parsed entries; fails on an unknown check or a bad pattern.
+    pub fn new(deviations: Vec<Deviation>, strict: bool) -> Result<Self, String> {
+        let compiled = deviations
+            .into_iter()
+            .map(|entry| {
+                if !NAMES.contains(&entry.check.as_str()) {
+                    return Err(format!(
+                        "deviation for scenario {:?}: there is no check named '{}'",
+                        entry.scenario, entry.check
+                    ));
+                }
+                let observed = Regex::new(&format!("^(?:{})$", entry.observed)).map_err(|e| {
+                    format!(
+                        "deviation '{}': observed is not a pattern: {e}",
+                        entry.check
+                    )
+                })?;
+                Ok(Compiled { entry, observed })
+            })
+            .collect::<Result<_, String>>()?;
+        Ok(Expectations { compiled, strict })
+    }
+
     /// Parses an expectations file.
     pub fn parse(text: &str, source: &str) -> Result<Vec<Deviation>, String> {
-        toml::from_str::<File>(text)
+        let entries = toml::from_str::<File>(text)
             .map(|f| f.deviation)
-            .map_err(|e| format!("expectations file {source} is not valid: {e}"))
+            .map_err(|e| format!("expectations file {source} is not valid: {e}"))?;
+        Self::new(entries.clone(), false)
+            .map_err(|e| format!("expectations file {source}: {e}"))?;
+        Ok(entries)
     }
 
     /// Reads an expectations file.
@@ -55,28 +100,47 @@ impl Expectations {
         Self::parse(&text, &path.display().to_string())
     }
 
-    /// The deviation a failed finding matches, if any.
-    pub fn matching(&self, finding: &Finding) -> Option<&Deviation> {
-        self.deviations
-            .iter()
-            .find(|d| d.check == finding.check && d.spec == finding.spec)
+    /// The listed entries.
+    pub fn deviations(&self) -> impl Iterator<Item = &Deviation> {
+        self.compiled.iter().map(|c| &c.entry)
     }
 
-    /// Listed deviations that were checked in the run and never failed: the server no
-    /// longer departs from these rules.
-    pub fn no_longer_occurring<'a>(
-        &'a self,
-        findings: impl Iterator<Item = &'a Finding> + Clone,
-    ) -> Vec<&'a Deviation> {
-        self.deviations
+    /// The deviation that excuses this failed finding of `scenario`, if any.
+    pub fn matching(&self, scenario: &str, finding: &Finding) -> Option<&Deviation> {
+        if finding.passed {
+            return None;
+        }
+        self.compiled
             .iter()
-            .filter(|d| {
-                let mut same = findings
-                    .clone()
-                    .filter(|f| f.check == d.check && f.spec == d.spec);
-                let seen = same.clone().next().is_some();
-                seen && same.all(|f| f.passed)
+            .find(|c| {
+                c.entry.check == finding.check
+                    && c.entry.spec == finding.spec
+                    && c.entry.scenario.as_deref().is_none_or(|s| s == scenario)
+                    && c.observed.is_match(&finding.detail)
             })
+            .map(|c| &c.entry)
+    }
+
+    /// Listed deviations that excused nothing, although their scenario ran (or, for an
+    /// entry naming no scenario, although anything ran): the server no longer departs
+    /// in that way, or the entry is wrong.
+    pub fn stale<'a>(&'a self, ran: &[(&str, &[Finding])]) -> Vec<&'a Deviation> {
+        self.compiled
+            .iter()
+            .filter(|c| {
+                let scenario_ran = c
+                    .entry
+                    .scenario
+                    .as_deref()
+                    .is_none_or(|s| ran.iter().any(|(name, _)| *name == s));
+                let excused = ran.iter().any(|(name, findings)| {
+                    findings
+                        .iter()
+                        .any(|f| self.matching(name, f).is_some_and(|d| *d == c.entry))
+                });
+                scenario_ran && !ran.is_empty() && !excused
+            })
+            .map(|c| &c.entry)
             .collect()
     }
 }
@@ -86,26 +150,78 @@ mod tests {
     use super::*;
     use crate::harness::checks::{Check, Severity};
 
+    fn failed(check: &'static str, spec: &'static str, detail: &str) -> Finding {
+        Finding::judge(Check::fail(check, spec, detail.to_owned()), Severity::Fail)
+    }
+
     #[test]
-    fn the_shipped_file_parses_and_matches() {
-        let e = Expectations {
-            deviations: Expectations::parse(MYID, "myid.toml").unwrap(),
-            strict: false,
-        };
-        assert!(e.deviations.len() >= 4);
-        let failed = Finding::judge(
-            Check::fail("invalid_client_challenge", "RFC6749-5.2", "400"),
-            Severity::Fail,
-        );
-        assert!(e.matching(&failed).is_some());
+    fn the_shipped_file_parses() {
+        let e = Expectations::new(Expectations::parse(MYID, "myid.toml").unwrap(), false).unwrap();
+        assert!(e.deviations().count() >= 4);
+    }
+
+    /// The entry written for "client-credentials tokens carry no sub" excuses exactly
+    /// that, and not a token that also lacks `aud`, nor the same finding elsewhere.
+    #[test]
+    fn an_entry_excuses_exactly_its_finding() {
+        let e = Expectations::new(
+            vec![Deviation {
+                scenario: Some("Strict profile".into()),
+                check: "required_claims".into(),
+                spec: "RFC9068-2.2".into(),
+                observed: "missing claims: sub".into(),
+                reason: "no sub for client credentials".into(),
+            }],
+            false,
+        )
+        .unwrap();
+        let sub = failed("required_claims", "RFC9068-2.2", "missing claims: sub");
+        assert!(e.matching("Strict profile", &sub).is_some());
+        let more = failed("required_claims", "RFC9068-2.2", "missing claims: aud, sub");
+        assert!(e.matching("Strict profile", &more).is_none());
+        assert!(e.matching("Another scenario", &sub).is_none());
+        let other_rule = failed("required_claims", "RFC9068-2.1", "missing claims: sub");
+        assert!(e.matching("Strict profile", &other_rule).is_none());
         let passed = Finding::judge(
-            Check::pass("required_claims", "RFC9068-2.2", "ok"),
+            Check::pass("required_claims", "RFC9068-2.2", "missing claims: sub"),
             Severity::Fail,
         );
-        let findings = [passed];
-        let gone = e.no_longer_occurring(findings.iter());
-        assert_eq!(gone.len(), 1);
-        assert_eq!(gone[0].check, "required_claims");
+        assert!(e.matching("Strict profile", &passed).is_none());
+    }
+
+    #[test]
+    fn entries_that_excuse_nothing_are_stale_and_unknown_checks_are_refused() {
+        let entry = |scenario: &str| Deviation {
+            scenario: Some(scenario.into()),
+            check: "status".into(),
+            spec: "RFC7009-2.2".into(),
+            observed: "expected status 200, got 400".into(),
+            reason: "r".into(),
+        };
+        let e = Expectations::new(vec![entry("A"), entry("B"), entry("C")], false).unwrap();
+        let hit = [failed(
+            "status",
+            "RFC7009-2.2",
+            "expected status 200, got 400",
+        )];
+        let miss = [failed(
+            "status",
+            "RFC7009-2.2",
+            "expected status 200, got 500",
+        )];
+        let stale = e.stale(&[("A", &hit), ("B", &miss)]);
+        assert_eq!(stale.len(), 1, "B matched nothing; C never ran");
+        assert_eq!(stale[0].scenario.as_deref(), Some("B"));
+        let mut typo = entry("A");
+        typo.check = "statsu".into();
+        assert!(
+            Expectations::new(vec![typo], false)
+                .unwrap_err()
+                .contains("statsu")
+        );
+        let mut bad = entry("A");
+        bad.observed = "(".into();
+        assert!(Expectations::new(vec![bad], false).is_err());
         assert!(Expectations::parse("[[deviation]]\ncheck = 1", "x").is_err());
     }
 }

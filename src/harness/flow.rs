@@ -31,6 +31,16 @@ pub enum AuthorizeOutcome {
         status: u16,
         /// Its body.
         body: String,
+        /// The page still holds a form the login driver did not (or could no longer)
+        /// submit: the sign-in did not finish, so the page proves no refusal.
+        form_left: bool,
+    },
+    /// The server redirected the browser off its own hosts to somewhere that is not the
+    /// client's registered redirect URI. The harness does not follow it (it would carry
+    /// whatever the server put in it); the `Location` is the evidence.
+    Offsite {
+        /// The redirect's target.
+        url: String,
     },
 }
 
@@ -42,7 +52,7 @@ impl AuthorizeOutcome {
                 .iter()
                 .find(|(k, _)| k == name)
                 .map(|(_, v)| v.as_str()),
-            AuthorizeOutcome::Page { .. } => None,
+            AuthorizeOutcome::Page { .. } | AuthorizeOutcome::Offsite { .. } => None,
         }
     }
 }
@@ -126,6 +136,18 @@ pub fn resolve(base: &str, location: &str) -> String {
     format!("{dir}{location}")
 }
 
+/// `scheme://host:port` of a URL, lower-cased.
+pub fn origin(url: &str) -> String {
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_ascii_lowercase();
+    };
+    let end = url[scheme_end + 3..]
+        .find(['/', '?', '#'])
+        .map(|i| scheme_end + 3 + i)
+        .unwrap_or(url.len());
+    url[..end].to_ascii_lowercase()
+}
+
 fn starts_with_uri(url: &str, prefix: &str) -> bool {
     url.len() >= prefix.len() && url[..prefix.len()].eq_ignore_ascii_case(prefix)
 }
@@ -183,7 +205,16 @@ pub async fn authorize_with(
             )
             .await
         }
-        LoginDriver::Command(command) => run_command(&command, &url, redirect_uri).await,
+        LoginDriver::Command(command) => {
+            let outcome = run_command(&command, &url, redirect_uri).await?;
+            if !outcome.1.trim().is_empty() {
+                world.recorder().note(format!(
+                    "login command, standard error:\n{}",
+                    outcome.1.trim_end()
+                ));
+            }
+            Ok(outcome.0)
+        }
     }
 }
 
@@ -195,6 +226,14 @@ async fn follow_forms(
     submit: Option<&str>,
     max_forms: usize,
 ) -> Result<AuthorizeOutcome, StepFailure> {
+    // The hosts the browser may be sent between while signing in: the server's own.
+    let conn = world.conn()?;
+    let mut own: Vec<String> = vec![
+        origin(&url),
+        origin(&conn.profile.issuer),
+        origin(&conn.auth_base),
+    ];
+    own.dedup();
     let mut next = RequestSpec::get(url);
     let mut forms_posted = 0;
     for _ in 0..(max_forms + 1) * 4 {
@@ -212,15 +251,22 @@ async fn follow_forms(
                     url: target,
                 });
             }
+            if !own.contains(&origin(&target)) {
+                return Ok(AuthorizeOutcome::Offsite { url: target });
+            }
             next = RequestSpec::get(target);
             continue;
         }
         let body = String::from_utf8_lossy(&resp.body).into_owned();
         let form = html::forms(&body).into_iter().next();
-        let Some(form) = form.filter(|_| resp.status == 200 && forms_posted < max_forms) else {
+        let Some(form) = form
+            .clone()
+            .filter(|_| resp.status == 200 && forms_posted < max_forms)
+        else {
             return Ok(AuthorizeOutcome::Page {
                 url: current_url,
                 status: resp.status,
+                form_left: form.is_some(),
                 body,
             });
         };
@@ -232,6 +278,9 @@ async fn follow_forms(
                 url: action,
                 params: values,
             });
+        }
+        if !own.contains(&origin(&action)) {
+            return Ok(AuthorizeOutcome::Offsite { url: action });
         }
         for (name, value) in fields {
             match values
@@ -265,12 +314,20 @@ async fn follow_forms(
     Err("the sign-in did not finish within the allowed number of pages".into())
 }
 
+/// Runs the login command with `{url}` and `{redirect_uri}` substituted (the URL goes
+/// last when no argument names it); returns where it ended and its standard error.
 async fn run_command(
     command: &[String],
     url: &str,
     redirect_uri: &str,
-) -> Result<AuthorizeOutcome, StepFailure> {
-    let mut args: Vec<String> = command.iter().map(|a| a.replace("{url}", url)).collect();
+) -> Result<(AuthorizeOutcome, String), StepFailure> {
+    let mut args: Vec<String> = command
+        .iter()
+        .map(|a| {
+            a.replace("{url}", url)
+                .replace("{redirect_uri}", redirect_uri)
+        })
+        .collect();
     if !command.iter().any(|a| a.contains("{url}")) {
         args.push(url.to_owned());
     }
@@ -283,23 +340,26 @@ async fn run_command(
     .map_err(|_| "the login command did not finish within 300 s")?
     .map_err(|e| format!("cannot run the login command '{program}': {e}"))?;
     let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     let last = stdout
         .lines()
         .map(str::trim)
         .rfind(|l| starts_with_uri(l, redirect_uri));
-    match last {
-        Some(final_url) => Ok(AuthorizeOutcome::ToClient {
+    let outcome = match last {
+        Some(final_url) => AuthorizeOutcome::ToClient {
             params: redirect_params(final_url),
             url: final_url.to_owned(),
-        }),
+        },
         // No way back to the client: the sign-in stopped somewhere on the server's side,
         // which is what refusals look like. The program's own words are the evidence.
-        None => Ok(AuthorizeOutcome::Page {
+        None => AuthorizeOutcome::Page {
             url: format!("(login command, {})", output.status),
             status: 0,
-            body: format!("{stdout}{}", String::from_utf8_lossy(&output.stderr)),
-        }),
-    }
+            body: stdout.into_owned(),
+            form_left: false,
+        },
+    };
+    Ok((outcome, stderr))
 }
 
 /// Client authentication for a token-endpoint request: Basic for a client with a
@@ -353,6 +413,12 @@ pub async fn advance(world: &mut ConformanceWorld, seconds: u64) -> Result<(), S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn origins() {
+        assert_eq!(origin("HTTP://H.example:8/a?b"), "http://h.example:8");
+        assert_eq!(origin("https://h.example#x"), "https://h.example");
+    }
 
     #[test]
     fn locations_resolve() {

@@ -1,6 +1,8 @@
 //! The conformance side: runs the features against a target and judges what it sees.
 //!
-//! - [`target`]: an embedded mock per scenario, or a live server from a TOML file.
+//! - [`target`]: an embedded mock per scenario, or a live server from a TOML file;
+//!   [`endpoints`]: where its endpoints are, from its discovery document.
+//! - [`profiles`]: what a target claims to be, and so which rule sources judge it.
 //! - [`client`]: the HTTP client that records exchanges and redacts credentials.
 //! - [`checks`]: small named checks with spec references.
 //! - [`world`] and `steps`: the cucumber world and the step definitions.
@@ -11,10 +13,12 @@
 
 pub mod checks;
 pub mod client;
+pub mod endpoints;
 pub mod expectations;
 pub mod features;
 pub mod flow;
 pub mod html;
+pub mod profiles;
 pub mod report;
 pub mod run;
 pub(crate) mod steps;

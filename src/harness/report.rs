@@ -52,13 +52,21 @@ pub fn terminal(report: &RunReport) -> String {
             let _ = writeln!(out, "  ⚠ {spec} {check} ×{count}: {example}");
         }
     }
-    if !report.no_longer_occurring.is_empty() {
+    if !report.stale.is_empty() {
         let _ = writeln!(
             out,
-            "\nKnown deviations that no longer occur (remove them from the expectations file):"
+            "\nKnown deviations that excused nothing (stale: remove or correct them in the expectations file):"
         );
-        for d in &report.no_longer_occurring {
-            let _ = writeln!(out, "  ✓ {} {}: {}", d.spec, d.check, d.reason);
+        for d in &report.stale {
+            let _ = writeln!(
+                out,
+                "  ✓ {} {} [{}] observed /{}/: {}",
+                d.spec,
+                d.check,
+                d.scenario.as_deref().unwrap_or("any scenario"),
+                d.observed,
+                d.reason
+            );
         }
     }
     let skipped: Vec<_> = report
@@ -118,7 +126,7 @@ pub fn json(report: &RunReport) -> String {
         "target": report.target,
         "counts": report.counts(),
         "strict": report.strict,
-        "no_longer_occurring": report.no_longer_occurring.iter().map(|d| serde_json::json!({"check": d.check, "spec": d.spec, "reason": d.reason})).collect::<Vec<_>>(),
+        "stale_deviations": report.stale,
         "elapsed_ms": report.elapsed_ms,
         "scenarios": report.scenarios,
     });
@@ -254,10 +262,10 @@ pub fn markdown(report: &RunReport) -> String {
         c.warnings,
         report.elapsed().as_secs_f64(),
         report
-            .no_longer_occurring
+            .stale
             .iter()
             .map(|d| format!(
-                "Known deviation no longer occurring: {} `{}` — {}\n\n",
+                "Known deviation that excused nothing (stale): {} `{}` — {}\n\n",
                 d.spec,
                 d.check,
                 md_cell(&d.reason)
@@ -336,7 +344,7 @@ mod tests {
             ],
             elapsed_ms: 1234,
             strict: false,
-            no_longer_occurring: vec![],
+            stale: vec![],
         }
     }
 

@@ -3,8 +3,15 @@
 //!
 //! cucumber has no notion of "skipped because the target cannot do this", so the
 //! runner decides that before the run: a scenario tagged `@requires:X` for a capability
-//! the target lacks, or one that needs more server time to pass than a live target can
-//! wait for, is reported as skipped with that reason and not run.
+//! the target lacks, one resting on a profile the target does not claim (`@oidc`,
+//! `@identityserver`, `@myid`), a Core API scenario (`@api`) against a server without
+//! one, or one that needs more server time to pass than a live target can wait for, is
+//! reported as skipped with that reason and not run. A precondition only the run can
+//! find out (an endpoint the server does not publish, an opaque access token where a
+//! JWT rule applies) ends the scenario as skipped, with its reason, when it is met.
+//!
+//! A `Then` does not stop the scenario: every failed check is reported, and the
+//! scenario fails at its end if any check failed at must strength.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -22,7 +29,7 @@ use serde::Serialize;
 use super::checks::Finding;
 use super::expectations::{Deviation, Expectations};
 use super::target::{Target, TargetProfile};
-use super::world::ConformanceWorld;
+use super::world::{ConformanceWorld, SKIP_MARK};
 use super::{features, steps};
 
 /// What to run.
@@ -77,6 +84,9 @@ pub enum RunError {
     /// An embedded feature does not parse.
     #[error("a feature file does not parse: {0}")]
     Features(String),
+    /// The target's expectations do not hold together.
+    #[error("{0}")]
+    Expectations(String),
 }
 
 /// A scenario's result.
@@ -129,8 +139,8 @@ pub struct RunReport {
     pub elapsed_ms: u128,
     /// Whether known deviations counted as failures.
     pub strict: bool,
-    /// Known deviations that were checked and no longer occur.
-    pub no_longer_occurring: Vec<Deviation>,
+    /// Known deviations that excused nothing although their scenario ran.
+    pub stale: Vec<Deviation>,
 }
 
 enum Selection {
@@ -152,13 +162,14 @@ fn tags_of(feature: &Feature, rule: Option<&Rule>, scenario: &Scenario) -> Vec<S
     tags
 }
 
-/// Seconds of server time a scenario's steps make pass (background included).
+/// Seconds of server time a scenario's steps make pass (background included), or why
+/// the target cannot say.
 fn time_needed(
     feature: &Feature,
     rule: Option<&Rule>,
     scenario: &Scenario,
     profile: &TargetProfile,
-) -> u64 {
+) -> Result<u64, String> {
     let backgrounds = feature
         .background
         .iter()
@@ -177,9 +188,16 @@ fn time_needed(
             role = Some(r.to_owned());
         }
         let client = role.as_ref().and_then(|r| profile.clients.get(r));
-        total += steps::time::seconds_for(&step.value, client).unwrap_or(0);
+        if let Some(cost) = steps::time::seconds_for(&step.value, client) {
+            total += cost.map_err(|missing| {
+                format!(
+                    "needs the {missing} of client role '{}', which the target file does not declare",
+                    role.as_deref().unwrap_or("?")
+                )
+            })?;
+        }
     }
-    total
+    Ok(total)
 }
 
 fn select(
@@ -197,7 +215,25 @@ fn select(
             profile.name
         ));
     }
-    let wait = time_needed(feature, rule, scenario, profile);
+    for tag in tags {
+        if profile.server.takes_tag(tag) == Some(false) {
+            return Selection::Skip(format!(
+                "rests on @{tag} rules; target '{}' claims the profile '{}'",
+                profile.name, profile.server
+            ));
+        }
+    }
+    if tags.iter().any(|t| t == "api") && !profile.has("core_api") {
+        return Selection::Skip(format!(
+            "a MyID Core API scenario; target '{}' gives no api_base",
+            profile.name
+        ));
+    }
+    let wait = match time_needed(feature, rule, scenario, profile) {
+        Ok(w) => w,
+        Err(_) if profile.has("clock_control") => 0,
+        Err(why) => return Selection::Skip(why),
+    };
     if wait > 0 && !profile.has("clock_control") && wait > profile.max_wait_seconds {
         return Selection::Skip(format!(
             "needs {wait} s of server time to pass; target '{}' cannot move its clock and allows max_wait_seconds = {}",
@@ -283,16 +319,16 @@ pub async fn run(options: RunOptions) -> Result<RunReport, RunError> {
         }
     }
 
-    let expectations = Arc::new(Expectations {
-        deviations: profile.deviations.clone(),
-        strict: options.strict,
-    });
+    let expectations = Arc::new(
+        Expectations::new(profile.deviations.clone(), options.strict)
+            .map_err(RunError::Expectations)?,
+    );
     let hook_expectations = expectations.clone();
     let collected: Arc<Mutex<Vec<ScenarioOutcome>>> = Arc::default();
     let sink = collected.clone();
     // A shared server has one clock and one data set: a scenario that moves the clock,
     // or that needs the data to hold still (`@serial`), runs alone.
-    let shared_clock = matches!(options.target, Target::Live(_));
+    let shared_clock = options.target.is_shared();
     let live = shared_clock;
     let serial_profile = profile.clone();
     let target = Arc::new(options.target);
@@ -317,16 +353,16 @@ pub async fn run(options: RunOptions) -> Result<RunReport, RunError> {
             let alone = tags_of(feature, rule, scenario)
                 .iter()
                 .any(|t| t == "serial")
-                || time_needed(feature, rule, scenario, &serial_profile) > 0;
+                || time_needed(feature, rule, scenario, &serial_profile).unwrap_or(0) > 0;
             if shared_clock && alone {
                 ScenarioType::Serial
             } else {
                 ScenarioType::Concurrent
             }
         })
-        .before(move |_, _, _, world| {
+        .before(move |_, _, scenario, world| {
             let target = target.clone();
-            world.expect(hook_expectations.clone());
+            world.expect(hook_expectations.clone(), &scenario.name);
             async move {
                 match target.connect().await {
                     Ok(conn) => world.attach(conn),
@@ -339,22 +375,42 @@ pub async fn run(options: RunOptions) -> Result<RunReport, RunError> {
             let sink = sink.clone();
             async move {
                 let tags = tags_of(feature, rule, scenario);
-                let (status, reason) = match finished {
+                let (mut status, mut reason) = match finished {
                     ScenarioFinished::StepPassed => (Status::Passed, None),
                     ScenarioFinished::StepSkipped => (
                         Status::Failed,
                         Some("a step matched no definition".to_owned()),
                     ),
                     ScenarioFinished::StepFailed(_, _, err) => {
-                        (Status::Failed, Some(step_error_text(err)))
+                        let text = step_error_text(err);
+                        match text.strip_prefix(SKIP_MARK) {
+                            Some(why) => (Status::Skipped, Some(why.to_owned())),
+                            None => (Status::Failed, Some(text)),
+                        }
                     }
                     ScenarioFinished::BeforeHookFailed(_) => (
                         Status::Failed,
                         Some("the scenario could not be set up".to_owned()),
                     ),
                 };
-                let mut out = outcome(feature, scenario, tags, status, reason);
+                let mut out = outcome(feature, scenario, tags, status, None);
                 if let Some(world) = world {
+                    let failed: Vec<String> = world
+                        .findings()
+                        .iter()
+                        .filter(|f| f.is_failure())
+                        .map(|f| f.to_string())
+                        .collect();
+                    if !failed.is_empty() && status != Status::Failed {
+                        // A precondition met after a failed check does not hide it.
+                        let mut why = failed.join("\n");
+                        if let Some(r) = reason.take() {
+                            why.push_str(&format!("\n(then: {r})"));
+                        }
+                        status = Status::Failed;
+                        reason = Some(why);
+                    }
+                    out.status = status;
                     // The transcript is taken first, so cleanup requests stay out of it.
                     let transcript =
                         (status == Status::Failed).then(|| world.recorder().transcript());
@@ -365,6 +421,7 @@ pub async fn run(options: RunOptions) -> Result<RunReport, RunError> {
                     out.elapsed_ms = world.elapsed().as_millis();
                     out.transcript = transcript;
                 }
+                out.reason = reason;
                 sink.lock().unwrap_or_else(|p| p.into_inner()).push(out);
             }
             .boxed_local()
@@ -391,8 +448,7 @@ pub async fn run(options: RunOptions) -> Result<RunReport, RunError> {
             .unwrap_or_else(|p| p.into_inner())
             .drain(..),
     );
-    let recorded_failures = results.iter().any(|r| r.status == Status::Failed);
-    if writer.execution_has_failed() && !recorded_failures {
+    if writer.parsing_errors() + writer.hook_errors() > 0 {
         // Parsing or hook errors never reach the after-hook; do not let them pass silently.
         results.push(ScenarioOutcome {
             feature_path: String::new(),
@@ -414,17 +470,18 @@ pub async fn run(options: RunOptions) -> Result<RunReport, RunError> {
     results.sort_by(|a, b| {
         (&a.feature_path, a.line, &a.scenario).cmp(&(&b.feature_path, b.line, &b.scenario))
     });
-    let no_longer_occurring = expectations
-        .no_longer_occurring(results.iter().flat_map(|s| s.findings.iter()))
-        .into_iter()
-        .cloned()
+    let ran: Vec<(&str, &[Finding])> = results
+        .iter()
+        .filter(|r| r.status != Status::Skipped)
+        .map(|r| (r.scenario.as_str(), r.findings.as_slice()))
         .collect();
+    let stale = expectations.stale(&ran).into_iter().cloned().collect();
     Ok(RunReport {
         target: profile.name.clone(),
         scenarios: results,
         elapsed_ms: started.elapsed().as_millis(),
         strict: options.strict,
-        no_longer_occurring,
+        stale,
     })
 }
 

@@ -1,10 +1,12 @@
 //! What the suite runs against: an embedded mock (a fresh one per scenario, each with
 //! its own clock) or a live server described by a TOML target file.
 //!
-//! A target file names the server's base URLs, the clients the features may use (by
-//! role, so the same feature works against any installation), and the capabilities the
-//! server has. Secrets are never in the file: it names the environment variables that
-//! hold them.
+//! A target file needs little: the server's issuer (or its discovery URL), the profile
+//! it claims (`oauth2`, `oidc`, `identityserver4`, `myid`), and the clients the features
+//! may use, by role, so the same feature works against any installation. Every endpoint
+//! comes from the server's discovery document ([`super::endpoints`]), with overrides for
+//! servers that publish none. Secrets are never in the file: it names the environment
+//! variables that hold them.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -12,6 +14,8 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
+use super::endpoints::{Endpoints, Overrides};
+use super::profiles::ServerProfile;
 use crate::mock::config::AuthSettings;
 use crate::mock::keys::SigningKey;
 use crate::mock::{API_BASE, AUTH_BASE, MockConfig, MockServer};
@@ -60,8 +64,20 @@ pub enum TargetError {
 #[serde(deny_unknown_fields)]
 struct TargetFile {
     name: String,
-    auth_base: String,
-    api_base: String,
+    #[serde(default)]
+    profile: Option<String>,
+    #[serde(default)]
+    mock: bool,
+    #[serde(default)]
+    issuer: Option<String>,
+    #[serde(default)]
+    discovery_url: Option<String>,
+    #[serde(default)]
+    auth_base: Option<String>,
+    #[serde(default)]
+    api_base: Option<String>,
+    #[serde(default)]
+    endpoints: Overrides,
     #[serde(default)]
     control_base: Option<String>,
     #[serde(default)]
@@ -145,18 +161,43 @@ pub struct ClientProfile {
     pub lifetimes: Lifetimes,
 }
 
-/// Lifetimes the server applies to a client, in seconds. Defaults are MyID's; a live
-/// target with shorter ones declares them, so time-dependent scenarios can wait for real.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Lifetimes the server applies to a client, in seconds; `None` where neither the
+/// target file nor the profile says. MyID targets default to MyID's documented values
+/// (manual §4.4, `AccessTokenLifetime` 3600, codes 300 s, sliding 7200, absolute
+/// 518400); IdentityServer4 targets to its defaults; other servers declare theirs, and
+/// a scenario that needs an undeclared lifetime is skipped with the reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Lifetimes {
     /// `AccessTokenLifetime`.
-    pub access_token: u64,
+    pub access_token: Option<u64>,
     /// `AuthorizationCodeLifetime`.
-    pub code: u64,
+    pub code: Option<u64>,
     /// `SlidingRefreshTokenLifetime`.
-    pub sliding_refresh: u64,
+    pub sliding_refresh: Option<u64>,
     /// `AbsoluteRefreshTokenLifetime`.
-    pub absolute_refresh: u64,
+    pub absolute_refresh: Option<u64>,
+}
+
+impl Lifetimes {
+    /// The documented defaults of a profile.
+    fn defaults(profile: ServerProfile) -> Lifetimes {
+        match profile {
+            ServerProfile::Myid => Lifetimes {
+                access_token: Some(3_600),
+                code: Some(300),
+                sliding_refresh: Some(7_200),
+                absolute_refresh: Some(518_400),
+            },
+            // IdentityServer4's `Client` defaults (IS4-client-defaults).
+            ServerProfile::IdentityServer4 => Lifetimes {
+                access_token: Some(3_600),
+                code: Some(300),
+                sliding_refresh: Some(1_296_000),
+                absolute_refresh: Some(2_592_000),
+            },
+            ServerProfile::OAuth2 | ServerProfile::Oidc => Lifetimes::default(),
+        }
+    }
 }
 
 /// How the harness signs a user in at the authorize endpoint.
@@ -190,10 +231,21 @@ pub struct CorsOrigins {
 pub struct TargetProfile {
     /// A name for reports.
     pub name: String,
-    /// Auth-server base URL (no trailing slash).
+    /// What the server claims to be, and so which rules judge it.
+    pub server: ServerProfile,
+    /// Whether the target is this project's own mock, where assumed rules were decided
+    /// and are judged as written; elsewhere they only warn.
+    pub is_mock: bool,
+    /// The issuer the server is expected to name (no trailing slash).
+    pub issuer: String,
+    /// Where the metadata is, when the target file says.
+    pub discovery_url: Option<String>,
+    /// Endpoints set by hand.
+    pub endpoint_overrides: Overrides,
+    /// Auth-server base URL (no trailing slash): MyID's `/web.oauth2`, or the issuer.
     pub auth_base: String,
-    /// Core API base URL (no trailing slash).
-    pub api_base: String,
+    /// Core API base URL (no trailing slash), for servers that have MyID's Core API.
+    pub api_base: Option<String>,
     /// The mock control plane, when the target is a served mock started with `--control`.
     pub control_base: Option<String>,
     /// What the server can do; scenarios tagged `@requires:X` need `X`.
@@ -228,13 +280,41 @@ impl TargetProfile {
             path: path.to_owned(),
             message,
         };
-        for (key, url) in [("auth_base", &file.auth_base), ("api_base", &file.api_base)] {
-            if !(url.starts_with("http://") || url.starts_with("https://")) {
+        let server: ServerProfile = file
+            .profile
+            .as_deref()
+            .unwrap_or("oauth2")
+            .parse()
+            .map_err(invalid)?;
+        let issuer = file
+            .issuer
+            .clone()
+            .or_else(|| file.auth_base.clone())
+            .ok_or_else(|| {
+                invalid("give the server's issuer (issuer = \"https://…\"), or auth_base".into())
+            })?;
+        let urls = [
+            ("issuer", Some(&issuer)),
+            ("discovery_url", file.discovery_url.as_ref()),
+            ("auth_base", file.auth_base.as_ref()),
+            ("api_base", file.api_base.as_ref()),
+        ];
+        let overrides = file.endpoints.urls().map(|u| ("[endpoints]", Some(u)));
+        for (key, url) in urls.into_iter().chain(overrides) {
+            if let Some(url) = url
+                && !(url.starts_with("http://") || url.starts_with("https://"))
+            {
                 return Err(invalid(format!(
                     "{key} must be an http:// or https:// URL, found '{url}'"
                 )));
             }
         }
+        let defaults = Lifetimes::defaults(server);
+        let default_scope = if server == ServerProfile::Myid {
+            "myid.rest.basic"
+        } else {
+            ""
+        };
         let mut clients = BTreeMap::new();
         let mut missing = Vec::new();
         for (role, entry) in file.clients {
@@ -254,14 +334,18 @@ impl TargetProfile {
                     client_id: ClientId::new(entry.client_id),
                     secret,
                     secret_source: entry.secret_env,
-                    scope: entry.scope.unwrap_or_else(|| "myid.rest.basic".into()),
+                    scope: entry.scope.unwrap_or_else(|| default_scope.into()),
                     other_scope: entry.other_scope,
                     redirect_uri: entry.redirect_uri,
                     lifetimes: Lifetimes {
-                        access_token: entry.access_token_lifetime.unwrap_or(3_600),
-                        code: entry.code_lifetime.unwrap_or(300),
-                        sliding_refresh: entry.sliding_refresh_lifetime.unwrap_or(7_200),
-                        absolute_refresh: entry.absolute_refresh_lifetime.unwrap_or(518_400),
+                        access_token: entry.access_token_lifetime.or(defaults.access_token),
+                        code: entry.code_lifetime.or(defaults.code),
+                        sliding_refresh: entry
+                            .sliding_refresh_lifetime
+                            .or(defaults.sliding_refresh),
+                        absolute_refresh: entry
+                            .absolute_refresh_lifetime
+                            .or(defaults.absolute_refresh),
                     },
                 },
             );
@@ -293,15 +377,24 @@ impl TargetProfile {
         if file.cors.is_some() {
             capabilities.insert("cors".into());
         }
+        if file.api_base.is_some() {
+            capabilities.insert("core_api".into());
+        }
         sensitive.extend(
             clients
                 .values()
                 .filter_map(|c| c.secret.as_ref().map(|s| s.expose().to_owned())),
         );
+        let trim = |u: &str| u.trim_end_matches('/').to_owned();
         Ok(TargetProfile {
             name: file.name,
-            auth_base: file.auth_base.trim_end_matches('/').to_owned(),
-            api_base: file.api_base.trim_end_matches('/').to_owned(),
+            server,
+            is_mock: file.mock,
+            auth_base: trim(file.auth_base.as_deref().unwrap_or(&issuer)),
+            issuer: trim(&issuer),
+            discovery_url: file.discovery_url,
+            endpoint_overrides: file.endpoints,
+            api_base: file.api_base.as_deref().map(trim),
             control_base: file
                 .control_base
                 .map(|c| c.trim_end_matches('/').to_owned()),
@@ -442,7 +535,12 @@ pub enum Target {
         config: Box<MockConfig>,
     },
     /// A server reached over HTTP.
-    Live(Arc<TargetProfile>),
+    Live {
+        /// What the target file says.
+        profile: Arc<TargetProfile>,
+        /// The server's endpoints, discovered by the first scenario and shared.
+        endpoints: Arc<tokio::sync::OnceCell<Arc<Endpoints>>>,
+    },
 }
 
 impl Target {
@@ -476,13 +574,26 @@ impl Target {
 
     /// A live target from a file.
     pub fn live(path: &Path) -> Result<Self, TargetError> {
-        Ok(Target::Live(Arc::new(TargetProfile::load(path)?)))
+        Ok(Self::from_profile(TargetProfile::load(path)?))
+    }
+
+    /// A live target from a parsed profile.
+    pub fn from_profile(profile: TargetProfile) -> Self {
+        Target::Live {
+            profile: Arc::new(profile),
+            endpoints: Arc::default(),
+        }
+    }
+
+    /// Whether the target is a server reached over HTTP and shared by every scenario.
+    pub fn is_shared(&self) -> bool {
+        matches!(self, Target::Live { .. })
     }
 
     /// The profile: roles, capabilities, name.
     pub fn profile(&self) -> &Arc<TargetProfile> {
         match self {
-            Target::Embedded { profile, .. } | Target::Live(profile) => profile,
+            Target::Embedded { profile, .. } | Target::Live { profile, .. } => profile,
         }
     }
 
@@ -496,26 +607,58 @@ impl Target {
                     .await
                     .map_err(|e| TargetError::Mock(e.to_string()))?;
                 let base = mock.base_url();
+                let auth_base = format!("{base}{AUTH_BASE}");
+                // Each scenario's mock is found through its own discovery document,
+                // exactly as a live server is.
+                let endpoints =
+                    discover(&auth_base, None, profile.endpoint_overrides.clone()).await?;
+                let mut profile = (**profile).clone();
+                profile.issuer = auth_base.clone();
                 Ok(Connection {
-                    profile: profile.clone(),
-                    auth_base: format!("{base}{AUTH_BASE}"),
-                    api_base: format!("{base}{API_BASE}"),
+                    profile: Arc::new(profile),
+                    auth_base,
+                    api_base: Some(format!("{base}{API_BASE}")),
+                    endpoints: Arc::new(endpoints),
                     clock: TargetClock::InProcess(clock),
                     _mock: Some(mock),
                 })
             }
-            Target::Live(profile) => Ok(Connection {
-                profile: profile.clone(),
-                auth_base: profile.auth_base.clone(),
-                api_base: profile.api_base.clone(),
-                clock: match &profile.control_base {
-                    Some(url) => TargetClock::ControlPlane(url.clone()),
-                    None => TargetClock::Real(Clock::system()),
-                },
-                _mock: None,
-            }),
+            Target::Live { profile, endpoints } => {
+                let endpoints = endpoints
+                    .get_or_try_init(|| async {
+                        discover(
+                            &profile.issuer,
+                            profile.discovery_url.as_deref(),
+                            profile.endpoint_overrides.clone(),
+                        )
+                        .await
+                        .map(Arc::new)
+                    })
+                    .await?
+                    .clone();
+                Ok(Connection {
+                    profile: profile.clone(),
+                    auth_base: profile.auth_base.clone(),
+                    api_base: profile.api_base.clone(),
+                    endpoints,
+                    clock: match &profile.control_base {
+                        Some(url) => TargetClock::ControlPlane(url.clone()),
+                        None => TargetClock::Real(Clock::system()),
+                    },
+                    _mock: None,
+                })
+            }
         }
     }
+}
+
+async fn discover(
+    issuer: &str,
+    discovery_url: Option<&str>,
+    overrides: Overrides,
+) -> Result<Endpoints, TargetError> {
+    let http = super::client::Recorder::new().map_err(TargetError::Mock)?;
+    Ok(Endpoints::discover(&http, issuer, discovery_url, overrides).await)
 }
 
 /// How the harness learns (and, for a mock, moves) the server's time.
@@ -536,8 +679,10 @@ pub struct Connection {
     pub profile: Arc<TargetProfile>,
     /// Auth-server base URL.
     pub auth_base: String,
-    /// Core API base URL.
-    pub api_base: String,
+    /// Core API base URL, for servers with MyID's Core API.
+    pub api_base: Option<String>,
+    /// The server's endpoints.
+    pub endpoints: Arc<Endpoints>,
     /// The server's time.
     pub clock: TargetClock,
     // Keeps the embedded mock alive for the scenario; dropping it stops the server.
@@ -584,7 +729,33 @@ mod tests {
             &|_| None,
         )
         .unwrap_err();
-        assert!(url.to_string().contains("auth_base"), "{url}");
+        assert!(url.to_string().contains("'ftp://x'"), "{url}");
+        let profile = TargetProfile::parse(
+            "name='x'\nissuer='https://x'\nprofile='keycloak'",
+            "x.toml",
+            &|_| None,
+        )
+        .unwrap_err();
+        assert!(
+            profile.to_string().contains("unknown profile 'keycloak'"),
+            "{profile}"
+        );
+    }
+
+    /// The least a target file needs: a name, the issuer and a client.
+    #[test]
+    fn an_issuer_and_a_client_are_enough() {
+        let p = TargetProfile::parse(
+            "name = 'any'\nissuer = 'https://op.example/'\n[clients.service]\nclient_id = 'c'\nsecret_env = 'S'\nscope = 'api'",
+            "any.toml",
+            &|_| Some("s3cret".into()),
+        )
+        .unwrap();
+        assert_eq!(p.server, ServerProfile::OAuth2);
+        assert_eq!(p.issuer, "https://op.example");
+        assert!(!p.is_mock && p.api_base.is_none() && !p.has("core_api"));
+        assert_eq!(p.clients["service"].lifetimes, Lifetimes::default());
+        assert!(p.deviations.is_empty());
     }
 
     #[test]

@@ -7,13 +7,27 @@ use serde_json::Value;
 
 use super::checks::{Check, Finding, Severity};
 use super::client::{Exchange, RecordedResponse, Recorder, RequestSpec};
+use super::endpoints::Endpoint;
 use super::expectations::Expectations;
 use super::flow::FlowState;
 use super::target::{ClientProfile, Connection, TargetClock};
+use crate::protocol::rules::Source;
 
 /// Why a step could not go on; cucumber shows it as the step's failure.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StepFailure(pub String);
+
+/// The start of a step failure that is not the server's fault but a precondition the
+/// target cannot meet (no such endpoint, an opaque token where a JWT rule applies): the
+/// runner reports the scenario as skipped with the rest of the text as the reason.
+pub const SKIP_MARK: &str = "skipped: ";
+
+impl StepFailure {
+    /// A precondition the target does not meet: the scenario is skipped, not failed.
+    pub fn skip(reason: impl fmt::Display) -> Self {
+        StepFailure(format!("{SKIP_MARK}{reason}"))
+    }
+}
 
 impl fmt::Display for StepFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -54,6 +68,7 @@ pub struct ConformanceWorld {
     /// Progress through the code flow, refreshes and revocations.
     pub flow: FlowState,
     expectations: std::sync::Arc<Expectations>,
+    scenario: String,
 }
 
 impl fmt::Debug for ConformanceWorld {
@@ -79,6 +94,7 @@ impl ConformanceWorld {
             findings: Vec::new(),
             flow: FlowState::default(),
             expectations: std::sync::Arc::default(),
+            scenario: String::new(),
         })
     }
 
@@ -188,13 +204,49 @@ impl ConformanceWorld {
         self.last_exchange()?.response().map_err(StepFailure)
     }
 
-    /// The target's known deviations, which soften matching failures to warnings.
-    pub fn expect(&mut self, expectations: std::sync::Arc<Expectations>) {
+    /// The target's known deviations, which soften matching failures to warnings, and
+    /// the scenario they are matched against.
+    pub fn expect(&mut self, expectations: std::sync::Arc<Expectations>, scenario: &str) {
         self.expectations = expectations;
+        self.scenario = scenario.to_owned();
     }
 
-    /// Records checks at a severity (a known deviation of the target, in a run that is
-    /// not strict, becomes a warning); fails the step if any failed at [`Severity::Fail`].
+    /// The URL of an endpoint of the target; a target without it skips the scenario.
+    pub fn endpoint(&self, e: Endpoint) -> Result<String, StepFailure> {
+        self.conn()?.endpoints.get(e).map_err(StepFailure::skip)
+    }
+
+    /// Judges one check: what the step asked for, narrowed by the target's profile
+    /// (a rule from a source the profile does not claim is not judged; an assumption
+    /// only warns except against the mock) and by its known deviations.
+    fn judge_one(&self, check: Check, severity: Severity) -> Finding {
+        let mut f = Finding::judge(check, severity);
+        if let Some(conn) = &self.conn {
+            let p = &conn.profile;
+            if !p.server.claims(f.source) {
+                f.severity = Severity::NotJudged;
+                f.note = Some(format!(
+                    "profile '{}' does not claim {} rules",
+                    p.server, f.source
+                ));
+            } else if f.source == Source::Assumed && !p.is_mock && f.severity == Severity::Fail {
+                f.severity = Severity::Warn;
+                f.note = Some("an assumed rule: judged as a must only against the mock".into());
+            }
+        }
+        if f.severity != Severity::NotJudged
+            && let Some(d) = self.expectations.matching(&self.scenario, &f)
+        {
+            f.expected = Some(d.reason.clone());
+            if !self.expectations.strict {
+                f.severity = Severity::Warn;
+            }
+        }
+        f
+    }
+
+    /// Records checks at a severity. A `Then` goes on after a failed check, so a
+    /// scenario reports every failure it has; the runner fails the scenario at its end.
     pub fn judge(
         &mut self,
         severity: Severity,
@@ -202,25 +254,26 @@ impl ConformanceWorld {
     ) -> StepResult {
         let judged: Vec<Finding> = checks
             .into_iter()
-            .map(|c| {
-                let mut f = Finding::judge(c, severity);
-                if !f.passed
-                    && let Some(d) = self.expectations.matching(&f)
-                {
-                    f.expected = Some(d.reason.clone());
-                    if !self.expectations.strict {
-                        f.severity = Severity::Warn;
-                    }
-                }
-                f
-            })
+            .map(|c| self.judge_one(c, severity))
             .collect();
-        let failures: Vec<String> = judged
+        self.findings.extend(judged);
+        Ok(())
+    }
+
+    /// Like [`Self::judge`], for a precondition the rest of the scenario builds on: a
+    /// failure stops the scenario there.
+    pub fn require(
+        &mut self,
+        severity: Severity,
+        checks: impl IntoIterator<Item = Check>,
+    ) -> StepResult {
+        let before = self.findings.len();
+        self.judge(severity, checks)?;
+        let failures: Vec<String> = self.findings[before..]
             .iter()
             .filter(|f| f.is_failure())
             .map(|f| f.to_string())
             .collect();
-        self.findings.extend(judged);
         if failures.is_empty() {
             Ok(())
         } else {
@@ -233,10 +286,20 @@ impl ConformanceWorld {
         if let Some(doc) = &self.discovery {
             return Ok(doc.clone());
         }
-        let url = format!(
-            "{}/.well-known/openid-configuration",
-            self.conn()?.auth_base
-        );
+        let url = self
+            .conn()?
+            .endpoints
+            .discovery_url
+            .clone()
+            .ok_or_else(|| {
+                StepFailure::skip(format!(
+                    "the target publishes no metadata document ({})",
+                    self.conn()
+                        .ok()
+                        .and_then(|c| c.endpoints.discovery_problem.clone())
+                        .unwrap_or_default()
+                ))
+            })?;
         let exchange = self.http.send(RequestSpec::get(url)).await;
         let resp = exchange.response().map_err(StepFailure)?;
         let doc = resp.json().filter(Value::is_object).ok_or_else(|| {
@@ -254,12 +317,7 @@ impl ConformanceWorld {
         if let Some(keys) = &self.jwks {
             return Ok(keys.clone());
         }
-        let doc = self.discovery().await?;
-        let url = doc
-            .get("jwks_uri")
-            .and_then(Value::as_str)
-            .ok_or("the discovery document has no jwks_uri")?
-            .to_owned();
+        let url = self.endpoint(Endpoint::Jwks)?;
         let exchange = self.http.send(RequestSpec::get(url)).await;
         let resp = exchange.response().map_err(StepFailure)?;
         let keys = resp

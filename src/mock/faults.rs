@@ -39,6 +39,9 @@ pub enum Fault {
     NextPageNeverEnds,
     EmptyImageAccepted,
     DirectoryPasswordShown,
+    DiscoveryMisplacesToken,
+    OpenRedirect,
+    AudienceMissing,
 }
 
 /// A catalogue entry: what the fault breaks, the rule, and which scenarios catch it
@@ -64,7 +67,7 @@ macro_rules! entry {
 }
 
 /// Every fault.
-pub const CATALOGUE: [FaultInfo; 29] = [
+pub const CATALOGUE: [FaultInfo; 32] = [
     entry!(
         CodeReuse,
         "code-reuse",
@@ -330,6 +333,39 @@ pub const CATALOGUE: [FaultInfo; 29] = [
         "directory reads include the password",
         "MyID-7",
         [("@directories", "Directories never show their password")]
+    ),
+    // Caught only by a harness that finds endpoints through discovery, as clients do.
+    entry!(
+        DiscoveryMisplacesToken,
+        "discovery-misplaces-token",
+        "the discovery document names a token endpoint the server does not serve",
+        "RFC8414-2",
+        [(
+            "@client_credentials",
+            "A token through HTTP Basic, as the manual shows it"
+        )]
+    ),
+    // Caught only by a harness that judges a redirect's Location instead of following it.
+    entry!(
+        OpenRedirect,
+        "open-redirect",
+        "authorize sends the user to any redirect_uri, registered or not",
+        "RFC6749-4.1.2.1",
+        [(
+            "@authorization_code",
+            "An untrusted client or redirect_uri never gets the user back"
+        )]
+    ),
+    // Caught only if MyID's known "no sub" deviation excuses that finding and no other.
+    entry!(
+        AudienceMissing,
+        "audience-missing",
+        "access tokens carry no aud claim",
+        "RFC9068-2.2",
+        [(
+            "@client_credentials",
+            "The access token against the strict JWT profile"
+        )]
     ),
 ];
 

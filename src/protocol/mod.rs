@@ -11,6 +11,7 @@ pub mod error;
 pub mod handle;
 pub mod jwt;
 pub mod pkce;
+pub mod rules;
 pub mod secret;
 pub mod token;
 pub mod types;

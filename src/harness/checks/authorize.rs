@@ -32,6 +32,11 @@ pub fn code_delivered(outcome: &AuthorizeOutcome) -> Check {
                 "the user never got back to the client; the browser stopped at {url} (status {status})"
             ),
         ),
+        AuthorizeOutcome::Offsite { url } => Check::fail(
+            "code_delivered",
+            "RFC6749-4.1.2",
+            format!("the server sent the user to {url}, which is not the client's redirect_uri"),
+        ),
     }
 }
 
@@ -62,18 +67,73 @@ pub fn state_echoed(outcome: &AuthorizeOutcome, sent: Option<&str>) -> Check {
     )
 }
 
-/// RFC 6749 §4.1.2.1: with a bad client or redirect URI the user is not redirected to it.
+/// RFC 6749 §4.1.2.1: with a bad client or redirect URI the server MUST NOT redirect
+/// the user to it. Only a page that shows the server's refusal passes: a 404 means the
+/// request never reached an authorize endpoint, and a page that still holds a form means
+/// the sign-in did not finish, so neither proves anything. A redirect off the server's
+/// hosts is an open redirector (RFC 9700 §4.11), judged by its `Location` alone.
 pub fn not_sent_to_client(outcome: &AuthorizeOutcome) -> Check {
+    const NAME: &str = "not_sent_to_client";
+    const SPEC: &str = "RFC6749-4.1.2.1";
     match outcome {
+        AuthorizeOutcome::Page {
+            status: 404, url, ..
+        } => Check::fail(
+            NAME,
+            SPEC,
+            format!(
+                "{url} answered 404: the request reached no authorize endpoint, so no refusal was seen"
+            ),
+        ),
+        AuthorizeOutcome::Page {
+            form_left: true,
+            url,
+            ..
+        } => Check::fail(
+            NAME,
+            SPEC,
+            format!(
+                "the sign-in stopped on a form at {url}: a refusal cannot be told from a sign-in that did not finish"
+            ),
+        ),
         AuthorizeOutcome::Page { status, .. } => Check::pass(
-            "not_sent_to_client",
-            "RFC6749-4.1.2.1",
+            NAME,
+            SPEC,
             format!("stayed on the server (status {status})"),
         ),
-        AuthorizeOutcome::ToClient { url, .. } => Check::fail(
-            "not_sent_to_client",
-            "RFC6749-4.1.2.1",
-            format!("the user was sent to {url}"),
+        AuthorizeOutcome::ToClient { url, .. } => {
+            Check::fail(NAME, SPEC, format!("the user was sent to {url}"))
+        }
+        AuthorizeOutcome::Offsite { url } => Check::fail(
+            NAME,
+            SPEC,
+            format!("an open redirect: the server sent the user to {url}"),
+        ),
+    }
+}
+
+/// RFC 6749 §3.1: the server authenticates the resource owner before anything else, so
+/// a failed sign-in leaves the user on the sign-in form.
+pub fn stays_on_sign_in(outcome: &AuthorizeOutcome) -> Check {
+    match outcome {
+        AuthorizeOutcome::Page {
+            form_left: true,
+            status,
+            ..
+        } => Check::pass(
+            "stays_on_sign_in",
+            "RFC6749-3.1",
+            format!("a form again (status {status})"),
+        ),
+        AuthorizeOutcome::Page { url, status, .. } => Check::fail(
+            "stays_on_sign_in",
+            "RFC6749-3.1",
+            format!("the browser stopped at {url} (status {status}) with no form to sign in again"),
+        ),
+        AuthorizeOutcome::ToClient { url, .. } | AuthorizeOutcome::Offsite { url } => Check::fail(
+            "stays_on_sign_in",
+            "RFC6749-3.1",
+            format!("without a successful sign-in the user was sent to {url}"),
         ),
     }
 }
@@ -96,6 +156,7 @@ pub fn error_sent_to_client(outcome: &AuthorizeOutcome, error: &str) -> Check {
                     "the error stayed on the server's page (status {status}) instead of going to the client as {error}"
                 ),
                 AuthorizeOutcome::ToClient { .. } => "the client got no error parameter".to_owned(),
+                AuthorizeOutcome::Offsite { url } => format!("the server sent the user to {url}"),
             },
         ),
     }
@@ -111,7 +172,7 @@ pub fn error_page_shows(outcome: &AuthorizeOutcome, error: &str) -> Check {
             error.to_owned(),
             || format!("the page does not mention '{error}'"),
         ),
-        AuthorizeOutcome::ToClient { url, .. } => Check::fail(
+        AuthorizeOutcome::ToClient { url, .. } | AuthorizeOutcome::Offsite { url } => Check::fail(
             "error_page_shows",
             "IS4-authorize-errors",
             format!("the user was sent to {url}"),
@@ -140,7 +201,33 @@ mod tests {
             url: "http://h/home/error".into(),
             status: 200,
             body: "<strong>invalid_request</strong>".into(),
+            form_left: false,
         };
+        let missing = AuthorizeOutcome::Page {
+            url: "http://h/authorize".into(),
+            status: 404,
+            body: String::new(),
+            form_left: false,
+        };
+        let login = AuthorizeOutcome::Page {
+            url: "http://h/login".into(),
+            status: 200,
+            body: "<form>".into(),
+            form_left: true,
+        };
+        let away = AuthorizeOutcome::Offsite {
+            url: "https://evil.example/cb?code=x".into(),
+        };
+        assert!(
+            !not_sent_to_client(&missing).passed(),
+            "a 404 is no refusal"
+        );
+        assert!(
+            !not_sent_to_client(&login).passed(),
+            "an unfinished sign-in is no refusal"
+        );
+        assert!(!not_sent_to_client(&away).passed() && !code_delivered(&away).passed());
+        assert!(stays_on_sign_in(&login).passed() && !stays_on_sign_in(&page).passed());
         assert!(code_delivered(&ok).passed() && !code_delivered(&page).passed());
         assert!(state_echoed(&ok, Some("s")).passed() && !state_echoed(&ok, Some("t")).passed());
         assert!(!state_echoed(&ok, None).passed());

@@ -16,15 +16,25 @@ pub fn status_is(resp: &RecordedResponse, expected: u16, spec: &'static str) -> 
 
 /// The media type is `application/json` (parameters such as charset allowed).
 pub fn json_content_type(resp: &RecordedResponse, spec: &'static str) -> Check {
+    json_media_type(resp, spec, &[])
+}
+
+/// The media type is `application/json` or one of `also` (a registered JSON type).
+pub fn json_media_type(resp: &RecordedResponse, spec: &'static str, also: &[&str]) -> Check {
     let ct = resp.header("content-type").unwrap_or("");
     let media = ct.split(';').next().unwrap_or("").trim();
-    Check::expect(
-        "json_content_type",
-        spec,
-        media.eq_ignore_ascii_case("application/json"),
-        ct.to_owned(),
-        || format!("expected Content-Type application/json, got '{ct}'"),
-    )
+    let ok = std::iter::once("application/json")
+        .chain(also.iter().copied())
+        .any(|m| media.eq_ignore_ascii_case(m));
+    Check::expect("json_content_type", spec, ok, ct.to_owned(), || {
+        format!(
+            "expected Content-Type {}, got '{ct}'",
+            std::iter::once("application/json")
+                .chain(also.iter().copied())
+                .collect::<Vec<_>>()
+                .join(" or ")
+        )
+    })
 }
 
 /// The body parses as a JSON object.

@@ -1,7 +1,8 @@
 //! Small named checks, each citing the rule it enforces (`RFC6749-5.2`,
 //! `MyID-3.3.1`, `IS4-token-errors`). A check only judges what it is shown; the step
-//! that runs it chooses how much a failure matters ([`Severity`]), and a failure
-//! becomes a [`Finding`], never a panic.
+//! that runs it chooses how much a failure matters ([`Severity`], from the feature's
+//! "must", "should" or "may"), the target's profile decides whether the rule's
+//! [`Source`] applies at all, and a failure becomes a [`Finding`], never a panic.
 
 pub mod api;
 pub mod authorize;
@@ -14,6 +15,74 @@ pub mod token;
 use std::fmt;
 
 use serde::Serialize;
+
+pub use crate::protocol::rules::{Source, Strength};
+
+/// Every check's name, so that an expectations file naming a check that does not exist
+/// is refused when it is read rather than silently matching nothing.
+pub const NAMES: &[&str] = &[
+    "absolute_lifetime_enforced",
+    "access_token_present",
+    "alg",
+    "aud",
+    "bearer_challenge",
+    "cache_control_no_store",
+    "client_id",
+    "code_delivered",
+    "code_format",
+    "cors_allows_origin",
+    "cors_refuses_origin",
+    "endpoints_under_issuer",
+    "error_charset",
+    "error_code",
+    "error_page_shows",
+    "error_sent_to_client",
+    "error_status",
+    "expires_in_positive",
+    "granted_scope",
+    "image_round_trip",
+    "invalid_client_challenge",
+    "invalid_field",
+    "iss",
+    "issuer_matches_url",
+    "json_content_type",
+    "json_object_body",
+    "jwks_keys_well_formed",
+    "jwks_public_only",
+    "lifetime_matches_expires_in",
+    "list_includes",
+    "member_order",
+    "no_refresh_token",
+    "not_sent_to_client",
+    "operation_claim",
+    "paging_links",
+    "paging_no_duplicates",
+    "paging_no_gaps",
+    "paging_ordered",
+    "paging_past_end",
+    "pragma_no_cache",
+    "problem_details",
+    "refresh_token_issued",
+    "refresh_token_rotated",
+    "report_row_present",
+    "required_claims",
+    "required_members",
+    "response_field",
+    "results_include",
+    "scope_claim",
+    "scope_claim_string",
+    "scope_respected",
+    "short_lived",
+    "signature_verifies",
+    "sliding_refreshes_succeed",
+    "state_echoed",
+    "stays_on_sign_in",
+    "status",
+    "token_type_bearer",
+    "typ_at_jwt",
+    "valid_now",
+    "ws_error",
+];
 
 /// The outcome of one check.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,15 +143,26 @@ pub enum Severity {
     Fail,
     /// A SHOULD, or a documented deviation: reported, the scenario still passes.
     Warn,
+    /// Recorded, never judged: a MAY, or a rule whose source the target's profile does
+    /// not claim.
+    #[serde(rename = "not judged")]
+    NotJudged,
 }
 
 impl Severity {
-    /// `must` → [`Severity::Fail`], `should` → [`Severity::Warn`].
+    /// `must` → [`Severity::Fail`], `should` → [`Severity::Warn`], `may` →
+    /// [`Severity::NotJudged`].
     pub fn from_word(word: &str) -> Option<Self> {
-        match word {
-            "must" | "must not" => Some(Severity::Fail),
-            "should" | "should not" => Some(Severity::Warn),
-            _ => None,
+        Strength::from_word(word).map(Severity::from)
+    }
+}
+
+impl From<Strength> for Severity {
+    fn from(s: Strength) -> Self {
+        match s {
+            Strength::Must => Severity::Fail,
+            Strength::Should => Severity::Warn,
+            Strength::May => Severity::NotJudged,
         }
     }
 }
@@ -94,6 +174,8 @@ pub struct Finding {
     pub check: &'static str,
     /// The rule.
     pub spec: &'static str,
+    /// The kind of document the rule comes from.
+    pub source: Source,
     /// What the step made of a failure.
     pub severity: Severity,
     /// Whether the check held.
@@ -103,6 +185,9 @@ pub struct Finding {
     /// When the failure is a known deviation of the target: why.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expected: Option<String>,
+    /// Why the finding was judged more gently than the step asked, or not at all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 impl Finding {
@@ -114,11 +199,13 @@ impl Finding {
         };
         Finding {
             check: check.name,
+            source: Source::of(check.spec),
             spec: check.spec,
             severity,
             passed,
             detail,
             expected: None,
+            note: None,
         }
     }
 
@@ -139,6 +226,7 @@ impl fmt::Display for Finding {
             (true, _) => "ok",
             (false, Severity::Fail) => "FAIL",
             (false, Severity::Warn) => "WARN",
+            (false, Severity::NotJudged) => "n/a",
         };
         write!(
             f,
@@ -147,6 +235,9 @@ impl fmt::Display for Finding {
         )?;
         if let Some(reason) = &self.expected {
             write!(f, " [known deviation: {reason}]")?;
+        }
+        if let Some(note) = &self.note {
+            write!(f, " [{note}]")?;
         }
         Ok(())
     }
@@ -165,6 +256,46 @@ mod tests {
         assert_eq!(warn.to_string(), "[WARN] x (RFC0-1): wrong");
         assert!(!Finding::judge(Check::pass("x", "s", "fine"), Severity::Fail).is_failure());
         assert_eq!(Severity::from_word("should"), Some(Severity::Warn));
-        assert_eq!(Severity::from_word("may"), None);
+        assert_eq!(Severity::from_word("may"), Some(Severity::NotJudged));
+        assert_eq!(Severity::from_word("might"), None);
+        let not_judged = Finding::judge(failed(), Severity::NotJudged);
+        assert!(!not_judged.is_failure() && !not_judged.is_warning());
+    }
+
+    /// Every name a check reports under is in [`NAMES`], and every entry of [`NAMES`]
+    /// is reported by some check, so the registry cannot drift from the code.
+    #[test]
+    fn the_registry_lists_exactly_the_checks() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/harness");
+        let mut files = vec![dir.clone()];
+        let mut texts = Vec::new();
+        while let Some(path) = files.pop() {
+            if path.is_dir() {
+                files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                texts.push(std::fs::read_to_string(&path).unwrap());
+            }
+        }
+        let re = regex::Regex::new(r#"Check::(?:pass|fail|expect)\(\s*"([a-z_]+)""#).unwrap();
+        let consts = regex::Regex::new(r#"const NAME: &str = "([a-z_]+)""#).unwrap();
+        let mut found: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+        for text in &texts {
+            for c in re.captures_iter(text).chain(consts.captures_iter(text)) {
+                found.insert(c[1].to_owned());
+            }
+        }
+        found.retain(|n| n.len() > 1);
+        for name in &found {
+            assert!(
+                NAMES.contains(&name.as_str()),
+                "{name} is missing from checks::NAMES"
+            );
+        }
+        for name in NAMES {
+            assert!(
+                found.contains(*name),
+                "checks::NAMES lists {name}, which no check reports"
+            );
+        }
     }
 }

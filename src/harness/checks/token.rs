@@ -227,12 +227,14 @@ pub fn error_charset(resp: &RecordedResponse) -> Check {
 
 /// RFC 6749 §5.2: when the client authenticated with the `Authorization` header, an
 /// `invalid_client` answer must be 401 with a `WWW-Authenticate` matching the scheme.
-pub fn invalid_client_challenge(resp: &RecordedResponse, used_authorization_header: bool) -> Check {
-    if !used_authorization_header {
+pub fn invalid_client_challenge(resp: &RecordedResponse, used_basic: bool) -> Check {
+    // The rule binds only when the client authenticated with the Authorization header,
+    // and asks for a challenge of the scheme it used: Basic is the one RFC 6749 defines.
+    if !used_basic {
         return Check::pass(
             "invalid_client_challenge",
             "RFC6749-5.2",
-            "no Authorization header was sent",
+            "the client did not authenticate with HTTP Basic",
         );
     }
     let challenge = resp.header("www-authenticate").unwrap_or("");

@@ -9,6 +9,7 @@ use super::{expand, severity};
 use crate::harness::checks::api::{self as checks, lookup};
 use crate::harness::checks::{Check, http};
 use crate::harness::client::RequestSpec;
+use crate::harness::endpoints::Endpoint;
 use crate::harness::world::{ConformanceWorld, StepFailure, StepResult};
 use crate::protocol::jwt::{Compact, b64url};
 
@@ -58,6 +59,15 @@ pub(super) async fn call(
     call_with_headers(world, method, path, credential, body, Vec::new()).await
 }
 
+/// The Core API's base URL; a target without one skips the scenario.
+fn api_base(world: &ConformanceWorld) -> Result<String, StepFailure> {
+    world
+        .conn()?
+        .api_base
+        .clone()
+        .ok_or_else(|| StepFailure::skip("the target has no MyID Core API (no api_base)"))
+}
+
 async fn call_with_headers(
     world: &mut ConformanceWorld,
     method: &str,
@@ -67,7 +77,7 @@ async fn call_with_headers(
     headers: Vec<(String, String)>,
 ) -> StepResult {
     let path = expand(world, path)?;
-    let url = format!("{}{path}", world.conn()?.api_base);
+    let url = format!("{}{path}", api_base(world)?);
     let mut spec = RequestSpec::get(url);
     spec.method = Method::from_bytes(method.as_bytes()).map_err(|e| e.to_string())?;
     let token = match credential {
@@ -115,7 +125,7 @@ pub async fn clean_up(world: &mut ConformanceWorld) {
     let Ok(token) = world.flow.access_token(0) else {
         return;
     };
-    let Ok(base) = world.conn().map(|c| c.api_base.clone()) else {
+    let Ok(base) = api_base(world) else {
         return;
     };
     for id in people {
@@ -430,7 +440,7 @@ async fn follow_mcs_link(world: &mut ConformanceWorld, role: String, desc: Strin
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
     world.use_role(&role)?;
-    let url = format!("{}/connect/token", world.conn()?.auth_base);
+    let url = world.endpoint(Endpoint::Token)?;
     world
         .send(RequestSpec::form(url, &params))
         .await

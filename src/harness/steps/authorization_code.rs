@@ -6,10 +6,17 @@ use cucumber::{then, when};
 
 use super::{severity, table_params, with_overrides};
 use crate::harness::checks::authorize as checks;
+use crate::harness::endpoints::Endpoint;
 use crate::harness::flow::{self, AuthorizeOutcome};
 use crate::harness::world::{ConformanceWorld, StepFailure, StepResult};
 use crate::protocol::handle::random_hex;
 use crate::protocol::pkce;
+
+/// `url` with `query` appended, after any query the server's endpoint already has.
+fn with_query(url: &str, query: &str) -> String {
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}{query}")
+}
 
 fn p(k: &str, v: impl Into<String>) -> (String, String) {
     (k.to_owned(), v.into())
@@ -63,7 +70,7 @@ async fn go_authorize(world: &mut ConformanceWorld, params: Vec<(String, String)
     let query = form_urlencoded::Serializer::new(String::new())
         .extend_pairs(&params)
         .finish();
-    let url = format!("{}/connect/authorize?{query}", world.conn()?.auth_base);
+    let url = with_query(&world.endpoint(Endpoint::Authorization)?, &query);
     let redirect_uri = world
         .flow
         .redirect_uri
@@ -127,7 +134,7 @@ async fn sign_in_with_password(world: &mut ConformanceWorld, password: String) -
     let query = form_urlencoded::Serializer::new(String::new())
         .extend_pairs(&params)
         .finish();
-    let url = format!("{}/connect/authorize?{query}", world.conn()?.auth_base);
+    let url = with_query(&world.endpoint(Endpoint::Authorization)?, &query);
     let redirect_uri = world.flow.redirect_uri.clone().unwrap_or_default();
     // One form at most: a refused sign-in shows the form again, which must not be retried.
     let driver = crate::harness::target::LoginDriver::Form {
@@ -176,6 +183,12 @@ fn not_sent(world: &mut ConformanceWorld, word: String) -> StepResult {
     world.judge(severity(&word)?, [checks::not_sent_to_client(&o)])
 }
 
+#[then(regex = r"^the user (must|should) stay on the sign-in form$")]
+fn stays_on_sign_in(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let o = outcome(world)?;
+    world.judge(severity(&word)?, [checks::stays_on_sign_in(&o)])
+}
+
 #[then(regex = r#"^the user (must|should) be sent to the client with the error "([a-z_]+)"$"#)]
 fn sent_with_error(world: &mut ConformanceWorld, word: String, error: String) -> StepResult {
     let o = outcome(world)?;
@@ -211,9 +224,8 @@ async fn exchange(
         params.push(p("code_verifier", v.expose()));
     }
     let params = with_overrides(params, overrides);
-    let conn = world.conn()?;
     let client = world.client_for(role)?;
-    let spec = flow::with_client_auth(&client, format!("{}/connect/token", conn.auth_base), params);
+    let spec = flow::with_client_auth(&client, world.endpoint(Endpoint::Token)?, params);
     let exchange = world.send(spec).await?;
     let body = exchange
         .response()

@@ -7,40 +7,43 @@ use serde_json::Value;
 use super::severity;
 use crate::harness::checks::{discovery, http};
 use crate::harness::client::RequestSpec;
-use crate::harness::world::{ConformanceWorld, StepResult};
+use crate::harness::endpoints::Endpoint;
+use crate::harness::world::{ConformanceWorld, StepFailure, StepResult};
+
+/// The metadata URL the target answered on; a target that publishes none skips.
+fn discovery_url(world: &ConformanceWorld) -> Result<String, StepFailure> {
+    let e = &world.conn()?.endpoints;
+    e.discovery_url.clone().ok_or_else(|| {
+        StepFailure::skip(format!(
+            "the target publishes no metadata document ({})",
+            e.discovery_problem.as_deref().unwrap_or("none found")
+        ))
+    })
+}
 
 #[when("the discovery document is fetched")]
 async fn fetch(world: &mut ConformanceWorld) -> StepResult {
-    let url = format!(
-        "{}/.well-known/openid-configuration",
-        world.conn()?.auth_base
-    );
+    let url = discovery_url(world)?;
     world.send(RequestSpec::get(url)).await.map(|_| ())
 }
 
 #[when("the discovery document is fetched with its path in other letter case")]
 async fn fetch_mixed_case(world: &mut ConformanceWorld) -> StepResult {
-    let base = world.conn()?.auth_base.clone();
-    let (origin, path) = match base
+    let url = discovery_url(world)?;
+    let (origin, path) = match url
         .find("://")
-        .and_then(|i| base[i + 3..].find('/').map(|j| i + 3 + j))
+        .and_then(|i| url[i + 3..].find('/').map(|j| i + 3 + j))
     {
-        Some(split) => base.split_at(split),
-        None => (base.as_str(), ""),
+        Some(split) => url.split_at(split),
+        None => (url.as_str(), ""),
     };
-    let url = format!(
-        "{origin}{}/.Well-Known/OpenID-Configuration",
-        path.to_uppercase()
-    );
+    let url = format!("{origin}{}", path.to_uppercase());
     world.send(RequestSpec::get(url)).await.map(|_| ())
 }
 
 #[when(regex = r"^the discovery document is requested by (POST|PUT|DELETE)$")]
 async fn fetch_by_method(world: &mut ConformanceWorld, method: String) -> StepResult {
-    let url = format!(
-        "{}/.well-known/openid-configuration",
-        world.conn()?.auth_base
-    );
+    let url = discovery_url(world)?;
     let mut spec = RequestSpec::get(url);
     spec.method = Method::from_bytes(method.as_bytes()).map_err(|e| e.to_string())?;
     world.send(spec).await.map(|_| ())
@@ -48,15 +51,11 @@ async fn fetch_by_method(world: &mut ConformanceWorld, method: String) -> StepRe
 
 #[when("the published keys are fetched")]
 async fn fetch_keys(world: &mut ConformanceWorld) -> StepResult {
-    let doc = world.discovery().await?;
-    let url = doc
-        .get("jwks_uri")
-        .and_then(Value::as_str)
-        .ok_or("the discovery document has no jwks_uri")?;
+    let url = world.endpoint(Endpoint::Jwks)?;
     world.send(RequestSpec::get(url)).await.map(|_| ())
 }
 
-#[then(regex = r"^the (?:discovery document|key set) (must|should) be served as JSON$")]
+#[then(regex = r"^the discovery document (must|should) be served as JSON$")]
 fn served_as_json(world: &mut ConformanceWorld, word: String) -> StepResult {
     let r = world.last_response()?.clone();
     world.judge(
@@ -69,6 +68,21 @@ fn served_as_json(world: &mut ConformanceWorld, word: String) -> StepResult {
     )
 }
 
+/// RFC 7517 §8.5 registers `application/jwk-set+json` for key sets; plain
+/// `application/json` is what most servers send, and both are JSON.
+#[then(regex = r"^the key set (must|should) be served as JSON$")]
+fn key_set_served_as_json(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let r = world.last_response()?.clone();
+    world.judge(
+        severity(&word)?,
+        [
+            http::status_is(&r, 200, "RFC7517-5"),
+            http::json_media_type(&r, "RFC7517-8.5", &["application/jwk-set+json"]),
+            http::json_object_body(&r, "RFC7517-5"),
+        ],
+    )
+}
+
 fn last_json(world: &ConformanceWorld) -> Result<Value, crate::harness::world::StepFailure> {
     world
         .last_response()?
@@ -76,10 +90,10 @@ fn last_json(world: &ConformanceWorld) -> Result<Value, crate::harness::world::S
         .ok_or_else(|| "the last response is not JSON".into())
 }
 
-#[then(regex = r"^the issuer (must|should) equal the auth server's base URL$")]
+#[then(regex = r"^the issuer (must|should) be the target's issuer$")]
 fn issuer(world: &mut ConformanceWorld, word: String) -> StepResult {
     let doc = last_json(world)?;
-    let base = world.conn()?.auth_base.clone();
+    let base = world.conn()?.profile.issuer.clone();
     world.judge(severity(&word)?, [discovery::issuer_matches(&doc, &base)])
 }
 

@@ -5,6 +5,7 @@ use cucumber::{given, then, when};
 
 use super::{severity, table_params};
 use crate::harness::checks::token;
+use crate::harness::endpoints::Endpoint;
 use crate::harness::flow;
 use crate::harness::world::{ConformanceWorld, StepFailure, StepResult};
 
@@ -16,11 +17,7 @@ async fn has_access_token(world: &mut ConformanceWorld, role: String) -> StepRes
         ("grant_type".to_owned(), "client_credentials".to_owned()),
         ("scope".to_owned(), client.scope.clone()),
     ];
-    let spec = flow::with_client_auth(
-        &client,
-        format!("{}/connect/token", world.conn()?.auth_base),
-        params,
-    );
+    let spec = flow::with_client_auth(&client, world.endpoint(Endpoint::Token)?, params);
     let exchange = world.send(spec).await?;
     let resp = exchange.response().map_err(StepFailure)?.clone();
     let body = resp.json().filter(|_| resp.status == 200).ok_or_else(|| {
@@ -39,11 +36,7 @@ async fn operation_token(world: &mut ConformanceWorld, role: String, step: &Step
     params.extend(table_params(world, step)?);
     world.use_role(&role)?;
     let client = world.client()?.clone();
-    let spec = flow::with_client_auth(
-        &client,
-        format!("{}/connect/token", world.conn()?.auth_base),
-        params,
-    );
+    let spec = flow::with_client_auth(&client, world.endpoint(Endpoint::Token)?, params);
     world.send(spec).await.map(|_| ())
 }
 

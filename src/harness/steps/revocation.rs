@@ -6,11 +6,12 @@ use reqwest::Method;
 use super::severity;
 use crate::harness::checks::http;
 use crate::harness::client::RequestSpec;
+use crate::harness::endpoints::Endpoint;
 use crate::harness::flow;
 use crate::harness::world::{ConformanceWorld, StepFailure, StepResult};
 
 fn url(world: &ConformanceWorld) -> Result<String, StepFailure> {
-    Ok(format!("{}/connect/revocation", world.conn()?.auth_base))
+    world.endpoint(Endpoint::Revocation)
 }
 
 async fn revoke(

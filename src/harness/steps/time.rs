@@ -6,33 +6,50 @@ use cucumber::when;
 
 use crate::harness::flow;
 use crate::harness::target::ClientProfile;
-use crate::harness::world::{ConformanceWorld, StepResult};
+use crate::harness::world::{ConformanceWorld, StepFailure, StepResult};
 
-/// Seconds a step makes the server's time pass for `client`, if it is a time step.
-/// The runner uses it to decide, before a run, whether a live target can afford it.
-pub fn seconds_for(step: &str, client: Option<&ClientProfile>) -> Option<u64> {
-    let l = client.map(|c| c.lifetimes);
+/// Seconds a step makes the server's time pass for `client`, if it is a time step:
+/// `Err` names the lifetime the target does not declare. The runner uses it to decide,
+/// before a run, whether a live target can afford the scenario.
+pub fn seconds_for(
+    step: &str,
+    client: Option<&ClientProfile>,
+) -> Option<Result<u64, &'static str>> {
     if let Some(n) = step
         .strip_suffix(" seconds pass")
         .and_then(|s| s.parse::<u64>().ok())
     {
-        return Some(n);
+        return Some(Ok(n));
     }
-    match step {
-        "the code lifetime passes" => l.map(|l| l.code + 1),
-        "the access token lifetime passes" => l.map(|l| l.access_token + 1),
-        "the sliding refresh lifetime passes" => l.map(|l| l.sliding_refresh + 1),
-        "the sliding refresh lifetime nearly passes" => l.map(|l| l.sliding_refresh - 1),
-        "the client keeps refreshing just within the sliding lifetime until the absolute lifetime has passed" => {
-            l.map(|l| l.absolute_refresh + l.sliding_refresh)
+    let l = client.map(|c| c.lifetimes).unwrap_or_default();
+    let need = |v: Option<u64>, name: &'static str| v.ok_or(name);
+    Some(match step {
+        "the code lifetime passes" => need(l.code, "code_lifetime").map(|c| c + 1),
+        "the access token lifetime passes" => {
+            need(l.access_token, "access_token_lifetime").map(|a| a + 1)
         }
-        _ => None,
-    }
+        "the sliding refresh lifetime passes" => {
+            need(l.sliding_refresh, "sliding_refresh_lifetime").map(|s| s + 1)
+        }
+        "the sliding refresh lifetime nearly passes" => {
+            need(l.sliding_refresh, "sliding_refresh_lifetime").map(|s| s.saturating_sub(1))
+        }
+        "the client keeps refreshing just within the sliding lifetime until the absolute lifetime has passed" => {
+            need(l.absolute_refresh, "absolute_refresh_lifetime")
+                .and_then(|a| need(l.sliding_refresh, "sliding_refresh_lifetime").map(|s| a + s))
+        }
+        _ => return None,
+    })
 }
 
 async fn pass(world: &mut ConformanceWorld, text: &str) -> StepResult {
     let seconds = seconds_for(text, world.client().ok())
-        .ok_or_else(|| format!("'{text}' needs a client with lifetimes"))?;
+        .ok_or_else(|| format!("'{text}' is not a time step"))?
+        .map_err(|missing| {
+            StepFailure::skip(format!(
+                "the target file declares no {missing} for this client"
+            ))
+        })?;
     flow::advance(world, seconds).await
 }
 
@@ -62,17 +79,27 @@ mod tests {
             other_scope: None,
             redirect_uri: None,
             lifetimes: Lifetimes {
-                access_token: 60,
-                code: 30,
-                sliding_refresh: 120,
-                absolute_refresh: 600,
+                access_token: Some(60),
+                code: Some(30),
+                sliding_refresh: Some(120),
+                absolute_refresh: None,
             },
         };
-        assert_eq!(seconds_for("7201 seconds pass", None), Some(7201));
-        assert_eq!(seconds_for("the code lifetime passes", Some(&c)), Some(31));
+        assert_eq!(seconds_for("7201 seconds pass", None), Some(Ok(7201)));
+        assert_eq!(
+            seconds_for("the code lifetime passes", Some(&c)),
+            Some(Ok(31))
+        );
         assert_eq!(
             seconds_for("the sliding refresh lifetime nearly passes", Some(&c)),
-            Some(119)
+            Some(Ok(119))
+        );
+        assert_eq!(
+            seconds_for(
+                "the client keeps refreshing just within the sliding lifetime until the absolute lifetime has passed",
+                Some(&c)
+            ),
+            Some(Err("absolute_refresh_lifetime"))
         );
         assert_eq!(
             seconds_for("the client refreshes the token", Some(&c)),

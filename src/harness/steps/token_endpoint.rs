@@ -7,6 +7,7 @@ use reqwest::Method;
 use super::{expand, severity, table_params};
 use crate::harness::checks::{http, token};
 use crate::harness::client::RequestSpec;
+use crate::harness::endpoints::Endpoint;
 use crate::harness::world::{ConformanceWorld, StepFailure, StepResult};
 use crate::protocol::basic;
 
@@ -63,7 +64,7 @@ impl Auth {
 }
 
 fn token_url(world: &ConformanceWorld) -> Result<String, StepFailure> {
-    Ok(format!("{}/connect/token", world.conn()?.auth_base))
+    world.endpoint(Endpoint::Token)
 }
 
 /// Builds the token request for `auth` and `params`.
@@ -265,11 +266,15 @@ fn token_error(world: &mut ConformanceWorld, word: String, code: String) -> Step
 #[then(regex = r"^the invalid_client answer (must|should) be 401 with a Basic challenge$")]
 fn invalid_client_challenge(world: &mut ConformanceWorld, word: String) -> StepResult {
     let exchange = world.last_exchange()?;
-    let used_header = exchange.request.header("authorization").is_some();
+    let used_basic = exchange
+        .request
+        .header("authorization")
+        .and_then(|h| h.split_whitespace().next())
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("basic"));
     let r = world.last_response()?.clone();
     world.judge(
         severity(&word)?,
-        [token::invalid_client_challenge(&r, used_header)],
+        [token::invalid_client_challenge(&r, used_basic)],
     )
 }
 

@@ -57,25 +57,20 @@ pub async fn document(State(state): State<AppState>, headers: HeaderMap) -> Resp
         "jwks_uri",
         json!(format!("{base}/.well-known/openid-configuration/jwks")),
     );
+    // IdentityServer also lists userinfo, end session, check session, introspection and
+    // device authorization; the mock lists only the endpoints it serves, so that a
+    // client (or the harness) that follows discovery never meets a 404.
+    let token = if state.fault(Fault::DiscoveryMisplacesToken) {
+        "token-moved"
+    } else {
+        "token"
+    };
     for (key, path) in [
         ("authorization_endpoint", "authorize"),
-        ("token_endpoint", "token"),
-        ("userinfo_endpoint", "userinfo"),
-        ("end_session_endpoint", "endsession"),
-        ("check_session_iframe", "checksession"),
+        ("token_endpoint", token),
         ("revocation_endpoint", "revocation"),
-        ("introspection_endpoint", "introspect"),
-        ("device_authorization_endpoint", "deviceauthorization"),
     ] {
         put(key, json!(format!("{base}/connect/{path}")));
-    }
-    for key in [
-        "frontchannel_logout_supported",
-        "frontchannel_logout_session_supported",
-        "backchannel_logout_supported",
-        "backchannel_logout_session_supported",
-    ] {
-        put(key, json!(true));
     }
     put("scopes_supported", json!(scopes));
     put("claims_supported", json!(claims));

@@ -18,6 +18,9 @@ pub fn sign(state: &AppState, claims: &AccessTokenClaims) -> Result<String, OAut
     if state.fault(Fault::WrongAudience) {
         claims.aud = Audience::from_names(vec!["api.other".into()]);
     }
+    if state.fault(Fault::AudienceMissing) {
+        claims.aud = Audience::from_names(Vec::new());
+    }
     let key = &state.config.signing_key;
     let signed = if state.fault(Fault::UnpublishedKey) {
         key.sign_as(&random_hex(16), ACCESS_TOKEN_TYP, &claims)
