@@ -78,6 +78,10 @@ enum Command {
         /// Report the target's known deviations (its expectations file) as failures.
         #[arg(long)]
         strict: bool,
+        /// Also fail when an entry of the target's expectations excused nothing: the
+        /// list must be exactly what the server does, no more and no less.
+        #[arg(long)]
+        exact: bool,
         /// Run against the embedded mock with this fault on (see `faults`); repeatable.
         #[arg(long = "fault", value_name = "NAME", conflicts_with = "target")]
         faults: Vec<String>,
@@ -145,6 +149,7 @@ fn main() -> ExitCode {
             markdown,
             concurrency,
             strict,
+            exact,
             faults,
         } => outcome(parse_faults(&faults).and_then(|faults| {
             let reports = Reports {
@@ -152,7 +157,8 @@ fn main() -> ExitCode {
                 json,
                 markdown,
             };
-            runtime().block_on(check(target, tags, reports, concurrency, strict, faults))
+            let judging = Judging { strict, exact };
+            runtime().block_on(check(target, tags, reports, concurrency, judging, faults))
         })),
     }
 }
@@ -303,12 +309,19 @@ struct Reports {
     markdown: Option<PathBuf>,
 }
 
+/// How the known deviations count: as failures (`strict`), and whether a stale one
+/// fails the gate (`exact`).
+struct Judging {
+    strict: bool,
+    exact: bool,
+}
+
 async fn check(
     target: Option<PathBuf>,
     tags: Option<String>,
     reports: Reports,
     concurrency: usize,
-    strict: bool,
+    judging: Judging,
     faults: Vec<Fault>,
 ) -> Result<ExitCode, UsageError> {
     let target = match &target {
@@ -321,7 +334,7 @@ async fn check(
         tags,
         concurrency,
         quiet: false,
-        strict,
+        strict: judging.strict,
     })
     .await
     .map_err(usage)?;
@@ -337,7 +350,14 @@ async fn check(
         }
     }
     print!("{}", report::terminal(&result));
-    Ok(if result.counts().failed == 0 {
+    let stale_fails = judging.exact && !result.stale.is_empty();
+    if stale_fails {
+        println!(
+            "--exact: {} known deviation(s) excused nothing, so the list no longer matches the server",
+            result.stale.len()
+        );
+    }
+    Ok(if result.counts().failed == 0 && !stale_fails {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE

@@ -280,15 +280,15 @@ fn the_embedded_mock_passes_and_reports_are_written() {
     assert!(
         String::from_utf8_lossy(&out.stdout)
             .trim_end()
-            .ends_with("4 passed, 0 failed, 0 skipped")
+            .ends_with("6 passed, 0 failed, 0 skipped")
     );
     assert!(std::fs::read_to_string(junit).unwrap().contains(
-        "<testsuite name=\"Discovery document and signing keys\" tests=\"4\" failures=\"0\""
+        "<testsuite name=\"Discovery document and signing keys\" tests=\"6\" failures=\"0\""
     ));
     assert!(
         std::fs::read_to_string(md)
             .unwrap()
-            .contains("4 passed, 0 failed, 0 skipped")
+            .contains("6 passed, 0 failed, 0 skipped")
     );
 }
 

@@ -1,19 +1,27 @@
 @auth @discovery
 Feature: Discovery document and signing keys
   Clients find the token endpoint and the keys that verify access tokens through
-  the auth server's discovery document (OpenID Connect Discovery 1.0, RFC 8414);
-  the MyID manual verifies tokens with a JWKS client found this way (§8).
+  the auth server's metadata (OpenID Connect Discovery 1.0, RFC 8414); the MyID manual
+  verifies tokens with a JWKS client found this way (§8).
 
   Scenario: The discovery document describes the auth server
     When the discovery document is fetched
     Then the discovery document must be served as JSON
     And the issuer must be the target's issuer
     And the discovery document must have every required member
-    And the endpoints must sit under the issuer
     And "grant_types_supported" must include "client_credentials"
     And "token_endpoint_auth_methods_supported" must include "client_secret_basic"
     And "code_challenge_methods_supported" must include "S256"
-    And "scopes_supported" should include "myid.rest.basic"
+
+  @identityserver
+  Scenario: IdentityServer builds every endpoint under the issuer
+    When the discovery document is fetched
+    Then the endpoints must sit under the issuer
+
+  @myid
+  Scenario: MyID publishes its API scope
+    When the discovery document is fetched
+    Then "scopes_supported" should include "myid.rest.basic"
 
   Scenario: The published keys are public RSA signing keys
     When the published keys are fetched
@@ -21,12 +29,12 @@ Feature: Discovery document and signing keys
     And every published key must be well formed
     And the published keys must hold no private key material
 
-  @myid
+  @identityserver
   Scenario: Discovery answers GET only
     When the discovery document is requested by POST
     Then the discovery endpoint must refuse the method with 405
 
-  @myid
+  @identityserver
   Scenario: Endpoint paths are matched without regard to letter case
     When the discovery document is fetched with its path in other letter case
     Then the discovery document must be served as JSON

@@ -26,6 +26,10 @@ pub struct Deviation {
     /// scenario that makes this exact observation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scenario: Option<String>,
+    /// One example row of an outline: the row's cells joined by ` | `, or one cell
+    /// that only that row holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example: Option<String>,
     /// The check's name (one of [`NAMES`]).
     pub check: String,
     /// The rule, as the check cites it.
@@ -105,42 +109,54 @@ impl Expectations {
         self.compiled.iter().map(|c| &c.entry)
     }
 
-    /// The deviation that excuses this failed finding of `scenario`, if any.
-    pub fn matching(&self, scenario: &str, finding: &Finding) -> Option<&Deviation> {
+    /// The deviation (with its index in the file) that excuses this failed finding of
+    /// the scenario named `scenario`, made from the Examples row `example` (empty for a
+    /// plain scenario), if any.
+    pub fn matching(
+        &self,
+        scenario: &str,
+        example: &[String],
+        finding: &Finding,
+    ) -> Option<(usize, &Deviation)> {
         if finding.passed {
             return None;
         }
         self.compiled
             .iter()
-            .find(|c| {
+            .enumerate()
+            .find(|(_, c)| {
                 c.entry.check == finding.check
                     && c.entry.spec == finding.spec
                     && c.entry.scenario.as_deref().is_none_or(|s| s == scenario)
+                    && c.entry.example.as_deref().is_none_or(|e| {
+                        example.iter().any(|cell| cell == e) || example.join(" | ") == e
+                    })
                     && c.observed.is_match(&finding.detail)
             })
-            .map(|c| &c.entry)
+            .map(|(i, c)| (i, &c.entry))
     }
 
     /// Listed deviations that excused nothing, although their scenario ran (or, for an
     /// entry naming no scenario, although anything ran): the server no longer departs
-    /// in that way, or the entry is wrong.
+    /// in that way, or the entry is wrong. `ran` holds each scenario that ran, by name,
+    /// with its findings.
     pub fn stale<'a>(&'a self, ran: &[(&str, &[Finding])]) -> Vec<&'a Deviation> {
         self.compiled
             .iter()
-            .filter(|c| {
+            .enumerate()
+            .filter(|(i, c)| {
                 let scenario_ran = c
                     .entry
                     .scenario
                     .as_deref()
                     .is_none_or(|s| ran.iter().any(|(name, _)| *name == s));
-                let excused = ran.iter().any(|(name, findings)| {
-                    findings
-                        .iter()
-                        .any(|f| self.matching(name, f).is_some_and(|d| *d == c.entry))
-                });
+                let excused = ran
+                    .iter()
+                    .flat_map(|(_, findings)| findings.iter())
+                    .any(|f| f.deviation == Some(*i));
                 scenario_ran && !ran.is_empty() && !excused
             })
-            .map(|c| &c.entry)
+            .map(|(_, c)| &c.entry)
             .collect()
     }
 }
@@ -167,6 +183,7 @@ mod tests {
         let e = Expectations::new(
             vec![Deviation {
                 scenario: Some("Strict profile".into()),
+                example: None,
                 check: "required_claims".into(),
                 spec: "RFC9068-2.2".into(),
                 observed: "missing claims: sub".into(),
@@ -176,34 +193,70 @@ mod tests {
         )
         .unwrap();
         let sub = failed("required_claims", "RFC9068-2.2", "missing claims: sub");
-        assert!(e.matching("Strict profile", &sub).is_some());
+        assert!(e.matching("Strict profile", &[], &sub).is_some());
         let more = failed("required_claims", "RFC9068-2.2", "missing claims: aud, sub");
-        assert!(e.matching("Strict profile", &more).is_none());
-        assert!(e.matching("Another scenario", &sub).is_none());
+        assert!(e.matching("Strict profile", &[], &more).is_none());
+        assert!(e.matching("Another scenario", &[], &sub).is_none());
         let other_rule = failed("required_claims", "RFC9068-2.1", "missing claims: sub");
-        assert!(e.matching("Strict profile", &other_rule).is_none());
+        assert!(e.matching("Strict profile", &[], &other_rule).is_none());
         let passed = Finding::judge(
             Check::pass("required_claims", "RFC9068-2.2", "missing claims: sub"),
             Severity::Fail,
         );
-        assert!(e.matching("Strict profile", &passed).is_none());
+        assert!(e.matching("Strict profile", &[], &passed).is_none());
+    }
+
+    /// An entry for one row of an outline excuses that row and no other.
+    #[test]
+    fn an_example_singles_out_one_row() {
+        let e = Expectations::new(
+            vec![Deviation {
+                scenario: Some("Failures".into()),
+                example: Some("without credentials".into()),
+                check: "error_code".into(),
+                spec: "RFC6749-5.2".into(),
+                observed: "expected error 'invalid_client', got 'invalid_request'.*".into(),
+                reason: "r".into(),
+            }],
+            false,
+        )
+        .unwrap();
+        let f = failed(
+            "error_code",
+            "RFC6749-5.2",
+            "expected error 'invalid_client', got 'invalid_request' (status 400)",
+        );
+        let row = |s: &str| vec![s.to_owned()];
+        assert!(
+            e.matching("Failures", &row("without credentials"), &f)
+                .is_some()
+        );
+        assert!(
+            e.matching("Failures", &row("with a wrong secret"), &f)
+                .is_none()
+        );
+        assert!(
+            e.matching("Failures", &row("not without credentials"), &f)
+                .is_none()
+        );
+        assert!(e.matching("Failures", &[], &f).is_none());
     }
 
     #[test]
     fn entries_that_excuse_nothing_are_stale_and_unknown_checks_are_refused() {
         let entry = |scenario: &str| Deviation {
             scenario: Some(scenario.into()),
+            example: None,
             check: "status".into(),
             spec: "RFC7009-2.2".into(),
             observed: "expected status 200, got 400".into(),
             reason: "r".into(),
         };
         let e = Expectations::new(vec![entry("A"), entry("B"), entry("C")], false).unwrap();
-        let hit = [failed(
-            "status",
-            "RFC7009-2.2",
-            "expected status 200, got 400",
-        )];
+        let mut excused = failed("status", "RFC7009-2.2", "expected status 200, got 400");
+        excused.deviation = e.matching("A", &[], &excused).map(|(i, _)| i);
+        assert_eq!(excused.deviation, Some(0));
+        let hit = [excused];
         let miss = [failed(
             "status",
             "RFC7009-2.2",

@@ -352,10 +352,12 @@ async fn run_command(
         },
         // No way back to the client: the sign-in stopped somewhere on the server's side,
         // which is what refusals look like. The program's own words are the evidence.
+        // No way back to the client: the sign-in stopped somewhere on the server's side,
+        // which is what refusals look like. The program's own words are the evidence.
         None => AuthorizeOutcome::Page {
             url: format!("(login command, {})", output.status),
             status: 0,
-            body: stdout.into_owned(),
+            body: format!("{stdout}{stderr}"),
             form_left: false,
         },
     };

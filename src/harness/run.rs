@@ -209,12 +209,6 @@ fn select(
     if filter.is_some_and(|f| !f.eval(tags.iter())) {
         return Selection::Exclude;
     }
-    if tags.iter().any(|t| t == "mutating") && !profile.has("mutating") {
-        return Selection::Skip(format!(
-            "changes data; target '{}' does not list the capability \"mutating\"",
-            profile.name
-        ));
-    }
     for tag in tags {
         if profile.server.takes_tag(tag) == Some(false) {
             return Selection::Skip(format!(
@@ -226,6 +220,12 @@ fn select(
     if tags.iter().any(|t| t == "api") && !profile.has("core_api") {
         return Selection::Skip(format!(
             "a MyID Core API scenario; target '{}' gives no api_base",
+            profile.name
+        ));
+    }
+    if tags.iter().any(|t| t == "mutating") && !profile.has("mutating") {
+        return Selection::Skip(format!(
+            "changes data; target '{}' does not list the capability \"mutating\"",
             profile.name
         ));
     }
@@ -362,7 +362,7 @@ pub async fn run(options: RunOptions) -> Result<RunReport, RunError> {
         })
         .before(move |_, _, scenario, world| {
             let target = target.clone();
-            world.expect(hook_expectations.clone(), &scenario.name);
+            world.expect(hook_expectations.clone(), scenario);
             async move {
                 match target.connect().await {
                     Ok(conn) => world.attach(conn),

@@ -79,6 +79,8 @@ struct TargetFile {
     #[serde(default)]
     endpoints: Overrides,
     #[serde(default)]
+    access_tokens: Option<String>,
+    #[serde(default)]
     control_base: Option<String>,
     #[serde(default)]
     capabilities: Vec<String>,
@@ -131,6 +133,8 @@ struct ClientEntry {
     #[serde(default)]
     other_scope: Option<String>,
     #[serde(default)]
+    audience: Option<String>,
+    #[serde(default)]
     redirect_uri: Option<String>,
     #[serde(default)]
     access_token_lifetime: Option<u64>,
@@ -155,6 +159,8 @@ pub struct ClientProfile {
     pub scope: String,
     /// A scope the server knows but this client may not ask for.
     pub other_scope: Option<String>,
+    /// The audience the server puts in this client's access tokens (RFC 9068 §3).
+    pub audience: Option<String>,
     /// The registered redirect URI, for code-flow clients.
     pub redirect_uri: Option<String>,
     /// How long the server's tokens and codes for this client live.
@@ -242,6 +248,10 @@ pub struct TargetProfile {
     pub discovery_url: Option<String>,
     /// Endpoints set by hand.
     pub endpoint_overrides: Overrides,
+    /// The server promises RFC 9068 JWT access tokens (`access_tokens = "rfc9068"`, or
+    /// a profile that documents them), so a token of another shape fails rather than
+    /// skipping the JWT rules.
+    pub promises_rfc9068: bool,
     /// Auth-server base URL (no trailing slash): MyID's `/web.oauth2`, or the issuer.
     pub auth_base: String,
     /// Core API base URL (no trailing slash), for servers that have MyID's Core API.
@@ -309,6 +319,16 @@ impl TargetProfile {
                 )));
             }
         }
+        let promises_rfc9068 = match file.access_tokens.as_deref() {
+            None => server.promises_jwt_access_tokens(),
+            Some("rfc9068") => true,
+            Some("any") => false,
+            Some(other) => {
+                return Err(invalid(format!(
+                    "access_tokens must be \"rfc9068\" or \"any\", found '{other}'"
+                )));
+            }
+        };
         let defaults = Lifetimes::defaults(server);
         let default_scope = if server == ServerProfile::Myid {
             "myid.rest.basic"
@@ -336,6 +356,10 @@ impl TargetProfile {
                     secret_source: entry.secret_env,
                     scope: entry.scope.unwrap_or_else(|| default_scope.into()),
                     other_scope: entry.other_scope,
+                    // MyID's access tokens are for its Core API (manual §3.3).
+                    audience: entry.audience.or_else(|| {
+                        (server == ServerProfile::Myid).then(|| "myid.rest".to_owned())
+                    }),
                     redirect_uri: entry.redirect_uri,
                     lifetimes: Lifetimes {
                         access_token: entry.access_token_lifetime.or(defaults.access_token),
@@ -394,6 +418,7 @@ impl TargetProfile {
             issuer: trim(&issuer),
             discovery_url: file.discovery_url,
             endpoint_overrides: file.endpoints,
+            promises_rfc9068,
             api_base: file.api_base.as_deref().map(trim),
             control_base: file
                 .control_base
@@ -500,6 +525,13 @@ fn login_driver(
                 max_steps,
             })
         }
+        // A server that signs nobody in (a test double that approves every request):
+        // follow its redirects, submit nothing.
+        "redirects" => Ok(LoginDriver::Form {
+            fields: Vec::new(),
+            submit: None,
+            max_steps: 0,
+        }),
         "command" => {
             if l.command.is_empty() {
                 return Err(
@@ -509,7 +541,7 @@ fn login_driver(
             Ok(LoginDriver::Command(l.command))
         }
         other => Err(format!(
-            "unknown login driver '{other}' (mock, form or command)"
+            "unknown login driver '{other}' (mock, form, command or redirects)"
         )),
     }
 }

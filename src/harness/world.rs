@@ -52,6 +52,18 @@ impl From<&str> for StepFailure {
 /// A step's result.
 pub type StepResult = Result<(), StepFailure>;
 
+/// The cells of the Examples row an outline's scenario was made from (empty for a
+/// plain scenario): cucumber leaves the expanded scenario one Examples table holding
+/// the header and that row.
+fn example_row(scenario: &cucumber::gherkin::Scenario) -> Vec<String> {
+    scenario
+        .examples
+        .iter()
+        .filter_map(|e| e.table.as_ref())
+        .find_map(|t| t.rows.get(1).cloned())
+        .unwrap_or_default()
+}
+
 /// The per-scenario state.
 #[derive(cucumber::World)]
 #[world(init = Self::new)]
@@ -69,6 +81,7 @@ pub struct ConformanceWorld {
     pub flow: FlowState,
     expectations: std::sync::Arc<Expectations>,
     scenario: String,
+    example: Vec<String>,
 }
 
 impl fmt::Debug for ConformanceWorld {
@@ -95,6 +108,7 @@ impl ConformanceWorld {
             flow: FlowState::default(),
             expectations: std::sync::Arc::default(),
             scenario: String::new(),
+            example: Vec::new(),
         })
     }
 
@@ -206,9 +220,14 @@ impl ConformanceWorld {
 
     /// The target's known deviations, which soften matching failures to warnings, and
     /// the scenario they are matched against.
-    pub fn expect(&mut self, expectations: std::sync::Arc<Expectations>, scenario: &str) {
+    pub fn expect(
+        &mut self,
+        expectations: std::sync::Arc<Expectations>,
+        scenario: &cucumber::gherkin::Scenario,
+    ) {
         self.expectations = expectations;
-        self.scenario = scenario.to_owned();
+        self.scenario = scenario.name.clone();
+        self.example = example_row(scenario);
     }
 
     /// The URL of an endpoint of the target; a target without it skips the scenario.
@@ -235,9 +254,12 @@ impl ConformanceWorld {
             }
         }
         if f.severity != Severity::NotJudged
-            && let Some(d) = self.expectations.matching(&self.scenario, &f)
+            && let Some((i, d)) = self
+                .expectations
+                .matching(&self.scenario, &self.example, &f)
         {
             f.expected = Some(d.reason.clone());
+            f.deviation = Some(i);
             if !self.expectations.strict {
                 f.severity = Severity::Warn;
             }

@@ -139,12 +139,13 @@ pub fn stays_on_sign_in(outcome: &AuthorizeOutcome) -> Check {
 }
 
 /// RFC 6749 §4.1.2.1: other errors go back to the client as `error=…` with the state.
-pub fn error_sent_to_client(outcome: &AuthorizeOutcome, error: &str) -> Check {
+pub fn error_sent_to_client(outcome: &AuthorizeOutcome, allowed: &[&str]) -> Check {
+    let error = allowed.join("' or '");
     match outcome.param("error") {
         Some(e) => Check::expect(
             "error_sent_to_client",
             "RFC6749-4.1.2.1",
-            e == error,
+            allowed.contains(&e),
             e.to_owned(),
             || format!("expected error '{error}' at the client, got '{e}'"),
         ),
@@ -233,10 +234,13 @@ mod tests {
         assert!(!state_echoed(&ok, None).passed());
         assert!(not_sent_to_client(&page).passed() && !not_sent_to_client(&ok).passed());
         assert!(error_page_shows(&page, "invalid_request").passed());
-        assert!(!error_sent_to_client(&page, "invalid_request").passed());
+        assert!(!error_sent_to_client(&page, &["invalid_request"]).passed());
         assert!(
-            error_sent_to_client(&to_client(&[("error", "access_denied")]), "access_denied")
-                .passed()
+            error_sent_to_client(
+                &to_client(&[("error", "access_denied")]),
+                &["access_denied"]
+            )
+            .passed()
         );
         assert!(code_format(&"A".repeat(64)).passed() && !code_format(&"a".repeat(64)).passed());
     }

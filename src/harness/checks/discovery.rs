@@ -58,9 +58,17 @@ pub fn required_members(doc: &Value) -> Check {
     )
 }
 
-/// The array `member` contains `value`; `spec` names the rule that wants it there.
+/// The array `member` contains `value`; `spec` names the rule that wants it there. An
+/// absent member means what RFC 8414 §2 says it means (`grant_types_supported`
+/// defaults to `["authorization_code", "implicit"]`,
+/// `token_endpoint_auth_methods_supported` to `["client_secret_basic"]`).
 pub fn list_includes(doc: &Value, member: &str, value: &str, spec: &'static str) -> Check {
-    let list = doc.get(member).cloned().unwrap_or(Value::Null);
+    let default = match member {
+        "grant_types_supported" => serde_json::json!(["authorization_code", "implicit"]),
+        "token_endpoint_auth_methods_supported" => serde_json::json!(["client_secret_basic"]),
+        _ => Value::Null,
+    };
+    let list = doc.get(member).cloned().unwrap_or(default);
     let ok = list
         .as_array()
         .is_some_and(|v| v.iter().any(|x| x.as_str() == Some(value)));
@@ -73,7 +81,8 @@ pub fn list_includes(doc: &Value, member: &str, value: &str, spec: &'static str)
     )
 }
 
-/// The endpoint URLs sit under the issuer, so clients built from either agree.
+/// The endpoint URLs sit under the issuer: IdentityServer builds every one from its base
+/// URL (the RFCs let a server put its endpoints anywhere).
 pub fn endpoints_under_issuer(doc: &Value) -> Check {
     let issuer = normalise(doc.get("issuer").and_then(Value::as_str).unwrap_or(""));
     let strays: Vec<String> = ["token_endpoint", "jwks_uri", "authorization_endpoint"]
@@ -88,7 +97,7 @@ pub fn endpoints_under_issuer(doc: &Value) -> Check {
         .collect();
     Check::expect(
         "endpoints_under_issuer",
-        "RFC8414-2",
+        "IS4-discovery",
         strays.is_empty(),
         "all under the issuer",
         || {

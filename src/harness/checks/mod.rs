@@ -8,6 +8,7 @@ pub mod api;
 pub mod authorize;
 pub mod discovery;
 pub mod http;
+pub mod introspection;
 pub mod jwt;
 pub mod refresh;
 pub mod token;
@@ -26,6 +27,7 @@ pub const NAMES: &[&str] = &[
     "alg",
     "aud",
     "bearer_challenge",
+    "bearer_required",
     "cache_control_no_store",
     "client_id",
     "code_delivered",
@@ -43,6 +45,8 @@ pub const NAMES: &[&str] = &[
     "image_round_trip",
     "invalid_client_challenge",
     "invalid_field",
+    "introspection_active",
+    "introspection_caller_refused",
     "iss",
     "issuer_matches_url",
     "json_content_type",
@@ -70,6 +74,7 @@ pub const NAMES: &[&str] = &[
     "response_field",
     "results_include",
     "scope_claim",
+    "scope_not_granted",
     "scope_claim_string",
     "scope_respected",
     "short_lived",
@@ -78,6 +83,7 @@ pub const NAMES: &[&str] = &[
     "state_echoed",
     "stays_on_sign_in",
     "status",
+    "token_refused",
     "token_type_bearer",
     "typ_at_jwt",
     "valid_now",
@@ -188,6 +194,9 @@ pub struct Finding {
     /// Why the finding was judged more gently than the step asked, or not at all.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Which entry of the target's expectations excused it, by position.
+    #[serde(skip)]
+    pub deviation: Option<usize>,
 }
 
 impl Finding {
@@ -206,6 +215,7 @@ impl Finding {
             detail,
             expected: None,
             note: None,
+            deviation: None,
         }
     }
 

@@ -66,23 +66,26 @@ pub fn expires_in_positive(resp: &RecordedResponse) -> Check {
     }
 }
 
-/// RFC 6749 §4.4.3: a client-credentials response should not carry a refresh token.
-pub fn no_refresh_token(resp: &RecordedResponse) -> Check {
+/// No refresh token: RFC 6749 §4.4.3 for client credentials; IdentityServer issues one in
+/// the code flow only when `offline_access` was granted (`IS4-refresh-tokens`). `spec`
+/// says which rule the step applies.
+pub fn no_refresh_token(resp: &RecordedResponse, spec: &'static str) -> Check {
     Check::expect(
         "no_refresh_token",
-        "RFC6749-4.4.3",
+        spec,
         member(resp, "refresh_token").is_none(),
         "no refresh_token",
         || "a refresh token was issued for client credentials".into(),
     )
 }
 
-/// MyID manual §4.4.3: with `offline_access` granted, a non-empty `refresh_token`.
+/// OpenID Connect Core §11 (and MyID manual §4.4.3): with `offline_access` granted, a
+/// non-empty `refresh_token`.
 pub fn has_refresh_token(resp: &RecordedResponse) -> Check {
     let has = matches!(member(resp, "refresh_token"), Some(Value::String(t)) if !t.is_empty());
     Check::expect(
         "refresh_token_issued",
-        "MyID-4.4.3",
+        "OIDC-Core-11",
         has,
         "refresh_token present",
         || "no refresh_token although offline_access was granted".into(),
@@ -103,26 +106,41 @@ pub fn expires_in_at_most(resp: &RecordedResponse, max: i64) -> Check {
     )
 }
 
-/// RFC 6749 §5.1 / §3.3: the granted `scope` is exactly `expected` (as a set).
-pub fn granted_scope_is(resp: &RecordedResponse, expected: &str) -> Check {
+/// The granted `scope` is exactly `expected` (as a set). RFC 6749 §3.3 lets a server
+/// grant less than was asked, so this is IdentityServer's behaviour (it grants what was
+/// asked, or refuses), cited as `IS4-token-response`; absence means "as requested"
+/// (§5.1), so an absent member counts as the request.
+pub fn granted_scope_is(resp: &RecordedResponse, expected: &str, requested: &str) -> Check {
+    const SPEC: &str = "IS4-token-response";
     let want: std::collections::BTreeSet<&str> =
         expected.split(' ').filter(|s| !s.is_empty()).collect();
     match member(resp, "scope") {
         Some(Value::String(s)) => {
             let got: std::collections::BTreeSet<&str> =
                 s.split(' ').filter(|s| !s.is_empty()).collect();
+            Check::expect("granted_scope", SPEC, got == want, s.clone(), || {
+                format!("expected scope '{expected}', got '{s}'")
+            })
+        }
+        None => {
+            let req: std::collections::BTreeSet<&str> =
+                requested.split(' ').filter(|s| !s.is_empty()).collect();
             Check::expect(
                 "granted_scope",
-                "RFC6749-5.1",
-                got == want,
-                s.clone(),
-                || format!("expected scope '{expected}', got '{s}'"),
+                SPEC,
+                req == want,
+                format!("no scope member: as requested, '{requested}'"),
+                || {
+                    format!(
+                        "expected scope '{expected}'; no scope member, so as requested: '{requested}'"
+                    )
+                },
             )
         }
-        other => Check::fail(
+        Some(other) => Check::fail(
             "granted_scope",
-            "RFC6749-5.1",
-            format!("expected scope '{expected}', got {}", describe(other)),
+            SPEC,
+            format!("expected scope '{expected}', got {}", kind(&other)),
         ),
     }
 }
@@ -148,6 +166,18 @@ pub fn member_order(resp: &RecordedResponse, expected: &[&str]) -> Check {
 
 /// RFC 6749 §5.2: an error response is 400, except `invalid_client`, which may be 401.
 pub fn error_status(resp: &RecordedResponse, code: &str) -> Check {
+    // A rule about error responses: an answer with no `error` member (a success where a
+    // refusal was due) is judged once, by error_code.
+    if member(resp, "error").is_none() {
+        return Check::pass(
+            "error_status",
+            "RFC6749-5.2",
+            format!(
+                "no error member (status {}): judged by error_code",
+                resp.status
+            ),
+        );
+    }
     let ok = resp.status == 400 || (code == "invalid_client" && resp.status == 401);
     Check::expect(
         "error_status",
@@ -166,6 +196,102 @@ pub fn error_status(resp: &RecordedResponse, code: &str) -> Check {
             )
         },
     )
+}
+
+/// RFC 6749 §5.2: the body's `error` is one of `allowed` (where the RFC's definitions
+/// fit more than one code, as `invalid_request` and `invalid_grant` both fit a malformed
+/// verifier).
+pub fn error_code_in(resp: &RecordedResponse, allowed: &[&str]) -> Check {
+    let list = allowed
+        .iter()
+        .map(|c| format!("'{c}'"))
+        .collect::<Vec<_>>()
+        .join(" or ");
+    match member(resp, "error") {
+        Some(Value::String(e)) => Check::expect(
+            "error_code",
+            "RFC6749-5.2",
+            allowed.contains(&e.as_str()),
+            e.clone(),
+            || format!("expected error {list}, got '{e}' (status {})", resp.status),
+        ),
+        other => Check::fail(
+            "error_code",
+            "RFC6749-5.2",
+            format!(
+                "expected error {list}, got {} (status {})",
+                describe(other),
+                resp.status
+            ),
+        ),
+    }
+}
+
+/// RFC 6749 §3.2: the token endpoint takes POST with a form; a request in another shape
+/// gets no token. How it refuses (400, 404, 405, 415) is the server's choice.
+pub fn token_refused(resp: &RecordedResponse) -> Check {
+    let issued = member(resp, "access_token").is_some();
+    Check::expect(
+        "token_refused",
+        "RFC6749-3.2",
+        (400..500).contains(&resp.status) && !issued,
+        format!("status {}", resp.status),
+        || {
+            format!(
+                "expected a 4xx refusal without a token, got status {}{}",
+                resp.status,
+                if issued { " with an access_token" } else { "" }
+            )
+        },
+    )
+}
+
+/// RFC 6749 §3.3: a scope the client may not have is refused with `invalid_scope`, or
+/// left out of what is granted; a success that omits `scope` claims the request was
+/// granted as made (§5.1), so it claims the forbidden scope too.
+pub fn scope_not_granted(resp: &RecordedResponse, forbidden: &str) -> Check {
+    const SPEC: &str = "RFC6749-3.3";
+    let bad: Vec<&str> = forbidden.split(' ').filter(|s| !s.is_empty()).collect();
+    if resp.status == 200 {
+        return match member(resp, "scope") {
+            Some(Value::String(granted)) => {
+                let leaked: Vec<&str> = granted.split(' ').filter(|g| bad.contains(g)).collect();
+                Check::expect(
+                    "scope_not_granted",
+                    SPEC,
+                    leaked.is_empty(),
+                    format!("granted '{granted}'"),
+                    || {
+                        format!(
+                            "granted the scope the client may not have: {}",
+                            leaked.join(" ")
+                        )
+                    },
+                )
+            }
+            _ => Check::fail(
+                "scope_not_granted",
+                SPEC,
+                format!(
+                    "a token was issued with no scope member, which RFC 6749 §5.1 allows only when the scope granted is the one requested ('{forbidden}')"
+                ),
+            ),
+        };
+    }
+    match member(resp, "error") {
+        Some(Value::String(e)) if e == "invalid_scope" => {
+            Check::pass("scope_not_granted", SPEC, "invalid_scope")
+        }
+        other => Check::fail(
+            "scope_not_granted",
+            SPEC,
+            format!(
+                "neither a token without the scope nor invalid_scope: status {}, error {}",
+                resp.status,
+                describe(other)
+            ),
+        ),
+    }
 }
 
 /// RFC 6749 §5.2: the body's `error` is `expected`.
@@ -237,6 +363,16 @@ pub fn invalid_client_challenge(resp: &RecordedResponse, used_basic: bool) -> Ch
             "the client did not authenticate with HTTP Basic",
         );
     }
+    // It is a rule about invalid_client answers; another error is judged by error_code.
+    if member(resp, "error").and_then(|e| e.as_str().map(str::to_owned))
+        != Some("invalid_client".to_owned())
+    {
+        return Check::pass(
+            "invalid_client_challenge",
+            "RFC6749-5.2",
+            "not an invalid_client answer",
+        );
+    }
     let challenge = resp.header("www-authenticate").unwrap_or("");
     let ok = resp.status == 401
         && challenge
@@ -305,9 +441,9 @@ mod tests {
         assert!(has_access_token(&ok).passed());
         assert!(token_type_bearer(&ok).passed());
         assert!(expires_in_positive(&ok).passed());
-        assert!(no_refresh_token(&ok).passed());
-        assert!(granted_scope_is(&ok, "x y").passed());
-        assert!(!granted_scope_is(&ok, "x").passed());
+        assert!(no_refresh_token(&ok, "RFC6749-4.4.3").passed());
+        assert!(granted_scope_is(&ok, "x y", "x y").passed());
+        assert!(!granted_scope_is(&ok, "x", "x").passed());
         assert!(member_order(&ok, &["access_token", "expires_in", "token_type", "scope"]).passed());
         assert!(
             !member_order(&ok, &["expires_in", "access_token", "token_type", "scope"]).passed()
@@ -320,8 +456,22 @@ mod tests {
         assert!(!has_access_token(&bad).passed());
         assert!(!token_type_bearer(&bad).passed());
         assert!(!expires_in_positive(&bad).passed());
-        assert!(!no_refresh_token(&bad).passed());
-        assert!(!granted_scope_is(&bad, "x").passed());
+        assert!(!no_refresh_token(&bad, "RFC6749-4.4.3").passed());
+        assert!(
+            granted_scope_is(&bad, "x", "x").passed(),
+            "absent: as requested"
+        );
+        assert!(!granted_scope_is(&bad, "x", "x y").passed());
+        assert!(
+            !scope_not_granted(&bad, "y").passed(),
+            "absent scope claims the request"
+        );
+        assert!(scope_not_granted(&ok, "z").passed() && !scope_not_granted(&ok, "x").passed());
+        let refused = resp(400, r#"{"error":"invalid_scope"}"#, &[]);
+        assert!(scope_not_granted(&refused, "x").passed());
+        assert!(token_refused(&refused).passed() && !token_refused(&ok).passed());
+        assert!(error_code_in(&refused, &["invalid_request", "invalid_scope"]).passed());
+        assert!(!error_code_in(&refused, &["invalid_request"]).passed());
         assert!(has_refresh_token(&bad).passed() && !has_refresh_token(&ok).passed());
         assert!(expires_in_at_most(&ok, 3600).passed() && !expires_in_at_most(&ok, 300).passed());
         assert!(

@@ -7,6 +7,7 @@ pub(crate) mod api;
 mod authorization_code;
 mod cors;
 mod discovery;
+mod introspection;
 mod operation;
 mod paging;
 mod refresh;
@@ -29,7 +30,7 @@ fn severity(word: &str) -> Result<Severity, StepFailure> {
 }
 
 /// Expands placeholders in a table value or step argument: `{client_id}`, `{scope}`,
-/// `{other_scope}`, `{redirect_uri}`, `{verifier}`, `{challenge}`, `{access_token}`
+/// `{other_scope}`, `{audience}`, `{redirect_uri}`, `{verifier}`, `{challenge}`, `{access_token}`
 /// values remembered by name, and `{repeat:TEXT:N}`.
 fn expand(world: &ConformanceWorld, value: &str) -> Result<String, StepFailure> {
     let client = world.client()?;
@@ -42,6 +43,13 @@ fn expand(world: &ConformanceWorld, value: &str) -> Result<String, StepFailure> 
             .as_deref()
             .ok_or("the target file gives this client no other_scope")?;
         out = out.replace("{other_scope}", other);
+    }
+    if out.contains("{audience}") {
+        let aud = client
+            .audience
+            .as_deref()
+            .ok_or_else(|| StepFailure::skip("the target file gives this client no audience"))?;
+        out = out.replace("{audience}", aud);
     }
     if out.contains("{redirect_uri}") {
         let uri = client

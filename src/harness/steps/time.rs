@@ -77,6 +77,7 @@ mod tests {
             secret_source: None,
             scope: "s".into(),
             other_scope: None,
+            audience: None,
             redirect_uri: None,
             lifetimes: Lifetimes {
                 access_token: Some(60),
