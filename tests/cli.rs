@@ -474,7 +474,7 @@ fn the_command_driver_runs_a_program_that_signs_in() {
     let served = Served::start();
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/login/sign-in.py");
     let login = format!(
-        "[login]\ndriver = \"command\"\ncommand = [\"python3\", \"{script}\", \"{{url}}\", \"https://client.example/callback\"]\n"
+        "[login]\ndriver = \"command\"\ncommand = [\"python3\", \"{script}\", \"{{url}}\", \"{{redirect_uri}}\"]\n"
     );
     let target = target_with_login(&served.base, "command-driver.toml", &login);
     let out = bin()
@@ -628,5 +628,58 @@ fn a_deviation_that_no_longer_occurs_is_reported() {
         text(&out).contains("RFC6749-5.1 cache_control_no_store"),
         "{}",
         text(&out)
+    );
+}
+
+/// A target file needs only a name, the issuer and a client: every endpoint comes from
+/// discovery, the profile defaults to plain OAuth 2.0, and what the file does not
+/// declare (a Core API, a login, lifetimes, another scope) skips the scenarios that need
+/// it. The served mock departs from RFC 6749 where IdentityServer does, so the file also
+/// names MyID's shipped list of those departures.
+#[test]
+fn a_target_with_only_an_issuer_and_a_client_runs() {
+    let served = Served::start();
+    let target = temp_path("minimal.toml");
+    std::fs::write(
+        &target,
+        format!(
+            "name = \"minimal\"\nissuer = \"{}/web.oauth2\"\nexpectations = \"myid\"\n[clients.service]\nclient_id = \"myid.mysystem\"\nsecret_env = \"MINIMAL_SECRET\"\nscope = \"myid.rest.basic\"\n",
+            served.base
+        ),
+    )
+    .unwrap();
+    let report = temp_path("minimal.json");
+    let out = bin()
+        .args(["check", "--target"])
+        .arg(&target)
+        .arg("--json")
+        .arg(&report)
+        .env("MINIMAL_SECRET", SECRET)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let scenarios = r["scenarios"].as_array().unwrap();
+    let status_of = |name: &str| {
+        scenarios
+            .iter()
+            .find(|s| s["scenario"] == name)
+            .map(|s| s["status"].as_str().unwrap().to_owned())
+    };
+    assert_eq!(
+        status_of("A token through HTTP Basic, as the manual shows it").as_deref(),
+        Some("passed")
+    );
+    assert_eq!(
+        status_of("IdentityServer calls an empty grant type unsupported").as_deref(),
+        Some("skipped"),
+        "an IdentityServer rule does not judge an oauth2 target"
+    );
+    assert!(
+        scenarios
+            .iter()
+            .filter(|s| s["tags"].as_array().unwrap().iter().any(|t| t == "api"))
+            .all(|s| s["status"] == "skipped"),
+        "no api_base: the Core API scenarios skip"
     );
 }

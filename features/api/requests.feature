@@ -53,7 +53,7 @@ Feature: Photos, credential profiles, requests and devices
     When the client remembers the response "id" as "request"
     And the client calls GET "/api/requests/{request}"
     Then the API must answer with status 200
-    And the response "status" must be "Awaiting Issue"
+    And the response "status" must be "Awaiting Issue", as assumed
     And the response "target.id" must be "{person}"
     And the response "credProfile.name" must be "Smart Card"
     When the client calls GET "/api/People/{person}/requests"

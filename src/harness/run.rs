@@ -26,7 +26,7 @@ use cucumber::{World as _, WriterExt as _};
 use futures::FutureExt as _;
 use serde::Serialize;
 
-use super::checks::Finding;
+use super::checks::{Finding, Source};
 use super::expectations::{Deviation, Expectations};
 use super::target::{Target, TargetProfile};
 use super::world::{ConformanceWorld, SKIP_MARK};
@@ -114,6 +114,9 @@ pub struct ScenarioOutcome {
     pub line: usize,
     /// Its tags, inherited ones included.
     pub tags: Vec<String>,
+    /// The kind of rule the scenario rests on, from its tags: `@assumed`, a profile tag
+    /// (`@myid`, `@identityserver`, `@oidc`), or else the RFCs.
+    pub source: Source,
     /// What happened.
     pub status: Status,
     /// Why it failed or was skipped.
@@ -256,6 +259,22 @@ fn select(
     }
 }
 
+/// The rule source a scenario's tags name.
+pub fn scenario_source(tags: &[String]) -> Source {
+    let has = |t: &str| tags.iter().any(|x| x == t);
+    if has("assumed") {
+        Source::Assumed
+    } else if has("myid") {
+        Source::Manual
+    } else if has("identityserver") {
+        Source::IdentityServer
+    } else if has("oidc") {
+        Source::Oidc
+    } else {
+        Source::Rfc
+    }
+}
+
 fn outcome(
     feature: &Feature,
     scenario: &Scenario,
@@ -272,6 +291,7 @@ fn outcome(
         feature: feature.name.clone(),
         scenario: scenario.name.clone(),
         line: scenario.position.line,
+        source: scenario_source(&tags),
         tags,
         status,
         reason,
@@ -360,9 +380,12 @@ pub async fn run(options: RunOptions) -> Result<RunReport, RunError> {
                 ScenarioType::Concurrent
             }
         })
-        .before(move |_, _, scenario, world| {
+        .before(move |feature, rule, scenario, world| {
             let target = target.clone();
-            world.expect(hook_expectations.clone(), scenario);
+            let assumed = tags_of(feature, rule, scenario)
+                .iter()
+                .any(|t| t == "assumed");
+            world.expect(hook_expectations.clone(), scenario, assumed);
             async move {
                 match target.connect().await {
                     Ok(conn) => world.attach(conn),
@@ -455,6 +478,7 @@ pub async fn run(options: RunOptions) -> Result<RunReport, RunError> {
             feature: "(run)".into(),
             scenario: "cucumber reported errors outside any scenario".into(),
             line: 0,
+            source: Source::Assumed,
             tags: Vec::new(),
             status: Status::Failed,
             reason: Some(format!(

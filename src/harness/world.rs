@@ -82,6 +82,7 @@ pub struct ConformanceWorld {
     expectations: std::sync::Arc<Expectations>,
     scenario: String,
     example: Vec<String>,
+    assumed: bool,
 }
 
 impl fmt::Debug for ConformanceWorld {
@@ -109,6 +110,7 @@ impl ConformanceWorld {
             expectations: std::sync::Arc::default(),
             scenario: String::new(),
             example: Vec::new(),
+            assumed: false,
         })
     }
 
@@ -220,14 +222,18 @@ impl ConformanceWorld {
 
     /// The target's known deviations, which soften matching failures to warnings, and
     /// the scenario they are matched against.
+    /// A scenario tagged `@assumed` rests on the mock's reading where the manual is
+    /// silent: its manual-cited checks count as assumptions.
     pub fn expect(
         &mut self,
         expectations: std::sync::Arc<Expectations>,
         scenario: &cucumber::gherkin::Scenario,
+        assumed: bool,
     ) {
         self.expectations = expectations;
         self.scenario = scenario.name.clone();
         self.example = example_row(scenario);
+        self.assumed = assumed;
     }
 
     /// The URL of an endpoint of the target; a target without it skips the scenario.
@@ -240,6 +246,9 @@ impl ConformanceWorld {
     /// only warns except against the mock) and by its known deviations.
     fn judge_one(&self, check: Check, severity: Severity) -> Finding {
         let mut f = Finding::judge(check, severity);
+        if self.assumed && f.source == Source::Manual {
+            f.source = Source::Assumed;
+        }
         if let Some(conn) = &self.conn {
             let p = &conn.profile;
             if !p.server.claims(f.source) {

@@ -88,6 +88,7 @@ pub const NAMES: &[&str] = &[
     "typ_at_jwt",
     "valid_now",
     "ws_error",
+    "ws_status",
 ];
 
 /// The outcome of one check.
