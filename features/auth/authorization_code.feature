@@ -150,7 +150,7 @@ Feature: Authorization code flow
   Scenario: The state comes back exactly as sent
     Given the client "spa"
     When the client sends the user to authorize with:
-      | state | a b+c/d=é&x%20~ |
+      | state | a b+c/d=!&x%20~ |
     Then the client must receive an authorization code
     And the state must come back unchanged
 

@@ -315,6 +315,7 @@ mod tests {
             scenario: name.into(),
             line: 3,
             tags: vec![],
+            source: crate::harness::checks::Source::Rfc,
             status,
             reason: (status != Status::Passed).then(|| "because \"reasons\"".to_owned()),
             findings,

@@ -358,6 +358,15 @@ impl ConformanceWorld {
         Ok(keys)
     }
 
+    /// How far the harness's reading of the server's time may be off: nothing when it
+    /// reads the mock's own clock, a minute when it can only use its own.
+    pub fn clock_leeway(&self) -> Result<i64, StepFailure> {
+        Ok(match self.conn()?.clock {
+            TargetClock::InProcess(_) | TargetClock::ControlPlane(_) => 0,
+            TargetClock::Real(_) => 60,
+        })
+    }
+
     /// The server's current time: the mock's clock, or real time for a live server.
     pub async fn server_now(&mut self) -> Result<i64, StepFailure> {
         match self.conn()?.clock.clone() {

@@ -409,10 +409,17 @@ mod tests {
             .passed()
         );
         assert!(
-            !ws_status(&r(400, &[], r#"{"message":"no","code":"WS50000"}"#), "WS50000").passed()
+            !ws_status(
+                &r(400, &[], r#"{"message":"no","code":"WS50000"}"#),
+                "WS50000"
+            )
+            .passed()
         );
         assert!(!ws_error(&r(403, &[], r#"{"code":"WS50000"}"#), "WS50000").passed());
-        assert_eq!(ws_status(&r(404, &[], ""), "WS40005").spec, "assumed-MyID-ws-status");
+        assert_eq!(
+            ws_status(&r(404, &[], ""), "WS40005").spec,
+            "assumed-MyID-ws-status"
+        );
         assert!(
             problem_details(&r(
                 400,

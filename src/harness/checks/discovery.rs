@@ -34,28 +34,43 @@ fn normalise(url: &str) -> String {
     }
 }
 
-/// Discovery §3: the members a provider must publish.
-pub fn required_members(doc: &Value) -> Check {
-    let required = [
-        "issuer",
-        "authorization_endpoint",
-        "token_endpoint",
-        "jwks_uri",
-        "response_types_supported",
-        "subject_types_supported",
-        "id_token_signing_alg_values_supported",
-    ];
-    let missing: Vec<&str> = required
-        .into_iter()
-        .filter(|m| doc.get(*m).is_none())
-        .collect();
-    Check::expect(
-        "required_members",
-        "OIDC-Discovery-3",
-        missing.is_empty(),
-        "all present",
-        || format!("missing members: {}", missing.join(", ")),
-    )
+/// The members every authorization server's metadata has (RFC 8414 §2; the
+/// authorization and token endpoints because the suite uses both grants), and those an
+/// OpenID Provider's adds (OpenID Connect Discovery §3).
+pub fn required_members(doc: &Value) -> [Check; 2] {
+    let check = |required: &[&str], spec: &'static str| {
+        let missing: Vec<&str> = required
+            .iter()
+            .copied()
+            .filter(|m| doc.get(*m).is_none())
+            .collect();
+        Check::expect(
+            "required_members",
+            spec,
+            missing.is_empty(),
+            "all present",
+            || format!("missing members: {}", missing.join(", ")),
+        )
+    };
+    [
+        check(
+            &[
+                "issuer",
+                "authorization_endpoint",
+                "token_endpoint",
+                "response_types_supported",
+            ],
+            "RFC8414-2",
+        ),
+        check(
+            &[
+                "jwks_uri",
+                "subject_types_supported",
+                "id_token_signing_alg_values_supported",
+            ],
+            "OIDC-Discovery-3",
+        ),
+    ]
 }
 
 /// The array `member` contains `value`; `spec` names the rule that wants it there. An
@@ -200,7 +215,10 @@ mod tests {
     fn document_members() {
         let doc = json!({"issuer":"http://h/x","token_endpoint":"http://h/x/connect/token","jwks_uri":"http://other/jwks",
             "grant_types_supported":["client_credentials"]});
-        assert!(!required_members(&doc).passed());
+        let [oauth, oidc] = required_members(&doc);
+        assert!(!oauth.passed(), "no authorization_endpoint");
+        assert_eq!(oauth.spec, "RFC8414-2");
+        assert!(!oidc.passed() && oidc.spec == "OIDC-Discovery-3");
         assert!(list_includes(&doc, "grant_types_supported", "client_credentials", "s").passed());
         assert!(!list_includes(&doc, "grant_types_supported", "refresh_token", "s").passed());
         assert!(!endpoints_under_issuer(&doc).passed());

@@ -153,40 +153,52 @@ pub fn audience_includes(token: &Jwt, audience: &str) -> Check {
 }
 
 /// RFC 6749 §5.1: `expires_in` is the token's lifetime from the response, so `exp` less
-/// the issue time (`iat`, or `nbf` when there is none) equals it (IdentityServer stamps
-/// both from one clock reading).
-pub fn lifetime_matches(token: &Jwt, expires_in: i64) -> Check {
+/// the issue time (`iat`, or `nbf` when there is none) equals it, give or take the
+/// second between stamping the token and writing the response; IdentityServer stamps
+/// both from one clock reading, so its rule is exact (`IS4-token-response`).
+pub fn lifetime_matches(token: &Jwt, expires_in: i64) -> [Check; 2] {
+    [
+        lifetime_within(token, expires_in, 1, "RFC6749-5.1"),
+        lifetime_within(token, expires_in, 0, "IS4-token-response"),
+    ]
+}
+
+fn lifetime_within(token: &Jwt, expires_in: i64, tolerance: i64, spec: &'static str) -> Check {
     // From issuance: a server may backdate nbf for clock skew.
     match (
         token.int("iat").or_else(|| token.int("nbf")),
         token.int("exp"),
     ) {
-        (Some(nbf), Some(exp)) => Check::expect(
+        (Some(iat), Some(exp)) => Check::expect(
             "lifetime_matches_expires_in",
-            "RFC6749-5.1",
-            exp - nbf == expires_in,
-            format!("exp - iat = {}", exp - nbf),
-            || format!("exp - iat = {} but expires_in = {expires_in}", exp - nbf),
+            spec,
+            (exp - iat - expires_in).abs() <= tolerance,
+            format!("exp - iat = {}", exp - iat),
+            || format!("exp - iat = {} but expires_in = {expires_in}", exp - iat),
         ),
         _ => Check::fail(
             "lifetime_matches_expires_in",
-            "RFC6749-5.1",
+            spec,
             "the token lacks a numeric exp, or both nbf and iat",
         ),
     }
 }
 
 /// RFC 9068 §4 / RFC 7519 §4.1.4–5: valid now by the server's clock (`nbf <= now < exp`).
-pub fn valid_at(token: &Jwt, now: i64) -> Check {
+///
+/// `leeway` is the clock difference allowed between the harness and the server (RFC
+/// 7519 §4.1.4–5 let a verifier allow "a few minutes"): 0 where the harness reads the
+/// server's own clock (a mock), more where it can only use its own (a live server).
+pub fn valid_at(token: &Jwt, now: i64, leeway: i64) -> Check {
     match token.int("exp") {
         Some(exp) => {
             let nbf = token.int("nbf").unwrap_or(i64::MIN);
             Check::expect(
                 "valid_now",
                 "RFC7519-4.1.4",
-                nbf <= now && now < exp,
-                format!("nbf {nbf} <= now {now} < exp {exp}"),
-                || format!("not valid at {now}: nbf {nbf}, exp {exp}"),
+                nbf <= now.saturating_add(leeway) && now.saturating_sub(leeway) < exp,
+                format!("nbf {nbf} <= now {now} < exp {exp} (leeway {leeway} s)"),
+                || format!("not valid at {now} (leeway {leeway} s): nbf {nbf}, exp {exp}"),
             )
         }
         None => Check::fail("valid_now", "RFC7519-4.1.4", "the token has no numeric exp"),
@@ -305,11 +317,17 @@ mod tests {
         assert!(!issuer_is(&t, "http://h/web.oauth2/").passed());
         assert!(audience_includes(&t, "myid.rest").passed());
         assert!(!audience_includes(&t, "other").passed());
-        assert!(lifetime_matches(&t, 3600).passed());
-        assert!(!lifetime_matches(&t, 3599).passed());
-        assert!(valid_at(&t, 100).passed());
-        assert!(!valid_at(&t, 3700).passed());
-        assert!(!valid_at(&t, 99).passed());
+        assert!(lifetime_matches(&t, 3600).iter().all(Check::passed));
+        let [rfc, is4] = lifetime_matches(&t, 3599);
+        assert!(
+            rfc.passed() && !is4.passed(),
+            "a second off: only IdentityServer's exact rule fails"
+        );
+        assert!(lifetime_matches(&t, 3598).iter().all(|c| !c.passed()));
+        assert!(valid_at(&t, 100, 0).passed());
+        assert!(!valid_at(&t, 3700, 0).passed());
+        assert!(!valid_at(&t, 99, 0).passed());
+        assert!(valid_at(&t, 99, 60).passed() && valid_at(&t, 3700, 60).passed());
         assert!(client_id_is(&t, "c").passed());
         assert!(scope_claim_lists(&t, "b a").passed());
         assert!(!scope_claim_lists(&t, "c").passed());

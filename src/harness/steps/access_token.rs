@@ -126,17 +126,15 @@ fn audience(world: &mut ConformanceWorld, word: String, aud: String) -> StepResu
 #[then(regex = r"^the access token (must|should) live exactly expires_in seconds$")]
 fn lifetime(world: &mut ConformanceWorld, word: String) -> StepResult {
     let (token, expires_in) = issued(world)?;
-    world.judge(
-        severity(&word)?,
-        [jwt::lifetime_matches(&token, expires_in)],
-    )
+    world.judge(severity(&word)?, jwt::lifetime_matches(&token, expires_in))
 }
 
 #[then(regex = r"^the access token (must|should) be valid now by the server's clock$")]
 async fn valid_now(world: &mut ConformanceWorld, word: String) -> StepResult {
     let (token, _) = issued(world)?;
     let now = world.server_now().await?;
-    world.judge(severity(&word)?, [jwt::valid_at(&token, now)])
+    let leeway = world.clock_leeway()?;
+    world.judge(severity(&word)?, [jwt::valid_at(&token, now, leeway)])
 }
 
 #[then(regex = r"^the access token (must|should) name the client in client_id$")]

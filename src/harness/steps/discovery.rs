@@ -100,7 +100,7 @@ fn issuer(world: &mut ConformanceWorld, word: String) -> StepResult {
 #[then(regex = r"^the discovery document (must|should) have every required member$")]
 fn required(world: &mut ConformanceWorld, word: String) -> StepResult {
     let doc = last_json(world)?;
-    world.judge(severity(&word)?, [discovery::required_members(&doc)])
+    world.judge(severity(&word)?, discovery::required_members(&doc))
 }
 
 #[then(regex = r#"^"([a-z_]+)" (must|should) include "([^"]+)"$"#)]

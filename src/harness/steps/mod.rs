@@ -52,10 +52,9 @@ fn expand(world: &ConformanceWorld, value: &str) -> Result<String, StepFailure> 
         out = out.replace("{audience}", aud);
     }
     if out.contains("{redirect_uri}") {
-        let uri = client
-            .redirect_uri
-            .as_deref()
-            .ok_or_else(|| StepFailure::skip("the target file gives this client no redirect_uri"))?;
+        let uri = client.redirect_uri.as_deref().ok_or_else(|| {
+            StepFailure::skip("the target file gives this client no redirect_uri")
+        })?;
         out = out.replace("{redirect_uri}", uri);
     }
     if out.contains("{verifier}") || out.contains("{challenge}") {

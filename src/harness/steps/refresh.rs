@@ -98,12 +98,13 @@ async fn first_still_valid(world: &mut ConformanceWorld, word: String) -> StepRe
         .to_owned();
     let token = jwt::Jwt::decode(&raw).map_err(StepFailure)?;
     let now = world.server_now().await?;
+    let leeway = world.clock_leeway()?;
     let jwks = world.jwks().await?;
     world.judge(
         severity(&word)?,
         [
             jwt::signature_verifies(&token, &jwks),
-            jwt::valid_at(&token, now),
+            jwt::valid_at(&token, now, leeway),
         ],
     )
 }
