@@ -103,6 +103,19 @@ impl FlowState {
             .ok_or_else(|| "no access token has been issued in this scenario".into())
     }
 
+    /// The newest refresh token (`first`: the oldest). A server may issue none (RFC 6749
+    /// §5.1 makes it optional), which skips a scenario that needs one.
+    pub fn refresh_token(&self, first: bool) -> Result<String, StepFailure> {
+        let token = if first {
+            self.refresh_tokens.first()
+        } else {
+            self.refresh_tokens.last()
+        };
+        token
+            .cloned()
+            .ok_or_else(|| StepFailure::skip("the server issued no refresh token in this scenario"))
+    }
+
     /// Remembers a successful token response.
     pub fn record(&mut self, body: &Value) {
         if let Some(rt) = body.get("refresh_token").and_then(Value::as_str) {

@@ -43,26 +43,62 @@ pub struct Shared {
     api: Mutex<ApiStore>,
     /// Deliberate departures from the rules, for proving the harness catches them.
     pub faults: FaultSet,
+    // Seals what the mock hands a browser to bring back (error pages), so nothing of
+    // it is kept on the server and nobody can make the mock's pages say other things.
+    seal_key: aws_lc_rs::hmac::Key,
 }
 
 impl AppState {
     /// Wraps a configuration and a clock.
     pub fn new(config: MockConfig, clock: Clock) -> Self {
-        let api = Mutex::new(ApiStore::new(&config.data));
+        let api = Mutex::new(ApiStore::new(&config.data, config.auth.audit_window));
         let faults = FaultSet::new(&config.faults);
+        let seal_key = aws_lc_rs::hmac::Key::generate(
+            aws_lc_rs::hmac::HMAC_SHA256,
+            &aws_lc_rs::rand::SystemRandom::new(),
+        )
+        .unwrap_or_else(|_| {
+            // Key generation fails only without an entropy source; a fixed key then
+            // still seals against accidental damage.
+            aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, b"myid-conformance")
+        });
         AppState(Arc::new(Shared {
             config,
             clock,
             store: Mutex::default(),
             api,
             faults,
+            seal_key,
         }))
     }
 
-    /// The store, locked. A panic elsewhere while it was held cannot leave a map half
-    /// written (each update is one insert or remove), so a poisoned lock is recovered.
+    /// The store, locked, with what has expired swept out when a sweep is due. A panic
+    /// elsewhere while it was held cannot leave a map half written (each update is one
+    /// insert or remove), so a poisoned lock is recovered.
     pub fn store(&self) -> MutexGuard<'_, Store> {
-        self.0.store.lock().unwrap_or_else(|p| p.into_inner())
+        let mut store = self.0.store.lock().unwrap_or_else(|p| p.into_inner());
+        store.purge_due(self.0.clock.now());
+        store
+    }
+
+    /// Seals bytes so that they can travel through a client and come back unchanged:
+    /// `base64url(bytes).base64url(HMAC-SHA-256)`, with a key made per mock.
+    pub fn seal(&self, bytes: &[u8]) -> String {
+        use base64::Engine as _;
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let tag = aws_lc_rs::hmac::sign(&self.0.seal_key, bytes);
+        format!("{}.{}", b64.encode(bytes), b64.encode(tag.as_ref()))
+    }
+
+    /// Opens what [`Self::seal`] made; `None` for anything else.
+    pub fn open(&self, sealed: &str) -> Option<Vec<u8>> {
+        use base64::Engine as _;
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let (body, tag) = sealed.split_once('.')?;
+        let bytes = b64.decode(body).ok()?;
+        let tag = b64.decode(tag).ok()?;
+        aws_lc_rs::hmac::verify(&self.0.seal_key, &bytes, &tag).ok()?;
+        Some(bytes)
     }
 
     /// Whether a fault is switched on.

@@ -2,13 +2,25 @@
 //! codes, refresh tokens and revoked access tokens. Held behind a std `Mutex` in the
 //! shared state: every operation is a short map update with no `.await` inside.
 //!
-//! Expiry is decided by comparing with the mock's clock when a record is used; nothing
-//! here runs on a timer.
+//! Expiry is decided by comparing with the mock's clock when a record is used. What has
+//! expired is also dropped, so memory stays bounded however long the mock runs: the
+//! shared state calls [`Store::purge_due`] each time it hands the store out, which
+//! sweeps at most once a minute of mock time (moving the clock forward frees expired
+//! records at the next request). Nothing an unauthenticated caller sends is stored:
+//! sessions need a password, codes a session, and error pages carry their message in
+//! their URL, as IdentityServer's protected message store does.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::protocol::jwt::AccessTokenClaims;
 use crate::protocol::{PkceChallenge, Scopes};
+
+/// How long a sign-in session lasts: IdentityServer's `CookieLifetime` default, 10 hours
+/// from sign-in, not sliding (`CookieSlidingExpiration` is off by default).
+pub const SESSION_LIFETIME: i64 = 10 * 3600;
+
+/// Mock seconds between sweeps of expired records.
+const PURGE_INTERVAL: i64 = 60;
 
 /// Who signed in, as the access tokens of their grants name them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,17 +84,18 @@ pub struct Store {
     pub codes: HashMap<String, AuthorizationCode>,
     /// Refresh handle → record.
     pub refresh_tokens: HashMap<String, RefreshRecord>,
-    /// Access-token `jti` → grant id, so revoking an access token can reach its grant.
-    pub access_grants: HashMap<String, String>,
+    /// Access-token `jti` → (grant id, `exp`), so revoking an access token can reach
+    /// its grant.
+    pub access_grants: HashMap<String, (String, i64)>,
     /// Revoked access tokens (`jti` → `exp`): MyID records these so the Core API refuses
     /// them from then on (manual §4.5).
     pub revoked_access_tokens: HashMap<String, i64>,
-    /// Error-page messages by error id.
-    pub errors: HashMap<String, ErrorMessage>,
+    /// When the next sweep of expired records is due (mock time).
+    next_purge: i64,
 }
 
 /// What the error page shows (IdentityServer's `ErrorMessage`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ErrorMessage {
     /// The OAuth error.
     pub error: String,
@@ -100,11 +113,51 @@ impl Store {
         before - self.refresh_tokens.len()
     }
 
-    /// Forgets what has expired by `now`. Only memory hygiene: every use checks expiry itself.
+    /// Forgets what has expired by `now`. Only memory hygiene: every use checks expiry
+    /// itself. An access token's grant link outlives the token while the grant's
+    /// refresh tokens live, since a refresh re-issues the same `jti`.
     pub fn purge(&mut self, now: i64) {
+        self.sessions
+            .retain(|_, s| now < s.auth_time + SESSION_LIFETIME);
         self.codes.retain(|_, c| now <= c.created + c.lifetime);
         self.refresh_tokens
             .retain(|_, r| now <= r.created + r.lifetime);
         self.revoked_access_tokens.retain(|_, exp| now <= *exp);
+        let live: HashSet<&str> = self
+            .refresh_tokens
+            .values()
+            .map(|r| r.grant_id.as_str())
+            .collect();
+        self.access_grants
+            .retain(|_, (grant, exp)| now <= *exp || live.contains(grant.as_str()));
+    }
+
+    /// Runs [`Self::purge`] when a sweep is due, so its cost is paid once a minute of
+    /// mock time rather than on every request.
+    pub fn purge_due(&mut self, now: i64) {
+        if now >= self.next_purge {
+            self.purge(now);
+            self.next_purge = now.saturating_add(PURGE_INTERVAL);
+        }
+    }
+
+    /// How many records each map holds: sessions, codes, refresh tokens, access-token
+    /// grant links, revoked access tokens.
+    pub fn counts(&self) -> [usize; 5] {
+        [
+            self.sessions.len(),
+            self.codes.len(),
+            self.refresh_tokens.len(),
+            self.access_grants.len(),
+            self.revoked_access_tokens.len(),
+        ]
+    }
+
+    /// The session behind a cookie, while it lasts.
+    pub fn session(&self, handle: &str, now: i64) -> Option<Subject> {
+        self.sessions
+            .get(handle)
+            .filter(|s| now < s.auth_time + SESSION_LIFETIME)
+            .cloned()
     }
 }

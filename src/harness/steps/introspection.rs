@@ -9,7 +9,7 @@ use crate::harness::checks::introspection as checks;
 use crate::harness::client::RequestSpec;
 use crate::harness::endpoints::Endpoint;
 use crate::harness::flow;
-use crate::harness::world::{ConformanceWorld, StepFailure, StepResult};
+use crate::harness::world::{ConformanceWorld, StepResult};
 
 async fn introspect(
     world: &mut ConformanceWorld,
@@ -27,21 +27,12 @@ async fn introspect(
     world.send(spec).await.map(|_| ())
 }
 
-fn newest_refresh_token(world: &ConformanceWorld) -> Result<String, StepFailure> {
-    world
-        .flow
-        .refresh_tokens
-        .last()
-        .cloned()
-        .ok_or_else(|| StepFailure::skip("the server issued no refresh token in this scenario"))
-}
-
 #[when(regex = r"^the client introspects its (access|refresh) token$")]
 async fn introspect_own(world: &mut ConformanceWorld, kind: String) -> StepResult {
     let token = if kind == "access" {
         world.flow.access_token(0)?
     } else {
-        newest_refresh_token(world)?
+        world.flow.refresh_token(false)?
     };
     introspect(world, token, true).await
 }

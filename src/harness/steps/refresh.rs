@@ -32,27 +32,15 @@ async fn refresh(
     Ok(resp.status)
 }
 
-fn newest(world: &ConformanceWorld) -> Result<String, StepFailure> {
-    world
-        .flow
-        .refresh_tokens
-        .last()
-        .cloned()
-        .ok_or_else(|| StepFailure::skip("the server issued no refresh token in this scenario"))
-}
-
 #[when("the client refreshes the token")]
 async fn refresh_newest(world: &mut ConformanceWorld) -> StepResult {
-    let handle = newest(world)?;
+    let handle = world.flow.refresh_token(false)?;
     refresh(world, handle, None).await.map(|_| ())
 }
 
 #[when("the client refreshes with its first refresh token again")]
 async fn refresh_first(world: &mut ConformanceWorld) -> StepResult {
-    let handle =
-        world.flow.refresh_tokens.first().cloned().ok_or_else(|| {
-            StepFailure::skip("the server issued no refresh token in this scenario")
-        })?;
+    let handle = world.flow.refresh_token(true)?;
     refresh(world, handle, None).await.map(|_| ())
 }
 
@@ -63,7 +51,7 @@ async fn refresh_with_literal(world: &mut ConformanceWorld, token: String) -> St
 
 #[when(regex = r#"^the client "([^"]+)" refreshes the other client's token$"#)]
 async fn refresh_as(world: &mut ConformanceWorld, role: String) -> StepResult {
-    let handle = newest(world)?;
+    let handle = world.flow.refresh_token(false)?;
     refresh(world, handle, Some(&role)).await.map(|_| ())
 }
 
@@ -132,7 +120,7 @@ async fn journey(world: &mut ConformanceWorld) -> StepResult {
     while elapsed <= absolute + interval {
         flow::advance(world, interval).await?;
         elapsed += interval;
-        let handle = newest(world)?;
+        let handle = world.flow.refresh_token(false)?;
         let status = refresh(world, handle, None).await?;
         legs.push((elapsed, status));
         if status != 200 {

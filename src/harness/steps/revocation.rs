@@ -33,21 +33,12 @@ fn access_token(world: &ConformanceWorld) -> Result<String, StepFailure> {
     world.flow.access_token(0)
 }
 
-fn refresh_token(world: &ConformanceWorld) -> Result<String, StepFailure> {
-    world
-        .flow
-        .refresh_tokens
-        .last()
-        .cloned()
-        .ok_or_else(|| StepFailure::skip("the server issued no refresh token in this scenario"))
-}
-
 #[when(regex = r"^the client revokes its (access|refresh) token$")]
 async fn revoke_own(world: &mut ConformanceWorld, kind: String) -> StepResult {
     let (token, hint) = if kind == "access" {
         (access_token(world)?, "access_token")
     } else {
-        (refresh_token(world)?, "refresh_token")
+        (world.flow.refresh_token(false)?, "refresh_token")
     };
     revoke(world, None, token, Some(hint)).await
 }
@@ -57,7 +48,7 @@ async fn revoke_no_hint(world: &mut ConformanceWorld, kind: String) -> StepResul
     let token = if kind == "access" {
         access_token(world)?
     } else {
-        refresh_token(world)?
+        world.flow.refresh_token(false)?
     };
     revoke(world, None, token, None).await
 }
@@ -67,7 +58,7 @@ async fn revoke_with_hint(world: &mut ConformanceWorld, kind: String, hint: Stri
     let token = if kind == "access" {
         access_token(world)?
     } else {
-        refresh_token(world)?
+        world.flow.refresh_token(false)?
     };
     revoke(world, None, token, Some(&hint)).await
 }
@@ -82,7 +73,7 @@ async fn revoke_foreign(world: &mut ConformanceWorld, role: String, kind: String
     let token = if kind == "access" {
         access_token(world)?
     } else {
-        refresh_token(world)?
+        world.flow.refresh_token(false)?
     };
     revoke(world, Some(&role), token, None).await
 }

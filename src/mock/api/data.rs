@@ -181,6 +181,64 @@ impl SeedData {
     }
 }
 
+/// The longest `CLIENT_IDENTIFIER` value the audit keeps, in characters; longer ones
+/// are cut. Assumed: the manual does not give the width of the audit's column.
+pub const MAX_CLIENT_IDENTIFIER: usize = 256;
+
+/// The audit trail (report 290015): the newest `window` calls, each with an id that
+/// stays its own as older rows are dropped.
+#[derive(Debug)]
+pub struct Audit {
+    entries: std::collections::VecDeque<(u64, AuditEntry)>,
+    next_id: u64,
+    window: usize,
+}
+
+impl Audit {
+    /// An empty trail that keeps at most `window` rows.
+    pub fn new(window: usize) -> Self {
+        Audit {
+            entries: std::collections::VecDeque::new(),
+            next_id: 1,
+            window,
+        }
+    }
+
+    /// Records a call, dropping the oldest row when the window is full.
+    pub fn push(&mut self, mut entry: AuditEntry) {
+        if let Some((cut, _)) = entry
+            .client_identifier
+            .char_indices()
+            .nth(MAX_CLIENT_IDENTIFIER)
+        {
+            entry.client_identifier.truncate(cut);
+        }
+        if self.window == 0 {
+            return;
+        }
+        while self.entries.len() >= self.window {
+            self.entries.pop_front();
+        }
+        self.entries.push_back((self.next_id, entry));
+        self.next_id += 1;
+    }
+
+    /// The rows kept, oldest first, with their ids.
+    pub fn iter(&self) -> impl Iterator<Item = (u64, &AuditEntry)> {
+        self.entries.iter().map(|(id, e)| (*id, e))
+    }
+
+    /// How many rows are kept.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether no row is kept.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
 /// One audited API call (report 290015).
 #[derive(Debug, Clone)]
 pub struct AuditEntry {
@@ -217,18 +275,18 @@ pub struct ApiStore {
     /// Directories.
     pub dirs: Vec<Map<String, Value>>,
     /// Audit trail.
-    pub audit: Vec<AuditEntry>,
+    pub audit: Audit,
 }
 
 impl ApiStore {
-    /// A fresh copy of the seed data.
-    pub fn new(seed: &SeedData) -> Self {
+    /// A fresh copy of the seed data, with an audit that keeps `audit_window` rows.
+    pub fn new(seed: &SeedData, audit_window: usize) -> Self {
         ApiStore {
             people: seed.people.clone(),
             requests: seed.requests.clone(),
             images: HashMap::new(),
             dirs: seed.dirs.clone(),
-            audit: Vec::new(),
+            audit: Audit::new(audit_window),
         }
     }
 

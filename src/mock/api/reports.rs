@@ -107,10 +107,9 @@ fn rows(
         _ => api
             .audit
             .iter()
-            .enumerate()
-            .map(|(i, a)| {
+            .map(|(id, a)| {
                 row(vec![
-                    ("AuditID", json!(i + 1)),
+                    ("AuditID", json!(id)),
                     ("UTCStartTime", json!(iso8601(a.time))),
                     ("Operation", json!(a.operation)),
                     ("Operator", json!(a.operator)),

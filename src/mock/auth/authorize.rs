@@ -353,11 +353,12 @@ fn redirect(location: &str) -> Response {
     r
 }
 
-/// Stores the message and sends the browser to the error page.
+/// Sends the browser to the error page with the message sealed into its `errorId`, as
+/// IdentityServer's default `ProtectedDataMessageStore` does: nothing is kept on the
+/// server for a refused request.
 pub fn to_error_page(state: &AppState, headers: &HeaderMap, message: ErrorMessage) -> Response {
     tracing::info!(error = %message.error, description = %message.description, "authorize request refused");
-    let id = random_hex(16);
-    state.store().errors.insert(id.clone(), message);
+    let id = state.seal(&serde_json::to_vec(&message).unwrap_or_default());
     redirect(&format!("{}/home/error?errorId={id}", base_url(headers)))
 }
 

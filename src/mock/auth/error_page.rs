@@ -12,6 +12,7 @@ pub async fn show(State(state): State<AppState>, uri: Uri) -> Response {
     let params = FormParams::parse(uri.query().unwrap_or("").as_bytes());
     let message = params
         .get("errorId")
-        .and_then(|id| state.store().errors.get(id).cloned());
+        .and_then(|id| state.open(id))
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok());
     pages::error(message.as_ref())
 }

@@ -72,5 +72,5 @@ fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 /// The signed-in user of this browser, if any.
 fn session_subject(state: &AppState, headers: &HeaderMap) -> Option<Subject> {
     let handle = cookie(headers, login::SESSION_COOKIE)?;
-    state.store().sessions.get(handle).cloned()
+    state.store().session(handle, state.clock.now())
 }

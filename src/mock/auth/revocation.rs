@@ -99,7 +99,7 @@ fn revoke_access_token(state: &AppState, client: &Client, token: &str) -> bool {
     if has_api_scope && !jti.is_empty() {
         store.revoked_access_tokens.insert(jti.clone(), exp);
     }
-    if let Some(grant) = store.access_grants.get(&jti).cloned()
+    if let Some((grant, _)) = store.access_grants.get(&jti).cloned()
         && !state.fault(Fault::RefreshSurvivesRevocation)
     {
         store.kill_grant(&grant);

@@ -79,7 +79,14 @@ pub struct AuthSettings {
     /// The request header whose value MyID records in its audit
     /// (`MyID:ClientIdentifierHeader`, manual §3.3.2).
     pub client_identifier_header: String,
+    /// How many audit rows the mock keeps, newest last (`Mock:AuditWindow`, a setting
+    /// of the mock's own; MyID keeps its audit in a database). Older rows are dropped,
+    /// so a long-running mock's memory stays bounded.
+    pub audit_window: usize,
 }
+
+/// The audit rows kept when the settings do not say.
+pub const DEFAULT_AUDIT_WINDOW: usize = 10_000;
 
 impl AuthSettings {
     /// Binds layered settings.
@@ -94,6 +101,14 @@ impl AuthSettings {
                 .filter(|h| !h.trim().is_empty())
                 .unwrap_or("CLIENT_IDENTIFIER")
                 .to_owned(),
+            audit_window: match settings.section("Mock:AuditWindow").value() {
+                None => DEFAULT_AUDIT_WINDOW,
+                Some(v) => v.trim().parse().map_err(|_| ConfigError::Conversion {
+                    path: "Mock:AuditWindow".into(),
+                    value: v.to_owned(),
+                    expected: "a number of audit rows",
+                })?,
+            },
         })
     }
 

@@ -76,7 +76,7 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
         state
             .store()
             .access_grants
-            .insert(jti.clone(), grant_id.clone());
+            .insert(jti.clone(), (grant_id.clone(), claims.exp));
     }
     // A refresh token iff the code carries offline_access; AllowOfflineAccess was
     // checked at /authorize and is not re-checked here (IdentityServer's behaviour).

@@ -1,0 +1,215 @@
+//! The mock's memory stays bounded whatever a caller sends: proved by counting what the
+//! stores hold after many requests, never by timing.
+//!
+//! - A refused authorize request stores nothing: its error page travels sealed in the
+//!   page's own URL, as IdentityServer's protected message store does.
+//! - Sessions, codes, refresh tokens and access-token records are dropped once expired
+//!   by the mock's clock: moving the clock forward frees them at the next request.
+//! - The audit keeps a bounded window of rows and cuts long client identifiers.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::Request;
+use myid_conformance::mock::api::data::{MAX_CLIENT_IDENTIFIER, SeedData};
+use myid_conformance::mock::config::{AuthSettings, DEFAULT_APPSETTINGS, Settings};
+use myid_conformance::mock::store::SESSION_LIFETIME;
+use myid_conformance::mock::{self, AppState, MockConfig};
+use myid_conformance::protocol::{Clock, basic, pkce};
+use serde_json::Value;
+use tower::ServiceExt as _;
+
+mod common;
+use common::{key, sign_in};
+
+const NOW: i64 = 1_700_000_000;
+const HOST: &str = "myid.example";
+const SECRET: &str = "82564d6e-c4a6-4f64-a6d4-cac43781c67c";
+
+fn state(extra_settings: &str) -> AppState {
+    let mut s = Settings::default();
+    s.layer(DEFAULT_APPSETTINGS, "defaults").unwrap();
+    s.layer(extra_settings, "test").unwrap();
+    AppState::new(
+        MockConfig {
+            auth: AuthSettings::from_settings(&s).unwrap(),
+            signing_key: key(),
+            control_plane: false,
+            data: Arc::new(SeedData::shipped()),
+            faults: Vec::new(),
+        },
+        Clock::manual(NOW),
+    )
+}
+
+async fn send(st: &AppState, request: Request<Body>) -> (u16, Option<String>, Vec<u8>) {
+    let response = mock::service(st.clone()).oneshot(request).await.unwrap();
+    let status = response.status().as_u16();
+    let location = response
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned());
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    (status, location, body.to_vec())
+}
+
+fn get(path: &str) -> Request<Body> {
+    Request::get(path)
+        .header("host", HOST)
+        .body(Body::empty())
+        .unwrap()
+}
+
+fn total(st: &AppState) -> usize {
+    st.store().counts().iter().sum()
+}
+
+#[tokio::test]
+async fn refused_authorize_requests_store_nothing() {
+    let st = state("{}");
+    let mut last = None;
+    for i in 0..500 {
+        let path = format!(
+            "/web.oauth2/connect/authorize?client_id=myid.myclient&response_type=code&scope=myid.rest.basic&redirect_uri=https%3A%2F%2Fevil.example%2F{i}"
+        );
+        let (status, location, _) = send(&st, get(&path)).await;
+        assert_eq!(status, 302);
+        last = location;
+    }
+    assert_eq!(total(&st), 0, "{:?}", st.store().counts());
+    // The error page still names the error, from its own URL.
+    let page = last.unwrap();
+    let path = &page[page.find("/web.oauth2").unwrap()..];
+    let (_, _, body) = send(&st, get(path)).await;
+    let text = String::from_utf8(body).unwrap();
+    assert!(text.contains("invalid_request"), "{text}");
+    // An errorId the mock did not seal shows nothing of what it says.
+    let forged = "/web.oauth2/home/error?errorId=eyJlcnJvciI6InlvdSB3ZXJlIGhhY2tlZCJ9.AAAA";
+    let (_, _, body) = send(&st, get(forged)).await;
+    assert!(!String::from_utf8(body).unwrap().contains("hacked"));
+}
+
+/// Serves `st` over HTTP on a free loopback port, for flows that need a browser.
+async fn serve(st: &AppState) -> String {
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let service = mock::service(st.clone());
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            axum::ServiceExt::<axum::extract::Request>::into_make_service(service),
+        )
+        .await
+        .unwrap();
+    });
+    base
+}
+
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .no_proxy()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn what_expires_is_dropped_on_the_mocks_clock() {
+    let st = state("{}");
+    let base = serve(&st).await;
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    const SIGN_INS: usize = 20;
+    for i in 0..SIGN_INS {
+        let verifier = pkce::generate_verifier();
+        let challenge = pkce::s256_challenge(&verifier);
+        // A new browser each time: a session per sign-in.
+        let code = sign_in(
+            &browser(),
+            &base,
+            "myid.myclient",
+            challenge.as_str(),
+            "myid.rest.basic offline_access",
+        )
+        .await;
+        if i % 2 == 0 {
+            let r = http
+                .post(format!("{base}/web.oauth2/connect/token"))
+                .form(&[
+                    ("grant_type", "authorization_code"),
+                    ("code", code.as_str()),
+                    ("redirect_uri", common::REDIRECT),
+                    ("code_verifier", verifier.expose()),
+                    ("client_id", "myid.myclient"),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 200);
+        }
+    }
+    let [sessions, codes, refresh, grants, _] = st.store().counts();
+    assert_eq!(sessions, SIGN_INS);
+    assert_eq!(
+        codes,
+        SIGN_INS / 2,
+        "unredeemed codes are held until they expire"
+    );
+    assert_eq!((refresh, grants), (SIGN_INS / 2, SIGN_INS / 2));
+
+    // Past the code lifetime (300 s) and the next sweep: the unredeemed codes go.
+    st.clock.advance(301 + 60).unwrap();
+    let _ = send(&st, get("/web.oauth2/.well-known/openid-configuration")).await;
+    let [sessions, codes, refresh, _, _] = st.store().counts();
+    assert_eq!((sessions, codes, refresh), (SIGN_INS, 0, SIGN_INS / 2));
+
+    // Past the sliding refresh lifetime (MyID: 7200 s) and the sessions' 10 hours.
+    st.clock.advance(SESSION_LIFETIME).unwrap();
+    let _ = send(&st, get("/web.oauth2/.well-known/openid-configuration")).await;
+    assert_eq!(total(&st), 0, "{:?}", st.store().counts());
+}
+
+#[tokio::test]
+async fn the_audit_keeps_a_window_and_cuts_long_identifiers() {
+    const WINDOW: usize = 50;
+    let st = state(&format!(r#"{{"Mock": {{"AuditWindow": {WINDOW}}}}}"#));
+    let request = Request::post("/web.oauth2/connect/token")
+        .header("host", HOST)
+        .header("authorization", basic::encode("myid.mysystem", SECRET))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from("grant_type=client_credentials"))
+        .unwrap();
+    let (_, _, body) = send(&st, request).await;
+    let token = serde_json::from_slice::<Value>(&body).unwrap()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let huge = "x".repeat(60 * 1024);
+    for _ in 0..WINDOW * 3 {
+        let request = Request::get("/rest.core/api/Groups?q=*")
+            .header("host", HOST)
+            .header("authorization", format!("Bearer {token}"))
+            .header("CLIENT_IDENTIFIER", huge.as_str())
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(send(&st, request).await.0, 200);
+    }
+    let api = st.api();
+    assert_eq!(api.audit.len(), WINDOW);
+    let ids: Vec<u64> = api.audit.iter().map(|(id, _)| id).collect();
+    assert_eq!(
+        ids.first(),
+        Some(&(2 * WINDOW as u64 + 1)),
+        "the newest rows stay"
+    );
+    assert_eq!(ids.last(), Some(&(3 * WINDOW as u64)));
+    assert!(
+        api.audit
+            .iter()
+            .all(|(_, e)| e.client_identifier.chars().count() == MAX_CLIENT_IDENTIFIER)
+    );
+}
