@@ -1,4 +1,5 @@
-//! The mock's memory stays bounded whatever a caller sends: proved by counting what the
+//! The mock's memory stays bounded whatever a caller sends, and it holds requests to
+//! the limits real servers hold them to: proved by counting what the
 //! stores hold after many requests, never by timing.
 //!
 //! - A refused authorize request stores nothing: its error page travels sealed in the
@@ -212,4 +213,138 @@ async fn the_audit_keeps_a_window_and_cuts_long_identifiers() {
             .iter()
             .all(|(_, e)| e.client_identifier.chars().count() == MAX_CLIENT_IDENTIFIER)
     );
+}
+
+/// RFC 9112 §3.2: exactly one Host on an HTTP/1.1 request, or 400.
+#[tokio::test]
+async fn a_request_needs_exactly_one_host() {
+    let st = state("{}");
+    let path = "/web.oauth2/.well-known/openid-configuration";
+    let none = Request::get(path).body(Body::empty()).unwrap();
+    assert_eq!(send(&st, none).await.0, 400);
+    let two = Request::get(path)
+        .header("host", HOST)
+        .header("host", "other.example")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(send(&st, two).await.0, 400);
+    let empty = Request::get(path)
+        .header("host", "")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(send(&st, empty).await.0, 400);
+    let old = Request::get(path)
+        .version(axum::http::Version::HTTP_10)
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(send(&st, old).await.0, 200, "HTTP/1.0 may leave Host out");
+    assert_eq!(send(&st, get(path)).await.0, 200);
+}
+
+async fn api_token(st: &AppState) -> String {
+    let request = Request::post("/web.oauth2/connect/token")
+        .header("host", HOST)
+        .header("authorization", basic::encode("myid.mysystem", SECRET))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from("grant_type=client_credentials"))
+        .unwrap();
+    let (_, _, body) = send(st, request).await;
+    serde_json::from_slice::<Value>(&body).unwrap()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// The API reads bodies up to IIS's and Kestrel's 30,000,000 bytes: a 790 kB photo goes
+/// in; past the limit the answer is 413 problem details and the connection closes.
+#[tokio::test]
+async fn api_bodies_up_to_the_servers_limit() {
+    use base64::Engine as _;
+    let st = state("{}");
+    let token = api_token(&st).await;
+    let photo = vec![0xFFu8; 790 * 1000];
+    let body = serde_json::json!({"image": {
+        "data": base64::engine::general_purpose::STANDARD.encode(&photo),
+        "mimetype": "image/jpeg"
+    }})
+    .to_string();
+    let upload = |body: String| {
+        Request::post("/rest.core/api/People/6A3F2B1C-8D4E-4F5A-9B6C-7D8E9F0A1B2C/images/photo")
+            .header("host", HOST)
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", "application/json")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    assert!(body.len() > 1024 * 1024);
+    assert_eq!(send(&st, upload(body)).await.0, 200);
+    let response = mock::service(st.clone())
+        .oneshot(upload("x".repeat(30_000_001)))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+    assert_eq!(response.headers()["connection"], "close");
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/problem+json")
+    );
+}
+
+/// The API checks a token's issuer against the authority it is configured with (by
+/// default the address the mock serves on), not against the Host of the API call.
+#[tokio::test]
+async fn the_api_checks_the_issuer_against_its_authority() {
+    let serving = |settings: &str| {
+        let mut s = Settings::default();
+        s.layer(DEFAULT_APPSETTINGS, "defaults").unwrap();
+        s.layer(settings, "test").unwrap();
+        AppState::serving(
+            MockConfig {
+                auth: AuthSettings::from_settings(&s).unwrap(),
+                signing_key: key(),
+                control_plane: false,
+                data: Arc::new(SeedData::shipped()),
+                faults: Vec::new(),
+            },
+            Clock::manual(NOW),
+            Some("http://127.0.0.1:5000".into()),
+        )
+    };
+    async fn token_via(st: &AppState, host: &str) -> String {
+        let request = Request::post("/web.oauth2/connect/token")
+            .header("host", host)
+            .header("authorization", basic::encode("myid.mysystem", SECRET))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from("grant_type=client_credentials"))
+            .unwrap();
+        let (_, _, body) = send(st, request).await;
+        serde_json::from_slice::<Value>(&body).unwrap()["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+    async fn groups_via(st: &AppState, host: &str, token: &str) -> u16 {
+        let request = Request::get("/rest.core/api/Groups?q=*")
+            .header("host", host)
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap();
+        send(st, request).await.0
+    }
+    let st = serving("{}");
+    let minted_here = token_via(&st, "127.0.0.1:5000").await;
+    assert_eq!(groups_via(&st, "localhost:5000", &minted_here).await, 200);
+    let minted_elsewhere = token_via(&st, "localhost:5000").await;
+    assert_eq!(
+        groups_via(&st, "localhost:5000", &minted_elsewhere).await,
+        401
+    );
+
+    let st = serving(r#"{"Mock": {"Authority": "http://LOCALHOST:5000/web.oauth2/"}}"#);
+    let token = token_via(&st, "localhost:5000").await;
+    assert_eq!(groups_via(&st, "127.0.0.1:5000", &token).await, 200);
+    let token = token_via(&st, "127.0.0.1:5000").await;
+    assert_eq!(groups_via(&st, "127.0.0.1:5000", &token).await, 401);
 }

@@ -53,7 +53,8 @@ fn token_request(
     authorization: Option<HeaderValue>,
     body: Vec<u8>,
 ) -> Request<Body> {
-    let mut r = Request::post("/web.oauth2/connect/token");
+    // Every HTTP/1.1 client sends Host; the mock refuses a request without one.
+    let mut r = Request::post("/web.oauth2/connect/token").header("host", "myid.example");
     if let Some(ct) = content_type {
         r = r.header("content-type", ct);
     }

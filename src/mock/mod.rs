@@ -65,7 +65,33 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             auth::cors::cors,
         ))
+        .layer(axum::middleware::from_fn(one_host))
         .with_state(state)
+}
+
+/// RFC 9112 §3.2: an HTTP/1.1 request without a `Host` header, or with more than one,
+/// or with an empty one, is answered 400, as IIS and Kestrel do; HTTP/1.0 may leave it
+/// out.
+async fn one_host(request: Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::http::{StatusCode, Version, header};
+    use axum::response::IntoResponse as _;
+    let hosts = request.headers().get_all(header::HOST);
+    let count = hosts.iter().count();
+    let empty = hosts.iter().any(|h| h.as_bytes().trim_ascii().is_empty());
+    let required = request.version() >= Version::HTTP_11;
+    if count > 1 || empty || (required && count == 0) {
+        let mut response = (
+            StatusCode::BAD_REQUEST,
+            "Bad Request: an HTTP/1.1 request carries exactly one Host header (RFC 9112 §3.2)\n",
+        )
+            .into_response();
+        response.headers_mut().insert(
+            header::CONNECTION,
+            axum::http::HeaderValue::from_static("close"),
+        );
+        return response;
+    }
+    next.run(request).await
 }
 
 /// IdentityServer matches its endpoint paths case-insensitively (`EndpointRouter`), and
@@ -102,7 +128,12 @@ pub async fn run(
     clock: Clock,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let service = service(AppState::new(config, clock));
+    let public_url = listener
+        .local_addr()
+        .ok()
+        .filter(|a| !a.ip().is_unspecified())
+        .map(|a| format!("http://{a}"));
+    let service = service(AppState::serving(config, clock, public_url));
     axum::serve(
         listener,
         axum::ServiceExt::<Request>::into_make_service(service),

@@ -46,11 +46,19 @@ pub struct Shared {
     // Seals what the mock hands a browser to bring back (error pages), so nothing of
     // it is kept on the server and nobody can make the mock's pages say other things.
     seal_key: aws_lc_rs::hmac::Key,
+    // `http://ADDR` when the mock serves a known address (not 0.0.0.0): the default
+    // authority the API checks issuers against.
+    public_url: Option<String>,
 }
 
 impl AppState {
     /// Wraps a configuration and a clock.
     pub fn new(config: MockConfig, clock: Clock) -> Self {
+        Self::serving(config, clock, None)
+    }
+
+    /// Wraps a configuration and a clock for a mock served at `public_url`.
+    pub fn serving(config: MockConfig, clock: Clock, public_url: Option<String>) -> Self {
         let api = Mutex::new(ApiStore::new(&config.data, config.auth.audit_window));
         let faults = FaultSet::new(&config.faults);
         let seal_key = aws_lc_rs::hmac::Key::generate(
@@ -69,6 +77,7 @@ impl AppState {
             api,
             faults,
             seal_key,
+            public_url,
         }))
     }
 
@@ -99,6 +108,18 @@ impl AppState {
         let tag = b64.decode(tag).ok()?;
         aws_lc_rs::hmac::verify(&self.0.seal_key, &bytes, &tag).ok()?;
         Some(bytes)
+    }
+
+    /// The auth server's URL the Core API accepts as the issuer, lower-cased: the
+    /// configured authority, or the address the mock serves on. `None` in process,
+    /// where the only name the mock has is the request's `Host`.
+    pub fn authority(&self) -> Option<String> {
+        self.0.config.auth.authority.clone().or_else(|| {
+            self.0
+                .public_url
+                .as_ref()
+                .map(|u| format!("{u}{}", super::AUTH_BASE).to_lowercase())
+        })
     }
 
     /// Whether a fault is switched on.

@@ -130,11 +130,15 @@ pub fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<ApiUser, Ap
     if expired || int("nbf").is_some_and(|nbf| nbf > now + CLOCK_SKEW) {
         return Err(invalid());
     }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    let issuer = format!("http://{host}{AUTH_BASE}").to_lowercase();
+    // The configured authority (assumed: MyID checks against its own, whatever host the
+    // API call used), or in process the request's Host.
+    let issuer = state.authority().unwrap_or_else(|| {
+        let host = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("localhost");
+        format!("http://{host}{AUTH_BASE}").to_lowercase()
+    });
     if text("iss") != Some(issuer.as_str()) {
         return Err(invalid());
     }

@@ -33,6 +33,31 @@ pub enum ApiError {
     },
     /// ASP.NET Core's problem details (RFC 9110 §15.5.1), for bodies that do not bind.
     Problem,
+    /// A body larger than IIS and Kestrel accept (`maxAllowedContentLength`,
+    /// `MaxRequestBodySize`: 30,000,000 bytes): 413 problem details, and the connection
+    /// is closed, since the rest of the body is never read.
+    TooLarge,
+    /// A body that is not JSON: 415 problem details, as an `[ApiController]` answers.
+    UnsupportedMediaType,
+}
+
+/// The largest request body the API reads: IIS's `maxAllowedContentLength` and
+/// Kestrel's `MaxRequestBodySize` default, 30,000,000 bytes (about 28.6 MiB).
+pub const MAX_BODY: usize = 30_000_000;
+
+fn problem(status: StatusCode, section: &str, title: &str) -> Response {
+    let body = json!({
+        "type": format!("https://tools.ietf.org/html/rfc9110#section-{section}"),
+        "title": title,
+        "status": status.as_u16(),
+        "traceId": format!("00-{}-{}-00", random_hex(16).to_lowercase(), random_hex(8).to_lowercase()),
+    });
+    let mut r = json_response(status, &body);
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json; charset=utf-8"),
+    );
+    r
 }
 
 impl ApiError {
@@ -132,20 +157,22 @@ impl IntoResponse for ApiError {
                 }
                 json_response(status, &Value::Object(body))
             }
-            ApiError::Problem => {
-                let body = json!({
-                    "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-                    "title": "Bad Request",
-                    "status": 400,
-                    "traceId": format!("00-{}-{}-00", random_hex(16).to_lowercase(), random_hex(8).to_lowercase()),
-                });
-                let mut r = json_response(StatusCode::BAD_REQUEST, &body);
-                r.headers_mut().insert(
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("application/problem+json; charset=utf-8"),
+            ApiError::Problem => problem(StatusCode::BAD_REQUEST, "15.5.1", "Bad Request"),
+            ApiError::TooLarge => {
+                let mut r = problem(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "15.5.14",
+                    "Payload Too Large",
                 );
+                r.headers_mut()
+                    .insert(header::CONNECTION, HeaderValue::from_static("close"));
                 r
             }
+            ApiError::UnsupportedMediaType => problem(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "15.5.16",
+                "Unsupported Media Type",
+            ),
         }
     }
 }

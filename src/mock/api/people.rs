@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 
 use super::auth::{ApiUser, Scope};
-use super::error::{ApiError, json_response, results as results_response};
+use super::error::{ApiError, MAX_BODY, json_response, results as results_response};
 use super::{is_guid, wildcard_match};
 use crate::mock::faults::Fault;
 use crate::mock::form::FormParams;
@@ -18,8 +18,6 @@ use crate::protocol::handle::random_hex;
 const VIEW: [&str; 4] = ["View Person", "Add Person", "Edit Person", "Request Card"];
 const ADD: [&str; 1] = ["Add Person"];
 const EDIT: [&str; 1] = ["Edit Person"];
-/// The largest JSON body read.
-const MAX_BODY: usize = 1024 * 1024;
 
 /// The person attributes the mock knows, by object: anything else in a body is ignored.
 const SCHEMA: [(&str, &[&str]); 5] = [
@@ -151,11 +149,11 @@ async fn json_body(headers: &HeaderMap, body: Body) -> Result<Map<String, Value>
         || media.ends_with("+json")
         || media == "text/json")
     {
-        return Err(StatusCode::UNSUPPORTED_MEDIA_TYPE.into_response());
+        return Err(ApiError::UnsupportedMediaType.into_response());
     }
     let bytes = to_bytes(body, MAX_BODY)
         .await
-        .map_err(|_| StatusCode::PAYLOAD_TOO_LARGE.into_response())?;
+        .map_err(|_| ApiError::TooLarge.into_response())?;
     match serde_json::from_slice::<Value>(&bytes) {
         Ok(Value::Object(map)) => Ok(map),
         _ => Err(ApiError::Problem.into_response()),

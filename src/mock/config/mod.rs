@@ -83,6 +83,11 @@ pub struct AuthSettings {
     /// of the mock's own; MyID keeps its audit in a database). Older rows are dropped,
     /// so a long-running mock's memory stays bounded.
     pub audit_window: usize,
+    /// The issuer the Core API accepts (`Mock:Authority`, the auth server's URL as the
+    /// API is configured with it). MyID's API checks tokens against its configured
+    /// authority, not against the host an API call came in on; the manual does not name
+    /// the setting, so this one is the mock's own. Unset: the URL the mock serves on.
+    pub authority: Option<String>,
 }
 
 /// The audit rows kept when the settings do not say.
@@ -101,6 +106,11 @@ impl AuthSettings {
                 .filter(|h| !h.trim().is_empty())
                 .unwrap_or("CLIENT_IDENTIFIER")
                 .to_owned(),
+            authority: settings
+                .section("Mock:Authority")
+                .value()
+                .map(|a| a.trim().trim_end_matches('/').to_lowercase())
+                .filter(|a| !a.is_empty()),
             audit_window: match settings.section("Mock:AuditWindow").value() {
                 None => DEFAULT_AUDIT_WINDOW,
                 Some(v) => v.trim().parse().map_err(|_| ConfigError::Conversion {
