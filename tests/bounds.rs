@@ -348,3 +348,38 @@ async fn the_api_checks_the_issuer_against_its_authority() {
     let token = token_via(&st, "127.0.0.1:5000").await;
     assert_eq!(groups_via(&st, "127.0.0.1:5000", &token).await, 401);
 }
+
+/// A refusal sent before the body was read says the connection closes.
+#[tokio::test]
+async fn an_unread_body_closes_the_connection_and_says_so() {
+    let st = state("{}");
+    let post = |content_type: &str, body: &'static str| {
+        Request::post("/web.oauth2/connect/token")
+            .header("host", HOST)
+            .header("content-type", content_type)
+            .header("content-length", body.len())
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let json = mock::service(st.clone())
+        .oneshot(post(
+            "application/json",
+            r#"{"grant_type":"client_credentials"}"#,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(json.status(), 400);
+    assert_eq!(json.headers()["connection"], "close");
+    let form = mock::service(st.clone())
+        .oneshot(post(
+            "application/x-www-form-urlencoded",
+            "grant_type=client_credentials",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(form.status(), 400, "no client credentials");
+    assert!(
+        form.headers().get("connection").is_none(),
+        "the body was read"
+    );
+}

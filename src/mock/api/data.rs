@@ -228,6 +228,11 @@ impl Audit {
         self.entries.iter().map(|(id, e)| (*id, e))
     }
 
+    /// The `i`-th row kept, oldest first, with its id.
+    pub fn get(&self, i: usize) -> Option<(u64, &AuditEntry)> {
+        self.entries.get(i).map(|(id, e)| (*id, e))
+    }
+
     /// How many rows are kept.
     pub fn len(&self) -> usize {
         self.entries.len()

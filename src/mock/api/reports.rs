@@ -10,7 +10,7 @@ use axum::response::Response;
 use serde_json::{Map, Value, json};
 
 use super::auth::ApiUser;
-use super::data::iso8601;
+use super::data::{ApiStore, AuditEntry, iso8601};
 use super::error::{ApiError, json_response};
 use crate::mock::faults::Fault;
 use crate::mock::form::FormParams;
@@ -59,65 +59,96 @@ const REPORTS: [Report; 2] = [
     },
 ];
 
-fn rows(
+/// A report's rows as the API user may see them, read lazily: ordering needs only the
+/// ordering column and the key of each row, and only the rows of the asked page are
+/// built, so a page costs what the page costs however long the audit is.
+struct Table<'a> {
+    len: usize,
+    row: Box<dyn Fn(usize) -> Map<String, Value> + 'a>,
+    cell: Box<dyn Fn(usize, &str) -> Value + 'a>,
+}
+
+fn row(pairs: Vec<(&str, Value)>) -> Map<String, Value> {
+    pairs
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect::<Map<_, _>>()
+}
+
+fn request_row(r: &Map<String, Value>) -> Map<String, Value> {
+    let s = |path: &[&str]| {
+        let mut v = r.get(path[0]);
+        for p in &path[1..] {
+            v = v.and_then(|x| x.get(*p));
+        }
+        v.cloned().unwrap_or(Value::String(String::new()))
+    };
+    row(vec![
+        ("RequestID", s(&["id"])),
+        ("Status", s(&["status"])),
+        ("Target", s(&["target", "name"])),
+        ("CredProfile", s(&["credProfile", "name"])),
+        ("InitiationDate", s(&["initiationDate"])),
+        ("JobLabel", s(&["jobLabel"])),
+    ])
+}
+
+fn audit_cell(id: u64, a: &AuditEntry, column: &str) -> Value {
+    match column {
+        "AuditID" => json!(id),
+        "UTCStartTime" => json!(iso8601(a.time)),
+        "Operation" => json!(a.operation),
+        "Operator" => json!(a.operator),
+        "ClientIdentifier" => json!(a.client_identifier),
+        _ => json!(a.status),
+    }
+}
+
+fn table<'a>(
     state: &AppState,
+    api: &'a ApiStore,
     user: &ApiUser,
     report: &Report,
-) -> Result<Vec<Map<String, Value>>, ApiError> {
-    let seed = &state.config.data;
-    let scope = user.require(seed, report.permissions)?;
-    let api = state.api();
-    let row = |pairs: Vec<(&str, Value)>| {
-        pairs
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v))
-            .collect::<Map<_, _>>()
-    };
+) -> Result<Table<'a>, ApiError> {
+    let seed = state.config.data.clone();
+    let scope = user.require(&seed, report.permissions)?;
     Ok(match report.id {
-        "100406" => api
-            .requests
-            .iter()
-            .filter(|r| {
-                let target = r
-                    .get("target")
-                    .and_then(|t| t.get("id"))
-                    .and_then(Value::as_str)
-                    .unwrap_or_default();
-                api.person(target)
-                    .is_some_and(|p| user.can_see(seed, scope, p))
-            })
-            .map(|r| {
-                let s = |path: &[&str]| {
-                    let mut v = Some(&Value::Object(r.clone()));
-                    for p in path {
-                        v = v.and_then(|x| x.get(*p));
-                    }
-                    v.cloned().unwrap_or(Value::String(String::new()))
-                };
-                row(vec![
-                    ("RequestID", s(&["id"])),
-                    ("Status", s(&["status"])),
-                    ("Target", s(&["target", "name"])),
-                    ("CredProfile", s(&["credProfile", "name"])),
-                    ("InitiationDate", s(&["initiationDate"])),
-                    ("JobLabel", s(&["jobLabel"])),
-                ])
-            })
-            .collect(),
-        _ => api
-            .audit
-            .iter()
-            .map(|(id, a)| {
-                row(vec![
-                    ("AuditID", json!(id)),
-                    ("UTCStartTime", json!(iso8601(a.time))),
-                    ("Operation", json!(a.operation)),
-                    ("Operator", json!(a.operator)),
-                    ("ClientIdentifier", json!(a.client_identifier)),
-                    ("Status", json!(a.status)),
-                ])
-            })
-            .collect(),
+        "100406" => {
+            let visible: Vec<&Map<String, Value>> = api
+                .requests
+                .iter()
+                .filter(|r| {
+                    let target = r
+                        .get("target")
+                        .and_then(|t| t.get("id"))
+                        .and_then(Value::as_str)
+                        .unwrap_or_default();
+                    api.person(target)
+                        .is_some_and(|p| user.can_see(&seed, scope, p))
+                })
+                .collect();
+            let visible = std::rc::Rc::new(visible);
+            let for_cells = visible.clone();
+            Table {
+                len: visible.len(),
+                row: Box::new(move |i| request_row(visible[i])),
+                cell: Box::new(move |i, c| request_row(for_cells[i])[c].clone()),
+            }
+        }
+        _ => {
+            let columns = report.columns;
+            Table {
+                len: api.audit.len(),
+                row: Box::new(move |i| {
+                    let (id, a) = api.audit.get(i).expect("an index below the audit's length");
+                    row(columns.iter().map(|c| (*c, audit_cell(id, a, c))).collect())
+                }),
+                cell: Box::new(|i, c| {
+                    let (id, a) = api.audit.get(i).expect("an index below the audit's length");
+                    audit_cell(id, a, c)
+                }),
+            }
+        }
     })
 }
 
@@ -169,17 +200,30 @@ pub async fn run(
         .ok_or_else(|| {
             ApiError::invalid_data(Some("order_by"), Some("is not a column of this report"))
         })?;
-    let mut rows = rows(&state, &user, report)?;
+    let api = state.api();
+    let table = table(&state, &api, &user, report)?;
     // A total order: the chosen column, then the report's key, so pages never overlap.
-    rows.sort_by(|a, b| {
-        let primary = compare(&a[*column], &b[*column]);
-        let primary = if descending {
-            primary.reverse()
-        } else {
-            primary
-        };
-        primary.then_with(|| compare(&a[report.key], &b[report.key]))
-    });
+    // The audit is kept in key order, so ordering by the key alone needs no sort.
+    let mut order: Vec<usize> = (0..table.len).collect();
+    if *column == report.key && report.id != "100406" {
+        if descending {
+            order.reverse();
+        }
+    } else {
+        let keys: Vec<(Value, Value)> = order
+            .iter()
+            .map(|&i| ((table.cell)(i, column), (table.cell)(i, report.key)))
+            .collect();
+        order.sort_by(|&a, &b| {
+            let primary = compare(&keys[a].0, &keys[b].0);
+            let primary = if descending {
+                primary.reverse()
+            } else {
+                primary
+            };
+            primary.then_with(|| compare(&keys[a].1, &keys[b].1))
+        });
+    }
     let mut start = (page - 1).saturating_mul(PAGE_SIZE);
     if page > 1 && state.fault(Fault::PagingDuplicates) {
         start -= 1;
@@ -187,15 +231,17 @@ pub async fn run(
     if page > 1 && state.fault(Fault::PagingDrops) {
         start += 1;
     }
-    let results: Vec<Value> = rows
+    let results: Vec<Value> = order
         .iter()
         .skip(start)
         .take(PAGE_SIZE)
-        .cloned()
-        .map(Value::Object)
+        .map(|&i| Value::Object((table.row)(i)))
         .collect();
+    let total = table.len;
+    drop(table);
+    drop(api);
     let mut links = Vec::new();
-    if start + PAGE_SIZE < rows.len() || state.fault(Fault::NextPageNeverEnds) {
+    if start + PAGE_SIZE < total || state.fault(Fault::NextPageNeverEnds) {
         links.push(json!({
             "op": "nextPage",
             "cat": "page",

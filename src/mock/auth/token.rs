@@ -52,9 +52,31 @@ pub async fn token(
                 error.code = ErrorCode::InvalidRequest;
             }
             tracing::info!(error = %error.code, "token request refused");
-            error.into_response()
+            let mut response = error.into_response();
+            if body_left_unread(&method, &headers) {
+                // The answer went out without reading the body: say the connection
+                // closes rather than leave the client to find out.
+                response.headers_mut().insert(
+                    axum::http::header::CONNECTION,
+                    axum::http::HeaderValue::from_static("close"),
+                );
+            }
+            response
         }
     }
+}
+
+/// Whether a refused request's body was left unread: one that is not a form post, or
+/// one declared longer than the form limit.
+fn body_left_unread(method: &Method, headers: &HeaderMap) -> bool {
+    let declared = headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<usize>().ok());
+    let has_body = declared.is_some_and(|n| n > 0)
+        || headers.contains_key(axum::http::header::TRANSFER_ENCODING);
+    let read = *method == Method::POST && has_form_content_type(headers);
+    has_body && (!read || declared.is_some_and(|n| n > MAX_FORM_BYTES))
 }
 
 async fn handle(
