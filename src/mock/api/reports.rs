@@ -65,8 +65,11 @@ const REPORTS: [Report; 2] = [
 struct Table<'a> {
     len: usize,
     row: Box<dyn Fn(usize) -> Map<String, Value> + 'a>,
-    cell: Box<dyn Fn(usize, &str) -> Value + 'a>,
+    cell: Box<CellFn<'a>>,
 }
+
+/// One cell of a row, by row index and column name.
+type CellFn<'a> = dyn Fn(usize, &str) -> Value + 'a;
 
 fn row(pairs: Vec<(&str, Value)>) -> Map<String, Value> {
     pairs
