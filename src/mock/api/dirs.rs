@@ -15,7 +15,7 @@ use crate::mock::state::AppState;
 
 const MANAGE: [&str; 1] = ["Manage Directories"];
 /// The settings a test or an update may carry.
-const SETTINGS: [&str; 8] = [
+pub(super) const SETTINGS: [&str; 8] = [
     "name",
     "description",
     "host",

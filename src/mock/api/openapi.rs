@@ -1,141 +1,414 @@
 //! `GET /rest.core/swagger/v1/swagger.json`: an OpenAPI 3 description of the mock's
 //! Core API, where MyID serves its own (manual §2.1), for tools that generate clients
-//! or fuzz from it.
+//! or fuzz from it. It says what the API really takes and answers: ids are GUIDs, bodies
+//! name the members the API requires and the types it accepts, and every operation
+//! lists the errors it gives (WS bodies, problem details, 401, 403, 404, 413, 415).
 
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Map, Value, json};
 
 use super::error::json_response;
+use super::reports::REPORT_COLUMNS;
+use crate::mock::state::AppState;
 
-/// (method, path, summary, permission-bearing body?, extra query parameters)
-const OPERATIONS: [(&str, &str, &str, bool, &[&str]); 18] = [
-    ("get", "/api/Groups", "List groups", false, &["q"]),
-    (
+/// One operation: method, path, summary, query parameters, and its request body.
+struct Operation {
+    method: &'static str,
+    path: &'static str,
+    summary: &'static str,
+    query: &'static [(&'static str, Param)],
+    body: Body,
+}
+
+/// The type of a query parameter.
+#[derive(Clone, Copy)]
+enum Param {
+    Text,
+    /// `true`/`false`, compared without case.
+    Flag,
+    /// A report page, from 1.
+    Page,
+    /// A report column, `-` before it for descending order.
+    OrderBy,
+}
+
+/// What an operation reads from its body.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Body {
+    None,
+    NewPerson,
+    PersonChanges,
+    Image,
+    NewRequest,
+    DirSettings,
+}
+
+const OPERATIONS: [Operation; 18] = [
+    op("get", "/api/Groups", "List groups", &[("q", Param::Text)]),
+    op(
         "get",
         "/api/People",
         "Search people",
-        false,
-        &["q", "logonName"],
+        &[("q", Param::Text), ("logonName", Param::Text)],
     ),
-    ("post", "/api/People", "Add a person", true, &["confirm"]),
-    ("get", "/api/People/{id}", "Read a person", false, &[]),
-    (
-        "patch",
-        "/api/People/{id}",
-        "Update a person; unknown attributes are ignored",
-        true,
-        &["confirm"],
+    with_body(
+        op(
+            "post",
+            "/api/People",
+            "Add a person",
+            &[("confirm", Param::Flag)],
+        ),
+        Body::NewPerson,
     ),
-    (
+    op("get", "/api/People/{id}", "Read a person", &[]),
+    with_body(
+        op(
+            "patch",
+            "/api/People/{id}",
+            "Update a person; unknown attributes are ignored",
+            &[("confirm", Param::Flag)],
+        ),
+        Body::PersonChanges,
+    ),
+    op(
         "get",
         "/api/People/{id}/images/{imageField}",
         "Read an image with its MIME type",
-        false,
         &[],
     ),
-    (
-        "post",
-        "/api/People/{id}/images/{imageField}",
-        "Store an image",
-        true,
-        &[],
+    with_body(
+        op(
+            "post",
+            "/api/People/{id}/images/{imageField}",
+            "Store an image",
+            &[],
+        ),
+        Body::Image,
     ),
-    (
+    op(
         "get",
         "/api/People/{id}/credProfiles",
         "Credential profiles",
-        false,
-        &["canReceive", "canRequest"],
+        &[("canReceive", Param::Flag), ("canRequest", Param::Text)],
     ),
-    (
+    op(
         "get",
         "/api/People/{id}/requests",
         "A person's requests",
-        false,
         &[],
     ),
-    (
-        "post",
-        "/api/People/{id}/requests",
-        "Request a device",
-        true,
-        &[],
+    with_body(
+        op("post", "/api/People/{id}/requests", "Request a device", &[]),
+        Body::NewRequest,
     ),
-    ("get", "/api/Requests", "List requests", false, &[]),
-    ("get", "/api/Requests/{id}", "Read a request", false, &[]),
-    (
+    op("get", "/api/Requests", "List requests", &[]),
+    op("get", "/api/Requests/{id}", "Read a request", &[]),
+    op(
         "get",
         "/api/Devices/{id}/requests",
         "A device's requests",
-        false,
         &[],
     ),
-    (
+    op(
         "get",
         "/api/Dirs",
         "List directories (passwords never shown)",
-        false,
         &[],
     ),
-    ("get", "/api/Dirs/{id}", "Read a directory", false, &[]),
-    (
+    op("get", "/api/Dirs/{id}", "Read a directory", &[]),
+    with_body(
+        op(
+            "post",
+            "/api/Dirs/{id}/test",
+            "Test directory settings",
+            &[],
+        ),
+        Body::DirSettings,
+    ),
+    with_body(
+        op("patch", "/api/Dirs/{id}/update", "Update a directory", &[]),
+        Body::DirSettings,
+    ),
+    op(
         "post",
-        "/api/Dirs/{id}/test",
-        "Test directory settings",
-        true,
+        "/api/Dirs/{id}/verify",
+        "Verify a directory's stored settings",
         &[],
-    ),
-    (
-        "patch",
-        "/api/Dirs/{id}/update",
-        "Update a directory",
-        true,
-        &[],
-    ),
-    (
-        "get",
-        "/api/Reports/{id}",
-        "Run a report, a page at a time",
-        false,
-        &["page", "order_by"],
     ),
 ];
 
-fn document() -> Value {
+const fn op(
+    method: &'static str,
+    path: &'static str,
+    summary: &'static str,
+    query: &'static [(&'static str, Param)],
+) -> Operation {
+    Operation {
+        method,
+        path,
+        summary,
+        query,
+        body: Body::None,
+    }
+}
+
+const fn with_body(mut operation: Operation, body: Body) -> Operation {
+    operation.body = body;
+    operation
+}
+
+/// A pattern that matches `word` in any letter case (JSON Schema patterns have no
+/// case-insensitive flag).
+fn any_case(word: &str) -> String {
+    word.chars()
+        .map(|c| {
+            if c.is_ascii_alphabetic() {
+                format!("[{}{}]", c.to_ascii_uppercase(), c.to_ascii_lowercase())
+            } else {
+                regex_escape(c)
+            }
+        })
+        .collect()
+}
+
+fn regex_escape(c: char) -> String {
+    if "\\^$.|?*+()[]{}/-".contains(c) {
+        format!("\\{c}")
+    } else {
+        c.to_string()
+    }
+}
+
+fn one_of_words(words: &[&str]) -> String {
+    let alternatives: Vec<String> = words.iter().map(|w| any_case(w)).collect();
+    format!("^({})$", alternatives.join("|"))
+}
+
+/// A MyID id: a GUID, in any letter case.
+fn guid() -> Value {
+    json!({
+        "type": "string",
+        "format": "uuid",
+        "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"
+    })
+}
+
+/// A person attribute: text, or a number (stored as its text), or null (cleared).
+fn text_value() -> Value {
+    json!({ "nullable": true, "anyOf": [{ "type": "string" }, { "type": "number" }] })
+}
+
+/// Text with something other than white space in it (or a number).
+fn non_blank() -> Value {
+    json!({ "anyOf": [{ "type": "string", "pattern": "\\S" }, { "type": "number" }] })
+}
+
+fn person_schema(seed_roles: &[String], new: bool) -> Value {
+    let object = |fields: &[&str]| {
+        let props: Map<String, Value> = fields
+            .iter()
+            .map(|f| ((*f).to_owned(), text_value()))
+            .collect();
+        json!({ "type": "object", "properties": props })
+    };
+    let role_ids: Vec<&str> = seed_roles.iter().map(String::as_str).collect();
+    let mut props = Map::new();
+    props.insert("employeeId".into(), text_value());
+    props.insert(
+        "enabled".into(),
+        json!({ "nullable": true, "anyOf": [{ "type": "string" }, { "type": "number" }, { "type": "boolean" }] }),
+    );
+    props.insert(
+        "logonName".into(),
+        if new { non_blank() } else { text_value() },
+    );
+    for (name, fields) in super::people::SCHEMA {
+        props.insert(name.into(), object(fields));
+    }
+    props.insert(
+        "group".into(),
+        json!({ "type": "object", "required": ["id"], "properties": { "id": guid() } }),
+    );
+    props.insert(
+        "roles".into(),
+        json!({
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "scope"],
+                "properties": {
+                    "id": { "type": "string", "pattern": one_of_words(&role_ids) },
+                    "scope": { "type": "string", "pattern": one_of_words(&["self", "department", "division", "all"]) }
+                }
+            }
+        }),
+    );
+    let mut schema = json!({ "type": "object", "properties": props });
+    if new {
+        schema["required"] = json!(["logonName", "name", "group"]);
+        // 'First Name' or 'Last Name' must be given (WS30017).
+        schema["properties"]["name"]["anyOf"] = json!([
+            { "required": ["first"], "properties": { "first": non_blank() } },
+            { "required": ["last"], "properties": { "last": non_blank() } }
+        ]);
+    }
+    schema
+}
+
+fn body_schema(body: Body, seed_roles: &[String]) -> Option<Value> {
+    Some(match body {
+        Body::None => return None,
+        Body::NewPerson => person_schema(seed_roles, true),
+        Body::PersonChanges => person_schema(seed_roles, false),
+        Body::Image => json!({
+            "type": "object",
+            "required": ["image"],
+            "properties": { "image": {
+                "type": "object",
+                "required": ["data", "mimetype"],
+                "properties": {
+                    "data": { "type": "string", "format": "byte", "pattern": "^\\s*([A-Za-z0-9+/]{4})+([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?\\s*$" },
+                    "mimetype": { "type": "string", "pattern": "^image/", "maxLength": 100 }
+                }
+            }}
+        }),
+        Body::NewRequest => json!({
+            "type": "object",
+            "required": ["credProfile"],
+            "properties": {
+                "credProfile": { "type": "object", "required": ["id"], "properties": { "id": guid() } },
+                "jobLabel": text_value(),
+                "expiryDate": { "type": "string", "pattern": "^$|^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$" }
+            }
+        }),
+        Body::DirSettings => {
+            let props: Map<String, Value> = super::dirs::SETTINGS
+                .iter()
+                .map(|k| {
+                    (
+                        (*k).to_owned(),
+                        json!({ "anyOf": [{ "type": "string" }, { "type": "number" }] }),
+                    )
+                })
+                .collect();
+            json!({ "type": "object", "properties": props })
+        }
+    })
+}
+
+fn query_schema(param: Param, report_columns: &[&str]) -> Value {
+    match param {
+        Param::Text => json!({ "type": "string" }),
+        Param::Flag => json!({ "type": "string", "pattern": one_of_words(&["true", "false"]) }),
+        Param::Page => {
+            json!({ "type": "integer", "format": "int32", "minimum": 1, "maximum": i32::MAX })
+        }
+        Param::OrderBy => {
+            let words: Vec<String> = report_columns
+                .iter()
+                .flat_map(|c| [(*c).to_owned(), format!("-{c}")])
+                .collect();
+            let words: Vec<&str> = words.iter().map(String::as_str).collect();
+            // Empty means the report's default order.
+            json!({ "type": "string", "pattern": format!("^$|{}", one_of_words(&words)) })
+        }
+    }
+}
+
+fn path_schema(name: &str) -> Value {
+    match name {
+        "id" => guid(),
+        _ => json!({ "type": "string", "minLength": 1 }),
+    }
+}
+
+fn responses(body: Body) -> Value {
+    let ws = json!({ "schema": { "$ref": "#/components/schemas/Error" } });
+    let problem = json!({ "schema": { "$ref": "#/components/schemas/ProblemDetails" } });
+    let mut r = json!({
+        "200": { "description": "Success", "content": { "application/json": { "schema": { "type": "object" } } } },
+        "400": { "description": "Invalid data (WS30001, WS30004, WS30015, WS30017, WS500xx, WS4006x), or a body that does not bind (problem details)",
+                 "content": { "application/json": ws.clone(), "application/problem+json": problem.clone() } },
+        "401": { "description": "No or invalid bearer token",
+                 "headers": { "WWW-Authenticate": { "schema": { "type": "string" } } } },
+        "403": { "description": "No permission (WS50000)", "content": { "application/json": ws.clone() } },
+        "404": { "description": "Not found, or outside the API user's scope (WS40005)", "content": { "application/json": ws } }
+    });
+    if body != Body::None {
+        r["413"] = json!({ "description": "A body over 30,000,000 bytes", "content": { "application/problem+json": problem.clone() } });
+        r["415"] = json!({ "description": "A body that is not JSON", "content": { "application/problem+json": problem } });
+    }
+    r
+}
+
+/// One path per report, since each takes its own columns in `order_by`.
+fn report_operations() -> Vec<(String, Value)> {
+    REPORT_COLUMNS
+        .iter()
+        .map(|(id, columns)| {
+            let parameters: Vec<Value> = [("page", Param::Page), ("order_by", Param::OrderBy)]
+                .iter()
+                .map(|(name, param)| {
+                    json!({ "name": name, "in": "query", "required": false, "schema": query_schema(*param, columns) })
+                })
+                .collect();
+            (
+                format!("/api/Reports/{id}"),
+                json!({ "get": {
+                    "summary": format!("Run report {id}, a page at a time"),
+                    "parameters": parameters,
+                    "security": [{ "bearer": [] }],
+                    "responses": responses(Body::None),
+                }}),
+            )
+        })
+        .collect()
+}
+
+fn document(seed_roles: &[String]) -> Value {
     let mut paths: Map<String, Value> = Map::new();
-    for (method, path, summary, body, query) in OPERATIONS {
-        let mut parameters: Vec<Value> = path
+    let mut bodies: Map<String, Value> = Map::new();
+    for operation in &OPERATIONS {
+        let mut parameters: Vec<Value> = operation
+            .path
             .split('/')
             .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-            .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string" } }))
+            .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": path_schema(name) }))
             .collect();
-        parameters.extend(query.iter().map(|name| json!({ "name": name, "in": "query", "required": false, "schema": { "type": "string" } })));
-        let mut op = json!({
-            "summary": summary,
+        parameters.extend(operation.query.iter().map(|(name, param)| {
+            json!({ "name": name, "in": "query", "required": false, "schema": query_schema(*param, &[]) })
+        }));
+        let mut value = json!({
+            "summary": operation.summary,
             "parameters": parameters,
             "security": [{ "bearer": [] }],
-            "responses": {
-                "200": { "description": "Success", "content": { "application/json": { "schema": { "type": "object" } } } },
-                "400": { "description": "Invalid data (WS30001, WS30004, WS30015, WS30017, WS500xx, WS4006x)", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
-                "401": { "description": "No or invalid bearer token" },
-                "403": { "description": "No permission (WS50000)", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
-                "404": { "description": "Not found (WS40005)", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
-            }
+            "responses": responses(operation.body),
         });
-        if body {
-            op["requestBody"] = json!({
+        if operation.path.ends_with("/images/{imageField}") && operation.method == "get" {
+            value["responses"]["200"] = json!({ "description": "The image, with its MIME type",
+                "content": { "image/*": { "schema": { "type": "string", "format": "binary" } } } });
+        }
+        if let Some(schema) = body_schema(operation.body, seed_roles) {
+            let name = format!("{:?}", operation.body);
+            let reference = json!({ "$ref": format!("#/components/schemas/{name}") });
+            bodies.insert(name, schema);
+            value["requestBody"] = json!({
                 "required": true,
                 "content": {
-                    "application/json-patch+json": { "schema": { "type": "object" } },
-                    "application/json": { "schema": { "type": "object" } }
+                    "application/json-patch+json": { "schema": reference.clone() },
+                    "application/json": { "schema": reference }
                 }
             });
         }
-        let entry = paths.entry(path.to_owned()).or_insert_with(|| json!({}));
-        entry[method] = op;
+        let entry = paths
+            .entry(operation.path.to_owned())
+            .or_insert_with(|| json!({}));
+        entry[operation.method] = value;
     }
-    json!({
+    paths.extend(report_operations());
+    let mut doc = json!({
         "openapi": "3.0.1",
         "info": { "title": "MyID Core API (mock)", "version": "v1" },
         "servers": [{ "url": "/rest.core" }],
@@ -152,21 +425,44 @@ fn document() -> Value {
                         "invalidField": { "type": "string" },
                         "invalidFieldReason": { "type": "string" }
                     }
+                },
+                "ProblemDetails": {
+                    "type": "object",
+                    "required": ["type", "title", "status"],
+                    "properties": {
+                        "type": { "type": "string" },
+                        "title": { "type": "string" },
+                        "status": { "type": "integer" },
+                        "traceId": { "type": "string" }
+                    }
                 }
             }
         }
-    })
+    });
+    if let Some(schemas) = doc["components"]["schemas"].as_object_mut() {
+        schemas.extend(bodies);
+    }
+    doc
 }
 
-pub async fn swagger() -> Response {
-    json_response(StatusCode::OK, &document())
+pub async fn swagger(State(state): State<AppState>) -> Response {
+    let roles: Vec<String> = state
+        .config
+        .data
+        .roles
+        .iter()
+        .map(|r| r.id.clone())
+        .collect();
+    json_response(StatusCode::OK, &document(&roles))
 }
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn every_path_parameter_is_declared() {
-        let doc = super::document();
+        let doc = document(&["Cardholder".into()]);
         for (path, ops) in doc["paths"].as_object().unwrap() {
             for op in ops.as_object().unwrap().values() {
                 let declared: Vec<&str> = op["parameters"]
@@ -184,5 +480,18 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn patterns_match_what_the_api_takes() {
+        let role = regex::Regex::new(&one_of_words(&["External API", "Cardholder"])).unwrap();
+        assert!(role.is_match("external api") && role.is_match("Cardholder"));
+        assert!(!role.is_match("Cardholders"));
+        let guid = regex::Regex::new(guid()["pattern"].as_str().unwrap()).unwrap();
+        assert!(guid.is_match("6a3f2b1c-8d4e-4f5a-9b6c-7d8e9f0a1b2c"));
+        assert!(!guid.is_match("0"));
+        assert!(crate::mock::api::is_guid(
+            "6a3f2b1c-8d4e-4f5a-9b6c-7d8e9f0a1b2c"
+        ));
     }
 }

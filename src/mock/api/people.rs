@@ -20,7 +20,7 @@ const ADD: [&str; 1] = ["Add Person"];
 const EDIT: [&str; 1] = ["Edit Person"];
 
 /// The person attributes the mock knows, by object: anything else in a body is ignored.
-const SCHEMA: [(&str, &[&str]); 5] = [
+pub(super) const SCHEMA: [(&str, &[&str]); 5] = [
     (
         "account",
         &[

@@ -28,6 +28,12 @@ struct Report {
     key: &'static str,
 }
 
+/// Each report's id and columns, for the OpenAPI document.
+pub const REPORT_COLUMNS: [(&str, &[&str]); 2] = [
+    (REPORTS[0].id, REPORTS[0].columns),
+    (REPORTS[1].id, REPORTS[1].columns),
+];
+
 const REPORTS: [Report; 2] = [
     Report {
         id: "100406",
@@ -179,11 +185,13 @@ pub async fn run(
     let query = FormParams::parse(uri.query().unwrap_or("").as_bytes());
     let page = match query.get("page") {
         None => 1,
+        // An ASP.NET `int`: 1 to 2,147,483,647.
         Some(p) => p
             .trim()
-            .parse::<usize>()
+            .parse::<i32>()
             .ok()
             .filter(|p| *p >= 1)
+            .map(|p| p as usize)
             .ok_or_else(|| {
                 ApiError::invalid_data(Some("page"), Some("must be a whole number from 1"))
             })?,
