@@ -11,7 +11,8 @@ use aws_lc_rs::digest::{SHA256, digest};
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::rsa::{KeySize, PublicKeyComponents};
 use aws_lc_rs::signature::{
-    KeyPair, RSA_PKCS1_2048_8192_SHA256, RSA_PKCS1_SHA256, RsaKeyPair, UnparsedPublicKey,
+    KeyPair, ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256, RSA_PKCS1_SHA256, RsaKeyPair,
+    UnparsedPublicKey,
 };
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -47,6 +48,9 @@ pub enum KeyError {
 /// An RS256 signing key with its key id.
 pub struct SigningKey {
     pair: RsaKeyPair,
+    // The public key parsed once: parsing it for every verification cost about as much
+    // as the RSA operation itself on the API's hot path.
+    verifier: Option<ParsedPublicKey>,
     kid: String,
     n: String,
     e: String,
@@ -96,10 +100,13 @@ impl SigningKey {
 
     fn with_kid(pair: RsaKeyPair, kid: String) -> Self {
         let public = PublicKeyComponents::<Vec<u8>>::from(pair.public_key());
+        let verifier =
+            ParsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, pair.public_key().as_ref()).ok();
         SigningKey {
             n: b64url(&public.n),
             e: b64url(&public.e),
             pair,
+            verifier,
             kid,
         }
     }
@@ -153,9 +160,15 @@ impl SigningKey {
             compact.signature,
         )
         .ok()?;
-        UnparsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, self.pair.public_key().as_ref())
-            .verify(compact.signing_input().as_bytes(), &signature)
-            .ok()?;
+        let input = compact.signing_input();
+        match &self.verifier {
+            Some(parsed) => parsed.verify_sig(input.as_bytes(), &signature).ok()?,
+            None => {
+                UnparsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, self.pair.public_key().as_ref())
+                    .verify(input.as_bytes(), &signature)
+                    .ok()?
+            }
+        }
         decode_segment(compact.payload)
     }
 
