@@ -27,11 +27,13 @@ const NOW: i64 = 1_700_000_000;
 const HOST: &str = "myid.example";
 const SECRET: &str = "82564d6e-c4a6-4f64-a6d4-cac43781c67c";
 
-fn state(extra_settings: &str) -> AppState {
+/// A mock with the shipped settings and `extra_settings` layered over them, as if served
+/// at `public_url`.
+fn serving(extra_settings: &str, public_url: Option<&str>) -> AppState {
     let mut s = Settings::default();
     s.layer(DEFAULT_APPSETTINGS, "defaults").unwrap();
     s.layer(extra_settings, "test").unwrap();
-    AppState::new(
+    AppState::serving(
         MockConfig {
             auth: AuthSettings::from_settings(&s).unwrap(),
             signing_key: key(),
@@ -40,7 +42,27 @@ fn state(extra_settings: &str) -> AppState {
             faults: Vec::new(),
         },
         Clock::manual(NOW),
+        public_url.map(str::to_owned),
     )
+}
+
+fn state(extra_settings: &str) -> AppState {
+    serving(extra_settings, None)
+}
+
+/// A client-credentials token for myid.mysystem, asked for on `host`.
+async fn token_via(st: &AppState, host: &str) -> String {
+    let request = Request::post("/web.oauth2/connect/token")
+        .header("host", host)
+        .header("authorization", basic::encode("myid.mysystem", SECRET))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from("grant_type=client_credentials"))
+        .unwrap();
+    let (_, _, body) = send(st, request).await;
+    serde_json::from_slice::<Value>(&body).unwrap()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 async fn send(st: &AppState, request: Request<Body>) -> (u16, Option<String>, Vec<u8>) {
@@ -178,17 +200,7 @@ async fn what_expires_is_dropped_on_the_mocks_clock() {
 async fn the_audit_keeps_a_window_and_cuts_long_identifiers() {
     const WINDOW: usize = 50;
     let st = state(&format!(r#"{{"Mock": {{"AuditWindow": {WINDOW}}}}}"#));
-    let request = Request::post("/web.oauth2/connect/token")
-        .header("host", HOST)
-        .header("authorization", basic::encode("myid.mysystem", SECRET))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from("grant_type=client_credentials"))
-        .unwrap();
-    let (_, _, body) = send(&st, request).await;
-    let token = serde_json::from_slice::<Value>(&body).unwrap()["access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = token_via(&st, HOST).await;
     let huge = "x".repeat(60 * 1024);
     for _ in 0..WINDOW * 3 {
         let request = Request::get("/rest.core/api/Groups?q=*")
@@ -241,27 +253,13 @@ async fn a_request_needs_exactly_one_host() {
     assert_eq!(send(&st, get(path)).await.0, 200);
 }
 
-async fn api_token(st: &AppState) -> String {
-    let request = Request::post("/web.oauth2/connect/token")
-        .header("host", HOST)
-        .header("authorization", basic::encode("myid.mysystem", SECRET))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from("grant_type=client_credentials"))
-        .unwrap();
-    let (_, _, body) = send(st, request).await;
-    serde_json::from_slice::<Value>(&body).unwrap()["access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
 /// The API reads bodies up to IIS's and Kestrel's 30,000,000 bytes: a 790 kB photo goes
 /// in; past the limit the answer is 413 problem details and the connection closes.
 #[tokio::test]
 async fn api_bodies_up_to_the_servers_limit() {
     use base64::Engine as _;
     let st = state("{}");
-    let token = api_token(&st).await;
+    let token = token_via(&st, HOST).await;
     let photo = vec![0xFFu8; 790 * 1000];
     let body = serde_json::json!({"image": {
         "data": base64::engine::general_purpose::STANDARD.encode(&photo),
@@ -296,35 +294,6 @@ async fn api_bodies_up_to_the_servers_limit() {
 /// default the address the mock serves on), not against the Host of the API call.
 #[tokio::test]
 async fn the_api_checks_the_issuer_against_its_authority() {
-    let serving = |settings: &str| {
-        let mut s = Settings::default();
-        s.layer(DEFAULT_APPSETTINGS, "defaults").unwrap();
-        s.layer(settings, "test").unwrap();
-        AppState::serving(
-            MockConfig {
-                auth: AuthSettings::from_settings(&s).unwrap(),
-                signing_key: key(),
-                control_plane: false,
-                data: Arc::new(SeedData::shipped()),
-                faults: Vec::new(),
-            },
-            Clock::manual(NOW),
-            Some("http://127.0.0.1:5000".into()),
-        )
-    };
-    async fn token_via(st: &AppState, host: &str) -> String {
-        let request = Request::post("/web.oauth2/connect/token")
-            .header("host", host)
-            .header("authorization", basic::encode("myid.mysystem", SECRET))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(Body::from("grant_type=client_credentials"))
-            .unwrap();
-        let (_, _, body) = send(st, request).await;
-        serde_json::from_slice::<Value>(&body).unwrap()["access_token"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    }
     async fn groups_via(st: &AppState, host: &str, token: &str) -> u16 {
         let request = Request::get("/rest.core/api/Groups?q=*")
             .header("host", host)
@@ -333,7 +302,7 @@ async fn the_api_checks_the_issuer_against_its_authority() {
             .unwrap();
         send(st, request).await.0
     }
-    let st = serving("{}");
+    let st = serving("{}", Some("http://127.0.0.1:5000"));
     let minted_here = token_via(&st, "127.0.0.1:5000").await;
     assert_eq!(groups_via(&st, "localhost:5000", &minted_here).await, 200);
     let minted_elsewhere = token_via(&st, "localhost:5000").await;
@@ -342,7 +311,10 @@ async fn the_api_checks_the_issuer_against_its_authority() {
         401
     );
 
-    let st = serving(r#"{"Mock": {"Authority": "http://LOCALHOST:5000/web.oauth2/"}}"#);
+    let st = serving(
+        r#"{"Mock": {"Authority": "http://LOCALHOST:5000/web.oauth2/"}}"#,
+        Some("http://127.0.0.1:5000"),
+    );
     let token = token_via(&st, "localhost:5000").await;
     assert_eq!(groups_via(&st, "127.0.0.1:5000", &token).await, 200);
     let token = token_via(&st, "127.0.0.1:5000").await;
