@@ -65,31 +65,53 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             auth::cors::cors,
         ))
-        .layer(axum::middleware::from_fn(one_host))
+        .layer(axum::middleware::from_fn(request_limits))
         .with_state(state)
 }
 
-/// RFC 9112 §3.2: an HTTP/1.1 request without a `Host` header, or with more than one,
-/// or with an empty one, is answered 400, as IIS and Kestrel do; HTTP/1.0 may leave it
-/// out.
-async fn one_host(request: Request, next: axum::middleware::Next) -> axum::response::Response {
+/// The size of a request's line and headers that IIS (http.sys `MaxRequestBytes`) and
+/// of one header that it (`MaxFieldLength`) accepts by default: 16,384 bytes each.
+pub const MAX_HEADER_BYTES: usize = 16_384;
+
+/// What IIS and Kestrel refuse before any endpoint sees a request, answered 400 with a
+/// plain-text reason and `Connection: close`:
+/// - RFC 9112 §3.2: an HTTP/1.1 request without a `Host` header, or with more than one,
+///   or with an empty one (HTTP/1.0 may leave it out);
+/// - headers past http.sys's default limits ([`MAX_HEADER_BYTES`]), which it answers
+///   "The size of the request headers is too long".
+async fn request_limits(
+    request: Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
     use axum::http::{StatusCode, Version, header};
     use axum::response::IntoResponse as _;
+    let refuse = |reason: &'static str| {
+        let mut response = (StatusCode::BAD_REQUEST, reason).into_response();
+        response.headers_mut().insert(
+            header::CONNECTION,
+            axum::http::HeaderValue::from_static("close"),
+        );
+        response
+    };
     let hosts = request.headers().get_all(header::HOST);
     let count = hosts.iter().count();
     let empty = hosts.iter().any(|h| h.as_bytes().trim_ascii().is_empty());
     let required = request.version() >= Version::HTTP_11;
     if count > 1 || empty || (required && count == 0) {
-        let mut response = (
-            StatusCode::BAD_REQUEST,
+        return refuse(
             "Bad Request: an HTTP/1.1 request carries exactly one Host header (RFC 9112 §3.2)\n",
-        )
-            .into_response();
-        response.headers_mut().insert(
-            header::CONNECTION,
-            axum::http::HeaderValue::from_static("close"),
         );
-        return response;
+    }
+    // Each header line as sent: name, ": ", value, CRLF; then the request line.
+    let lines: Vec<usize> = request
+        .headers()
+        .iter()
+        .map(|(k, v)| k.as_str().len() + v.as_bytes().len() + 4)
+        .collect();
+    let longest = lines.iter().copied().max().unwrap_or(0);
+    let total = lines.iter().sum::<usize>() + request.uri().to_string().len() + 16;
+    if longest > MAX_HEADER_BYTES || total > MAX_HEADER_BYTES {
+        return refuse("Bad Request: the size of the request headers is too long\n");
     }
     next.run(request).await
 }
