@@ -21,7 +21,7 @@ use serde_json::Value;
 use tower::ServiceExt as _;
 
 mod common;
-use common::{key, sign_in};
+use common::{browser, key, sign_in};
 
 const NOW: i64 = 1_700_000_000;
 const HOST: &str = "myid.example";
@@ -130,15 +130,6 @@ async fn serve(st: &AppState) -> String {
         .unwrap();
     });
     base
-}
-
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .no_proxy()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
 }
 
 #[tokio::test]

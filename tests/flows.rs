@@ -11,7 +11,7 @@ use myid_conformance::protocol::{Clock, PkceVerifier, pkce};
 use proptest::prelude::*;
 
 mod common;
-use common::{REDIRECT, key, runtime, sign_in};
+use common::{REDIRECT, browser as http, key, runtime, sign_in};
 use serde_json::Value;
 
 const SLIDING: u64 = 100;
@@ -56,15 +56,6 @@ fn config() -> MockConfig {
             }
         })
         .clone()
-}
-
-fn http() -> reqwest::Client {
-    reqwest::Client::builder()
-        .no_proxy()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
 }
 
 async fn token(client: &reqwest::Client, base: &str, params: &[(&str, &str)]) -> (u16, Value) {

@@ -30,6 +30,17 @@ pub fn runtime() -> &'static tokio::runtime::Runtime {
     })
 }
 
+/// A client that acts as a browser does for the mock: a cookie jar, no proxy, and every
+/// redirect left for the test to follow.
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .no_proxy()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
 /// Signs test.user in through the login page and answers the code.
 pub async fn sign_in(
     client: &reqwest::Client,
