@@ -90,15 +90,25 @@ struct Burst {
     cpu_ms: f64,
 }
 
+type Make = Arc<dyn Fn(&reqwest::Client) -> reqwest::RequestBuilder + Send + Sync>;
+
 /// Sends `n` requests built by `make` over [`CONNECTIONS`] connections, checking each
-/// answers `ok`; returns the throughput and the server's CPU per request.
-async fn burst(
+/// answers 2xx; returns the throughput and the server's CPU per request.
+async fn burst(server: &Server, n: usize, make: Make) -> Burst {
+    burst_expecting(server, n, make, |s| s.is_success()).await
+}
+
+/// [`burst`] for requests that are meant to be refused: `expect` says which status is
+/// right. Redirects are not followed, so an error page's 302 is seen as sent.
+async fn burst_expecting(
     server: &Server,
     n: usize,
-    make: Arc<dyn Fn(&reqwest::Client) -> reqwest::RequestBuilder + Send + Sync>,
+    make: Make,
+    expect: fn(reqwest::StatusCode) -> bool,
 ) -> Burst {
     let client = reqwest::Client::builder()
         .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
         .pool_max_idle_per_host(CONNECTIONS)
         .build()
         .expect("a client");
@@ -111,7 +121,7 @@ async fn burst(
         tasks.push(tokio::spawn(async move {
             for _ in 0..share {
                 let r = make(&client).send().await.expect("the server answers");
-                assert!(r.status().is_success(), "status {}", r.status());
+                assert!(expect(r.status()), "status {}", r.status());
                 let _ = r.bytes().await;
             }
         }));
@@ -126,12 +136,7 @@ async fn burst(
     }
 }
 
-fn token_request(
-    url: String,
-    id: &'static str,
-    secret: &'static str,
-    scope: &'static str,
-) -> Arc<dyn Fn(&reqwest::Client) -> reqwest::RequestBuilder + Send + Sync> {
+fn token_request(url: String, id: &'static str, secret: &'static str, scope: &'static str) -> Make {
     Arc::new(move |c: &reqwest::Client| {
         c.post(&url)
             .header("Authorization", basic::encode(id, secret))
@@ -192,12 +197,70 @@ async fn main() {
         .expect("an access token")
         .to_owned();
     let groups = format!("{}/rest.core/api/Groups?q=*", mock.url);
-    let api: Arc<dyn Fn(&reqwest::Client) -> reqwest::RequestBuilder + Send + Sync> =
-        Arc::new(move |c: &reqwest::Client| c.get(&groups).bearer_auth(&bearer));
+    let api: Make = {
+        let bearer = bearer.clone();
+        Arc::new(move |c: &reqwest::Client| c.get(&groups).bearer_auth(&bearer))
+    };
+    // A page of the audit report, costed while the audit is nearly empty and again once
+    // every soak below has pushed its rows through the audit's window.
+    let report: Make = {
+        let (url, bearer) = (
+            format!("{}/rest.core/api/Reports/290015?page=2", mock.url),
+            bearer.clone(),
+        );
+        Arc::new(move |c: &reqwest::Client| c.get(&url).bearer_auth(&bearer))
+    };
+    let report_early = burst(&mock, 2_000, report.clone()).await;
     let _ = burst(&mock, 500, api.clone()).await;
     let api_burst = burst(&mock, n, api.clone()).await;
+
+    // The soaks: each kind of request that could make the mock hold something, sent
+    // SOAK times, with the RSS read after each.
     let rss_before_soak = mock.rss_mib();
+    let mut soaks = Vec::new();
     let _ = burst(&mock, soak, api).await;
+    soaks.push(("API GET", mock.rss_mib()));
+    let long_identifier: Make = {
+        let (url, bearer) = (format!("{}/rest.core/api/Groups?q=*", mock.url), bearer);
+        let identifier = "x".repeat(8_000);
+        Arc::new(move |c: &reqwest::Client| {
+            c.get(&url)
+                .bearer_auth(&bearer)
+                .header("CLIENT_IDENTIFIER", &identifier)
+        })
+    };
+    let _ = burst(&mock, soak, long_identifier).await;
+    soaks.push((
+        "API GET with an 8,000-byte CLIENT_IDENTIFIER",
+        mock.rss_mib(),
+    ));
+    let refused_authorize: Make = {
+        let url = format!("{}/web.oauth2/connect/authorize", mock.url);
+        let counter = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        Arc::new(move |c: &reqwest::Client| {
+            let i = counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            c.get(&url).query(&[
+                ("client_id", "myid.myclient"),
+                ("response_type", "code"),
+                ("scope", "myid.rest.basic"),
+                ("redirect_uri", &format!("https://elsewhere.example/{i}")),
+            ])
+        })
+    };
+    let _ = burst_expecting(&mock, soak, refused_authorize, |s| s.is_redirection()).await;
+    soaks.push(("refused authorize (no credentials)", mock.rss_mib()));
+    let wrong_secret = token_request(
+        format!("{}/web.oauth2/connect/token", mock.url),
+        "myid.mysystem",
+        "not-the-secret",
+        "myid.rest.basic",
+    );
+    let _ = burst_expecting(&mock, soak, wrong_secret, |s| {
+        s == reqwest::StatusCode::BAD_REQUEST
+    })
+    .await;
+    soaks.push(("token with a wrong secret (no credentials)", mock.rss_mib()));
+    let report_late = burst(&mock, 2_000, report).await;
     let rss_after_soak = mock.rss_mib();
 
     let peer = concat!(env!("CARGO_MANIFEST_DIR"), "/peers/oidc-provider.mjs");
@@ -239,8 +302,19 @@ async fn main() {
         api_burst.cpu_ms / verify_ms
     );
     println!(
-        "  RSS                        {rss_idle:.1} MiB idle, {rss_before_soak:.1} MiB before and {rss_after_soak:.1} MiB after {soak} more API requests"
+        "  report 290015, page 2        {:.3} ms CPU a page near an empty audit, {:.3} ms after {} audited calls = {:.2}x",
+        report_early.cpu_ms,
+        report_late.cpu_ms,
+        2 * soak + n + 2_500,
+        report_late.cpu_ms / report_early.cpu_ms
     );
+    println!(
+        "  RSS                        {rss_idle:.1} MiB idle, {rss_before_soak:.1} MiB before the soaks"
+    );
+    for (kind, rss) in &soaks {
+        println!("    after {soak} x {kind:<45} {rss:.1} MiB");
+    }
+    println!("    at the end                 {rss_after_soak:.1} MiB");
     match op_burst {
         Some(b) => println!(
             "  oidc-provider token        {:>8.0} req/s   {:.3} ms CPU a token = {:.2}x a signature; the mock uses {:.2}x its CPU a token",

@@ -150,6 +150,12 @@ impl SigningKey {
     /// The claims of a token this key signed, if the signature verifies and the header
     /// names this key with RS256; `None` for anything else.
     pub fn verify(&self, token: &str) -> Option<Value> {
+        self.verify_as(token)
+    }
+
+    /// [`Self::verify`], decoding the claims straight into `T`: the Core API reads
+    /// a handful of claims on every call and need not build a whole JSON tree.
+    pub fn verify_as<T: for<'de> serde::Deserialize<'de>>(&self, token: &str) -> Option<T> {
         let compact = Compact::split(token)?;
         let header: Header = decode_segment(compact.header)?;
         if header.alg != "RS256" || header.kid.as_deref() != Some(self.kid.as_str()) {
@@ -160,12 +166,13 @@ impl SigningKey {
             compact.signature,
         )
         .ok()?;
-        let input = compact.signing_input();
+        // `header.payload` is the token up to its second dot.
+        let input = &token.as_bytes()[..compact.header.len() + 1 + compact.payload.len()];
         match &self.verifier {
-            Some(parsed) => parsed.verify_sig(input.as_bytes(), &signature).ok()?,
+            Some(parsed) => parsed.verify_sig(input, &signature).ok()?,
             None => {
                 UnparsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, self.pair.public_key().as_ref())
-                    .verify(input.as_bytes(), &signature)
+                    .verify(input, &signature)
                     .ok()?
             }
         }

@@ -46,9 +46,10 @@ pub struct Shared {
     // Seals what the mock hands a browser to bring back (error pages), so nothing of
     // it is kept on the server and nobody can make the mock's pages say other things.
     seal_key: aws_lc_rs::hmac::Key,
-    // `http://ADDR` when the mock serves a known address (not 0.0.0.0): the default
-    // authority the API checks issuers against.
-    public_url: Option<String>,
+    // The issuer the Core API accepts, lower-cased: the configured authority, or
+    // `http://ADDR/web.oauth2` when the mock serves a known address (not 0.0.0.0).
+    // Worked out once: the API reads it on every call.
+    authority: Option<String>,
 }
 
 impl AppState {
@@ -70,6 +71,11 @@ impl AppState {
             // still seals against accidental damage.
             aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, b"myid-conformance")
         });
+        let authority = config
+            .auth
+            .authority
+            .clone()
+            .or_else(|| public_url.map(|u| format!("{u}{}", super::AUTH_BASE).to_lowercase()));
         AppState(Arc::new(Shared {
             config,
             clock,
@@ -77,7 +83,7 @@ impl AppState {
             api,
             faults,
             seal_key,
-            public_url,
+            authority,
         }))
     }
 
@@ -113,13 +119,8 @@ impl AppState {
     /// The auth server's URL the Core API accepts as the issuer, lower-cased: the
     /// configured authority, or the address the mock serves on. `None` in process,
     /// where the only name the mock has is the request's `Host`.
-    pub fn authority(&self) -> Option<String> {
-        self.0.config.auth.authority.clone().or_else(|| {
-            self.0
-                .public_url
-                .as_ref()
-                .map(|u| format!("{u}{}", super::AUTH_BASE).to_lowercase())
-        })
+    pub fn authority(&self) -> Option<&str> {
+        self.0.authority.as_deref()
     }
 
     /// Whether a fault is switched on.

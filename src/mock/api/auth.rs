@@ -12,7 +12,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 
-use super::data::{AuditEntry, SeedData};
+use super::data::{AuditEntry, MAX_CLIENT_IDENTIFIER, MAX_OPERATION, SeedData, cut};
 use super::error::ApiError;
 use crate::mock::AUTH_BASE;
 use crate::mock::faults::Fault;
@@ -117,61 +117,98 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .filter(|t| !t.is_empty())
 }
 
+/// The claims the Core API reads, decoded straight from the payload. Members of an
+/// unexpected type fail the decode, and so the token: the same outcome as a missing one.
+#[derive(serde::Deserialize)]
+struct ApiClaims {
+    exp: Option<i64>,
+    nbf: Option<i64>,
+    iss: Option<String>,
+    #[serde(default)]
+    aud: OneOrMany,
+    #[serde(default)]
+    scope: Vec<String>,
+    jti: Option<String>,
+    sub: Option<String>,
+    client_id: Option<String>,
+}
+
+/// `aud` as RFC 7519 §4.1.3 allows it: one string or an array of them.
+#[derive(serde::Deserialize, Default)]
+#[serde(untagged)]
+enum OneOrMany {
+    #[default]
+    None,
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    fn contains(&self, value: &str) -> bool {
+        match self {
+            OneOrMany::None => false,
+            OneOrMany::One(a) => a == value,
+            OneOrMany::Many(v) => v.iter().any(|a| a == value),
+        }
+    }
+}
+
 /// Validates the bearer token and resolves the operator.
 pub fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<ApiUser, ApiError> {
     let token = bearer(headers).ok_or(ApiError::Unauthorized { sent: false })?;
     let invalid = || ApiError::Unauthorized { sent: true };
-    let claims = state.config.signing_key.verify(token).ok_or_else(invalid)?;
+    let claims: ApiClaims = state
+        .config
+        .signing_key
+        .verify_as(token)
+        .ok_or_else(invalid)?;
     let now = state.clock.now();
-    let int = |k: &str| claims.get(k).and_then(Value::as_i64);
-    let text = |k: &str| claims.get(k).and_then(Value::as_str);
-    let expired = int("exp").is_none_or(|exp| now > exp + CLOCK_SKEW)
+    let expired = claims.exp.is_none_or(|exp| now > exp + CLOCK_SKEW)
         && !state.fault(Fault::ApiAcceptsExpired);
-    if expired || int("nbf").is_some_and(|nbf| nbf > now + CLOCK_SKEW) {
+    if expired || claims.nbf.is_some_and(|nbf| nbf > now + CLOCK_SKEW) {
         return Err(invalid());
     }
     // The configured authority (assumed: MyID checks against its own, whatever host the
     // API call used), or in process the request's Host.
-    let issuer = state.authority().unwrap_or_else(|| {
-        let host = headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or("localhost");
-        format!("http://{host}{AUTH_BASE}").to_lowercase()
-    });
-    if text("iss") != Some(issuer.as_str()) {
+    let issuer_ok = match state.authority() {
+        Some(authority) => claims.iss.as_deref() == Some(authority),
+        None => {
+            let host = headers
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or("localhost");
+            claims.iss.as_deref()
+                == Some(format!("http://{host}{AUTH_BASE}").to_lowercase().as_str())
+        }
+    };
+    if !issuer_ok {
         return Err(invalid());
     }
-    let aud_ok = match claims.get("aud") {
-        Some(Value::String(a)) => a == "myid.rest",
-        Some(Value::Array(v)) => v.iter().any(|a| a == "myid.rest"),
-        _ => false,
-    };
-    let scope_ok = claims
-        .get("scope")
-        .and_then(Value::as_array)
-        .is_some_and(|s| s.iter().any(|v| v == "myid.rest.basic"));
-    let revoked = text("jti").is_some_and(|j| state.is_access_token_revoked(j))
+    let aud_ok = claims.aud.contains("myid.rest");
+    let scope_ok = claims.scope.iter().any(|v| v == "myid.rest.basic");
+    let revoked = claims
+        .jti
+        .as_deref()
+        .is_some_and(|j| state.is_access_token_revoked(j))
         && !state.fault(Fault::ApiAcceptsRevoked);
     if !aud_ok || !scope_ok || revoked {
         return Err(invalid());
     }
     let api = state.api();
-    let person = match text("sub") {
-        Some(sub) => api.person(sub).cloned(),
+    let person = match claims.sub.as_deref() {
+        Some(sub) => api.person(sub),
         None => {
-            let logon = text("client_id")
+            let logon = claims
+                .client_id
+                .as_deref()
                 .and_then(|id| state.config.auth.clients.find_enabled(id))
                 .and_then(|c| c.myid_logon_name())
                 .ok_or_else(invalid)?;
-            api.people
-                .iter()
-                .find(|p| {
-                    p.get("logonName")
-                        .and_then(Value::as_str)
-                        .is_some_and(|l| l.eq_ignore_ascii_case(logon))
-                })
-                .cloned()
+            api.people.iter().find(|p| {
+                p.get("logonName")
+                    .and_then(Value::as_str)
+                    .is_some_and(|l| l.eq_ignore_ascii_case(logon))
+            })
         }
     }
     .ok_or_else(invalid)?;
@@ -221,13 +258,17 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
         .get::<axum::extract::OriginalUri>()
         .map(|u| u.0.path().to_owned())
         .unwrap_or_else(|| request.uri().path().to_owned());
-    let operation = format!("{} {path}", request.method());
-    let client_identifier = request
-        .headers()
-        .get(state.config.auth.client_identifier_header.as_str())
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
+    let operation = format!("{} {}", request.method(), cut(&path, MAX_OPERATION));
+    // Cut before it is copied: a row holds only what the audit keeps.
+    let client_identifier = cut(
+        request
+            .headers()
+            .get(state.config.auth.client_identifier_header.as_str())
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default(),
+        MAX_CLIENT_IDENTIFIER,
+    )
+    .to_owned();
     let operator = user.logon_name.clone();
     request.extensions_mut().insert(user);
     let response = next.run(request).await;

@@ -185,6 +185,18 @@ impl SeedData {
 /// are cut. Assumed: the manual does not give the width of the audit's column.
 pub const MAX_CLIENT_IDENTIFIER: usize = 256;
 
+/// The longest operation (`METHOD /path`) the audit keeps, in characters. Assumed, as
+/// for [`MAX_CLIENT_IDENTIFIER`]: paths can be as long as the request line allows.
+pub const MAX_OPERATION: usize = 512;
+
+/// `text` cut to at most `max` characters, on a character boundary.
+pub fn cut(text: &str, max: usize) -> &str {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => &text[..end],
+        None => text,
+    }
+}
+
 /// The audit trail (report 290015): the newest `window` calls, each with an id that
 /// stays its own as older rows are dropped.
 #[derive(Debug)]
@@ -192,6 +204,10 @@ pub struct Audit {
     entries: std::collections::VecDeque<(u64, AuditEntry)>,
     next_id: u64,
     window: usize,
+    // Neighbouring rows whose times go backwards (the mock's clock was set back). While
+    // there are none, rows in id order are in time order too, and a page ordered by
+    // time is found without sorting the window.
+    inversions: usize,
 }
 
 impl Audit {
@@ -201,26 +217,72 @@ impl Audit {
             entries: std::collections::VecDeque::new(),
             next_id: 1,
             window,
+            inversions: 0,
         }
     }
 
-    /// Records a call, dropping the oldest row when the window is full.
+    /// Records a call, dropping the oldest row when the window is full. Long values are
+    /// cut and copied, so a row holds only what it keeps.
     pub fn push(&mut self, mut entry: AuditEntry) {
-        if let Some((cut, _)) = entry
-            .client_identifier
-            .char_indices()
-            .nth(MAX_CLIENT_IDENTIFIER)
-        {
-            entry.client_identifier.truncate(cut);
+        for (value, max) in [
+            (&mut entry.client_identifier, MAX_CLIENT_IDENTIFIER),
+            (&mut entry.operation, MAX_OPERATION),
+        ] {
+            if value.len() > max {
+                *value = cut(value, max).to_owned();
+            }
         }
         if self.window == 0 {
             return;
         }
         while self.entries.len() >= self.window {
-            self.entries.pop_front();
+            if let Some((_, gone)) = self.entries.pop_front()
+                && self
+                    .entries
+                    .front()
+                    .is_some_and(|(_, e)| e.time < gone.time)
+            {
+                self.inversions -= 1;
+            }
+        }
+        if self
+            .entries
+            .back()
+            .is_some_and(|(_, e)| entry.time < e.time)
+        {
+            self.inversions += 1;
         }
         self.entries.push_back((self.next_id, entry));
         self.next_id += 1;
+    }
+
+    /// Indexes of one page of rows ordered by time (ties by id, ascending): `count`
+    /// rows after skipping `start`. Found by binary search over runs of equal times,
+    /// so its cost follows the page and the number of distinct times skipped, not the
+    /// audit's length. `None` when the clock was set back and rows are out of time order.
+    pub fn page_by_time(&self, descending: bool, start: usize, count: usize) -> Option<Vec<usize>> {
+        if self.inversions > 0 {
+            return None;
+        }
+        if !descending {
+            return Some((start..self.entries.len()).take(count).collect());
+        }
+        let mut page = Vec::with_capacity(count);
+        let (mut end, mut skip) = (self.entries.len(), start);
+        while end > 0 && page.len() < count {
+            let time = self.entries[end - 1].1.time;
+            // Rows at and after `end` are no earlier than `time`: the whole trail may be searched.
+            let run = self.entries.partition_point(|(_, e)| e.time < time);
+            let len = end - run;
+            if skip >= len {
+                skip -= len;
+            } else {
+                page.extend((run + skip..end).take(count - page.len()));
+                skip = 0;
+            }
+            end = run;
+        }
+        Some(page)
     }
 
     /// The rows kept, oldest first, with their ids.
@@ -364,5 +426,72 @@ mod time_tests {
         assert_eq!(super::iso8601(0), "1970-01-01T00:00:00");
         assert_eq!(super::iso8601(1_640_033_722), "2021-12-20T20:55:22");
         assert_eq!(super::iso8601(951_782_400), "2000-02-29T00:00:00");
+    }
+}
+
+#[cfg(test)]
+mod audit_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn entry(time: i64) -> AuditEntry {
+        AuditEntry {
+            time,
+            operation: "GET /api/Groups".into(),
+            operator: "x".into(),
+            client_identifier: String::new(),
+            status: 200,
+        }
+    }
+
+    proptest! {
+        /// A page found by time without sorting is the page a full sort gives, and the
+        /// shortcut is declined exactly when some neighbours run backwards in time.
+        #[test]
+        fn page_by_time_is_the_sorted_page(
+            steps in proptest::collection::vec(-2i64..4, 0..80),
+            window in 1usize..40,
+            start in 0usize..50,
+            descending: bool,
+        ) {
+            let mut audit = Audit::new(window);
+            let mut time = 1_000;
+            for step in steps {
+                time += step;
+                audit.push(entry(time));
+            }
+            let rows: Vec<(u64, i64)> = audit.iter().map(|(id, e)| (id, e.time)).collect();
+            let ordered_in_time = rows.windows(2).all(|w| w[0].1 <= w[1].1);
+            let mut sorted: Vec<usize> = (0..rows.len()).collect();
+            sorted.sort_by(|&a, &b| {
+                let by_time = rows[a].1.cmp(&rows[b].1);
+                let by_time = if descending { by_time.reverse() } else { by_time };
+                by_time.then(rows[a].0.cmp(&rows[b].0))
+            });
+            let expected: Vec<usize> = sorted.into_iter().skip(start).take(10).collect();
+            match audit.page_by_time(descending, start, 10) {
+                Some(page) => {
+                    prop_assert!(ordered_in_time);
+                    prop_assert_eq!(page, expected);
+                }
+                None => prop_assert!(!ordered_in_time),
+            }
+        }
+    }
+
+    #[test]
+    fn long_values_are_cut_and_hold_only_what_is_kept() {
+        let mut audit = Audit::new(2);
+        let mut e = entry(1);
+        e.client_identifier = "é".repeat(10_000);
+        e.operation = format!("GET /{}", "a".repeat(10_000));
+        audit.push(e);
+        let (_, kept) = audit.get(0).unwrap();
+        assert_eq!(
+            kept.client_identifier.chars().count(),
+            MAX_CLIENT_IDENTIFIER
+        );
+        assert!(kept.client_identifier.capacity() <= 2 * MAX_CLIENT_IDENTIFIER);
+        assert_eq!(kept.operation.chars().count(), MAX_OPERATION);
     }
 }

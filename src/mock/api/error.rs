@@ -182,6 +182,23 @@ pub fn results(items: Vec<Value>) -> Response {
     json_response(StatusCode::OK, &json!({ "results": items }))
 }
 
+/// [`results`] for typed rows, serialised without building a JSON tree first.
+pub fn results_of<T: serde::Serialize>(items: &[T]) -> Response {
+    #[derive(serde::Serialize)]
+    struct Results<'a, T> {
+        results: &'a [T],
+    }
+    match serde_json::to_string(&Results { results: items }) {
+        Ok(body) => {
+            let mut r = (StatusCode::OK, body).into_response();
+            r.headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static(JSON_UTF8));
+            r
+        }
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
 /// A JSON response.
 pub fn json_response(status: StatusCode, body: &Value) -> Response {
     let mut r = (status, body.to_string()).into_response();

@@ -3,10 +3,9 @@
 use axum::extract::{Extension, State};
 use axum::http::Uri;
 use axum::response::Response;
-use serde_json::{Value, json};
 
 use super::auth::ApiUser;
-use super::error::{ApiError, results as results_response};
+use super::error::{ApiError, results_of};
 use super::wildcard_match;
 use crate::mock::form::FormParams;
 use crate::mock::state::AppState;
@@ -23,20 +22,30 @@ pub async fn list(
     user.require(seed, &VIEW)?;
     let query = FormParams::parse(uri.query().unwrap_or("").as_bytes());
     let q = query.present("q").unwrap_or("*");
-    let results: Vec<Value> = seed
+    let results: Vec<Row> = seed
         .groups
         .iter()
         .filter(|g| wildcard_match(q, &g.name))
-        .map(|g| {
-            json!({
-                "name": g.name,
-                "desc": g.desc,
-                "ou": g.ou,
-                "parentName": g.parent_name,
-                "id": g.id,
-                "href": format!("groups/{}", g.id),
-            })
+        .map(|g| Row {
+            name: &g.name,
+            desc: &g.desc,
+            ou: &g.ou,
+            parent_name: &g.parent_name,
+            id: &g.id,
+            href: format!("groups/{}", g.id),
         })
         .collect();
-    Ok(results_response(results))
+    Ok(results_of(&results))
+}
+
+/// One group as the API lists it, members in MyID's order.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Row<'a> {
+    name: &'a str,
+    desc: &'a str,
+    ou: &'a str,
+    parent_name: &'a str,
+    id: &'a str,
+    href: String,
 }

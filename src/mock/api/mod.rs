@@ -54,6 +54,21 @@ pub fn router(state: AppState) -> Router<AppState> {
 }
 
 /// Whether `s` is a GUID (`8-4-4-4-12` hex digits).
+/// A `bool` query parameter as ASP.NET binds one: absent or empty is not given,
+/// `true`/`false` in any case is the value, anything else fails model binding and is
+/// answered 400 with problem details.
+pub fn flag(
+    query: &crate::mock::form::FormParams,
+    name: &str,
+) -> Result<Option<bool>, error::ApiError> {
+    match query.get(name) {
+        None | Some("") => Ok(None),
+        Some(v) if v.eq_ignore_ascii_case("true") => Ok(Some(true)),
+        Some(v) if v.eq_ignore_ascii_case("false") => Ok(Some(false)),
+        Some(_) => Err(error::ApiError::Problem),
+    }
+}
+
 pub fn is_guid(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
     parts.len() == 5

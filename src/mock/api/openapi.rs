@@ -196,6 +196,14 @@ fn guid() -> Value {
 }
 
 /// A person attribute: text, or a number (stored as its text), or null (cleared).
+/// `schema` offering `example`, when there is one.
+fn with_example(mut schema: Value, example: Option<&str>) -> Value {
+    if let Some(example) = example {
+        schema["example"] = json!(example);
+    }
+    schema
+}
+
 fn text_value() -> Value {
     json!({ "nullable": true, "anyOf": [{ "type": "string" }, { "type": "number" }] })
 }
@@ -205,7 +213,7 @@ fn non_blank() -> Value {
     json!({ "anyOf": [{ "type": "string", "pattern": "\\S" }, { "type": "number" }] })
 }
 
-fn person_schema(seed_roles: &[String], new: bool) -> Value {
+fn person_schema(seed_roles: &[String], new: bool, examples: &Examples) -> Value {
     let object = |fields: &[&str]| {
         let props: Map<String, Value> = fields
             .iter()
@@ -220,17 +228,18 @@ fn person_schema(seed_roles: &[String], new: bool) -> Value {
         "enabled".into(),
         json!({ "nullable": true, "anyOf": [{ "type": "string" }, { "type": "number" }, { "type": "boolean" }] }),
     );
-    props.insert(
-        "logonName".into(),
-        if new { non_blank() } else { text_value() },
-    );
+    // Required to add a person; a change may leave it out but not blank it (WS30015).
+    props.insert("logonName".into(), non_blank());
     for (name, fields) in super::people::SCHEMA {
         props.insert(name.into(), object(fields));
     }
-    props.insert(
-        "group".into(),
-        json!({ "type": "object", "required": ["id"], "properties": { "id": guid() } }),
-    );
+    // A change that names a group without its id leaves the group as it is.
+    let mut group = json!({ "type": "object", "properties": { "id": guid() } });
+    group["properties"]["id"] = with_example(guid(), examples.group.as_deref());
+    if new {
+        group["required"] = json!(["id"]);
+    }
+    props.insert("group".into(), group);
     props.insert(
         "roles".into(),
         json!({
@@ -253,15 +262,21 @@ fn person_schema(seed_roles: &[String], new: bool) -> Value {
             { "required": ["first"], "properties": { "first": non_blank() } },
             { "required": ["last"], "properties": { "last": non_blank() } }
         ]);
+    } else {
+        // A change may blank one name but not both at once (WS30017).
+        schema["properties"]["name"]["not"] = json!({
+            "required": ["first", "last"],
+            "properties": { "first": { "not": non_blank() }, "last": { "not": non_blank() } }
+        });
     }
     schema
 }
 
-fn body_schema(body: Body, seed_roles: &[String]) -> Option<Value> {
+fn body_schema(body: Body, seed_roles: &[String], examples: &Examples) -> Option<Value> {
     Some(match body {
         Body::None => return None,
-        Body::NewPerson => person_schema(seed_roles, true),
-        Body::PersonChanges => person_schema(seed_roles, false),
+        Body::NewPerson => person_schema(seed_roles, true, examples),
+        Body::PersonChanges => person_schema(seed_roles, false, examples),
         Body::Image => json!({
             "type": "object",
             "required": ["image"],
@@ -270,7 +285,7 @@ fn body_schema(body: Body, seed_roles: &[String]) -> Option<Value> {
                 "required": ["data", "mimetype"],
                 "properties": {
                     "data": { "type": "string", "format": "byte", "pattern": "^\\s*([A-Za-z0-9+/]{4})+([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?\\s*$" },
-                    "mimetype": { "type": "string", "pattern": "^image/", "maxLength": 100 }
+                    "mimetype": { "type": "string", "pattern": super::images::MIME_TYPE_PATTERN, "maxLength": 100 }
                 }
             }}
         }),
@@ -278,7 +293,9 @@ fn body_schema(body: Body, seed_roles: &[String]) -> Option<Value> {
             "type": "object",
             "required": ["credProfile"],
             "properties": {
-                "credProfile": { "type": "object", "required": ["id"], "properties": { "id": guid() } },
+                "credProfile": { "type": "object", "required": ["id"], "properties": {
+                    "id": with_example(guid(), examples.cred_profile.as_deref())
+                } },
                 "jobLabel": text_value(),
                 "expiryDate": { "type": "string", "pattern": "^$|^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$" }
             }
@@ -301,7 +318,10 @@ fn body_schema(body: Body, seed_roles: &[String]) -> Option<Value> {
 fn query_schema(param: Param, report_columns: &[&str]) -> Value {
     match param {
         Param::Text => json!({ "type": "string" }),
-        Param::Flag => json!({ "type": "string", "pattern": one_of_words(&["true", "false"]) }),
+        // Empty means not given.
+        Param::Flag => {
+            json!({ "type": "string", "pattern": format!("^$|{}", one_of_words(&["true", "false"])) })
+        }
         Param::Page => {
             json!({ "type": "integer", "format": "int32", "minimum": 1, "maximum": i32::MAX })
         }
@@ -367,7 +387,54 @@ fn report_operations() -> Vec<(String, Value)> {
         .collect()
 }
 
-fn document(seed_roles: &[String]) -> Value {
+/// Ids of seeded records, offered as each path parameter's `example`: a reader of the
+/// document (and a fuzzer's examples phase) reaches a real record rather than a 404.
+#[derive(Default)]
+struct Examples {
+    person: Option<String>,
+    request: Option<String>,
+    device: Option<String>,
+    dir: Option<String>,
+    group: Option<String>,
+    cred_profile: Option<String>,
+}
+
+impl Examples {
+    /// The first record of each kind; for people, the first who is no client's API
+    /// operator, so that trying changes on the example cannot lock the caller out.
+    fn of(seed: &super::data::SeedData, operators: &[&str]) -> Self {
+        let id = |r: &Map<String, Value>| r.get("id").and_then(Value::as_str).map(str::to_owned);
+        let first = |rows: &[Map<String, Value>]| rows.first().and_then(id);
+        let operator = |p: &Map<String, Value>| {
+            p.get("logonName")
+                .and_then(Value::as_str)
+                .is_some_and(|l| operators.iter().any(|o| o.eq_ignore_ascii_case(l)))
+        };
+        Examples {
+            person: seed.people.iter().find(|p| !operator(p)).and_then(id),
+            request: first(&seed.requests),
+            device: first(&seed.devices),
+            dir: first(&seed.dirs),
+            group: seed.groups.first().map(|g| g.id.clone()),
+            cred_profile: first(&seed.cred_profiles),
+        }
+    }
+
+    /// The example for parameter `name` of `path`, by the collection the path names.
+    fn for_parameter(&self, path: &str, name: &str) -> Option<&str> {
+        let collection = path.split('/').nth(2).unwrap_or_default();
+        match (collection, name) {
+            ("People", "id") => self.person.as_deref(),
+            ("Requests", "id") => self.request.as_deref(),
+            ("Devices", "id") => self.device.as_deref(),
+            ("Dirs", "id") => self.dir.as_deref(),
+            ("People", "imageField") => Some("photo"),
+            _ => None,
+        }
+    }
+}
+
+fn document(seed_roles: &[String], examples: &Examples) -> Value {
     let mut paths: Map<String, Value> = Map::new();
     let mut bodies: Map<String, Value> = Map::new();
     for operation in &OPERATIONS {
@@ -375,7 +442,13 @@ fn document(seed_roles: &[String]) -> Value {
             .path
             .split('/')
             .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-            .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": path_schema(name) }))
+            .map(|name| {
+                let mut parameter = json!({ "name": name, "in": "path", "required": true, "schema": path_schema(name) });
+                if let Some(example) = examples.for_parameter(operation.path, name) {
+                    parameter["example"] = json!(example);
+                }
+                parameter
+            })
             .collect();
         parameters.extend(operation.query.iter().map(|(name, param)| {
             json!({ "name": name, "in": "query", "required": false, "schema": query_schema(*param, &[]) })
@@ -386,11 +459,12 @@ fn document(seed_roles: &[String]) -> Value {
             "security": [{ "bearer": [] }],
             "responses": responses(operation.body),
         });
-        if operation.path.ends_with("/images/{imageField}") && operation.method == "get" {
+        // Both read and store answer with the image itself, in its MIME type.
+        if operation.path.ends_with("/images/{imageField}") {
             value["responses"]["200"] = json!({ "description": "The image, with its MIME type",
                 "content": { "image/*": { "schema": { "type": "string", "format": "binary" } } } });
         }
-        if let Some(schema) = body_schema(operation.body, seed_roles) {
+        if let Some(schema) = body_schema(operation.body, seed_roles, examples) {
             let name = format!("{:?}", operation.body);
             let reference = json!({ "$ref": format!("#/components/schemas/{name}") });
             bodies.insert(name, schema);
@@ -453,7 +527,23 @@ pub async fn swagger(State(state): State<AppState>) -> Response {
         .iter()
         .map(|r| r.id.clone())
         .collect();
-    json_response(StatusCode::OK, &document(&roles))
+    json_response(
+        StatusCode::OK,
+        &document(
+            &roles,
+            &Examples::of(
+                &state.config.data,
+                &state
+                    .config
+                    .auth
+                    .clients
+                    .all()
+                    .iter()
+                    .filter_map(|c| c.myid_logon_name())
+                    .collect::<Vec<_>>(),
+            ),
+        ),
+    )
 }
 
 #[cfg(test)]
@@ -462,7 +552,13 @@ mod tests {
 
     #[test]
     fn every_path_parameter_is_declared() {
-        let doc = document(&["Cardholder".into()]);
+        let doc = document(
+            &["Cardholder".into()],
+            &Examples::of(
+                &crate::mock::api::data::SeedData::shipped(),
+                &["api.external"],
+            ),
+        );
         for (path, ops) in doc["paths"].as_object().unwrap() {
             for op in ops.as_object().unwrap().values() {
                 let declared: Vec<&str> = op["parameters"]
@@ -476,6 +572,23 @@ mod tests {
                     assert!(
                         declared.contains(&part.trim_matches(|c| c == '{' || c == '}')),
                         "{path}"
+                    );
+                }
+                // Every path parameter offers a seeded record, and an id example is a
+                // GUID the API takes.
+                let guid = regex::Regex::new(guid()["pattern"].as_str().unwrap()).unwrap();
+                for p in op["parameters"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|p| p["in"] == "path")
+                {
+                    let example = p["example"]
+                        .as_str()
+                        .unwrap_or_else(|| panic!("{path}: no example"));
+                    assert!(
+                        p["name"] != "id" || guid.is_match(example),
+                        "{path}: {example}"
                     );
                 }
             }

@@ -296,11 +296,20 @@ fn canonical_group(person: &mut Map<String, Value>) {
     }
 }
 
+/// `confirm=false` asks MyID to act without a confirmation step, which the mock never
+/// takes; the value is still bound as a `bool`, so anything else is refused.
+fn confirm(uri: &Uri) -> Result<(), ApiError> {
+    let query = FormParams::parse(uri.query().unwrap_or("").as_bytes());
+    super::flag(&query, "confirm").map(|_| ())
+}
+
 pub async fn add(
     State(state): State<AppState>,
     Extension(user): Extension<ApiUser>,
+    uri: Uri,
     JsonObject(body): JsonObject,
 ) -> Result<Response, ApiError> {
+    confirm(&uri)?;
     user.require(&state.config.data, &ADD)?;
     let id = new_guid();
     let mut person = Map::new();
@@ -311,7 +320,7 @@ pub async fn add(
     validate(&state, &user, &person, &id)?;
     let shown = present(&person);
     state.api().people.push(person);
-    tracing::info!(operator = %user.logon_name, person = %id, "person added");
+    tracing::debug!(operator = %user.logon_name, person = %id, "person added");
     Ok(json_response(StatusCode::OK, &shown))
 }
 
@@ -319,8 +328,10 @@ pub async fn patch(
     State(state): State<AppState>,
     Extension(user): Extension<ApiUser>,
     Path(id): Path<String>,
+    uri: Uri,
     JsonObject(body): JsonObject,
 ) -> Result<Response, ApiError> {
+    confirm(&uri)?;
     check_id(&id)?;
     let seed = &state.config.data;
     let scope = user.require(seed, &EDIT)?;

@@ -70,9 +70,7 @@ pub async fn cred_profiles(
 ) -> Result<Response, ApiError> {
     let person = person_in_scope(&state, &user, &id, &["Request Card", "View Person"])?;
     let query = FormParams::parse(uri.query().unwrap_or("").as_bytes());
-    let can_receive = query
-        .get("canReceive")
-        .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    let can_receive = super::flag(&query, "canReceive")?.unwrap_or(false);
     let can_request_me = query
         .get("canRequest")
         .is_some_and(|v| v.eq_ignore_ascii_case("me"));

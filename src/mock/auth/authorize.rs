@@ -357,7 +357,7 @@ fn redirect(location: &str) -> Response {
 /// IdentityServer's default `ProtectedDataMessageStore` does: nothing is kept on the
 /// server for a refused request.
 pub fn to_error_page(state: &AppState, headers: &HeaderMap, message: ErrorMessage) -> Response {
-    tracing::info!(error = %message.error, description = %message.description, "authorize request refused");
+    tracing::debug!(error = %message.error, description = %message.description, "authorize request refused");
     let id = state.seal(&serde_json::to_vec(&message).unwrap_or_default());
     redirect(&format!("{}/home/error?errorId={id}", base_url(headers)))
 }
@@ -443,7 +443,7 @@ fn issue_code(state: &AppState, request: Validated<'_>, subject: Subject) -> Res
         lifetime: request.client.authorization_code_lifetime,
     };
     state.store().codes.insert(handle.clone(), code);
-    tracing::info!(client_id = %request.client.client_id, "authorization code issued");
+    tracing::debug!(client_id = %request.client.client_id, "authorization code issued");
     let params = [
         ("code", handle),
         ("scope", request.scopes.to_param()),

@@ -117,7 +117,7 @@ pub async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Bod
         .iter()
         .find(|u| u.username.eq_ignore_ascii_case(username) && u.password_matches(password));
     let Some(user) = user else {
-        tracing::info!(username, "sign-in refused");
+        tracing::debug!(username, "sign-in refused");
         return login_form(
             return_url,
             username,
@@ -135,7 +135,7 @@ pub async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Bod
         sid: random_hex(16),
     };
     state.store().sessions.insert(handle.clone(), subject);
-    tracing::info!(username = %user.username, "signed in");
+    tracing::debug!(username = %user.username, "signed in");
     let mut response = StatusCode::FOUND.into_response();
     if let Ok(location) = HeaderValue::from_str(return_url) {
         response.headers_mut().insert(header::LOCATION, location);

@@ -104,7 +104,7 @@ fn revoke_access_token(state: &AppState, client: &Client, token: &str) -> bool {
     {
         store.kill_grant(&grant);
     }
-    tracing::info!(client_id = %client.client_id, recorded = has_api_scope, "access token revoked");
+    tracing::debug!(client_id = %client.client_id, recorded = has_api_scope, "access token revoked");
     true
 }
 
@@ -126,6 +126,6 @@ fn revoke_refresh_token(state: &AppState, client: &Client, token: &str) -> bool 
         return true;
     }
     store.kill_grant(&grant);
-    tracing::info!(client_id = %client.client_id, "refresh token revoked");
+    tracing::debug!(client_id = %client.client_id, "refresh token revoked");
     true
 }

@@ -51,7 +51,7 @@ pub async fn token(
             {
                 error.code = ErrorCode::InvalidRequest;
             }
-            tracing::info!(error = %error.code, "token request refused");
+            tracing::debug!(error = %error.code, "token request refused");
             let mut response = error.into_response();
             if body_left_unread(&method, &headers) {
                 // The answer went out without reading the body: say the connection
@@ -123,6 +123,6 @@ async fn handle(
         }
         _ => return Err(err(ErrorCode::UnsupportedGrantType)),
     };
-    tracing::info!(client_id = %client.client_id, grant_type, "token issued");
+    tracing::debug!(client_id = %client.client_id, grant_type, "token issued");
     Ok(response)
 }
