@@ -26,6 +26,7 @@ async fn main() {
         control_plane: true,
         data: std::sync::Arc::new(myid_conformance::mock::api::data::SeedData::shipped()),
         faults: Vec::new(),
+        vendor: Default::default(),
     };
     let t = Instant::now();
     let mut mocks = Vec::new();

@@ -14,6 +14,7 @@ use myid_conformance::mock::api::data::SeedData;
 use myid_conformance::mock::config::{AuthSettings, DEFAULT_APPSETTINGS, Settings};
 use myid_conformance::mock::faults::{self, Fault};
 use myid_conformance::mock::keys::SigningKey;
+use myid_conformance::mock::profiles::{self, Vendor};
 use myid_conformance::mock::{self, MockConfig};
 use myid_conformance::protocol::{ClientSecret, Clock, PkceVerifier, pkce, secret};
 
@@ -59,6 +60,9 @@ enum Command {
         /// Switch on a named fault (see `faults`); repeatable.
         #[arg(long = "fault", value_name = "NAME")]
         faults: Vec<String>,
+        /// The service to imitate: myid (the default) or jim2.
+        #[arg(long, default_value = "myid", value_parser = clap::builder::PossibleValuesParser::new(Vendor::NAMES))]
+        profile: String,
     },
     /// Run the conformance suite; exit 0 when every scenario passes, 1 when any fails.
     Check {
@@ -90,6 +94,10 @@ enum Command {
         /// Run against the embedded mock with this fault on (see `faults`); repeatable.
         #[arg(long = "fault", value_name = "NAME", conflicts_with = "target")]
         faults: Vec<String>,
+        /// The service the embedded mock imitates: myid (the default) or jim2.
+        #[arg(long, value_name = "PROFILE", default_value = "myid", conflicts_with = "target",
+              value_parser = clap::builder::PossibleValuesParser::new(Vendor::NAMES))]
+        mock: String,
     },
     /// List the named faults the mock can switch on, one per line.
     Faults,
@@ -123,11 +131,20 @@ fn main() -> ExitCode {
             signing_key,
             data,
             faults,
+            profile,
         } => {
             init_logging();
-            outcome(parse_faults(&faults).and_then(|faults| {
-                runtime().block_on(serve(bind, configs, control, signing_key, data, faults))
-            }))
+            let options = ServeOptions {
+                bind,
+                configs,
+                control,
+                signing_key,
+                data,
+                profile,
+            };
+            outcome(
+                parse_faults(&faults).and_then(|faults| runtime().block_on(serve(options, faults))),
+            )
         }
         Command::Faults => {
             for f in &faults::CATALOGUE {
@@ -156,6 +173,7 @@ fn main() -> ExitCode {
             strict,
             exact,
             faults,
+            mock,
         } => outcome(parse_faults(&faults).and_then(|faults| {
             let reports = Reports {
                 junit,
@@ -163,7 +181,11 @@ fn main() -> ExitCode {
                 markdown,
             };
             let judging = Judging { strict, exact };
-            runtime().block_on(check(target, tags, reports, concurrency, judging, faults))
+            let target = match target {
+                Some(path) => Choice::Live(path),
+                None => Choice::Embedded(mock, faults),
+            };
+            runtime().block_on(check(target, tags, reports, concurrency, judging))
         })),
     }
 }
@@ -233,20 +255,36 @@ fn usage<E: Into<anyhow::Error>>(e: E) -> UsageError {
     UsageError(e.into())
 }
 
-async fn serve(
+/// What `serve` was asked for.
+struct ServeOptions {
     bind: SocketAddr,
     configs: Vec<PathBuf>,
     control: bool,
     signing_key: Option<PathBuf>,
     data: Option<PathBuf>,
-    faults: Vec<Fault>,
-) -> Result<ExitCode, UsageError> {
+    profile: String,
+}
+
+async fn serve(options: ServeOptions, faults: Vec<Fault>) -> Result<ExitCode, UsageError> {
+    let ServeOptions {
+        bind,
+        configs,
+        control,
+        signing_key,
+        data,
+        profile,
+    } = options;
     let data = match &data {
         Some(dir) => SeedData::from_dir(dir).map_err(usage)?,
         None => SeedData::shipped(),
     };
     let mut settings = Settings::default();
-    if configs.is_empty() {
+    if profile == "jim2" {
+        // Jim2's defaults sit under any --config file, which changes what it names.
+        settings
+            .layer(profiles::jim2::DEFAULT_APPSETTINGS, "the jim2 defaults")
+            .map_err(usage)?;
+    } else if configs.is_empty() {
         settings
             .layer(DEFAULT_APPSETTINGS, "fixtures/appsettings.json")
             .map_err(usage)?;
@@ -254,6 +292,12 @@ async fn serve(
     for path in &configs {
         settings.layer_file(path).map_err(usage)?;
     }
+    let vendor = match profile.as_str() {
+        "jim2" => Vendor::Jim2(Arc::new(
+            profiles::jim2::Jim2Settings::from_settings(&settings).map_err(usage)?,
+        )),
+        _ => Vendor::Myid,
+    };
     let auth = AuthSettings::from_settings(&settings).map_err(usage)?;
     for rejected in auth.clients.rejected() {
         tracing::warn!(
@@ -283,20 +327,31 @@ async fn serve(
     } else {
         Clock::system()
     };
-    tracing::info!(
-        clients = auth.clients.all().len(),
-        kid = key.kid(),
-        control,
-        "mock MyID at http://{addr}: auth server {}, Core API {}/api",
-        mock::AUTH_BASE,
-        mock::API_BASE
-    );
+    match &vendor {
+        Vendor::Myid => tracing::info!(
+            clients = auth.clients.all().len(),
+            kid = key.kid(),
+            control,
+            "mock MyID at http://{addr}: auth server {}, Core API {}/api",
+            mock::AUTH_BASE,
+            mock::API_BASE
+        ),
+        Vendor::Jim2(s) => tracing::info!(
+            clients = s.clients.len(),
+            licences = s.licences,
+            control,
+            "mock Jim2 at http://{addr}: token endpoint {}/token, logoff {}/logoff",
+            s.base_path,
+            s.base_path
+        ),
+    }
     let config = MockConfig {
         auth,
         signing_key: Arc::new(key),
         control_plane: control,
         data: Arc::new(data),
         faults,
+        vendor,
     };
     // The base URL on standard output is the "ready" signal scripts wait for.
     println!("http://{addr}");
@@ -325,17 +380,23 @@ struct Judging {
     exact: bool,
 }
 
+/// What `check` runs against: a target file, or an embedded mock of a profile with
+/// faults.
+enum Choice {
+    Live(PathBuf),
+    Embedded(String, Vec<Fault>),
+}
+
 async fn check(
-    target: Option<PathBuf>,
+    target: Choice,
     tags: Option<String>,
     reports: Reports,
     concurrency: usize,
     judging: Judging,
-    faults: Vec<Fault>,
 ) -> Result<ExitCode, UsageError> {
     let target = match &target {
-        Some(path) => Target::live(path),
-        None => Target::embedded_with_faults(&faults),
+        Choice::Live(path) => Target::live(path),
+        Choice::Embedded(vendor, faults) => Target::embedded_vendor(vendor, faults),
     }
     .map_err(usage)?;
     let result = run(RunOptions {

@@ -31,6 +31,7 @@ fn state(data: SeedData) -> AppState {
             control_plane: false,
             data: Arc::new(data),
             faults: Vec::new(),
+            vendor: Default::default(),
         },
         Clock::manual(NOW),
     )

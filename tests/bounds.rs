@@ -40,6 +40,7 @@ fn serving(extra_settings: &str, public_url: Option<&str>) -> AppState {
             control_plane: false,
             data: Arc::new(SeedData::shipped()),
             faults: Vec::new(),
+            vendor: Default::default(),
         },
         Clock::manual(NOW),
         public_url.map(str::to_owned),

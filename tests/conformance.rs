@@ -1,45 +1,69 @@
-//! Runs every feature against the embedded mock (a fresh mock per scenario), or against
-//! the target file named by `MYID_TARGET`. Prints `N passed, N failed, N skipped` last.
+//! Runs every feature against each embedded mock profile (a fresh mock per scenario:
+//! MyID, then Jim2; `MYID_MOCK=jim2` picks one), or against the target file named by
+//! `MYID_TARGET`. Prints `N passed, N failed, N skipped` last, over every run.
 
 use std::process::ExitCode;
 
 use myid_conformance::harness::{RunOptions, Target, report, run};
 
 fn main() -> ExitCode {
-    let target = match std::env::var_os("MYID_TARGET") {
-        Some(path) => Target::live(std::path::Path::new(&path)),
-        None => Target::embedded(),
-    };
-    let target = match target {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
+    let targets: Vec<(String, Result<Target, _>)> = match std::env::var_os("MYID_TARGET") {
+        Some(path) => vec![(
+            path.to_string_lossy().into_owned(),
+            Target::live(std::path::Path::new(&path)),
+        )],
+        None => {
+            let only = std::env::var("MYID_MOCK").ok();
+            myid_conformance::mock::profiles::Vendor::NAMES
+                .iter()
+                .filter(|v| only.as_deref().is_none_or(|o| o == **v))
+                .map(|v| {
+                    (
+                        format!("the embedded {v} mock"),
+                        Target::embedded_vendor(v, &[]),
+                    )
+                })
+                .collect()
         }
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("a tokio runtime starts");
-    let options = RunOptions {
-        target,
-        tags: std::env::var("MYID_TAGS").ok(),
-        concurrency: 16,
-        quiet: false,
-        strict: false,
-    };
-    match runtime.block_on(run(options)) {
-        Ok(result) => {
-            print!("{}", report::terminal(&result));
-            if result.counts().failed == 0 {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
+    let (mut passed, mut failed, mut skipped) = (0, 0, 0);
+    for (name, target) in targets {
+        let target = match target {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: {name}: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        let options = RunOptions {
+            target,
+            tags: std::env::var("MYID_TAGS").ok(),
+            concurrency: 16,
+            quiet: false,
+            strict: false,
+        };
+        match runtime.block_on(run(options)) {
+            Ok(result) => {
+                println!("against {name}:");
+                print!("{}", report::terminal(&result));
+                let c = result.counts();
+                (passed, failed, skipped) =
+                    (passed + c.passed, failed + c.failed, skipped + c.skipped);
+            }
+            Err(e) => {
+                eprintln!("error: {name}: {e}");
+                return ExitCode::from(2);
             }
         }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(2)
-        }
+    }
+    println!("{passed} passed, {failed} failed, {skipped} skipped");
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }

@@ -53,6 +53,7 @@ fn config() -> MockConfig {
                 control_plane: false,
                 data: std::sync::Arc::new(myid_conformance::mock::api::data::SeedData::shipped()),
                 faults: Vec::new(),
+                vendor: Default::default(),
             }
         })
         .clone()

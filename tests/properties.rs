@@ -31,6 +31,7 @@ fn state(settings_json: Option<&str>) -> AppState {
             control_plane: false,
             data: std::sync::Arc::new(myid_conformance::mock::api::data::SeedData::shipped()),
             faults: Vec::new(),
+            vendor: Default::default(),
         },
         Clock::manual(1_700_000_000),
     )

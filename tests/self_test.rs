@@ -11,12 +11,22 @@ use myid_conformance::harness::run::Status;
 use myid_conformance::harness::{RunOptions, Target, features, run};
 use myid_conformance::mock::faults::{CATALOGUE, Fault};
 
+/// The mock profile a fault belongs to: the vendor whose feature tag catches it.
+fn vendor_of(tags: &[(&str, &str)]) -> &'static str {
+    if tags.iter().any(|(t, _)| *t == "@jim2") {
+        "jim2"
+    } else {
+        "myid"
+    }
+}
+
 fn run_suite(
     runtime: &tokio::runtime::Runtime,
+    vendor: &str,
     faults: &[Fault],
     tags: Option<String>,
 ) -> myid_conformance::harness::RunReport {
-    let target = Target::embedded_with_faults(faults).expect("the embedded mock starts");
+    let target = Target::embedded_vendor(vendor, faults).expect("the embedded mock starts");
     runtime
         .block_on(run(RunOptions {
             target,
@@ -62,19 +72,26 @@ fn main() -> ExitCode {
         println!("catalogue error: {p}");
     }
 
-    let baseline = run_suite(&runtime, &[], None);
-    let c = baseline.counts();
-    println!(
-        "without faults: {} passed, {} failed, {} skipped",
-        c.passed, c.failed, c.skipped
-    );
-    let baseline_ok = c.failed == 0 && c.passed > 0;
+    let mut baseline_ok = true;
+    for vendor in myid_conformance::mock::profiles::Vendor::NAMES {
+        let c = run_suite(&runtime, vendor, &[], None).counts();
+        println!(
+            "without faults ({vendor}): {} passed, {} failed, {} skipped",
+            c.passed, c.failed, c.skipped
+        );
+        baseline_ok &= c.failed == 0 && c.passed > 0;
+    }
 
     let (mut caught, mut missed) = (0, 0);
     for entry in CATALOGUE {
         let tags: BTreeSet<&str> = entry.caught_by.iter().map(|(t, _)| *t).collect();
         let expr = tags.into_iter().collect::<Vec<_>>().join(" or ");
-        let report = run_suite(&runtime, &[entry.fault], Some(expr));
+        let report = run_suite(
+            &runtime,
+            vendor_of(entry.caught_by),
+            &[entry.fault],
+            Some(expr),
+        );
         let failed: BTreeSet<&str> = report
             .scenarios
             .iter()

@@ -253,6 +253,7 @@ fn config() -> MockConfig {
         control_plane: false,
         data: Arc::new(myid_conformance::mock::api::data::SeedData::shipped()),
         faults: Vec::new(),
+        vendor: Default::default(),
     }
 }
 
@@ -492,5 +493,63 @@ async fn a_report_page_and_the_openapi_document() {
     settings().bind(|| {
         assert_json_snapshot!("report_page_100406", page);
         assert_json_snapshot!("openapi_document", openapi);
+    });
+}
+
+/// Jim2's wire shapes: a token response, the refusal for want of a licence, a refused
+/// client, a logoff and a logoff with an ended token.
+#[tokio::test]
+async fn jim2_token_licence_and_logoff() {
+    use myid_conformance::mock::profiles::{Vendor, jim2::Jim2Settings};
+    let mut jim2 = Jim2Settings::defaults();
+    jim2.licences = 1;
+    let mut cfg = config();
+    cfg.vendor = Vendor::Jim2(Arc::new(jim2));
+    let st = AppState::new(cfg, Clock::manual(1_700_000_000));
+    let post = |path: &str, authorization: String, body: &str| {
+        Request::post(path)
+            .header("host", "jim2.example")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("authorization", authorization)
+            .body(Body::from(body.to_owned()))
+            .unwrap()
+    };
+    let ask = |id: &str, secret: &str, body: &str| {
+        post("/Jim_Test/token", basic::encode(id, secret), body)
+    };
+    let (s1, h1, token) = call(
+        &st,
+        ask("TestClientId", "password", "grant_type=client_credentials"),
+    )
+    .await;
+    let (s2, h2, refusal) = call(
+        &st,
+        ask(
+            "jim2.second",
+            "second-password",
+            "grant_type=client_credentials",
+        ),
+    )
+    .await;
+    let (s3, h3, wrong) = call(
+        &st,
+        ask("jim2.second", "wrong", "grant_type=client_credentials"),
+    )
+    .await;
+    let bearer = format!("Bearer {}", token["access_token"].as_str().unwrap());
+    let (s4, h4, _) = call(&st, post("/Jim_Test/logoff", bearer.clone(), "")).await;
+    let (s5, h5, _) = call(&st, post("/Jim_Test/logoff", bearer, "")).await;
+    assert_eq!((s1, s2, s3, s4, s5), (200, 400, 401, 200, 401));
+    settings().bind(|| {
+        assert_json_snapshot!(
+            "jim2_wire_shapes",
+            json!({
+                "token": {"headers": h1, "body": token_shape(&token)},
+                "no_licence": {"headers": h2, "body": refusal},
+                "wrong_password": {"headers": h3, "body": wrong},
+                "logoff": {"headers": h4},
+                "logoff_again": {"headers": h5},
+            })
+        );
     });
 }

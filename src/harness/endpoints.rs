@@ -70,6 +70,25 @@ impl Overrides {
         }
     }
 
+    /// The overrides with `from` (an origin such as `http://127.0.0.1:5000`) replaced
+    /// by `to`: a served mock's target file reused for an embedded mock on another port.
+    pub fn rebased(&self, from: &str, to: &str) -> Overrides {
+        let move_to = |u: &Option<String>| {
+            u.as_ref().map(|u| match u.strip_prefix(from) {
+                Some(rest) => format!("{to}{rest}"),
+                None => u.clone(),
+            })
+        };
+        Overrides {
+            token: move_to(&self.token),
+            authorization: move_to(&self.authorization),
+            revocation: move_to(&self.revocation),
+            introspection: move_to(&self.introspection),
+            userinfo: move_to(&self.userinfo),
+            jwks: move_to(&self.jwks),
+        }
+    }
+
     /// Every override, for validation.
     pub fn urls(&self) -> impl Iterator<Item = &String> {
         [

@@ -24,15 +24,18 @@ pub enum ServerProfile {
     IdentityServer4,
     /// MyID (`web.oauth2` and `rest.core`): also the MyID manual.
     Myid,
+    /// Jim2's token endpoint: the RFCs and Jim2's help (not OpenID, not IdentityServer).
+    Jim2,
 }
 
 impl ServerProfile {
     /// Every profile, for messages.
-    pub const ALL: [ServerProfile; 4] = [
+    pub const ALL: [ServerProfile; 5] = [
         ServerProfile::OAuth2,
         ServerProfile::Oidc,
         ServerProfile::IdentityServer4,
         ServerProfile::Myid,
+        ServerProfile::Jim2,
     ];
 
     /// The name in target files.
@@ -42,6 +45,7 @@ impl ServerProfile {
             ServerProfile::Oidc => "oidc",
             ServerProfile::IdentityServer4 => "identityserver4",
             ServerProfile::Myid => "myid",
+            ServerProfile::Jim2 => "jim2",
         }
     }
 
@@ -52,6 +56,7 @@ impl ServerProfile {
             ServerProfile::Oidc => Some(ServerProfile::OAuth2),
             ServerProfile::IdentityServer4 => Some(ServerProfile::Oidc),
             ServerProfile::Myid => Some(ServerProfile::IdentityServer4),
+            ServerProfile::Jim2 => Some(ServerProfile::OAuth2),
         }
     }
 
@@ -63,6 +68,7 @@ impl ServerProfile {
             ServerProfile::Oidc => (Source::Oidc, "oidc"),
             ServerProfile::IdentityServer4 => (Source::IdentityServer, "identityserver"),
             ServerProfile::Myid => (Source::Manual, "myid"),
+            ServerProfile::Jim2 => (Source::Vendor, "jim2"),
         }
     }
 
@@ -72,11 +78,14 @@ impl ServerProfile {
     }
 
     /// Whether a target of this profile is judged on rules from `source`. Assumptions
-    /// are claimed by the profile whose silence they fill (MyID's), and judged there at
-    /// reduced strength unless the target is the mock itself.
+    /// are claimed by the product profiles whose silence they fill (MyID's, a
+    /// vendor's), and judged there at reduced strength unless the target is the mock
+    /// itself.
     pub fn claims(self, source: Source) -> bool {
         match source {
-            Source::Assumed => self.chain().any(|p| p == ServerProfile::Myid),
+            Source::Assumed => self
+                .chain()
+                .any(|p| matches!(p, ServerProfile::Myid | ServerProfile::Jim2)),
             other => self.chain().any(|p| p.adds().0 == other),
         }
     }
@@ -140,5 +149,9 @@ mod tests {
         assert_eq!("oidc".parse::<ServerProfile>(), Ok(Oidc));
         assert!("openid".parse::<ServerProfile>().is_err());
         assert!(Myid.promises_jwt_access_tokens() && !Oidc.promises_jwt_access_tokens());
+        assert!(Jim2.claims(Source::Vendor) && Jim2.claims(Source::Assumed));
+        assert!(!Jim2.claims(Source::Oidc) && !Jim2.claims(Source::Manual));
+        assert_eq!(Jim2.takes_tag("myid"), Some(false));
+        assert_eq!(Myid.takes_tag("jim2"), Some(false));
     }
 }

@@ -191,7 +191,8 @@ fn time_needed(
             role = Some(r.to_owned());
         }
         let client = role.as_ref().and_then(|r| profile.clients.get(r));
-        if let Some(cost) = steps::time::seconds_for(&step.value, client) {
+        if let Some(cost) = steps::time::seconds_for(&step.value, client, profile.licences.as_ref())
+        {
             total += cost.map_err(|missing| {
                 format!(
                     "needs the {missing} of client role '{}', which the target file does not declare",

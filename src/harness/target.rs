@@ -25,6 +25,12 @@ use crate::protocol::{ClientId, ClientSecret, Clock};
 pub const MOCK_TARGET: &str = include_str!("../../fixtures/targets/mock.toml");
 /// The public test secrets of the default clients, as `export NAME=value` lines.
 pub const MOCK_SECRETS: &str = include_str!("../../fixtures/targets/mock.env");
+/// The served Jim2 mock's target file, reused for the embedded Jim2 mock.
+pub const JIM2_TARGET: &str = include_str!("../../fixtures/targets/jim2.toml");
+/// The Jim2 mock's public test secrets.
+pub const JIM2_SECRETS: &str = include_str!("../../fixtures/targets/jim2.env");
+/// Where the served mocks' target files expect them.
+const SERVED_ORIGIN: &str = "http://127.0.0.1:5000";
 
 /// Why a target cannot be used. The CLI exits with status 2 on these.
 #[derive(Debug, thiserror::Error)]
@@ -94,6 +100,23 @@ struct TargetFile {
     cors: Option<CorsEntry>,
     #[serde(default)]
     expectations: Option<String>,
+    #[serde(default)]
+    licences: Option<Licences>,
+}
+
+/// A licence pool, as Jim2 keeps one: the scenarios take every licence with the
+/// `holders` (one role each) and then try with `waiting`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Licences {
+    /// How many licences the server has.
+    pub size: usize,
+    /// Client roles that take the licences, as many as `size`.
+    pub holders: Vec<String>,
+    /// A further client role that finds none free.
+    pub waiting: String,
+    /// Seconds a licensed session lives after its latest token request.
+    pub session_lifetime: u64,
 }
 
 #[derive(Debug, Deserialize)]
@@ -201,7 +224,9 @@ impl Lifetimes {
                 sliding_refresh: Some(1_296_000),
                 absolute_refresh: Some(2_592_000),
             },
-            ServerProfile::OAuth2 | ServerProfile::Oidc => Lifetimes::default(),
+            ServerProfile::OAuth2 | ServerProfile::Oidc | ServerProfile::Jim2 => {
+                Lifetimes::default()
+            }
         }
     }
 }
@@ -272,6 +297,8 @@ pub struct TargetProfile {
     pub sensitive: Vec<String>,
     /// The server's known deviations from the strict rules.
     pub deviations: Vec<super::expectations::Deviation>,
+    /// The licence pool, for servers that have one.
+    pub licences: Option<Licences>,
 }
 
 impl TargetProfile {
@@ -404,6 +431,22 @@ impl TargetProfile {
         if file.api_base.is_some() {
             capabilities.insert("core_api".into());
         }
+        if let Some(l) = &file.licences {
+            let roles = l.holders.iter().chain([&l.waiting]);
+            if let Some(role) = roles.clone().find(|r| !clients.contains_key(*r)) {
+                return Err(invalid(format!(
+                    "[licences] names the client role '{role}', which [clients] does not define"
+                )));
+            }
+            if l.holders.len() != l.size {
+                return Err(invalid(format!(
+                    "[licences] has {} holders for {} licences: give one holder a licence",
+                    l.holders.len(),
+                    l.size
+                )));
+            }
+            capabilities.insert("licences".into());
+        }
         sensitive.extend(
             clients
                 .values()
@@ -434,6 +477,7 @@ impl TargetProfile {
                     .unwrap_or_else(|| "https://not-allowed.example".into()),
             }),
             sensitive,
+            licences: file.licences,
             deviations: match &file.expectations {
                 None => Vec::new(),
                 // The shipped list, by name, so the embedded mock needs no file.
@@ -600,7 +644,53 @@ impl Target {
                 control_plane: true,
                 data: std::sync::Arc::new(crate::mock::api::data::SeedData::shipped()),
                 faults: faults.to_vec(),
+                vendor: Default::default(),
             }),
+        })
+    }
+
+    /// The embedded mock imitating `vendor` (`myid`, `jim2`), with `faults` on.
+    pub fn embedded_vendor(
+        vendor: &str,
+        faults: &[crate::mock::faults::Fault],
+    ) -> Result<Self, TargetError> {
+        let Target::Embedded {
+            profile: myid,
+            mut config,
+        } = Self::embedded_with_faults(faults)?
+        else {
+            unreachable!("embedded_with_faults makes an embedded target")
+        };
+        let (text, secrets, path, settings) = match vendor {
+            "myid" => {
+                return Ok(Target::Embedded {
+                    profile: myid,
+                    config,
+                });
+            }
+            "jim2" => (
+                JIM2_TARGET,
+                JIM2_SECRETS,
+                "fixtures/targets/jim2.toml",
+                crate::mock::profiles::Vendor::Jim2(Arc::new(
+                    crate::mock::profiles::jim2::Jim2Settings::defaults(),
+                )),
+            ),
+            other => {
+                return Err(TargetError::Mock(format!(
+                    "no mock profile '{other}' (one of: {})",
+                    crate::mock::profiles::Vendor::NAMES.join(", ")
+                )));
+            }
+        };
+        let secrets = parse_env_file(secrets);
+        let mut profile = TargetProfile::parse(text, path, &|v| secrets.get(v).cloned())?;
+        profile.name = format!("embedded {vendor} mock");
+        profile.capabilities.insert("clock_control".into());
+        config.vendor = settings;
+        Ok(Target::Embedded {
+            profile: Arc::new(profile),
+            config,
         })
     }
 
@@ -639,6 +729,24 @@ impl Target {
                     .await
                     .map_err(|e| TargetError::Mock(e.to_string()))?;
                 let base = mock.base_url();
+                if !matches!(config.vendor, crate::mock::profiles::Vendor::Myid) {
+                    // A vendor without discovery: its target file's endpoints, moved to
+                    // this scenario's port.
+                    let rebase = |u: &str| u.replacen(SERVED_ORIGIN, &base, 1);
+                    let overrides = profile.endpoint_overrides.rebased(SERVED_ORIGIN, &base);
+                    let mut profile = (**profile).clone();
+                    profile.issuer = rebase(&profile.issuer);
+                    profile.auth_base = rebase(&profile.auth_base);
+                    let endpoints = discover(&profile.issuer, None, overrides).await?;
+                    return Ok(Connection {
+                        auth_base: profile.auth_base.clone(),
+                        profile: Arc::new(profile),
+                        api_base: None,
+                        endpoints: Arc::new(endpoints),
+                        clock: TargetClock::InProcess(clock),
+                        _mock: Some(mock),
+                    });
+                }
                 let auth_base = format!("{base}{AUTH_BASE}");
                 // Each scenario's mock is found through its own discovery document,
                 // exactly as a live server is.

@@ -42,6 +42,10 @@ pub enum Fault {
     DiscoveryMisplacesToken,
     OpenRedirect,
     AudienceMissing,
+    Jim2LicenceNotReleased,
+    Jim2ViewTakesLicence,
+    Jim2PoolUnbounded,
+    Jim2SessionNotSliding,
 }
 
 /// A catalogue entry: what the fault breaks, the rule, and which scenarios catch it
@@ -67,7 +71,7 @@ macro_rules! entry {
 }
 
 /// Every fault.
-pub const CATALOGUE: [FaultInfo; 32] = [
+pub const CATALOGUE: [FaultInfo; 36] = [
     entry!(
         CodeReuse,
         "code-reuse",
@@ -366,6 +370,38 @@ pub const CATALOGUE: [FaultInfo; 32] = [
             "@client_credentials",
             "The access token against the strict JWT profile"
         )]
+    ),
+    // Jim2 (`serve --profile jim2`): caught by the scenarios tagged @jim2.
+    entry!(
+        Jim2LicenceNotReleased,
+        "jim2-licence-not-released",
+        "logoff ends the tokens but keeps the licence held",
+        "Jim2-token-logoff",
+        [("@jim2", "Logging off gives the licence back")]
+    ),
+    entry!(
+        Jim2ViewTakesLicence,
+        "jim2-view-takes-licence",
+        "a token with scope view alone takes a licence",
+        "Jim2-token-view",
+        [("@jim2", "A view token needs no licence")]
+    ),
+    entry!(
+        Jim2PoolUnbounded,
+        "jim2-pool-unbounded",
+        "full-access tokens are issued however many licences are held",
+        "Jim2-token-licence",
+        [(
+            "@jim2",
+            "With every licence held, a full-access token is refused"
+        )]
+    ),
+    entry!(
+        Jim2SessionNotSliding,
+        "jim2-session-not-sliding",
+        "a new token request does not extend the licensed session",
+        "Jim2-token-refresh-lifetime",
+        [("@jim2", "Each token request extends the licensed session")]
     ),
 ];
 

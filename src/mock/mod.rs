@@ -22,6 +22,7 @@ pub mod error;
 pub mod faults;
 mod form;
 pub mod keys;
+pub mod profiles;
 mod state;
 pub mod store;
 
@@ -47,25 +48,37 @@ pub const API_BASE: &str = "/rest.core";
 /// Where the control plane lives (only with `--control`).
 pub const CONTROL_BASE: &str = "/_mock";
 
-/// The router for a state, before path normalisation.
+/// The router for a state, before path normalisation: the vendor's routes, the
+/// control plane when asked for, and the request limits every vendor shares.
 pub fn app(state: AppState) -> Router {
-    let mut router = Router::new()
+    let mut router = match &state.config.vendor {
+        profiles::Vendor::Myid => myid(state.clone()),
+        profiles::Vendor::Jim2(settings) => profiles::jim2::router(state.clone(), settings.clone()),
+    };
+    if state.config.control_plane {
+        router = router.merge(
+            Router::new()
+                .nest(CONTROL_BASE, control::router())
+                .with_state(state.clone()),
+        );
+    }
+    router.layer(axum::middleware::from_fn(request_limits))
+}
+
+/// MyID: the auth server, the Core API and its OpenAPI document, with CORS.
+fn myid(state: AppState) -> Router {
+    Router::new()
         .nest(AUTH_BASE, auth::router())
         .nest(&format!("{API_BASE}/api"), api::router(state.clone()))
         // Lower-case: paths are normalised before routing.
         .route(
             &format!("{API_BASE}/swagger/v1/swagger.json"),
             axum::routing::get(api::openapi::swagger),
-        );
-    if state.config.control_plane {
-        router = router.nest(CONTROL_BASE, control::router());
-    }
-    router
+        )
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::cors::cors,
         ))
-        .layer(axum::middleware::from_fn(request_limits))
         .with_state(state)
 }
 

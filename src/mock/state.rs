@@ -23,6 +23,8 @@ pub struct MockConfig {
     pub data: Arc<SeedData>,
     /// Faults switched on from the start.
     pub faults: Vec<Fault>,
+    /// The service imitated; MyID unless `serve --profile` says otherwise.
+    pub vendor: super::profiles::Vendor,
 }
 
 /// A cheap handle on the shared state (`Arc` inside), cloned into every request.
@@ -50,6 +52,9 @@ pub struct Shared {
     // `http://ADDR/web.oauth2` when the mock serves a known address (not 0.0.0.0).
     // Worked out once: the API reads it on every call.
     authority: Option<String>,
+    // A vendor profile's own store (Jim2's tokens and licence pool), made on first use
+    // and typed by the profile that owns it, so this file knows no vendor.
+    vendor_store: std::sync::OnceLock<Arc<dyn std::any::Any + Send + Sync>>,
 }
 
 impl AppState {
@@ -84,6 +89,7 @@ impl AppState {
             faults,
             seal_key,
             authority,
+            vendor_store: std::sync::OnceLock::new(),
         }))
     }
 
@@ -121,6 +127,18 @@ impl AppState {
     /// where the only name the mock has is the request's `Host`.
     pub fn authority(&self) -> Option<&str> {
         self.0.authority.as_deref()
+    }
+
+    /// The vendor profile's store, made on first use; one per mock however often its
+    /// router is built. `None` if another type was stored first (never, as one mock
+    /// imitates one vendor).
+    pub fn vendor_store<T: Default + Send + Sync + 'static>(&self) -> Option<Arc<T>> {
+        self.0
+            .vendor_store
+            .get_or_init(|| Arc::new(T::default()))
+            .clone()
+            .downcast::<T>()
+            .ok()
     }
 
     /// Whether a fault is switched on.

@@ -10,6 +10,7 @@ pub mod discovery;
 pub mod http;
 pub mod introspection;
 pub mod jwt;
+pub mod licences;
 pub mod refresh;
 pub mod token;
 
@@ -51,6 +52,10 @@ pub const NAMES: &[&str] = &[
     "issuer_matches_url",
     "json_content_type",
     "json_object_body",
+    "licence_error",
+    "licence_refused",
+    "logoff_accepted",
+    "logoff_ends_tokens",
     "jwks_keys_well_formed",
     "jwks_public_only",
     "lifetime_matches_expires_in",

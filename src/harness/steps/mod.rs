@@ -8,6 +8,7 @@ mod authorization_code;
 mod cors;
 mod discovery;
 mod introspection;
+mod licences;
 mod operation;
 mod paging;
 mod refresh;

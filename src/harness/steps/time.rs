@@ -5,7 +5,7 @@
 use cucumber::when;
 
 use crate::harness::flow;
-use crate::harness::target::ClientProfile;
+use crate::harness::target::{ClientProfile, Licences};
 use crate::harness::world::{ConformanceWorld, StepFailure, StepResult};
 
 /// Seconds a step makes the server's time pass for `client`, if it is a time step:
@@ -14,12 +14,23 @@ use crate::harness::world::{ConformanceWorld, StepFailure, StepResult};
 pub fn seconds_for(
     step: &str,
     client: Option<&ClientProfile>,
+    licences: Option<&Licences>,
 ) -> Option<Result<u64, &'static str>> {
     if let Some(n) = step
         .strip_suffix(" seconds pass")
         .and_then(|s| s.parse::<u64>().ok())
     {
         return Some(Ok(n));
+    }
+    let session = licences
+        .map(|l| l.session_lifetime)
+        .ok_or("[licences] section");
+    match step {
+        "the licensed session lifetime passes" => return Some(session.map(|s| s + 1)),
+        "the licensed session lifetime nearly passes" => {
+            return Some(session.map(|s| s.saturating_sub(1)));
+        }
+        _ => {}
     }
     let l = client.map(|c| c.lifetimes).unwrap_or_default();
     let need = |v: Option<u64>, name: &'static str| v.ok_or(name);
@@ -43,12 +54,11 @@ pub fn seconds_for(
 }
 
 async fn pass(world: &mut ConformanceWorld, text: &str) -> StepResult {
-    let seconds = seconds_for(text, world.client().ok())
+    let licences = world.conn()?.profile.licences.clone();
+    let seconds = seconds_for(text, world.client().ok(), licences.as_ref())
         .ok_or_else(|| format!("'{text}' is not a time step"))?
         .map_err(|missing| {
-            StepFailure::skip(format!(
-                "the target file declares no {missing} for this client"
-            ))
+            StepFailure::skip(format!("the target file declares no {missing} here"))
         })?;
     flow::advance(world, seconds).await
 }
@@ -58,7 +68,9 @@ async fn seconds_pass(world: &mut ConformanceWorld, seconds: u64) -> StepResult 
     flow::advance(world, seconds).await
 }
 
-#[when(regex = r"^(the (?:code|access token|sliding refresh) lifetime (?:nearly )?passes)$")]
+#[when(
+    regex = r"^(the (?:code|access token|sliding refresh|licensed session) lifetime (?:nearly )?passes)$"
+)]
 async fn lifetime_passes(world: &mut ConformanceWorld, text: String) -> StepResult {
     pass(world, &text).await
 }
@@ -86,24 +98,25 @@ mod tests {
                 absolute_refresh: None,
             },
         };
-        assert_eq!(seconds_for("7201 seconds pass", None), Some(Ok(7201)));
+        assert_eq!(seconds_for("7201 seconds pass", None, None), Some(Ok(7201)));
         assert_eq!(
-            seconds_for("the code lifetime passes", Some(&c)),
+            seconds_for("the code lifetime passes", Some(&c), None),
             Some(Ok(31))
         );
         assert_eq!(
-            seconds_for("the sliding refresh lifetime nearly passes", Some(&c)),
+            seconds_for("the sliding refresh lifetime nearly passes", Some(&c), None),
             Some(Ok(119))
         );
         assert_eq!(
             seconds_for(
                 "the client keeps refreshing just within the sliding lifetime until the absolute lifetime has passed",
-                Some(&c)
+                Some(&c),
+                None
             ),
             Some(Err("absolute_refresh_lifetime"))
         );
         assert_eq!(
-            seconds_for("the client refreshes the token", Some(&c)),
+            seconds_for("the client refreshes the token", Some(&c), None),
             None
         );
     }

@@ -1,0 +1,302 @@
+//! Jim2 (Happen Business): `POST {base}/token` with client credentials, and the
+//! licence pool behind it; `POST {base}/logoff` to give a licence back.
+//!
+//! Documented (Jim2 help, "token"): client credentials only, HTTP Basic or the
+//! credentials in the body, the secret is the mapped CardFile user's password; no scope
+//! means `all`, which needs a licence, `view` alone needs none; the response carries an
+//! access token, a refresh token and `expires_in`; the refresh token lives 20 minutes,
+//! extended by each new token request, and holds a licensed session meanwhile; with no
+//! free licence the authentication fails; `logoff` releases the licence.
+//!
+//! Assumed, where the help is silent (each a setting or the most likely behaviour of
+//! the ASP.NET OWIN OAuth server Jim2's layout suggests): opaque tokens, `token_type`
+//! `bearer`, a 20-minute access token, RFC 6749 §5.2 error bodies, `invalid_grant`
+//! for "no licence is free", `logoff` taking the access token as a bearer token and
+//! ending every token of the client's session.
+
+pub mod licences;
+pub mod settings;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use serde_json::json;
+
+use self::licences::{Grant, Pool};
+pub use self::settings::{DEFAULT_APPSETTINGS, Jim2Client, Jim2Settings};
+use crate::mock::error::no_cache_json;
+use crate::mock::faults::Fault;
+use crate::mock::form::{FormParams, has_form_content_type};
+use crate::mock::state::AppState;
+use crate::protocol::secret::{SecretMatch, verify_secret};
+use crate::protocol::{ClientSecret, basic};
+
+/// What one token stands for.
+#[derive(Debug, Clone)]
+struct Issued {
+    client: String,
+    expires: i64,
+}
+
+/// The tokens the mock has issued; each is dropped once it has expired.
+#[derive(Debug, Default)]
+struct Store {
+    pool: Pool,
+    access: HashMap<String, Issued>,
+    refresh: HashMap<String, Issued>,
+    next_purge: i64,
+}
+
+impl Store {
+    /// Sweeps out what has expired, at most once a mock minute.
+    fn purge_due(&mut self, now: i64) {
+        if now < self.next_purge {
+            return;
+        }
+        self.next_purge = now + 60;
+        self.pool.purge(now);
+        self.access.retain(|_, t| t.expires > now);
+        self.refresh.retain(|_, t| t.expires > now);
+    }
+
+    /// Ends every token of `client`.
+    fn end_session(&mut self, client: &str) {
+        self.access.retain(|_, t| t.client != client);
+        self.refresh.retain(|_, t| t.client != client);
+    }
+}
+
+/// The Jim2 profile's state beside the shared machinery (clock, faults).
+#[derive(Clone)]
+struct Jim2 {
+    app: AppState,
+    settings: Arc<Jim2Settings>,
+    store: Arc<Mutex<Store>>,
+}
+
+impl Jim2 {
+    fn store(&self) -> MutexGuard<'_, Store> {
+        let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        store.purge_due(self.app.clock.now());
+        store
+    }
+}
+
+/// The routes under the configured base path.
+pub fn router(app: AppState, settings: Arc<Jim2Settings>) -> Router {
+    let base = settings.base_path.clone();
+    let store = app.vendor_store::<Mutex<Store>>().unwrap_or_default();
+    let state = Jim2 {
+        app,
+        settings,
+        store,
+    };
+    Router::new()
+        .route(&format!("{base}/token"), post(token))
+        .route(&format!("{base}/logoff"), post(logoff))
+        .with_state(state)
+}
+
+/// An RFC 6749 §5.2 error (assumed: Jim2 does not publish its error bodies).
+fn oauth_error(status: StatusCode, error: &str, description: Option<&str>) -> Response {
+    let mut body = json!({ "error": error });
+    if let Some(d) = description {
+        body["error_description"] = json!(d);
+    }
+    let mut response = no_cache_json(status, &body);
+    if status == StatusCode::UNAUTHORIZED {
+        // RFC 6749 §5.2: a client that tried HTTP Basic is told the scheme.
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Basic realm=\"Jim2\""),
+        );
+    }
+    response
+}
+
+/// The client's credentials: HTTP Basic or the body, not both (RFC 6749 §2.3).
+enum Credentials {
+    Basic(String, String),
+    Body(String, String),
+}
+
+/// The credentials, or the error (code, description) a 400 names.
+fn credentials(
+    headers: &HeaderMap,
+    form: &FormParams,
+) -> Result<Credentials, (&'static str, &'static str)> {
+    let header = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let basic = header.and_then(basic::parse);
+    let body = form.present("client_id");
+    match (basic, body) {
+        (Some(_), Some(_)) => Err((
+            "invalid_request",
+            "the client authenticated more than one way",
+        )),
+        (Some(b), None) => Ok(Credentials::Basic(b.client_id(), b.secret())),
+        (None, Some(id)) => Ok(Credentials::Body(
+            id.to_owned(),
+            form.get("client_secret").unwrap_or_default().to_owned(),
+        )),
+        (None, None) => Err(("invalid_client", "no client credentials")),
+    }
+}
+
+async fn token(State(jim2): State<Jim2>, headers: HeaderMap, body: Bytes) -> Response {
+    if !has_form_content_type(&headers) {
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            Some("the body must be application/x-www-form-urlencoded"),
+        );
+    }
+    let form = FormParams::parse(&body);
+    let (id, secret, by_basic) = match credentials(&headers, &form) {
+        Ok(Credentials::Basic(id, secret)) => (id, secret, true),
+        Ok(Credentials::Body(id, secret)) => (id, secret, false),
+        Err((error, why)) => return oauth_error(StatusCode::BAD_REQUEST, error, Some(why)),
+    };
+    let known = jim2.settings.client(&id).is_some_and(|c| {
+        verify_secret(&c.secret_hash, &ClientSecret::new(secret)) == SecretMatch::Match
+    });
+    if !known {
+        let status = if by_basic {
+            StatusCode::UNAUTHORIZED
+        } else {
+            StatusCode::BAD_REQUEST
+        };
+        return oauth_error(status, "invalid_client", None);
+    }
+    match form.present("grant_type") {
+        None => return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", None),
+        Some("client_credentials") => {}
+        Some(_) => return oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", None),
+    }
+    let scopes: Vec<&str> = match form.present("scope") {
+        Some(s) => s.split(' ').filter(|s| !s.is_empty()).collect(),
+        None => vec!["all"],
+    };
+    if let Some(unknown) = scopes
+        .iter()
+        .find(|s| !jim2.settings.scopes.iter().any(|k| k == *s))
+    {
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_scope",
+            Some(&format!("unknown scope '{unknown}'")),
+        );
+    }
+    let view_only = scopes.iter().all(|s| *s == "view");
+    let now = jim2.app.clock.now();
+    let settings = &jim2.settings;
+    let mut store = jim2.store();
+    if !view_only || jim2.app.fault(Fault::Jim2ViewTakesLicence) {
+        let size = if jim2.app.fault(Fault::Jim2PoolUnbounded) {
+            usize::MAX
+        } else {
+            settings.licences
+        };
+        let extend = !jim2.app.fault(Fault::Jim2SessionNotSliding);
+        if store
+            .pool
+            .acquire(&id, now, settings.session_lifetime, size, extend)
+            == Grant::NoneFree
+        {
+            tracing::debug!(client_id = %id, "token refused: no licence is free");
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_grant",
+                Some("no licence is available"),
+            );
+        }
+    }
+    let access_token = crate::protocol::handle::random_hex(32);
+    let refresh_token = crate::protocol::handle::random_hex(32);
+    store.access.insert(
+        access_token.clone(),
+        Issued {
+            client: id.clone(),
+            expires: now + settings.access_token_lifetime,
+        },
+    );
+    store.refresh.insert(
+        refresh_token.clone(),
+        Issued {
+            client: id.clone(),
+            expires: now + settings.session_lifetime,
+        },
+    );
+    drop(store);
+    tracing::debug!(client_id = %id, view_only, "token issued");
+    no_cache_json(
+        StatusCode::OK,
+        &json!({
+            "access_token": access_token,
+            "token_type": settings.token_type,
+            "expires_in": settings.access_token_lifetime,
+            "refresh_token": refresh_token,
+        }),
+    )
+}
+
+/// Ends the bearer token's session and gives its licence back. Assumed: the access
+/// token is presented as a bearer token, and an unknown or expired one is answered 401.
+async fn logoff(State(jim2): State<Jim2>, headers: HeaderMap) -> Response {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, t)| t.trim().to_owned());
+    let now = jim2.app.clock.now();
+    let mut store = jim2.store();
+    let client = token
+        .and_then(|t| store.access.get(&t).cloned())
+        .filter(|t| t.expires > now)
+        .map(|t| t.client);
+    let Some(client) = client else {
+        let mut r = StatusCode::UNAUTHORIZED.into_response();
+        r.headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        return r;
+    };
+    if !jim2.app.fault(Fault::Jim2LicenceNotReleased) {
+        store.pool.release(&client);
+    }
+    store.end_session(&client);
+    tracing::debug!(client_id = %client, "logged off");
+    StatusCode::OK.into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expired_tokens_are_swept_on_the_clock() {
+        let mut s = Store::default();
+        let issued = |expires| Issued {
+            client: "a".into(),
+            expires,
+        };
+        s.access.insert("x".into(), issued(100));
+        s.refresh.insert("y".into(), issued(1300));
+        s.purge_due(101);
+        assert!(s.access.is_empty() && s.refresh.len() == 1);
+        s.access.insert("z".into(), issued(120));
+        // Not yet due: the sweep waits a mock minute after the last one.
+        s.purge_due(150);
+        assert_eq!(s.access.len(), 1);
+        s.purge_due(1400);
+        assert!(s.access.is_empty());
+        assert!(s.refresh.is_empty());
+    }
+}
