@@ -60,7 +60,7 @@ enum Command {
         /// Switch on a named fault (see `faults`); repeatable.
         #[arg(long = "fault", value_name = "NAME")]
         faults: Vec<String>,
-        /// The service to imitate: myid (the default) or jim2.
+        /// The service to imitate: myid (the default), jim2 or clearid.
         #[arg(long, default_value = "myid", value_parser = clap::builder::PossibleValuesParser::new(Vendor::NAMES))]
         profile: String,
     },
@@ -94,7 +94,7 @@ enum Command {
         /// Run against the embedded mock with this fault on (see `faults`); repeatable.
         #[arg(long = "fault", value_name = "NAME", conflicts_with = "target")]
         faults: Vec<String>,
-        /// The service the embedded mock imitates: myid (the default) or jim2.
+        /// The service the embedded mock imitates: myid (the default), jim2 or clearid.
         #[arg(long, value_name = "PROFILE", default_value = "myid", conflicts_with = "target",
               value_parser = clap::builder::PossibleValuesParser::new(Vendor::NAMES))]
         mock: String,
@@ -279,10 +279,17 @@ async fn serve(options: ServeOptions, faults: Vec<Fault>) -> Result<ExitCode, Us
         None => SeedData::shipped(),
     };
     let mut settings = Settings::default();
+    // A vendor's defaults sit under any --config file, which changes what it names.
     if profile == "jim2" {
-        // Jim2's defaults sit under any --config file, which changes what it names.
         settings
             .layer(profiles::jim2::DEFAULT_APPSETTINGS, "the jim2 defaults")
+            .map_err(usage)?;
+    } else if profile == "clearid" {
+        settings
+            .layer(
+                profiles::clearid::DEFAULT_APPSETTINGS,
+                "the clearid defaults",
+            )
             .map_err(usage)?;
     } else if configs.is_empty() {
         settings
@@ -295,6 +302,9 @@ async fn serve(options: ServeOptions, faults: Vec<Fault>) -> Result<ExitCode, Us
     let vendor = match profile.as_str() {
         "jim2" => Vendor::Jim2(Arc::new(
             profiles::jim2::Jim2Settings::from_settings(&settings).map_err(usage)?,
+        )),
+        "clearid" => Vendor::ClearId(Arc::new(
+            profiles::clearid::ClearIdSettings::from_settings(&settings).map_err(usage)?,
         )),
         _ => Vendor::Myid,
     };
@@ -343,6 +353,11 @@ async fn serve(options: ServeOptions, faults: Vec<Fault>) -> Result<ExitCode, Us
             "mock Jim2 at http://{addr}: token endpoint {}/token, logoff {}/logoff",
             s.base_path,
             s.base_path
+        ),
+        Vendor::ClearId(s) => tracing::info!(
+            clients = s.clients.len(),
+            control,
+            "mock ClearID at http://{addr}: STS /connect/token, Identity Service /api/v2/accounts/{{account}}/identities"
         ),
     }
     let config = MockConfig {

@@ -13,11 +13,14 @@ use myid_conformance::mock::faults::{CATALOGUE, Fault};
 
 /// The mock profile a fault belongs to: the vendor whose feature tag catches it.
 fn vendor_of(tags: &[(&str, &str)]) -> &'static str {
-    if tags.iter().any(|(t, _)| *t == "@jim2") {
-        "jim2"
-    } else {
-        "myid"
-    }
+    let tagged = |vendor: &str| {
+        tags.iter()
+            .any(|(t, _)| t.strip_prefix('@') == Some(vendor))
+    };
+    ["jim2", "clearid"]
+        .into_iter()
+        .find(|v| tagged(v))
+        .unwrap_or("myid")
 }
 
 fn run_suite(

@@ -553,3 +553,54 @@ async fn jim2_token_licence_and_logoff() {
         );
     });
 }
+
+/// ClearID's wire shapes: discovery, the token response and its header and claims
+/// (values redacted, member order kept), and a refused assertion.
+#[tokio::test]
+async fn clearid_token_claims_and_refusal() {
+    use myid_conformance::mock::profiles::{Vendor, clearid::ClearIdSettings};
+    let mut cfg = config();
+    cfg.vendor = Vendor::ClearId(Arc::new(ClearIdSettings::defaults()));
+    let st = AppState::new(cfg, Clock::manual(1_700_000_000));
+    let post = |body: &str| {
+        Request::post("/connect/token")
+            .header("host", "sts.example")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(body.to_owned()))
+            .unwrap()
+    };
+    let id = "6625221f-4e66-4bc8-8305-cb8cbd87b21f%3Acleariddemos";
+    let discovery = Request::get("/.well-known/openid-configuration")
+        .header("host", "sts.example")
+        .body(Body::empty())
+        .unwrap();
+    let (_, _, doc) = call(&st, discovery).await;
+    let (s1, h1, token) = call(
+        &st,
+        post(&format!(
+            "grant_type=client_credentials&client_id={id}&client_secret=clearid-demo-secret"
+        )),
+    )
+    .await;
+    let (s2, _, refused) = call(
+        &st,
+        post(&format!(
+            "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&client_id={id}&assertion=a.b.c"
+        )),
+    )
+    .await;
+    assert_eq!((s1, s2), (200, 400));
+    let (header, claims) = claims_of(&token);
+    settings().bind(|| {
+        assert_json_snapshot!(
+            "clearid_wire_shapes",
+            json!({
+                "discovery": doc,
+                "token": {"headers": h1, "body": token_shape(&token)},
+                "header": header,
+                "claims": redacted_claims(claims),
+                "refused_assertion": refused,
+            })
+        );
+    });
+}

@@ -17,6 +17,8 @@ use super::checks::{Finding, NAMES};
 
 /// MyID's known deviations, used for the embedded mock.
 pub const MYID: &str = include_str!("../../fixtures/expectations/myid.toml");
+/// The shipped list of ClearID's known departures.
+pub const CLEARID: &str = include_str!("../../fixtures/expectations/clearid.toml");
 
 /// One known deviation, as written in the file.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]

@@ -26,16 +26,21 @@ pub enum ServerProfile {
     Myid,
     /// Jim2's token endpoint: the RFCs and Jim2's help (not OpenID, not IdentityServer).
     Jim2,
+    /// Genetec ClearID's STS and Identity Service: the RFCs and ClearID's guide. Its
+    /// STS shows every sign of IdentityServer4, but that is inferred, so IdentityServer's
+    /// rules are not claimed.
+    ClearId,
 }
 
 impl ServerProfile {
     /// Every profile, for messages.
-    pub const ALL: [ServerProfile; 5] = [
+    pub const ALL: [ServerProfile; 6] = [
         ServerProfile::OAuth2,
         ServerProfile::Oidc,
         ServerProfile::IdentityServer4,
         ServerProfile::Myid,
         ServerProfile::Jim2,
+        ServerProfile::ClearId,
     ];
 
     /// The name in target files.
@@ -46,6 +51,7 @@ impl ServerProfile {
             ServerProfile::IdentityServer4 => "identityserver4",
             ServerProfile::Myid => "myid",
             ServerProfile::Jim2 => "jim2",
+            ServerProfile::ClearId => "clearid",
         }
     }
 
@@ -56,7 +62,7 @@ impl ServerProfile {
             ServerProfile::Oidc => Some(ServerProfile::OAuth2),
             ServerProfile::IdentityServer4 => Some(ServerProfile::Oidc),
             ServerProfile::Myid => Some(ServerProfile::IdentityServer4),
-            ServerProfile::Jim2 => Some(ServerProfile::OAuth2),
+            ServerProfile::Jim2 | ServerProfile::ClearId => Some(ServerProfile::OAuth2),
         }
     }
 
@@ -69,6 +75,7 @@ impl ServerProfile {
             ServerProfile::IdentityServer4 => (Source::IdentityServer, "identityserver"),
             ServerProfile::Myid => (Source::Manual, "myid"),
             ServerProfile::Jim2 => (Source::Vendor, "jim2"),
+            ServerProfile::ClearId => (Source::Vendor, "clearid"),
         }
     }
 
@@ -83,9 +90,12 @@ impl ServerProfile {
     /// itself.
     pub fn claims(self, source: Source) -> bool {
         match source {
-            Source::Assumed => self
-                .chain()
-                .any(|p| matches!(p, ServerProfile::Myid | ServerProfile::Jim2)),
+            Source::Assumed => self.chain().any(|p| {
+                matches!(
+                    p,
+                    ServerProfile::Myid | ServerProfile::Jim2 | ServerProfile::ClearId
+                )
+            }),
             other => self.chain().any(|p| p.adds().0 == other),
         }
     }
@@ -153,5 +163,7 @@ mod tests {
         assert!(!Jim2.claims(Source::Oidc) && !Jim2.claims(Source::Manual));
         assert_eq!(Jim2.takes_tag("myid"), Some(false));
         assert_eq!(Myid.takes_tag("jim2"), Some(false));
+        assert_eq!(ClearId.takes_tag("jim2"), Some(false));
+        assert_eq!(ClearId.takes_tag("clearid"), Some(true));
     }
 }

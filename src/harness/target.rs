@@ -9,6 +9,7 @@
 //! variables that hold them.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -29,6 +30,12 @@ pub const MOCK_SECRETS: &str = include_str!("../../fixtures/targets/mock.env");
 pub const JIM2_TARGET: &str = include_str!("../../fixtures/targets/jim2.toml");
 /// The Jim2 mock's public test secrets.
 pub const JIM2_SECRETS: &str = include_str!("../../fixtures/targets/jim2.env");
+/// The served ClearID mock's target file, reused for the embedded ClearID mock.
+pub const CLEARID_TARGET: &str = include_str!("../../fixtures/targets/clearid.toml");
+/// The ClearID mock's public test secret.
+pub const CLEARID_SECRETS: &str = include_str!("../../fixtures/targets/clearid.env");
+/// The ClearID test client's assertion key, for the embedded mock.
+const CLEARID_ASSERTION_KEY: &str = include_str!("../../fixtures/keys/clearid-client.pem");
 /// Where the served mocks' target files expect them.
 const SERVED_ORIGIN: &str = "http://127.0.0.1:5000";
 
@@ -102,6 +109,8 @@ struct TargetFile {
     expectations: Option<String>,
     #[serde(default)]
     licences: Option<Licences>,
+    #[serde(default)]
+    apis: BTreeMap<String, String>,
 }
 
 /// A licence pool, as Jim2 keeps one: the scenarios take every licence with the
@@ -167,6 +176,30 @@ struct ClientEntry {
     sliding_refresh_lifetime: Option<u64>,
     #[serde(default)]
     absolute_refresh_lifetime: Option<u64>,
+    #[serde(default)]
+    assertion_key_env: Option<String>,
+    #[serde(default)]
+    assertion_audience: Option<String>,
+    #[serde(default)]
+    account: Option<String>,
+}
+
+/// The private key a client signs its RFC 7523 assertions with, and the audience they
+/// name. The key is never printed.
+#[derive(Clone)]
+pub struct AssertionKey {
+    /// PEM text of the RSA private key.
+    pub pem: Arc<String>,
+    /// The `aud` the server expects.
+    pub audience: String,
+}
+
+impl fmt::Debug for AssertionKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AssertionKey")
+            .field("audience", &self.audience)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A client the features can use, by role.
@@ -188,6 +221,10 @@ pub struct ClientProfile {
     pub redirect_uri: Option<String>,
     /// How long the server's tokens and codes for this client live.
     pub lifetimes: Lifetimes,
+    /// Its assertion key, for the jwt-bearer grant.
+    pub assertion: Option<AssertionKey>,
+    /// The account its tokens reach, for APIs scoped by account (ClearID's).
+    pub account: Option<String>,
 }
 
 /// Lifetimes the server applies to a client, in seconds; `None` where neither the
@@ -224,9 +261,10 @@ impl Lifetimes {
                 sliding_refresh: Some(1_296_000),
                 absolute_refresh: Some(2_592_000),
             },
-            ServerProfile::OAuth2 | ServerProfile::Oidc | ServerProfile::Jim2 => {
-                Lifetimes::default()
-            }
+            ServerProfile::OAuth2
+            | ServerProfile::Oidc
+            | ServerProfile::Jim2
+            | ServerProfile::ClearId => Lifetimes::default(),
         }
     }
 }
@@ -299,6 +337,8 @@ pub struct TargetProfile {
     pub deviations: Vec<super::expectations::Deviation>,
     /// The licence pool, for servers that have one.
     pub licences: Option<Licences>,
+    /// Base URLs of a vendor's APIs by name (`[apis]`; ClearID's `identities`).
+    pub apis: BTreeMap<String, String>,
 }
 
 impl TargetProfile {
@@ -365,6 +405,29 @@ impl TargetProfile {
         let mut clients = BTreeMap::new();
         let mut missing = Vec::new();
         for (role, entry) in file.clients {
+            // The assertion key: the variable holds the PEM itself or a path to it.
+            let assertion = match &entry.assertion_key_env {
+                None => None,
+                Some(var) => match lookup(var) {
+                    None => {
+                        missing.push(format!("{var} (role {role})"));
+                        None
+                    }
+                    Some(value) => {
+                        let pem = if value.trim_start().starts_with("-----BEGIN") {
+                            value
+                        } else {
+                            std::fs::read_to_string(value.trim()).map_err(|e| {
+                                invalid(format!("{var} names the key file '{value}': {e}"))
+                            })?
+                        };
+                        Some(AssertionKey {
+                            pem: Arc::new(pem),
+                            audience: entry.assertion_audience.clone().unwrap_or_default(),
+                        })
+                    }
+                },
+            };
             let secret = match &entry.secret_env {
                 Some(var) => match lookup(var) {
                     Some(value) => Some(ClientSecret::new(value)),
@@ -398,6 +461,8 @@ impl TargetProfile {
                             .absolute_refresh_lifetime
                             .or(defaults.absolute_refresh),
                     },
+                    assertion,
+                    account: entry.account,
                 },
             );
         }
@@ -452,6 +517,11 @@ impl TargetProfile {
                 .values()
                 .filter_map(|c| c.secret.as_ref().map(|s| s.expose().to_owned())),
         );
+        sensitive.extend(
+            clients
+                .values()
+                .filter_map(|c| c.assertion.as_ref().map(|a| a.pem.to_string())),
+        );
         let trim = |u: &str| u.trim_end_matches('/').to_owned();
         Ok(TargetProfile {
             name: file.name,
@@ -478,6 +548,11 @@ impl TargetProfile {
             }),
             sensitive,
             licences: file.licences,
+            apis: file
+                .apis
+                .into_iter()
+                .map(|(k, v)| (k, v.trim_end_matches('/').to_owned()))
+                .collect(),
             deviations: match &file.expectations {
                 None => Vec::new(),
                 // The shipped list, by name, so the embedded mock needs no file.
@@ -485,6 +560,11 @@ impl TargetProfile {
                     super::expectations::Expectations::parse(super::expectations::MYID, "myid")
                         .map_err(invalid)?
                 }
+                Some(e) if e == "clearid" => super::expectations::Expectations::parse(
+                    super::expectations::CLEARID,
+                    "clearid",
+                )
+                .map_err(invalid)?,
                 Some(e) => {
                     let base = Path::new(path).parent().unwrap_or(Path::new("."));
                     super::expectations::Expectations::load(&base.join(e)).map_err(invalid)?
@@ -676,6 +756,14 @@ impl Target {
                     crate::mock::profiles::jim2::Jim2Settings::defaults(),
                 )),
             ),
+            "clearid" => (
+                CLEARID_TARGET,
+                CLEARID_SECRETS,
+                "fixtures/targets/clearid.toml",
+                crate::mock::profiles::Vendor::ClearId(Arc::new(
+                    crate::mock::profiles::clearid::ClearIdSettings::defaults(),
+                )),
+            ),
             other => {
                 return Err(TargetError::Mock(format!(
                     "no mock profile '{other}' (one of: {})",
@@ -683,7 +771,9 @@ impl Target {
                 )));
             }
         };
-        let secrets = parse_env_file(secrets);
+        let mut secrets = parse_env_file(secrets);
+        // The embedded mock carries its test key, so it runs from any directory.
+        secrets.insert("CLEARID_ASSERTION_KEY".into(), CLEARID_ASSERTION_KEY.into());
         let mut profile = TargetProfile::parse(text, path, &|v| secrets.get(v).cloned())?;
         profile.name = format!("embedded {vendor} mock");
         profile.capabilities.insert("clock_control".into());
@@ -737,6 +827,9 @@ impl Target {
                     let mut profile = (**profile).clone();
                     profile.issuer = rebase(&profile.issuer);
                     profile.auth_base = rebase(&profile.auth_base);
+                    for url in profile.apis.values_mut() {
+                        *url = rebase(url);
+                    }
                     let endpoints = discover(&profile.issuer, None, overrides).await?;
                     return Ok(Connection {
                         auth_base: profile.auth_base.clone(),

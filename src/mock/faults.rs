@@ -46,6 +46,10 @@ pub enum Fault {
     Jim2ViewTakesLicence,
     Jim2PoolUnbounded,
     Jim2SessionNotSliding,
+    ClearIdAssertionUnverified,
+    ClearIdAudienceIgnored,
+    ClearIdExpiredAssertion,
+    ClearIdSignsRs256,
 }
 
 /// A catalogue entry: what the fault breaks, the rule, and which scenarios catch it
@@ -71,7 +75,7 @@ macro_rules! entry {
 }
 
 /// Every fault.
-pub const CATALOGUE: [FaultInfo; 36] = [
+pub const CATALOGUE: [FaultInfo; 40] = [
     entry!(
         CodeReuse,
         "code-reuse",
@@ -402,6 +406,38 @@ pub const CATALOGUE: [FaultInfo; 36] = [
         "a new token request does not extend the licensed session",
         "Jim2-token-refresh-lifetime",
         [("@jim2", "Each token request extends the licensed session")]
+    ),
+    // Genetec ClearID (`serve --profile clearid`): caught by the scenarios tagged @clearid.
+    entry!(
+        ClearIdAssertionUnverified,
+        "clearid-assertion-unverified",
+        "a jwt-bearer assertion is accepted without checking its signature",
+        "RFC7523-3",
+        [(
+            "@clearid",
+            "An assertion signed with another key is refused"
+        )]
+    ),
+    entry!(
+        ClearIdAudienceIgnored,
+        "clearid-audience-ignored",
+        "an assertion naming another audience is accepted",
+        "RFC7523-3",
+        [("@clearid", "An assertion for another audience is refused")]
+    ),
+    entry!(
+        ClearIdExpiredAssertion,
+        "clearid-expired-assertion",
+        "an expired assertion is accepted",
+        "RFC7523-3",
+        [("@clearid", "An expired assertion is refused")]
+    ),
+    entry!(
+        ClearIdSignsRs256,
+        "clearid-signs-rs256",
+        "access tokens are signed RS256 instead of ClearID's RS512",
+        "ClearID-access-token",
+        [("@clearid", "A token as ClearID's samples show it")]
     ),
 ];
 

@@ -11,8 +11,8 @@ use aws_lc_rs::digest::{SHA256, digest};
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::rsa::{KeySize, PublicKeyComponents};
 use aws_lc_rs::signature::{
-    KeyPair, ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256, RSA_PKCS1_SHA256, RsaKeyPair,
-    UnparsedPublicKey,
+    KeyPair, ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256, RSA_PKCS1_2048_8192_SHA512,
+    RSA_PKCS1_SHA256, RSA_PKCS1_SHA512, RsaKeyPair, UnparsedPublicKey,
 };
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -45,7 +45,34 @@ pub enum KeyError {
     Signing,
 }
 
-/// An RS256 signing key with its key id.
+/// The RSA signature algorithms the mock signs with: RS256 (MyID, IdentityServer's
+/// default) and RS512 (ClearID's tokens).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rsa {
+    /// RSASSA-PKCS1-v1_5 with SHA-256.
+    Rs256,
+    /// RSASSA-PKCS1-v1_5 with SHA-512.
+    Rs512,
+}
+
+impl Rsa {
+    /// The JOSE name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Rsa::Rs256 => "RS256",
+            Rsa::Rs512 => "RS512",
+        }
+    }
+
+    fn verification(self) -> &'static aws_lc_rs::signature::RsaParameters {
+        match self {
+            Rsa::Rs256 => &RSA_PKCS1_2048_8192_SHA256,
+            Rsa::Rs512 => &RSA_PKCS1_2048_8192_SHA512,
+        }
+    }
+}
+
+/// An RSA signing key with its key id.
 pub struct SigningKey {
     pair: RsaKeyPair,
     // The public key parsed once: parsing it for every verification cost about as much
@@ -128,17 +155,32 @@ impl SigningKey {
         typ: &str,
         claims: &T,
     ) -> Result<String, KeyError> {
+        self.sign_with(Rsa::Rs256, kid, typ, claims)
+    }
+
+    /// Signs `claims` with `alg`, naming `kid`, header members `alg, kid, typ`.
+    pub fn sign_with<T: Serialize>(
+        &self,
+        alg: Rsa,
+        kid: &str,
+        typ: &str,
+        claims: &T,
+    ) -> Result<String, KeyError> {
         let header = Header {
-            alg: "RS256".into(),
+            alg: alg.name().into(),
             kid: Some(kid.to_owned()),
             typ: Some(typ.into()),
         };
         let encode = |v: &dyn erased::Json| v.to_vec().map(b64url).map_err(|_| KeyError::Signing);
         let input = format!("{}.{}", encode(&header)?, encode(claims)?);
         let mut signature = vec![0u8; self.pair.public_modulus_len()];
+        let encoding = match alg {
+            Rsa::Rs256 => &RSA_PKCS1_SHA256,
+            Rsa::Rs512 => &RSA_PKCS1_SHA512,
+        };
         self.pair
             .sign(
-                &RSA_PKCS1_SHA256,
+                encoding,
                 &SystemRandom::new(),
                 input.as_bytes(),
                 &mut signature,
@@ -148,7 +190,7 @@ impl SigningKey {
     }
 
     /// The claims of a token this key signed, if the signature verifies and the header
-    /// names this key with RS256; `None` for anything else.
+    /// names this key and RS256.
     pub fn verify(&self, token: &str) -> Option<Value> {
         self.verify_as(token)
     }
@@ -156,9 +198,19 @@ impl SigningKey {
     /// [`Self::verify`], decoding the claims straight into `T`: the Core API reads
     /// a handful of claims on every call and need not build a whole JSON tree.
     pub fn verify_as<T: for<'de> serde::Deserialize<'de>>(&self, token: &str) -> Option<T> {
+        self.verify_with(Rsa::Rs256, &self.kid, token)
+    }
+
+    /// The claims of a token signed by this key with `alg`, naming `kid`.
+    pub fn verify_with<T: for<'de> serde::Deserialize<'de>>(
+        &self,
+        alg: Rsa,
+        kid: &str,
+        token: &str,
+    ) -> Option<T> {
         let compact = Compact::split(token)?;
         let header: Header = decode_segment(compact.header)?;
-        if header.alg != "RS256" || header.kid.as_deref() != Some(self.kid.as_str()) {
+        if header.alg != alg.name() || header.kid.as_deref() != Some(kid) {
             return None;
         }
         let signature = base64::Engine::decode(
@@ -168,13 +220,11 @@ impl SigningKey {
         .ok()?;
         // `header.payload` is the token up to its second dot.
         let input = &token.as_bytes()[..compact.header.len() + 1 + compact.payload.len()];
-        match &self.verifier {
-            Some(parsed) => parsed.verify_sig(input, &signature).ok()?,
-            None => {
-                UnparsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, self.pair.public_key().as_ref())
-                    .verify(input, &signature)
-                    .ok()?
-            }
+        match (&self.verifier, alg) {
+            (Some(parsed), Rsa::Rs256) => parsed.verify_sig(input, &signature).ok()?,
+            _ => UnparsedPublicKey::new(alg.verification(), self.pair.public_key().as_ref())
+                .verify(input, &signature)
+                .ok()?,
         }
         decode_segment(compact.payload)
     }
@@ -191,6 +241,32 @@ impl SigningKey {
             "alg": "RS256",
         })
     }
+}
+
+/// The claims of a compact JWS signed with `alg` by the holder of `public_key` (DER:
+/// SubjectPublicKeyInfo or PKCS#1), whatever its `kid`; `None` unless the header names
+/// `alg` and the signature verifies. For client assertions (RFC 7523), verified against
+/// the key a client registered.
+pub fn verify_signed_by<T: for<'de> serde::Deserialize<'de>>(
+    public_key: &[u8],
+    alg: Rsa,
+    token: &str,
+) -> Option<(Header, T)> {
+    let compact = Compact::split(token)?;
+    let header: Header = decode_segment(compact.header)?;
+    if header.alg != alg.name() {
+        return None;
+    }
+    let signature = base64::Engine::decode(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+        compact.signature,
+    )
+    .ok()?;
+    let input = &token.as_bytes()[..compact.header.len() + 1 + compact.payload.len()];
+    UnparsedPublicKey::new(alg.verification(), public_key)
+        .verify(input, &signature)
+        .ok()?;
+    Some((header, decode_segment(compact.payload)?))
 }
 
 /// Object-safe JSON serialisation, so header and claims share one encoder.

@@ -54,6 +54,9 @@ pub fn app(state: AppState) -> Router {
     let mut router = match &state.config.vendor {
         profiles::Vendor::Myid => myid(state.clone()),
         profiles::Vendor::Jim2(settings) => profiles::jim2::router(state.clone(), settings.clone()),
+        profiles::Vendor::ClearId(settings) => {
+            profiles::clearid::router(state.clone(), settings.clone())
+        }
     };
     if state.config.control_plane {
         router = router.merge(

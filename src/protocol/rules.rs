@@ -21,7 +21,8 @@ pub enum Source {
     IdentityServer,
     /// The MyID Core API manual, by section (`MyID-4.4.3`).
     Manual,
-    /// A vendor's own documentation (Jim2's help: `Jim2-token-…`).
+    /// A vendor's own documentation (Jim2's help: `Jim2-token-…`; ClearID's developer
+    /// guide and published tokens: `ClearID-…`).
     Vendor,
     /// The mock's own reading where the manual is silent (`assumed-…`). Judged as
     /// written only against the mock, which is where it was decided.
@@ -43,7 +44,7 @@ impl Source {
             Source::IdentityServer
         } else if lower.starts_with("myid") {
             Source::Manual
-        } else if lower.starts_with("jim2") {
+        } else if lower.starts_with("jim2") || lower.starts_with("clearid") {
             Source::Vendor
         } else {
             Source::Assumed
@@ -105,6 +106,7 @@ mod tests {
         assert_eq!(Source::of("MyID-4.4.3"), Source::Manual);
         assert_eq!(Source::of("assumed-MyID-ws-status"), Source::Assumed);
         assert_eq!(Source::of("Jim2-token-logoff"), Source::Vendor);
+        assert_eq!(Source::of("ClearID-access-token"), Source::Vendor);
         assert_eq!(Source::of("whatever"), Source::Assumed);
         assert_eq!(Strength::from_word("may"), Some(Strength::May));
         assert_eq!(Strength::from_word("must not"), Some(Strength::Must));

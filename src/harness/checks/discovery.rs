@@ -52,16 +52,20 @@ pub fn required_members(doc: &Value) -> [Check; 2] {
             || format!("missing members: {}", missing.join(", ")),
         )
     };
+    // RFC 8414 §2: the authorization endpoint is required unless no grant type the
+    // server supports uses it.
+    let oauth: &[&str] = if uses_authorization_endpoint(doc) {
+        &[
+            "issuer",
+            "authorization_endpoint",
+            "token_endpoint",
+            "response_types_supported",
+        ]
+    } else {
+        &["issuer", "token_endpoint", "response_types_supported"]
+    };
     [
-        check(
-            &[
-                "issuer",
-                "authorization_endpoint",
-                "token_endpoint",
-                "response_types_supported",
-            ],
-            "RFC8414-2",
-        ),
+        check(oauth, "RFC8414-2"),
         check(
             &[
                 "jwks_uri",
@@ -71,6 +75,18 @@ pub fn required_members(doc: &Value) -> [Check; 2] {
             "OIDC-Discovery-3",
         ),
     ]
+}
+
+/// Whether the server supports a grant that goes through the authorization endpoint:
+/// `grant_types_supported` names `authorization_code` or `implicit`, or is absent (RFC
+/// 8414 §2's default is both).
+pub fn uses_authorization_endpoint(doc: &Value) -> bool {
+    match doc.get("grant_types_supported").and_then(Value::as_array) {
+        None => true,
+        Some(grants) => grants
+            .iter()
+            .any(|g| g == "authorization_code" || g == "implicit"),
+    }
 }
 
 /// The array `member` contains `value`; `spec` names the rule that wants it there. An

@@ -111,20 +111,31 @@ pub fn typ_is_at_jwt(token: &Jwt) -> Check {
     })
 }
 
-/// RFC 9068 §2.1: signed with an asymmetric algorithm, never `none`; MyID signs RS256.
-pub fn alg_is(token: &Jwt, expected: &str) -> Check {
+/// RFC 9068 §2.1: signed, never `none`, and (RECOMMENDED there, required for a key
+/// published in a JWKS to mean anything) with an asymmetric algorithm, not an HMAC.
+pub fn alg_asymmetric(token: &Jwt) -> Check {
     let alg = token
         .header
         .get("alg")
         .and_then(Value::as_str)
         .unwrap_or("");
-    Check::expect(
-        "alg",
-        "RFC9068-2.1",
-        alg == expected,
-        alg.to_owned(),
-        || format!("expected alg {expected}, got '{alg}'"),
-    )
+    let asymmetric = ["RS", "PS", "ES", "Ed"].iter().any(|p| alg.starts_with(p));
+    Check::expect("alg", "RFC9068-2.1", asymmetric, alg.to_owned(), || {
+        format!("expected an asymmetric signature algorithm, got '{alg}'")
+    })
+}
+
+/// The algorithm a product documents for its tokens (`spec` says whose rule it is:
+/// ClearID's RS512, IdentityServer's default RS256).
+pub fn alg_is(token: &Jwt, expected: &str, spec: &'static str) -> Check {
+    let alg = token
+        .header
+        .get("alg")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    Check::expect("alg", spec, alg == expected, alg.to_owned(), || {
+        format!("expected alg {expected}, got '{alg}'")
+    })
 }
 
 /// RFC 9068 §2.2: `iss` is the issuer from discovery.
@@ -312,7 +323,8 @@ mod tests {
             json!({"nbf":100,"exp":3700,"iss":"http://h/web.oauth2","aud":"myid.rest","client_id":"c","scope":["a","b"]}),
         );
         assert!(typ_is_at_jwt(&t).passed());
-        assert!(alg_is(&t, "RS256").passed());
+        assert!(alg_is(&t, "RS256", "IS4-signing").passed());
+        assert!(alg_asymmetric(&t).passed());
         assert!(issuer_is(&t, "http://h/web.oauth2").passed());
         assert!(!issuer_is(&t, "http://h/web.oauth2/").passed());
         assert!(audience_includes(&t, "myid.rest").passed());

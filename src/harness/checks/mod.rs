@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod authorize;
+pub mod clearid;
 pub mod discovery;
 pub mod http;
 pub mod introspection;
@@ -25,11 +26,14 @@ pub use crate::protocol::rules::{Source, Strength};
 pub const NAMES: &[&str] = &[
     "absolute_lifetime_enforced",
     "access_token_present",
+    "account_id_shape",
     "alg",
+    "amr",
     "aud",
     "bearer_challenge",
     "bearer_required",
     "cache_control_no_store",
+    "claim_order",
     "client_id",
     "code_delivered",
     "code_format",
@@ -43,6 +47,7 @@ pub const NAMES: &[&str] = &[
     "error_status",
     "expires_in_positive",
     "granted_scope",
+    "identities_listed",
     "image_round_trip",
     "invalid_client_challenge",
     "invalid_field",
@@ -54,12 +59,13 @@ pub const NAMES: &[&str] = &[
     "json_object_body",
     "licence_error",
     "licence_refused",
-    "logoff_accepted",
-    "logoff_ends_tokens",
+    "lifetime_at_most",
     "jwks_keys_well_formed",
     "jwks_public_only",
     "lifetime_matches_expires_in",
     "list_includes",
+    "logoff_accepted",
+    "logoff_ends_tokens",
     "member_order",
     "no_refresh_token",
     "not_sent_to_client",

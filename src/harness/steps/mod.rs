@@ -4,6 +4,7 @@
 
 mod access_token;
 pub(crate) mod api;
+mod assertion;
 mod authorization_code;
 mod cors;
 mod discovery;

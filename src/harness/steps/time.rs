@@ -84,6 +84,8 @@ mod tests {
     #[test]
     fn time_steps_know_their_cost() {
         let c = ClientProfile {
+            assertion: None,
+            account: None,
             client_id: ClientId::new("c"),
             secret: None,
             secret_source: None,

@@ -4,6 +4,7 @@
 //! the shared machinery (the clock, faults, the control plane, request limits, client
 //! secret hashing, form parsing). Adding a vendor touches this file and its own folder.
 
+pub mod clearid;
 pub mod jim2;
 
 use std::fmt;
@@ -17,17 +18,20 @@ pub enum Vendor {
     Myid,
     /// Jim2's token endpoint and licence pool.
     Jim2(Arc<jim2::Jim2Settings>),
+    /// Genetec ClearID's STS and Identity Service.
+    ClearId(Arc<clearid::ClearIdSettings>),
 }
 
 impl Vendor {
     /// The names `serve --profile` takes.
-    pub const NAMES: [&'static str; 2] = ["myid", "jim2"];
+    pub const NAMES: [&'static str; 3] = ["myid", "jim2", "clearid"];
 
     /// The profile's name.
     pub fn name(&self) -> &'static str {
         match self {
             Vendor::Myid => "myid",
             Vendor::Jim2(_) => "jim2",
+            Vendor::ClearId(_) => "clearid",
         }
     }
 }

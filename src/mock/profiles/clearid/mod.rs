@@ -1,0 +1,371 @@
+//! Genetec ClearID: the STS token endpoint (`/connect/token`) with client credentials
+//! and the RFC 7523 §2.1 jwt-bearer grant, its discovery document and keys, and the
+//! Identity Service's `GET /api/v2/accounts/{accountid}/identities`.
+//!
+//! Documented (ClearID's developer guide and the tokens it publishes): the secret in
+//! the body and no scope needed; the jwt-bearer grant with an assertion whose
+//! `iss` = `sub` = client id and `aud` = `iams-sts`; RS512 access tokens of `typ`
+//! `at+jwt` with a `kid`, at most 3600 s, the claims in the published order, `scope` an
+//! array in the token and a string in the response, `account_id` a string for one
+//! account and an array for several; no refresh token; the API takes the bearer token.
+//!
+//! Assumed (the STS is IdentityServer4 by every published sign, so its behaviour fills
+//! the gaps): HTTP Basic also works; errors are IdentityServer's (`invalid_client`,
+//! `invalid_grant`, `unsupported_grant_type`, 400); discovery and keys at
+//! IdentityServer's paths; an assertion's `jti` works once and its lifetime is at most
+//! an hour; the API answers 401 for a bad token and 403 for another account's.
+
+pub mod settings;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+pub use self::settings::{ClearIdClient, ClearIdSettings, DEFAULT_APPSETTINGS, Identity};
+use crate::mock::error::{OAuthError, json as json_response, no_cache_json};
+use crate::mock::faults::Fault;
+use crate::mock::form::{FormParams, has_form_content_type};
+use crate::mock::keys::{Rsa, verify_signed_by};
+use crate::mock::state::AppState;
+use crate::protocol::handle::random_hex;
+use crate::protocol::secret::{SecretMatch, verify_secret};
+use crate::protocol::{ClientSecret, ErrorCode, basic};
+
+/// RFC 7523 §2.1's grant type.
+pub const JWT_BEARER: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+
+/// IdentityServer's default clock skew for assertions, in seconds.
+const SKEW: i64 = 300;
+
+/// Assertion ids already used, each kept until its assertion expires.
+#[derive(Debug, Default)]
+struct Store {
+    used_jti: HashMap<String, i64>,
+}
+
+#[derive(Clone)]
+struct ClearId {
+    app: AppState,
+    settings: Arc<ClearIdSettings>,
+    store: Arc<Mutex<Store>>,
+}
+
+/// The STS and Identity Service routes.
+pub fn router(app: AppState, settings: Arc<ClearIdSettings>) -> Router {
+    let store = app.vendor_store::<Mutex<Store>>().unwrap_or_default();
+    Router::new()
+        .route("/.well-known/openid-configuration", get(discovery))
+        .route("/.well-known/openid-configuration/jwks", get(jwks))
+        .route("/connect/token", post(token))
+        .route("/api/v2/accounts/{account}/identities", get(identities))
+        .with_state(ClearId {
+            app,
+            settings,
+            store,
+        })
+}
+
+/// The STS origin: the `Host` the request came in on, as IdentityServer names itself
+/// without a configured issuer.
+fn origin(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    format!("http://{host}")
+}
+
+async fn discovery(headers: HeaderMap) -> Response {
+    let o = origin(&headers);
+    json_response(
+        StatusCode::OK,
+        &json!({
+            "issuer": o,
+            "jwks_uri": format!("{o}/.well-known/openid-configuration/jwks"),
+            "token_endpoint": format!("{o}/connect/token"),
+            "grant_types_supported": ["client_credentials", JWT_BEARER],
+            // No authorize endpoint is served, so no response type is supported.
+            "response_types_supported": [],
+            "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
+            "id_token_signing_alg_values_supported": ["RS512"],
+        }),
+    )
+}
+
+async fn jwks(State(c): State<ClearId>) -> Response {
+    let mut key = c.app.config.signing_key.jwk();
+    key["kid"] = json!(c.settings.signing_key_id);
+    key["alg"] = json!("RS512");
+    json_response(StatusCode::OK, &json!({ "keys": [key] }))
+}
+
+/// The claims of a ClearID access token, in the order ClearID's tokens carry them.
+#[derive(Serialize)]
+struct AccessClaims<'a> {
+    nbf: i64,
+    exp: i64,
+    iss: &'a str,
+    client_id: &'a str,
+    sub: &'a str,
+    auth_time: i64,
+    idp: &'static str,
+    email: &'a str,
+    role: &'static str,
+    account_id: Value,
+    #[serde(flatten)]
+    per_account: serde_json::Map<String, Value>,
+    jti: String,
+    iat: i64,
+    scope: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    amr: Option<[&'static str; 1]>,
+}
+
+/// The claims a client assertion must carry (RFC 7523 §3).
+#[derive(serde::Deserialize)]
+struct Assertion {
+    iss: Option<String>,
+    sub: Option<String>,
+    aud: Option<Value>,
+    exp: Option<i64>,
+    nbf: Option<i64>,
+    jti: Option<String>,
+}
+
+fn error(code: ErrorCode) -> Response {
+    OAuthError::new(code).into_response()
+}
+
+async fn token(State(c): State<ClearId>, headers: HeaderMap, body: Bytes) -> Response {
+    if !has_form_content_type(&headers) {
+        return error(ErrorCode::InvalidRequest);
+    }
+    let form = FormParams::parse(&body);
+    let from_basic = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(basic::parse);
+    let (id, secret) = match (&from_basic, form.present("client_id")) {
+        (Some(b), _) => (b.client_id(), Some(b.secret())),
+        (None, Some(id)) => (id.to_owned(), form.get("client_secret").map(str::to_owned)),
+        (None, None) => return error(ErrorCode::InvalidClient),
+    };
+    let Some(client) = c.settings.client(&id) else {
+        return error(ErrorCode::InvalidClient);
+    };
+    let now = c.app.clock.now();
+    let grant = form.present("grant_type").unwrap_or_default();
+    let by_assertion = match grant {
+        "client_credentials" => {
+            let ok = match (&client.secret_hash, secret) {
+                (Some(hash), Some(s)) => {
+                    verify_secret(hash, &ClientSecret::new(s)) == SecretMatch::Match
+                }
+                _ => false,
+            };
+            if !ok && !c.app.fault(Fault::WrongSecretAccepted) {
+                return error(ErrorCode::InvalidClient);
+            }
+            false
+        }
+        JWT_BEARER => {
+            if let Err(e) = check_assertion(&c, client, form.get("assertion"), now) {
+                tracing::debug!(client_id = %id, reason = e, "assertion refused");
+                return OAuthError::described(ErrorCode::InvalidGrant, e).into_response();
+            }
+            true
+        }
+        "" => return error(ErrorCode::InvalidRequest),
+        _ => return error(ErrorCode::UnsupportedGrantType),
+    };
+    issue(&c, client, &origin(&headers), now, by_assertion)
+}
+
+/// RFC 7523 §3's checks of an assertion: signed (RS512) by the client's registered
+/// key, `iss` and `sub` the client, `aud` the STS, not expired, not before its `nbf`,
+/// at most an hour long, its `jti` not seen before.
+fn check_assertion(
+    c: &ClearId,
+    client: &ClearIdClient,
+    assertion: Option<&str>,
+    now: i64,
+) -> Result<(), &'static str> {
+    let assertion = assertion.filter(|a| !a.is_empty()).ok_or("no assertion")?;
+    let key = client
+        .assertion_key
+        .as_deref()
+        .ok_or("the client has no registered key")?;
+    let claims: Assertion = match verify_signed_by(key, Rsa::Rs512, assertion) {
+        Some((_, claims)) => claims,
+        None if c.app.fault(Fault::ClearIdAssertionUnverified) => {
+            let payload = assertion.split('.').nth(1).ok_or("not a JWT")?;
+            crate::protocol::jwt::decode_segment(payload).ok_or("not a JWT")?
+        }
+        None => return Err("the signature does not verify with the client's key"),
+    };
+    let me = Some(client.client_id.as_str());
+    if claims.iss.as_deref() != me || claims.sub.as_deref() != me {
+        return Err("iss and sub must be the client id");
+    }
+    let audience = c.settings.assertion_audience.as_str();
+    let aud_ok = match &claims.aud {
+        Some(Value::String(a)) => a == audience,
+        Some(Value::Array(v)) => v.iter().any(|a| a == audience),
+        _ => false,
+    };
+    if !aud_ok && !c.app.fault(Fault::ClearIdAudienceIgnored) {
+        return Err("aud must name the STS");
+    }
+    let exp = claims.exp.ok_or("no exp")?;
+    if exp + SKEW < now && !c.app.fault(Fault::ClearIdExpiredAssertion) {
+        return Err("the assertion has expired");
+    }
+    if claims.nbf.is_some_and(|nbf| nbf > now + SKEW) {
+        return Err("the assertion is not valid yet");
+    }
+    if exp > now + 3600 + SKEW {
+        return Err("the assertion lives longer than an hour");
+    }
+    let jti = claims.jti.ok_or("no jti")?;
+    let mut store = c.store.lock().unwrap_or_else(|p| p.into_inner());
+    store.used_jti.retain(|_, until| *until + SKEW >= now);
+    if store.used_jti.contains_key(&jti) {
+        return Err("the assertion was used before");
+    }
+    store.used_jti.insert(jti, exp);
+    Ok(())
+}
+
+fn issue(
+    c: &ClearId,
+    client: &ClearIdClient,
+    issuer: &str,
+    now: i64,
+    by_assertion: bool,
+) -> Response {
+    let lifetime = c.settings.access_token_lifetime;
+    let account_id = match client.accounts.as_slice() {
+        [one] => json!(one),
+        many => json!(many),
+    };
+    let mut per_account = serde_json::Map::new();
+    for a in &client.accounts {
+        per_account.insert(format!("{a}_state"), json!("Active"));
+        per_account.insert(format!("{a}_role"), json!("admin"));
+        per_account.insert(format!("{a}_is_delegate"), json!(false));
+    }
+    let claims = AccessClaims {
+        nbf: now,
+        exp: now + lifetime,
+        // The STS origin, the issuer discovery gives.
+        iss: issuer,
+        client_id: &client.client_id,
+        sub: &client.subject,
+        auth_time: now,
+        idp: "local",
+        email: &client.subject,
+        role: "Service",
+        account_id,
+        per_account,
+        jti: random_hex(16),
+        iat: now,
+        scope: &client.scopes,
+        amr: by_assertion.then_some(["assertion"]),
+    };
+    let alg = if c.app.fault(Fault::ClearIdSignsRs256) {
+        Rsa::Rs256
+    } else {
+        Rsa::Rs512
+    };
+    let Ok(access_token) =
+        c.app
+            .config
+            .signing_key
+            .sign_with(alg, &c.settings.signing_key_id, "at+jwt", &claims)
+    else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    no_cache_json(
+        StatusCode::OK,
+        &json!({
+            "access_token": access_token,
+            "expires_in": lifetime,
+            "token_type": "Bearer",
+            "scope": client.scopes.join(" "),
+        }),
+    )
+}
+
+/// The claims the Identity Service reads from a bearer token.
+#[derive(serde::Deserialize)]
+struct ApiClaims {
+    exp: Option<i64>,
+    nbf: Option<i64>,
+    iss: Option<String>,
+    #[serde(default)]
+    account_id: Value,
+}
+
+async fn identities(
+    State(c): State<ClearId>,
+    Path(account): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let unauthorized = || {
+        let mut r = StatusCode::UNAUTHORIZED.into_response();
+        r.headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        r
+    };
+    let Some(token) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .filter(|(s, _)| s.eq_ignore_ascii_case("bearer"))
+        .map(|(_, t)| t.trim())
+    else {
+        return unauthorized();
+    };
+    let Some(claims) = c.app.config.signing_key.verify_with::<ApiClaims>(
+        Rsa::Rs512,
+        &c.settings.signing_key_id,
+        token,
+    ) else {
+        return unauthorized();
+    };
+    let now = c.app.clock.now();
+    // Issued by this mock's STS: the same origin, as the Identity Service trusts
+    // ClearID's STS (assumed: the API checks the issuer, as an ASP.NET API does).
+    let live = claims.exp.is_some_and(|exp| now < exp + SKEW)
+        && claims.nbf.is_none_or(|nbf| nbf <= now + SKEW)
+        && claims.iss.as_deref() == Some(origin(&headers).as_str());
+    if !live {
+        return unauthorized();
+    }
+    let reaches = match &claims.account_id {
+        Value::String(a) => a.eq_ignore_ascii_case(&account),
+        Value::Array(v) => v
+            .iter()
+            .filter_map(Value::as_str)
+            .any(|a| a.eq_ignore_ascii_case(&account)),
+        _ => false,
+    };
+    if !reaches {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let people: Vec<&Identity> = c
+        .settings
+        .identities
+        .iter()
+        .filter(|i| i.account.eq_ignore_ascii_case(&account))
+        .collect();
+    json_response(StatusCode::OK, &json!(people))
+}
