@@ -60,7 +60,7 @@ enum Command {
         /// Switch on a named fault (see `faults`); repeatable.
         #[arg(long = "fault", value_name = "NAME")]
         faults: Vec<String>,
-        /// The service to imitate: myid (the default), jim2 or clearid.
+        /// The service to imitate: myid (the default), jim2, clearid or beyond-identity.
         #[arg(long, default_value = "myid", value_parser = clap::builder::PossibleValuesParser::new(Vendor::NAMES))]
         profile: String,
     },
@@ -94,7 +94,7 @@ enum Command {
         /// Run against the embedded mock with this fault on (see `faults`); repeatable.
         #[arg(long = "fault", value_name = "NAME", conflicts_with = "target")]
         faults: Vec<String>,
-        /// The service the embedded mock imitates: myid (the default), jim2 or clearid.
+        /// The service the embedded mock imitates: myid (the default), jim2, clearid or beyond-identity.
         #[arg(long, value_name = "PROFILE", default_value = "myid", conflicts_with = "target",
               value_parser = clap::builder::PossibleValuesParser::new(Vendor::NAMES))]
         mock: String,
@@ -279,22 +279,22 @@ async fn serve(options: ServeOptions, faults: Vec<Fault>) -> Result<ExitCode, Us
         None => SeedData::shipped(),
     };
     let mut settings = Settings::default();
-    // A vendor's defaults sit under any --config file, which changes what it names.
-    if profile == "jim2" {
-        settings
-            .layer(profiles::jim2::DEFAULT_APPSETTINGS, "the jim2 defaults")
-            .map_err(usage)?;
-    } else if profile == "clearid" {
-        settings
-            .layer(
-                profiles::clearid::DEFAULT_APPSETTINGS,
-                "the clearid defaults",
-            )
-            .map_err(usage)?;
-    } else if configs.is_empty() {
-        settings
+    // A vendor's defaults sit under any --config file, which changes what it names;
+    // MyID's shipped clients are used only without one.
+    let vendor_defaults = match profile.as_str() {
+        "jim2" => Some(profiles::jim2::DEFAULT_APPSETTINGS),
+        "clearid" => Some(profiles::clearid::DEFAULT_APPSETTINGS),
+        "beyond-identity" => Some(profiles::beyond_identity::DEFAULT_APPSETTINGS),
+        _ => None,
+    };
+    match vendor_defaults {
+        Some(text) => settings
+            .layer(text, &format!("the {profile} defaults"))
+            .map_err(usage)?,
+        None if configs.is_empty() => settings
             .layer(DEFAULT_APPSETTINGS, "fixtures/appsettings.json")
-            .map_err(usage)?;
+            .map_err(usage)?,
+        None => {}
     }
     for path in &configs {
         settings.layer_file(path).map_err(usage)?;
@@ -305,6 +305,10 @@ async fn serve(options: ServeOptions, faults: Vec<Fault>) -> Result<ExitCode, Us
         )),
         "clearid" => Vendor::ClearId(Arc::new(
             profiles::clearid::ClearIdSettings::from_settings(&settings).map_err(usage)?,
+        )),
+        "beyond-identity" => Vendor::BeyondIdentity(Arc::new(
+            profiles::beyond_identity::BeyondIdentitySettings::from_settings(&settings)
+                .map_err(usage)?,
         )),
         _ => Vendor::Myid,
     };
@@ -353,6 +357,13 @@ async fn serve(options: ServeOptions, faults: Vec<Fault>) -> Result<ExitCode, Us
             "mock Jim2 at http://{addr}: token endpoint {}/token, logoff {}/logoff",
             s.base_path,
             s.base_path
+        ),
+        Vendor::BeyondIdentity(s) => tracing::info!(
+            applications = s.applications.len(),
+            control,
+            "mock Beyond Identity at http://{addr}: applications under /v1/tenants/{}/realms/{}/applications/{{id}}",
+            s.tenant,
+            s.realm
         ),
         Vendor::ClearId(s) => tracing::info!(
             clients = s.clients.len(),

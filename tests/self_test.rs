@@ -17,10 +17,14 @@ fn vendor_of(tags: &[(&str, &str)]) -> &'static str {
         tags.iter()
             .any(|(t, _)| t.strip_prefix('@') == Some(vendor))
     };
-    ["jim2", "clearid"]
-        .into_iter()
-        .find(|v| tagged(v))
-        .unwrap_or("myid")
+    [
+        ("jim2", "jim2"),
+        ("clearid", "clearid"),
+        ("beyond_identity", "beyond-identity"),
+    ]
+    .into_iter()
+    .find(|(tag, _)| tagged(tag))
+    .map_or("myid", |(_, vendor)| vendor)
 }
 
 fn run_suite(

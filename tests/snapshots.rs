@@ -604,3 +604,62 @@ async fn clearid_token_claims_and_refusal() {
         );
     });
 }
+
+/// Beyond Identity's wire shapes: discovery, the token response, the JWT's header and
+/// claims (values redacted, order kept), and introspection.
+#[tokio::test]
+async fn beyond_identity_token_and_introspection() {
+    use myid_conformance::mock::profiles::{Vendor, beyond_identity::BeyondIdentitySettings};
+    let mut cfg = config();
+    cfg.vendor = Vendor::BeyondIdentity(Arc::new(BeyondIdentitySettings::defaults()));
+    let st = AppState::new(cfg, Clock::manual(1_700_000_000));
+    let app = "/v1/tenants/00018c7edb8e1e3c/realms/1fa458f68ece5b5d/applications/3b1f0a52-9c7d-4e2b-8f61-0d5a7c9e4b21";
+    let auth = basic::encode("AYYNcuOSpfqIf33JeegCzDIT", "bi-service-secret");
+    let post = |path: String, body: &str| {
+        Request::post(path)
+            .header("host", "auth-us.example")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("authorization", auth.clone())
+            .body(Body::from(body.to_owned()))
+            .unwrap()
+    };
+    let discovery = Request::get(format!("{app}/.well-known/openid-configuration"))
+        .header("host", "auth-us.example")
+        .body(Body::empty())
+        .unwrap();
+    let (_, _, doc) = call(&st, discovery).await;
+    let (status, headers, token) = call(
+        &st,
+        post(
+            format!("{app}/token"),
+            "grant_type=client_credentials&custom_claims=%7B%22tier%22%3A%22gold%22%7D",
+        ),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (mut header, mut claims) = claims_of(&token);
+    header["kid"] = json!("[kid]");
+    claims["bi_x"] = json!("[bi_x]");
+    let raw = token["access_token"].as_str().unwrap().to_owned();
+    let (_, _, active) = call(
+        &st,
+        post(
+            "/v1/tenants/00018c7edb8e1e3c/realms/1fa458f68ece5b5d/introspect".into(),
+            &format!("token={raw}"),
+        ),
+    )
+    .await;
+    let active_members: Vec<String> = active.as_object().unwrap().keys().cloned().collect();
+    settings().bind(|| {
+        assert_json_snapshot!(
+            "beyond_identity_wire_shapes",
+            json!({
+                "discovery": doc,
+                "token": {"headers": headers, "body": token_shape(&token)},
+                "header": header,
+                "claims": redacted_claims(claims),
+                "introspection_members": active_members,
+            })
+        );
+    });
+}

@@ -30,17 +30,20 @@ pub enum ServerProfile {
     /// STS shows every sign of IdentityServer4, but that is inferred, so IdentityServer's
     /// rules are not claimed.
     ClearId,
+    /// Beyond Identity: the RFCs and its developer docs.
+    BeyondIdentity,
 }
 
 impl ServerProfile {
     /// Every profile, for messages.
-    pub const ALL: [ServerProfile; 6] = [
+    pub const ALL: [ServerProfile; 7] = [
         ServerProfile::OAuth2,
         ServerProfile::Oidc,
         ServerProfile::IdentityServer4,
         ServerProfile::Myid,
         ServerProfile::Jim2,
         ServerProfile::ClearId,
+        ServerProfile::BeyondIdentity,
     ];
 
     /// The name in target files.
@@ -52,6 +55,7 @@ impl ServerProfile {
             ServerProfile::Myid => "myid",
             ServerProfile::Jim2 => "jim2",
             ServerProfile::ClearId => "clearid",
+            ServerProfile::BeyondIdentity => "beyond-identity",
         }
     }
 
@@ -62,7 +66,9 @@ impl ServerProfile {
             ServerProfile::Oidc => Some(ServerProfile::OAuth2),
             ServerProfile::IdentityServer4 => Some(ServerProfile::Oidc),
             ServerProfile::Myid => Some(ServerProfile::IdentityServer4),
-            ServerProfile::Jim2 | ServerProfile::ClearId => Some(ServerProfile::OAuth2),
+            ServerProfile::Jim2 | ServerProfile::ClearId | ServerProfile::BeyondIdentity => {
+                Some(ServerProfile::OAuth2)
+            }
         }
     }
 
@@ -76,6 +82,7 @@ impl ServerProfile {
             ServerProfile::Myid => (Source::Manual, "myid"),
             ServerProfile::Jim2 => (Source::Vendor, "jim2"),
             ServerProfile::ClearId => (Source::Vendor, "clearid"),
+            ServerProfile::BeyondIdentity => (Source::Vendor, "beyond_identity"),
         }
     }
 

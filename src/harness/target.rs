@@ -36,6 +36,10 @@ pub const CLEARID_TARGET: &str = include_str!("../../fixtures/targets/clearid.to
 pub const CLEARID_SECRETS: &str = include_str!("../../fixtures/targets/clearid.env");
 /// The ClearID test client's assertion key, for the embedded mock.
 const CLEARID_ASSERTION_KEY: &str = include_str!("../../fixtures/keys/clearid-client.pem");
+/// The served Beyond Identity mock's target file, reused for the embedded one.
+pub const BI_TARGET: &str = include_str!("../../fixtures/targets/beyond-identity.toml");
+/// The Beyond Identity mock's public test secrets.
+pub const BI_SECRETS: &str = include_str!("../../fixtures/targets/beyond-identity.env");
 /// Where the served mocks' target files expect them.
 const SERVED_ORIGIN: &str = "http://127.0.0.1:5000";
 
@@ -264,7 +268,8 @@ impl Lifetimes {
             ServerProfile::OAuth2
             | ServerProfile::Oidc
             | ServerProfile::Jim2
-            | ServerProfile::ClearId => Lifetimes::default(),
+            | ServerProfile::ClearId
+            | ServerProfile::BeyondIdentity => Lifetimes::default(),
         }
     }
 }
@@ -762,6 +767,14 @@ impl Target {
                 "fixtures/targets/clearid.toml",
                 crate::mock::profiles::Vendor::ClearId(Arc::new(
                     crate::mock::profiles::clearid::ClearIdSettings::defaults(),
+                )),
+            ),
+            "beyond-identity" => (
+                BI_TARGET,
+                BI_SECRETS,
+                "fixtures/targets/beyond-identity.toml",
+                crate::mock::profiles::Vendor::BeyondIdentity(Arc::new(
+                    crate::mock::profiles::beyond_identity::BeyondIdentitySettings::defaults(),
                 )),
             ),
             other => {

@@ -50,6 +50,9 @@ pub enum Fault {
     ClearIdAudienceIgnored,
     ClearIdExpiredAssertion,
     ClearIdSignsRs256,
+    BiCustomClaimsDropped,
+    BiExpirationIgnored,
+    BiRevokedStillActive,
 }
 
 /// A catalogue entry: what the fault breaks, the rule, and which scenarios catch it
@@ -75,7 +78,7 @@ macro_rules! entry {
 }
 
 /// Every fault.
-pub const CATALOGUE: [FaultInfo; 40] = [
+pub const CATALOGUE: [FaultInfo; 43] = [
     entry!(
         CodeReuse,
         "code-reuse",
@@ -438,6 +441,34 @@ pub const CATALOGUE: [FaultInfo; 40] = [
         "access tokens are signed RS256 instead of ClearID's RS512",
         "ClearID-access-token",
         [("@clearid", "A token as ClearID's samples show it")]
+    ),
+    // Beyond Identity (`serve --profile beyond-identity`): caught by @beyond_identity.
+    entry!(
+        BiCustomClaimsDropped,
+        "bi-custom-claims-dropped",
+        "custom_claims never reach the token as bi_custom",
+        "BI-custom-claims",
+        [("@beyond_identity", "Custom claims travel as bi_custom")]
+    ),
+    entry!(
+        BiExpirationIgnored,
+        "bi-expiration-ignored",
+        "expiration_time is ignored: tokens live the application's Expires",
+        "BI-expiration-time",
+        [(
+            "@beyond_identity",
+            "expiration_time shortens the token's life"
+        )]
+    ),
+    entry!(
+        BiRevokedStillActive,
+        "bi-revoked-still-active",
+        "introspection reports a revoked token active",
+        "RFC7662-2.2",
+        [(
+            "@beyond_identity",
+            "A revoked token introspects as inactive"
+        )]
     ),
 ];
 

@@ -171,8 +171,19 @@ impl SigningKey {
             kid: Some(kid.to_owned()),
             typ: Some(typ.into()),
         };
+        self.sign_with_header(alg, &header, claims)
+    }
+
+    /// Signs `claims` under a header of the caller's own shape (its members and their
+    /// order as given): for services whose headers carry more than `alg, kid, typ`.
+    pub fn sign_with_header<H: Serialize, T: Serialize>(
+        &self,
+        alg: Rsa,
+        header: &H,
+        claims: &T,
+    ) -> Result<String, KeyError> {
         let encode = |v: &dyn erased::Json| v.to_vec().map(b64url).map_err(|_| KeyError::Signing);
-        let input = format!("{}.{}", encode(&header)?, encode(claims)?);
+        let input = format!("{}.{}", encode(header)?, encode(claims)?);
         let mut signature = vec![0u8; self.pair.public_modulus_len()];
         let encoding = match alg {
             Rsa::Rs256 => &RSA_PKCS1_SHA256,

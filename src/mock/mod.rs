@@ -57,6 +57,9 @@ pub fn app(state: AppState) -> Router {
         profiles::Vendor::ClearId(settings) => {
             profiles::clearid::router(state.clone(), settings.clone())
         }
+        profiles::Vendor::BeyondIdentity(settings) => {
+            profiles::beyond_identity::router(state.clone(), settings.clone())
+        }
     };
     if state.config.control_plane {
         router = router.merge(

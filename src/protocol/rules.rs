@@ -22,7 +22,7 @@ pub enum Source {
     /// The MyID Core API manual, by section (`MyID-4.4.3`).
     Manual,
     /// A vendor's own documentation (Jim2's help: `Jim2-token-…`; ClearID's developer
-    /// guide and published tokens: `ClearID-…`).
+    /// guide and published tokens: `ClearID-…`; Beyond Identity's docs: `BI-…`).
     Vendor,
     /// The mock's own reading where the manual is silent (`assumed-…`). Judged as
     /// written only against the mock, which is where it was decided.
@@ -44,7 +44,10 @@ impl Source {
             Source::IdentityServer
         } else if lower.starts_with("myid") {
             Source::Manual
-        } else if lower.starts_with("jim2") || lower.starts_with("clearid") {
+        } else if ["jim2", "clearid", "bi-"]
+            .iter()
+            .any(|v| lower.starts_with(v))
+        {
             Source::Vendor
         } else {
             Source::Assumed
@@ -107,6 +110,7 @@ mod tests {
         assert_eq!(Source::of("assumed-MyID-ws-status"), Source::Assumed);
         assert_eq!(Source::of("Jim2-token-logoff"), Source::Vendor);
         assert_eq!(Source::of("ClearID-access-token"), Source::Vendor);
+        assert_eq!(Source::of("BI-custom-claims"), Source::Vendor);
         assert_eq!(Source::of("whatever"), Source::Assumed);
         assert_eq!(Strength::from_word("may"), Some(Strength::May));
         assert_eq!(Strength::from_word("must not"), Some(Strength::Must));

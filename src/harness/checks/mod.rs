@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod authorize;
+pub mod beyond_identity;
 pub mod clearid;
 pub mod discovery;
 pub mod http;
@@ -32,6 +33,8 @@ pub const NAMES: &[&str] = &[
     "aud",
     "bearer_challenge",
     "bearer_required",
+    "bi_claims",
+    "bi_custom",
     "cache_control_no_store",
     "claim_order",
     "client_id",
@@ -57,8 +60,11 @@ pub const NAMES: &[&str] = &[
     "issuer_matches_url",
     "json_content_type",
     "json_object_body",
+    "jku",
+    "jwks_max_age",
     "licence_error",
     "licence_refused",
+    "lifetime",
     "lifetime_at_most",
     "jwks_keys_well_formed",
     "jwks_public_only",

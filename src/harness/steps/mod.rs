@@ -6,6 +6,7 @@ mod access_token;
 pub(crate) mod api;
 mod assertion;
 mod authorization_code;
+mod beyond_identity;
 mod cors;
 mod discovery;
 mod introspection;

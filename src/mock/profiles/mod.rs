@@ -4,6 +4,7 @@
 //! the shared machinery (the clock, faults, the control plane, request limits, client
 //! secret hashing, form parsing). Adding a vendor touches this file and its own folder.
 
+pub mod beyond_identity;
 pub mod clearid;
 pub mod jim2;
 
@@ -20,11 +21,13 @@ pub enum Vendor {
     Jim2(Arc<jim2::Jim2Settings>),
     /// Genetec ClearID's STS and Identity Service.
     ClearId(Arc<clearid::ClearIdSettings>),
+    /// Beyond Identity's per-application OAuth endpoints.
+    BeyondIdentity(Arc<beyond_identity::BeyondIdentitySettings>),
 }
 
 impl Vendor {
     /// The names `serve --profile` takes.
-    pub const NAMES: [&'static str; 3] = ["myid", "jim2", "clearid"];
+    pub const NAMES: [&'static str; 4] = ["myid", "jim2", "clearid", "beyond-identity"];
 
     /// The profile's name.
     pub fn name(&self) -> &'static str {
@@ -32,6 +35,7 @@ impl Vendor {
             Vendor::Myid => "myid",
             Vendor::Jim2(_) => "jim2",
             Vendor::ClearId(_) => "clearid",
+            Vendor::BeyondIdentity(_) => "beyond-identity",
         }
     }
 }
