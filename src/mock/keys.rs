@@ -219,25 +219,12 @@ impl SigningKey {
         kid: &str,
         token: &str,
     ) -> Option<T> {
-        let compact = Compact::split(token)?;
-        let header: Header = decode_segment(compact.header)?;
-        if header.alg != alg.name() || header.kid.as_deref() != Some(kid) {
-            return None;
-        }
-        let signature = base64::Engine::decode(
-            &base64::engine::general_purpose::URL_SAFE_NO_PAD,
-            compact.signature,
-        )
-        .ok()?;
-        // `header.payload` is the token up to its second dot.
-        let input = &token.as_bytes()[..compact.header.len() + 1 + compact.payload.len()];
-        match (&self.verifier, alg) {
-            (Some(parsed), Rsa::Rs256) => parsed.verify_sig(input, &signature).ok()?,
-            _ => UnparsedPublicKey::new(alg.verification(), self.pair.public_key().as_ref())
-                .verify(input, &signature)
-                .ok()?,
-        }
-        decode_segment(compact.payload)
+        let parsed = match (&self.verifier, alg) {
+            (Some(parsed), Rsa::Rs256) => Verifier::Parsed(parsed),
+            _ => Verifier::Der(self.pair.public_key().as_ref()),
+        };
+        let (header, claims) = verify_compact(parsed, alg, token)?;
+        (header.kid.as_deref() == Some(kid)).then_some(claims)
     }
 
     /// The public key as a JWK, members in IdentityServer's order for a bare RSA key
@@ -263,6 +250,21 @@ pub fn verify_signed_by<T: for<'de> serde::Deserialize<'de>>(
     alg: Rsa,
     token: &str,
 ) -> Option<(Header, T)> {
+    verify_compact(Verifier::Der(public_key), alg, token)
+}
+
+/// A public key to verify with: parsed once (the API's hot path) or DER to parse.
+enum Verifier<'a> {
+    Parsed(&'a ParsedPublicKey),
+    Der(&'a [u8]),
+}
+
+/// Verifies a compact JWS whose header names `alg`; its header and claims.
+fn verify_compact<T: for<'de> serde::Deserialize<'de>>(
+    key: Verifier<'_>,
+    alg: Rsa,
+    token: &str,
+) -> Option<(Header, T)> {
     let compact = Compact::split(token)?;
     let header: Header = decode_segment(compact.header)?;
     if header.alg != alg.name() {
@@ -273,10 +275,14 @@ pub fn verify_signed_by<T: for<'de> serde::Deserialize<'de>>(
         compact.signature,
     )
     .ok()?;
+    // `header.payload` is the token up to its second dot.
     let input = &token.as_bytes()[..compact.header.len() + 1 + compact.payload.len()];
-    UnparsedPublicKey::new(alg.verification(), public_key)
-        .verify(input, &signature)
-        .ok()?;
+    match key {
+        Verifier::Parsed(parsed) => parsed.verify_sig(input, &signature).ok()?,
+        Verifier::Der(der) => UnparsedPublicKey::new(alg.verification(), der)
+            .verify(input, &signature)
+            .ok()?,
+    }
     Some((header, decode_segment(compact.payload)?))
 }
 

@@ -110,26 +110,9 @@ async fn same_again(world: &mut ConformanceWorld) -> StepResult {
     send_assertion(world, used).await
 }
 
-fn issued(world: &ConformanceWorld) -> Result<(jwt::Jwt, i64), StepFailure> {
-    let body = world
-        .last_response()?
-        .json()
-        .ok_or("the last response is not JSON")?;
-    let raw = body
-        .get("access_token")
-        .and_then(|v| v.as_str())
-        .ok_or("the last response has no access_token")?;
-    let token = jwt::Jwt::decode(raw).map_err(|e| format!("the access token is not a JWT: {e}"))?;
-    let expires_in = body
-        .get("expires_in")
-        .and_then(|v| v.as_i64())
-        .unwrap_or(-1);
-    Ok((token, expires_in))
-}
-
 #[then(regex = r#"^the access token header (must|should) have alg "([A-Z0-9]+)"$"#)]
 fn header_alg(world: &mut ConformanceWorld, word: String, alg: String) -> StepResult {
-    let (token, _) = issued(world)?;
+    let (token, _) = super::last_jwt(world)?;
     world.judge(
         severity(&word)?,
         [jwt::alg_is(&token, &alg, "ClearID-access-token")],
@@ -138,7 +121,7 @@ fn header_alg(world: &mut ConformanceWorld, word: String, alg: String) -> StepRe
 
 #[then(regex = r"^the access token (must|should) live at most (\d+) seconds$")]
 fn at_most(world: &mut ConformanceWorld, word: String, max: i64) -> StepResult {
-    let (token, expires_in) = issued(world)?;
+    let (token, expires_in) = super::last_jwt(world)?;
     world.judge(
         severity(&word)?,
         [clearid::lifetime_at_most(&token, expires_in, max)],
@@ -147,19 +130,19 @@ fn at_most(world: &mut ConformanceWorld, word: String, max: i64) -> StepResult {
 
 #[then(regex = r"^the access token account_id (must|should) be a string or an array of strings$")]
 fn account_id(world: &mut ConformanceWorld, word: String) -> StepResult {
-    let (token, _) = issued(world)?;
+    let (token, _) = super::last_jwt(world)?;
     world.judge(severity(&word)?, [clearid::account_id_shape(&token)])
 }
 
 #[then(regex = r"^the access token claims (must|should) be in ClearID's order$")]
 fn order(world: &mut ConformanceWorld, word: String) -> StepResult {
-    let (token, _) = issued(world)?;
+    let (token, _) = super::last_jwt(world)?;
     world.judge(severity(&word)?, [clearid::claim_order(&token)])
 }
 
 #[then(regex = r#"^the access token (must|should) carry amr "([a-z]+)"$"#)]
 fn carries_amr(world: &mut ConformanceWorld, word: String, amr: String) -> StepResult {
-    let (token, _) = issued(world)?;
+    let (token, _) = super::last_jwt(world)?;
     let has = token
         .claims
         .get("amr")

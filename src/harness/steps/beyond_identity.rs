@@ -6,29 +6,13 @@ use serde_json::Value;
 
 use super::{expand, severity};
 use crate::harness::checks::{beyond_identity, jwt};
-use crate::harness::world::{ConformanceWorld, StepFailure, StepResult};
-
-fn issued(world: &ConformanceWorld) -> Result<(jwt::Jwt, i64), StepFailure> {
-    let body = world
-        .last_response()?
-        .json()
-        .ok_or("the last response is not JSON")?;
-    let raw = body
-        .get("access_token")
-        .and_then(Value::as_str)
-        .ok_or("the last response has no access_token")?;
-    let token = jwt::Jwt::decode(raw).map_err(|e| format!("the access token is not a JWT: {e}"))?;
-    Ok((
-        token,
-        body.get("expires_in").and_then(Value::as_i64).unwrap_or(-1),
-    ))
-}
+use crate::harness::world::{ConformanceWorld, StepResult};
 
 #[then(
     regex = r"^the access token header (must|should) name its key set in jku and its key in kid$"
 )]
 async fn jku(world: &mut ConformanceWorld, word: String) -> StepResult {
-    let (token, _) = issued(world)?;
+    let (token, _) = super::last_jwt(world)?;
     let issuer = world.conn()?.profile.issuer.clone();
     let jwks = world.jwks().await?;
     world.judge(
@@ -42,7 +26,7 @@ async fn jku(world: &mut ConformanceWorld, word: String) -> StepResult {
 
 #[then(regex = r"^the access token audience (must|should) be an array naming the client$")]
 fn aud(world: &mut ConformanceWorld, word: String) -> StepResult {
-    let (token, _) = issued(world)?;
+    let (token, _) = super::last_jwt(world)?;
     let id = world.client()?.client_id.as_str().to_owned();
     world.judge(
         severity(&word)?,
@@ -52,7 +36,7 @@ fn aud(world: &mut ConformanceWorld, word: String) -> StepResult {
 
 #[then(regex = r#"^the access token (must|should) carry the bi claims of the grant "([a-z_]+)"$"#)]
 fn bi(world: &mut ConformanceWorld, word: String, grant: String) -> StepResult {
-    let (token, _) = issued(world)?;
+    let (token, _) = super::last_jwt(world)?;
     world.judge(
         severity(&word)?,
         [beyond_identity::bi_claims(&token, &grant)],
@@ -61,7 +45,7 @@ fn bi(world: &mut ConformanceWorld, word: String, grant: String) -> StepResult {
 
 #[then(regex = r"^the access token (must|should) live (\d+) seconds$")]
 fn lives(world: &mut ConformanceWorld, word: String, seconds: i64) -> StepResult {
-    let (token, expires_in) = issued(world)?;
+    let (token, expires_in) = super::last_jwt(world)?;
     world.judge(
         severity(&word)?,
         [beyond_identity::lives(&token, expires_in, seconds)],
@@ -72,7 +56,7 @@ fn lives(world: &mut ConformanceWorld, word: String, seconds: i64) -> StepResult
 fn custom(world: &mut ConformanceWorld, word: String, expected: String) -> StepResult {
     let expected: Value = serde_json::from_str(&expand(world, &expected)?)
         .map_err(|e| format!("the expected bi_custom is not JSON: {e}"))?;
-    let (token, _) = issued(world)?;
+    let (token, _) = super::last_jwt(world)?;
     world.judge(
         severity(&word)?,
         [beyond_identity::bi_custom(&token, &expected)],

@@ -27,6 +27,26 @@ use crate::protocol::pkce;
 /// A table value that removes the parameter instead of setting it.
 const ABSENT: &str = "<absent>";
 
+/// The last response's access token as a JWT (whatever its `typ`) and its
+/// `expires_in` (-1 when absent): for vendors' own token rules.
+fn last_jwt(world: &ConformanceWorld) -> Result<(super::checks::jwt::Jwt, i64), StepFailure> {
+    let body = world
+        .last_response()?
+        .json()
+        .ok_or("the last response is not JSON")?;
+    let raw = body
+        .get("access_token")
+        .and_then(serde_json::Value::as_str)
+        .ok_or("the last response has no access_token")?;
+    let token = super::checks::jwt::Jwt::decode(raw)
+        .map_err(|e| format!("the access token is not a JWT: {e}"))?;
+    let expires_in = body
+        .get("expires_in")
+        .and_then(serde_json::Value::as_i64)
+        .unwrap_or(-1);
+    Ok((token, expires_in))
+}
+
 /// "must"/"should" in a step's text.
 fn severity(word: &str) -> Result<Severity, StepFailure> {
     Severity::from_word(word).ok_or_else(|| format!("'{word}' is neither must nor should").into())

@@ -108,15 +108,6 @@ impl ApiUser {
     }
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim())
-        .filter(|t| !t.is_empty())
-}
-
 /// The claims the Core API reads, decoded straight from the payload. Members of an
 /// unexpected type fail the decode, and so the token: the same outcome as a missing one.
 #[derive(serde::Deserialize)]
@@ -155,7 +146,8 @@ impl OneOrMany {
 
 /// Validates the bearer token and resolves the operator.
 pub fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<ApiUser, ApiError> {
-    let token = bearer(headers).ok_or(ApiError::Unauthorized { sent: false })?;
+    let token =
+        crate::mock::profiles::bearer(headers).ok_or(ApiError::Unauthorized { sent: false })?;
     let invalid = || ApiError::Unauthorized { sent: true };
     let claims: ApiClaims = state
         .config

@@ -11,6 +11,9 @@ pub mod jim2;
 use std::fmt;
 use std::sync::Arc;
 
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::Response;
+
 /// Which service the mock imitates, with that service's own settings.
 #[derive(Debug, Clone, Default)]
 pub enum Vendor {
@@ -44,4 +47,54 @@ impl fmt::Display for Vendor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
     }
+}
+
+/// The origin a request came in on (`http://` and its `Host`): what a service names
+/// itself by when no public URL is configured, as IdentityServer does.
+pub(crate) fn origin(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    format!("http://{host}")
+}
+
+/// The token of an `Authorization: Bearer …` header, if there is one.
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
+}
+
+/// An RFC 6749 §5.2 error with no-cache headers; a 401 carries the Basic challenge
+/// §5.2 requires after Basic, naming `realm`. For vendors that publish no error bodies
+/// of their own.
+pub(crate) fn rfc6749_error(
+    status: StatusCode,
+    error: &str,
+    description: Option<&str>,
+    realm: &'static str,
+) -> Response {
+    let mut body = serde_json::json!({ "error": error });
+    if let Some(d) = description {
+        body["error_description"] = serde_json::json!(d);
+    }
+    let mut r = crate::mock::error::no_cache_json(status, &body);
+    if status == StatusCode::UNAUTHORIZED {
+        r.headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(realm));
+    }
+    r
+}
+
+/// A 401 asking for a bearer token (RFC 6750 §3).
+pub(crate) fn bearer_challenge() -> Response {
+    use axum::response::IntoResponse as _;
+    let mut r = StatusCode::UNAUTHORIZED.into_response();
+    r.headers_mut()
+        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    r
 }

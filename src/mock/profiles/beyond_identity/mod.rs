@@ -32,6 +32,7 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 pub use self::settings::{Application, BeyondIdentitySettings, DEFAULT_APPSETTINGS};
+use super::origin;
 use crate::mock::error::{json as json_response, no_cache_json};
 use crate::mock::faults::Fault;
 use crate::mock::form::{FormParams, has_form_content_type};
@@ -78,14 +79,6 @@ pub fn router(app: AppState, settings: Arc<BeyondIdentitySettings>) -> Router {
         })
 }
 
-fn origin(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    format!("http://{host}")
-}
-
 /// The application a path names, if tenant and realm are this mock's.
 fn application<'a>(bi: &'a Bi, tenant: &str, realm: &str, id: &str) -> Option<&'a Application> {
     (tenant == bi.settings.tenant && realm == bi.settings.realm)
@@ -113,18 +106,7 @@ fn not_found() -> Response {
 
 /// An RFC 6749 §5.2 error (assumed: BI does not publish its token-endpoint errors).
 fn oauth_error(status: StatusCode, error: &str, description: Option<&str>) -> Response {
-    let mut body = json!({ "error": error });
-    if let Some(d) = description {
-        body["error_description"] = json!(d);
-    }
-    let mut r = no_cache_json(status, &body);
-    if status == StatusCode::UNAUTHORIZED {
-        r.headers_mut().insert(
-            header::WWW_AUTHENTICATE,
-            HeaderValue::from_static("Basic realm=\"beyondidentity\""),
-        );
-    }
-    r
+    super::rfc6749_error(status, error, description, "Basic realm=\"beyondidentity\"")
 }
 
 async fn discovery(

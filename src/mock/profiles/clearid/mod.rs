@@ -23,13 +23,14 @@ use std::sync::{Arc, Mutex};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Serialize;
 use serde_json::{Value, json};
 
 pub use self::settings::{ClearIdClient, ClearIdSettings, DEFAULT_APPSETTINGS, Identity};
+use super::origin;
 use crate::mock::error::{OAuthError, json as json_response, no_cache_json};
 use crate::mock::faults::Fault;
 use crate::mock::form::{FormParams, has_form_content_type};
@@ -71,16 +72,6 @@ pub fn router(app: AppState, settings: Arc<ClearIdSettings>) -> Router {
             settings,
             store,
         })
-}
-
-/// The STS origin: the `Host` the request came in on, as IdentityServer names itself
-/// without a configured issuer.
-fn origin(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    format!("http://{host}")
 }
 
 async fn discovery(headers: HeaderMap) -> Response {
@@ -319,19 +310,8 @@ async fn identities(
     Path(account): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let unauthorized = || {
-        let mut r = StatusCode::UNAUTHORIZED.into_response();
-        r.headers_mut()
-            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-        r
-    };
-    let Some(token) = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once(' '))
-        .filter(|(s, _)| s.eq_ignore_ascii_case("bearer"))
-        .map(|(_, t)| t.trim())
-    else {
+    let unauthorized = super::bearer_challenge;
+    let Some(token) = super::bearer(&headers) else {
         return unauthorized();
     };
     let Some(claims) = c.app.config.signing_key.verify_with::<ApiClaims>(

@@ -23,7 +23,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::json;
@@ -105,19 +105,7 @@ pub fn router(app: AppState, settings: Arc<Jim2Settings>) -> Router {
 
 /// An RFC 6749 §5.2 error (assumed: Jim2 does not publish its error bodies).
 fn oauth_error(status: StatusCode, error: &str, description: Option<&str>) -> Response {
-    let mut body = json!({ "error": error });
-    if let Some(d) = description {
-        body["error_description"] = json!(d);
-    }
-    let mut response = no_cache_json(status, &body);
-    if status == StatusCode::UNAUTHORIZED {
-        // RFC 6749 §5.2: a client that tried HTTP Basic is told the scheme.
-        response.headers_mut().insert(
-            header::WWW_AUTHENTICATE,
-            HeaderValue::from_static("Basic realm=\"Jim2\""),
-        );
-    }
-    response
+    super::rfc6749_error(status, error, description, "Basic realm=\"Jim2\"")
 }
 
 /// The client's credentials: HTTP Basic or the body, not both (RFC 6749 §2.3).
@@ -250,12 +238,7 @@ async fn token(State(jim2): State<Jim2>, headers: HeaderMap, body: Bytes) -> Res
 /// Ends the bearer token's session and gives its licence back. Assumed: the access
 /// token is presented as a bearer token, and an unknown or expired one is answered 401.
 async fn logoff(State(jim2): State<Jim2>, headers: HeaderMap) -> Response {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, t)| t.trim().to_owned());
+    let token = super::bearer(&headers).map(str::to_owned);
     let now = jim2.app.clock.now();
     let mut store = jim2.store();
     let client = token
@@ -263,10 +246,7 @@ async fn logoff(State(jim2): State<Jim2>, headers: HeaderMap) -> Response {
         .filter(|t| t.expires > now)
         .map(|t| t.client);
     let Some(client) = client else {
-        let mut r = StatusCode::UNAUTHORIZED.into_response();
-        r.headers_mut()
-            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-        return r;
+        return super::bearer_challenge();
     };
     if !jim2.app.fault(Fault::Jim2LicenceNotReleased) {
         store.pool.release(&client);
