@@ -55,6 +55,16 @@ struct Bi {
     store: Arc<Mutex<Store>>,
 }
 
+impl Bi {
+    /// The revoked-token record, with the ids of tokens that have expired by the mock's
+    /// clock swept out first: every read and write of it passes here.
+    fn store(&self, now: i64) -> std::sync::MutexGuard<'_, Store> {
+        let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        store.revoked.retain(|_, until| *until > now);
+        store
+    }
+}
+
 const APP: &str = "/v1/tenants/{tenant}/realms/{realm}/applications/{application}";
 
 /// The routes of every application of the realm, and the realm's introspection.
@@ -350,9 +360,7 @@ async fn revoke(
             claims.get("exp").and_then(Value::as_i64),
         )
     {
-        let mut store = bi.store.lock().unwrap_or_else(|p| p.into_inner());
-        store.revoked.retain(|_, until| *until > now);
-        store.revoked.insert(jti.to_owned(), exp);
+        bi.store(now).revoked.insert(jti.to_owned(), exp);
     }
     StatusCode::OK.into_response()
 }
@@ -390,13 +398,11 @@ async fn introspect(
     let claims = form.get("token").and_then(|t| claims_of(&bi, t));
     let active = claims.as_ref().is_some_and(|c| {
         let exp = c.get("exp").and_then(Value::as_i64).unwrap_or(0);
-        let revoked = c.get("jti").and_then(Value::as_str).is_some_and(|j| {
-            bi.store
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .revoked
-                .contains_key(j)
-        }) && !bi.app.fault(Fault::BiRevokedStillActive);
+        let revoked = c
+            .get("jti")
+            .and_then(Value::as_str)
+            .is_some_and(|j| bi.store(now).revoked.contains_key(j))
+            && !bi.app.fault(Fault::BiRevokedStillActive);
         exp > now && !revoked
     });
     let mut body = json!({ "active": active });
