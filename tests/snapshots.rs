@@ -663,3 +663,117 @@ async fn beyond_identity_token_and_introspection() {
         );
     });
 }
+
+/// Beyond Identity's code flow on the wire: the OIDC app's discovery, /authorize's
+/// redirect to the sign-in page, the sign-in's redirect to the client, the token
+/// response with id_token and refresh token, the id_token's header and claims, a
+/// refresh, and userinfo. Codes, seals and tokens are redacted; order is kept.
+#[tokio::test]
+async fn beyond_identity_code_flow() {
+    use myid_conformance::mock::profiles::{Vendor, beyond_identity::BeyondIdentitySettings};
+    use myid_conformance::protocol::pkce;
+    let mut cfg = config();
+    cfg.vendor = Vendor::BeyondIdentity(Arc::new(BeyondIdentitySettings::defaults()));
+    let st = AppState::new(cfg, Clock::manual(1_700_000_000));
+    let app = "/v1/tenants/00018c7edb8e1e3c/realms/1fa458f68ece5b5d/applications/e00d40f4-77dc-43af-b87e-0e3690d3d3de";
+    let auth = basic::encode("09PJUB8eDGJc6C_fBwDaE5YD", "bi-hosted-secret");
+    let host = "auth-us.example";
+    let get = |path: String, bearer: Option<&str>| {
+        let mut r = Request::get(path).header("host", host);
+        if let Some(t) = bearer {
+            r = r.header("authorization", format!("Bearer {t}"));
+        }
+        r.body(Body::empty()).unwrap()
+    };
+    let post = |path: String, body: String, basic: bool| {
+        let mut r = Request::post(path)
+            .header("host", host)
+            .header("content-type", "application/x-www-form-urlencoded");
+        if basic {
+            r = r.header("authorization", auth.clone());
+        }
+        r.body(Body::from(body)).unwrap()
+    };
+    let header = |headers: &[(String, String)], name: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let (_, _, doc) = call(
+        &st,
+        get(format!("{app}/.well-known/openid-configuration"), None),
+    )
+    .await;
+    let verifier = pkce::generate_verifier();
+    let challenge = pkce::s256_challenge(&verifier);
+    let (s1, h1, _) = call(
+        &st,
+        get(
+            format!(
+                "{app}/authorize?response_type=code&client_id=09PJUB8eDGJc6C_fBwDaE5YD&redirect_uri=https%3A%2F%2Fclient.example%2Fcallback&scope=openid%20pets%3Aread&state=xyz&nonce=n-1&code_challenge={}&code_challenge_method=S256",
+                challenge.as_str()
+            ),
+            None,
+        ),
+    )
+    .await;
+    let sign_in = header(&h1, "location");
+    let sealed = sign_in.split("request=").nth(1).unwrap().to_owned();
+    let sealed = form_urlencoded::parse(format!("r={sealed}").as_bytes())
+        .next()
+        .unwrap()
+        .1
+        .into_owned();
+    let form = form_urlencoded::Serializer::new(String::new())
+        .append_pair("request", &sealed)
+        .append_pair("Username", "test.user")
+        .append_pair("Password", "bi-test-password")
+        .append_pair("button", "login")
+        .finish();
+    let (s2, h2, _) = call(&st, post(format!("{app}/sign-in"), form, false)).await;
+    let to_client = header(&h2, "location");
+    let code = to_client
+        .split(['?', '&'])
+        .find_map(|p| p.strip_prefix("code="))
+        .unwrap()
+        .to_owned();
+    let exchange = format!(
+        "grant_type=authorization_code&code={code}&redirect_uri=https%3A%2F%2Fclient.example%2Fcallback&client_id=09PJUB8eDGJc6C_fBwDaE5YD&code_verifier={}",
+        verifier.expose()
+    );
+    let (s3, h3, tokens) = call(&st, post(format!("{app}/token"), exchange, true)).await;
+    let id_token = tokens["id_token"].as_str().unwrap();
+    let compact = Compact::split(id_token).unwrap();
+    let id_header: Value = decode_segment(compact.header).unwrap();
+    let id_claims: Value = decode_segment(compact.payload).unwrap();
+    let refresh = format!(
+        "grant_type=refresh_token&refresh_token={}",
+        tokens["refresh_token"].as_str().unwrap()
+    );
+    let (s4, _, refreshed) = call(&st, post(format!("{app}/token"), refresh, true)).await;
+    let access = tokens["access_token"].as_str().unwrap();
+    let (s5, _, userinfo) = call(&st, get(format!("{app}/userinfo"), Some(access))).await;
+    assert_eq!((s1, s2, s3, s4, s5), (302, 302, 200, 200, 200));
+    let (_, mut claims) = claims_of(&tokens);
+    claims["bi_x"] = json!("[bi_x]");
+    let mut id_header = id_header;
+    id_header["kid"] = json!("[kid]");
+    settings().bind(|| {
+        assert_json_snapshot!(
+            "beyond_identity_code_flow",
+            json!({
+                "discovery": doc,
+                "authorize_location": sign_in.replace(&sign_in[sign_in.find("request=").unwrap() + 8..], "[sealed request]"),
+                "sign_in_location": to_client.replace(&code, "[code]"),
+                "token": {"headers": h3, "body": token_shape(&tokens)},
+                "access_claims": redacted_claims(claims),
+                "id_token_header": id_header,
+                "id_token_claims": redacted_claims(id_claims),
+                "refresh": token_shape(&refreshed),
+                "userinfo": userinfo,
+            })
+        );
+    });
+}

@@ -365,8 +365,6 @@ async fn run_command(
         },
         // No way back to the client: the sign-in stopped somewhere on the server's side,
         // which is what refusals look like. The program's own words are the evidence.
-        // No way back to the client: the sign-in stopped somewhere on the server's side,
-        // which is what refusals look like. The program's own words are the evidence.
         None => AuthorizeOutcome::Page {
             url: format!("(login command, {})", output.status),
             status: 0,
@@ -394,6 +392,20 @@ pub fn with_client_auth(
             RequestSpec::form(url, &params)
         }
     }
+}
+
+/// Client authentication in the body (RFC 6749 §2.3.1 `client_secret_post`): the
+/// client id, and the secret when the client has one.
+pub fn with_body_auth(
+    client: &ClientProfile,
+    url: String,
+    mut params: Vec<(String, String)>,
+) -> RequestSpec {
+    params.push(("client_id".into(), client.client_id.to_string()));
+    if let Some(secret) = &client.secret {
+        params.push(("client_secret".into(), secret.expose().to_owned()));
+    }
+    RequestSpec::form(url, &params)
 }
 
 /// Moves the server's time forward by `seconds`: the embedded mock's clock, a served

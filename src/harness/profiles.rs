@@ -100,7 +100,10 @@ impl ServerProfile {
             Source::Assumed => self.chain().any(|p| {
                 matches!(
                     p,
-                    ServerProfile::Myid | ServerProfile::Jim2 | ServerProfile::ClearId
+                    ServerProfile::Myid
+                        | ServerProfile::Jim2
+                        | ServerProfile::ClearId
+                        | ServerProfile::BeyondIdentity
                 )
             }),
             other => self.chain().any(|p| p.adds().0 == other),
@@ -172,5 +175,6 @@ mod tests {
         assert_eq!(Myid.takes_tag("jim2"), Some(false));
         assert_eq!(ClearId.takes_tag("jim2"), Some(false));
         assert_eq!(ClearId.takes_tag("clearid"), Some(true));
+        assert!(BeyondIdentity.claims(Source::Assumed) && !BeyondIdentity.claims(Source::Oidc));
     }
 }

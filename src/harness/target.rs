@@ -186,6 +186,8 @@ struct ClientEntry {
     assertion_audience: Option<String>,
     #[serde(default)]
     account: Option<String>,
+    #[serde(default)]
+    issuer: Option<String>,
 }
 
 /// The private key a client signs its RFC 7523 assertions with, and the audience they
@@ -229,6 +231,9 @@ pub struct ClientProfile {
     pub assertion: Option<AssertionKey>,
     /// The account its tokens reach, for APIs scoped by account (ClearID's).
     pub account: Option<String>,
+    /// Its own issuer, for servers where each client has its own endpoints (Beyond
+    /// Identity's applications): its endpoints are discovered from it.
+    pub issuer: Option<String>,
 }
 
 /// Lifetimes the server applies to a client, in seconds; `None` where neither the
@@ -382,7 +387,11 @@ impl TargetProfile {
             ("api_base", file.api_base.as_ref()),
         ];
         let overrides = file.endpoints.urls().map(|u| ("[endpoints]", Some(u)));
-        for (key, url) in urls.into_iter().chain(overrides) {
+        let client_issuers = file
+            .clients
+            .values()
+            .map(|c| ("a client's issuer", c.issuer.as_ref()));
+        for (key, url) in urls.into_iter().chain(overrides).chain(client_issuers) {
             if let Some(url) = url
                 && !(url.starts_with("http://") || url.starts_with("https://"))
             {
@@ -468,6 +477,7 @@ impl TargetProfile {
                     },
                     assertion,
                     account: entry.account,
+                    issuer: entry.issuer,
                 },
             );
         }
@@ -699,8 +709,9 @@ pub enum Target {
     Live {
         /// What the target file says.
         profile: Arc<TargetProfile>,
-        /// The server's endpoints, discovered by the first scenario and shared.
-        endpoints: Arc<tokio::sync::OnceCell<Arc<Endpoints>>>,
+        /// The server's endpoints and those of clients with issuers of their own,
+        /// discovered by the first scenario and shared.
+        endpoints: Arc<tokio::sync::OnceCell<(Arc<Endpoints>, ClientEndpoints)>>,
     },
 }
 
@@ -843,12 +854,19 @@ impl Target {
                     for url in profile.apis.values_mut() {
                         *url = rebase(url);
                     }
+                    for client in profile.clients.values_mut() {
+                        if let Some(iss) = &mut client.issuer {
+                            *iss = rebase(iss);
+                        }
+                    }
                     let endpoints = discover(&profile.issuer, None, overrides).await?;
+                    let client_endpoints = discover_clients(&profile).await?;
                     return Ok(Connection {
                         auth_base: profile.auth_base.clone(),
                         profile: Arc::new(profile),
                         api_base: None,
                         endpoints: Arc::new(endpoints),
+                        client_endpoints,
                         clock: TargetClock::InProcess(clock),
                         _mock: Some(mock),
                     });
@@ -865,20 +883,21 @@ impl Target {
                     auth_base,
                     api_base: Some(format!("{base}{API_BASE}")),
                     endpoints: Arc::new(endpoints),
+                    client_endpoints: Arc::default(),
                     clock: TargetClock::InProcess(clock),
                     _mock: Some(mock),
                 })
             }
             Target::Live { profile, endpoints } => {
-                let endpoints = endpoints
+                let (endpoints, client_endpoints) = endpoints
                     .get_or_try_init(|| async {
-                        discover(
+                        let main = discover(
                             &profile.issuer,
                             profile.discovery_url.as_deref(),
                             profile.endpoint_overrides.clone(),
                         )
-                        .await
-                        .map(Arc::new)
+                        .await?;
+                        Ok::<_, TargetError>((Arc::new(main), discover_clients(profile).await?))
                     })
                     .await?
                     .clone();
@@ -887,6 +906,7 @@ impl Target {
                     auth_base: profile.auth_base.clone(),
                     api_base: profile.api_base.clone(),
                     endpoints,
+                    client_endpoints,
                     clock: match &profile.control_base {
                         Some(url) => TargetClock::ControlPlane(url.clone()),
                         None => TargetClock::Real(Clock::system()),
@@ -896,6 +916,30 @@ impl Target {
             }
         }
     }
+}
+
+/// The endpoints of each client role with an issuer of its own, by role.
+pub type ClientEndpoints = Arc<BTreeMap<String, Arc<Endpoints>>>;
+
+/// Discovers every distinct client issuer once.
+async fn discover_clients(profile: &TargetProfile) -> Result<ClientEndpoints, TargetError> {
+    let mut by_issuer: BTreeMap<&str, Arc<Endpoints>> = BTreeMap::new();
+    let mut out = BTreeMap::new();
+    for (role, client) in &profile.clients {
+        let Some(iss) = client.issuer.as_deref().filter(|i| *i != profile.issuer) else {
+            continue;
+        };
+        let endpoints = match by_issuer.get(iss) {
+            Some(e) => e.clone(),
+            None => {
+                let e = Arc::new(discover(iss, None, Overrides::default()).await?);
+                by_issuer.insert(iss, e.clone());
+                e
+            }
+        };
+        out.insert(role.clone(), endpoints);
+    }
+    Ok(Arc::new(out))
 }
 
 async fn discover(
@@ -929,6 +973,8 @@ pub struct Connection {
     pub api_base: Option<String>,
     /// The server's endpoints.
     pub endpoints: Arc<Endpoints>,
+    /// The endpoints of client roles with issuers of their own.
+    pub client_endpoints: ClientEndpoints,
     /// The server's time.
     pub clock: TargetClock,
     // Keeps the embedded mock alive for the scenario; dropping it stops the server.
@@ -1010,5 +1056,44 @@ mod tests {
         let p = TargetProfile::parse(text, "live.example.toml", &|_| Some("x".into())).unwrap();
         assert!(p.auth_base.starts_with("https://"));
         assert!(p.control_base.is_none() && !p.has("clock_control"));
+    }
+
+    /// Every vendor's example live target parses, and Beyond Identity's clients carry
+    /// the issuers of their own applications.
+    #[test]
+    fn vendor_targets_are_valid() {
+        let key = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/keys/clearid-client.pem"
+        );
+        let any = |v: &str| Some(if v.contains("KEY") { key } else { "x" }.to_owned());
+        for (name, text) in [
+            (
+                "jim2-live.example.toml",
+                include_str!("../../fixtures/targets/jim2-live.example.toml"),
+            ),
+            (
+                "clearid-live.example.toml",
+                include_str!("../../fixtures/targets/clearid-live.example.toml"),
+            ),
+            (
+                "beyond-identity-live.example.toml",
+                include_str!("../../fixtures/targets/beyond-identity-live.example.toml"),
+            ),
+            ("beyond-identity.toml", BI_TARGET),
+        ] {
+            TargetProfile::parse(text, name, &any).unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
+        let p = TargetProfile::parse(BI_TARGET, "beyond-identity.toml", &any).unwrap();
+        let spa = &p.clients["spa"];
+        assert!(spa.secret.is_none());
+        assert!(
+            spa.issuer.as_deref().is_some_and(
+                |i| i != p.issuer && i.ends_with("c79348d3-8e5a-49b1-8725-4f94aed38c59")
+            )
+        );
+        assert!(p.has("login.form") && p.has("client.management"));
+        let bad = "issuer = \"https://a.example\"\n[clients.x]\nclient_id = \"c\"\nissuer = \"ftp://b\"\n";
+        assert!(TargetProfile::parse(bad, "bad.toml", &any).is_err());
     }
 }

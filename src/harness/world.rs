@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::checks::{Check, Finding, Severity};
 use super::client::{Exchange, RecordedResponse, Recorder, RequestSpec};
-use super::endpoints::Endpoint;
+use super::endpoints::{Endpoint, Endpoints};
 use super::expectations::Expectations;
 use super::flow::FlowState;
 use super::target::{ClientProfile, Connection, TargetClock};
@@ -74,8 +74,10 @@ pub struct ConformanceWorld {
     http: Recorder,
     role: Option<String>,
     last: Option<Exchange>,
-    discovery: Option<Value>,
-    jwks: Option<Value>,
+    /// The discovery document and key set last fetched, each with its URL: a scenario
+    /// whose clients have issuers of their own may need more than one.
+    discovery: Option<(String, Value)>,
+    jwks: Option<(String, Value)>,
     findings: Vec<Finding>,
     /// Progress through the code flow, refreshes and revocations.
     pub flow: FlowState,
@@ -222,8 +224,8 @@ impl ConformanceWorld {
 
     /// The target's known deviations, which soften matching failures to warnings, and
     /// the scenario they are matched against.
-    /// A scenario tagged `@assumed` rests on the mock's reading where the manual is
-    /// silent: its manual-cited checks count as assumptions.
+    /// A scenario tagged `@assumed` rests on the mock's reading where the documentation
+    /// is silent: its checks count as assumptions.
     pub fn expect(
         &mut self,
         expectations: std::sync::Arc<Expectations>,
@@ -236,9 +238,37 @@ impl ConformanceWorld {
         self.assumed = assumed;
     }
 
-    /// The URL of an endpoint of the target; a target without it skips the scenario.
+    /// The URL of an endpoint of the target for the scenario's client; a target
+    /// without it skips the scenario.
     pub fn endpoint(&self, e: Endpoint) -> Result<String, StepFailure> {
-        self.conn()?.endpoints.get(e).map_err(StepFailure::skip)
+        self.endpoint_for(self.role.as_deref(), e)
+    }
+
+    /// The endpoints that serve `role` (the scenario's client when `None`): its own
+    /// where it has an issuer of its own (each Beyond Identity application has), the
+    /// target's otherwise.
+    pub fn endpoints_for(&self, role: Option<&str>) -> Result<&Endpoints, StepFailure> {
+        let conn = self.conn()?;
+        let role = role.or(self.role.as_deref());
+        Ok(role
+            .and_then(|r| conn.client_endpoints.get(r))
+            .map_or(&*conn.endpoints, |e| &**e))
+    }
+
+    /// The URL of an endpoint for `role`.
+    pub fn endpoint_for(&self, role: Option<&str>, e: Endpoint) -> Result<String, StepFailure> {
+        self.endpoints_for(role)?.get(e).map_err(StepFailure::skip)
+    }
+
+    /// The issuer that serves the scenario's client: its own, or the target's.
+    pub fn issuer(&self) -> Result<String, StepFailure> {
+        let conn = self.conn()?;
+        let own = self
+            .role
+            .as_deref()
+            .and_then(|r| conn.profile.clients.get(r))
+            .and_then(|c| c.issuer.clone());
+        Ok(own.unwrap_or_else(|| conn.profile.issuer.clone()))
     }
 
     /// Judges one check: what the step asked for, narrowed by the target's profile
@@ -246,7 +276,14 @@ impl ConformanceWorld {
     /// only warns except against the mock) and by its known deviations.
     fn judge_one(&self, check: Check, severity: Severity) -> Finding {
         let mut f = Finding::judge(check, severity);
-        if self.assumed && f.source == Source::Manual {
+        // In an @assumed scenario every verdict rests on the assumption (that the
+        // server refuses, say, where its documentation is silent), so each check the
+        // profile would judge counts as assumed: against a live server it warns.
+        let claimed = self
+            .conn
+            .as_ref()
+            .is_none_or(|c| c.profile.server.claims(f.source));
+        if self.assumed && (f.source == Source::Manual || claimed) {
             f.source = Source::Assumed;
         }
         if let Some(conn) = &self.conn {
@@ -314,24 +351,19 @@ impl ConformanceWorld {
 
     /// The discovery document, fetched once per scenario.
     pub async fn discovery(&mut self) -> Result<Value, StepFailure> {
-        if let Some(doc) = &self.discovery {
+        let endpoints = self.endpoints_for(None)?;
+        let url = endpoints.discovery_url.clone().ok_or_else(|| {
+            StepFailure::skip(format!(
+                "the target publishes no metadata document ({})",
+                endpoints.discovery_problem.clone().unwrap_or_default()
+            ))
+        })?;
+        if let Some((at, doc)) = &self.discovery
+            && *at == url
+        {
             return Ok(doc.clone());
         }
-        let url = self
-            .conn()?
-            .endpoints
-            .discovery_url
-            .clone()
-            .ok_or_else(|| {
-                StepFailure::skip(format!(
-                    "the target publishes no metadata document ({})",
-                    self.conn()
-                        .ok()
-                        .and_then(|c| c.endpoints.discovery_problem.clone())
-                        .unwrap_or_default()
-                ))
-            })?;
-        let exchange = self.http.send(RequestSpec::get(url)).await;
+        let exchange = self.http.send(RequestSpec::get(url.clone())).await;
         let resp = exchange.response().map_err(StepFailure)?;
         let doc = resp.json().filter(Value::is_object).ok_or_else(|| {
             format!(
@@ -339,22 +371,24 @@ impl ConformanceWorld {
                 resp.status
             )
         })?;
-        self.discovery = Some(doc.clone());
+        self.discovery = Some((url, doc.clone()));
         Ok(doc)
     }
 
     /// The JWKS named by the discovery document's `jwks_uri`, fetched once.
     pub async fn jwks(&mut self) -> Result<Value, StepFailure> {
-        if let Some(keys) = &self.jwks {
+        let url = self.endpoint(Endpoint::Jwks)?;
+        if let Some((at, keys)) = &self.jwks
+            && *at == url
+        {
             return Ok(keys.clone());
         }
-        let url = self.endpoint(Endpoint::Jwks)?;
-        let exchange = self.http.send(RequestSpec::get(url)).await;
+        let exchange = self.http.send(RequestSpec::get(url.clone())).await;
         let resp = exchange.response().map_err(StepFailure)?;
         let keys = resp
             .json()
             .ok_or_else(|| format!("the JWKS is not JSON (status {})", resp.status))?;
-        self.jwks = Some(keys.clone());
+        self.jwks = Some((url, keys.clone()));
         Ok(keys)
     }
 

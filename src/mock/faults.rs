@@ -53,6 +53,10 @@ pub enum Fault {
     BiCustomClaimsDropped,
     BiExpirationIgnored,
     BiRevokedStillActive,
+    BiPublicWithoutPkce,
+    BiRotationIgnored,
+    BiRefreshWhenDisabled,
+    BiNoIdToken,
 }
 
 /// A catalogue entry: what the fault breaks, the rule, and which scenarios catch it
@@ -78,7 +82,7 @@ macro_rules! entry {
 }
 
 /// Every fault.
-pub const CATALOGUE: [FaultInfo; 43] = [
+pub const CATALOGUE: [FaultInfo; 47] = [
     entry!(
         CodeReuse,
         "code-reuse",
@@ -468,6 +472,46 @@ pub const CATALOGUE: [FaultInfo; 43] = [
         [(
             "@beyond_identity",
             "A revoked token introspects as inactive"
+        )]
+    ),
+    entry!(
+        BiPublicWithoutPkce,
+        "bi-public-without-pkce",
+        "a public application gets a code, and tokens for it, without PKCE",
+        "BI-pkce-public",
+        [(
+            "@beyond_identity",
+            "A public application cannot sign in without PKCE"
+        )]
+    ),
+    entry!(
+        BiRotationIgnored,
+        "bi-rotation-ignored",
+        "with Rotate on, a used refresh token still works",
+        "BI-refresh-rotate",
+        [(
+            "@beyond_identity",
+            "With rotation on, a used refresh token is spent"
+        )]
+    ),
+    entry!(
+        BiRefreshWhenDisabled,
+        "bi-refresh-when-disabled",
+        "an application without refresh tokens enabled is given one",
+        "BI-refresh-enabled",
+        [(
+            "@beyond_identity",
+            "No refresh token for an application that has not enabled them"
+        )]
+    ),
+    entry!(
+        BiNoIdToken,
+        "bi-no-id-token",
+        "an OIDC application's code exchange with openid returns no id_token",
+        "BI-token-response",
+        [(
+            "@beyond_identity",
+            "An OIDC application's code flow, as BI's docs show it"
         )]
     ),
 ];

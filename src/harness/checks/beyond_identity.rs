@@ -108,6 +108,106 @@ pub fn bi_custom(token: &Jwt, expected: &Value) -> Check {
     )
 }
 
+/// An OIDC application's code exchange with `openid` returns an `id_token` (BI's token
+/// response), an RS256 JWT naming its key, signed by a key of the application's set,
+/// issued by the application (BI: the issuer is the application URL) for the client
+/// (OpenID Connect Core §3.1.3.7).
+pub fn id_token(body: &Value, jwks: &Value, issuer: &str, client_id: &str) -> Vec<Check> {
+    let raw = body.get("id_token").and_then(Value::as_str);
+    let Some(token) = raw.and_then(|t| Jwt::decode(t).ok()) else {
+        return vec![Check::fail(
+            "id_token",
+            "BI-token-response",
+            match raw {
+                None => "no id_token in the token response".to_owned(),
+                Some(_) => "the id_token is not a JWT".to_owned(),
+            },
+        )];
+    };
+    let alg = token
+        .header
+        .get("alg")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let iss = token
+        .claims
+        .get("iss")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let aud = token.claims.get("aud").cloned().unwrap_or(Value::Null);
+    let for_client = aud == client_id
+        || aud
+            .as_array()
+            .is_some_and(|a| a.iter().any(|v| v == client_id));
+    vec![
+        Check::expect(
+            "id_token",
+            "BI-token-response",
+            alg == "RS256",
+            "an RS256 id_token",
+            || format!("expected an RS256 id_token, got alg '{alg}'"),
+        ),
+        super::jwt::signature_verifies_as(&token, jwks, "BI-token-response"),
+        Check::expect(
+            "id_token_iss",
+            "BI-issuer",
+            iss == issuer,
+            iss.to_owned(),
+            || format!("expected the id_token's iss '{issuer}', got '{iss}'"),
+        ),
+        Check::expect(
+            "id_token_aud",
+            "OIDC-Core-3.1.3.7",
+            for_client,
+            format!("aud {aud}"),
+            || format!("expected the id_token's aud to name {client_id}, got {aud}"),
+        ),
+    ]
+}
+
+/// A signed-in user's token names them: `bi_p` is the identity's path in the token's
+/// tenant and realm, ending in `sub` (BI's introspection examples).
+pub fn names_identity(token: &Jwt) -> Check {
+    let text = |k: &str| token.claims.get(k).and_then(Value::as_str).unwrap_or("");
+    let (t, r, p, sub) = (text("bi_t"), text("bi_r"), text("bi_p"), text("sub"));
+    let expected = format!("tenants/{t}/realms/{r}/identities/{sub}");
+    Check::expect(
+        "bi_p_identity",
+        "BI-access-token",
+        !sub.is_empty() && p == expected,
+        format!("bi_p {p}"),
+        || format!("expected bi_p '{expected}', got '{p}'"),
+    )
+}
+
+/// Userinfo answers for the token's user: 200 JSON whose `sub` is the token's.
+pub fn userinfo_names(status: u16, body: Option<&Value>, sub: &str) -> Check {
+    let got = body
+        .and_then(|b| b.get("sub"))
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    Check::expect(
+        "userinfo_sub",
+        "BI-userinfo",
+        status == 200 && got == sub && !sub.is_empty(),
+        format!("sub {got}"),
+        || format!("expected 200 with sub '{sub}', got status {status} and sub '{got}'"),
+    )
+}
+
+/// A bearer refusal (RFC 6750 §3.1): 401 or 403 with a `Bearer` challenge.
+pub fn bearer_refused(status: u16, challenge: Option<&str>) -> Check {
+    let bearer =
+        challenge.is_some_and(|c| c.trim_start().to_ascii_lowercase().starts_with("bearer"));
+    Check::expect(
+        "bearer_refused",
+        "RFC6750-3.1",
+        matches!(status, 401 | 403) && bearer,
+        format!("status {status}"),
+        || format!("expected 401 or 403 with a Bearer challenge, got {status} ({challenge:?})"),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,5 +247,16 @@ mod tests {
         assert!(!bi_claims(&bad, "client_credentials").passed());
         assert!(!lives(&bad, 600, 600).passed());
         assert!(!bi_custom(&bad, &json!({"a": 1})).passed());
+        let user = token(
+            json!({"alg": "RS256"}),
+            json!({"sub": "7a8c", "bi_t": "t1", "bi_r": "r1", "bi_p": "tenants/t1/realms/r1/identities/7a8c"}),
+        );
+        assert!(names_identity(&user).passed() && !names_identity(&good).passed());
+        assert!(userinfo_names(200, Some(&json!({"sub": "7a8c"})), "7a8c").passed());
+        assert!(!userinfo_names(200, Some(&json!({"sub": "other"})), "7a8c").passed());
+        assert!(bearer_refused(403, Some("Bearer error=\"insufficient_scope\"")).passed());
+        assert!(!bearer_refused(200, None).passed());
+        let none = id_token(&json!({}), &json!({"keys": []}), iss, "cid");
+        assert!(none.iter().any(|c| !c.passed()));
     }
 }

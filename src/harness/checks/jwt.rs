@@ -53,21 +53,25 @@ impl Jwt {
 
 /// RFC 7515 §5.2 / RFC 9068 §4: the signature verifies with the JWKS key named by `kid`.
 pub fn signature_verifies(token: &Jwt, jwks: &Value) -> Check {
+    signature_verifies_as(token, jwks, "RFC9068-4")
+}
+
+/// [`signature_verifies`] under another rule (an id_token's, a vendor's).
+pub fn signature_verifies_as(token: &Jwt, jwks: &Value, spec: &'static str) -> Check {
     const NAME: &str = "signature_verifies";
-    const SPEC: &str = "RFC9068-4";
     let set: JwkSet = match serde_json::from_value(jwks.clone()) {
         Ok(s) => s,
-        Err(e) => return Check::fail(NAME, SPEC, format!("the JWKS does not parse: {e}")),
+        Err(e) => return Check::fail(NAME, spec, format!("the JWKS does not parse: {e}")),
     };
     let Some(kid) = token.header.get("kid").and_then(Value::as_str) else {
-        return Check::fail(NAME, SPEC, "the token header has no kid to find its key by");
+        return Check::fail(NAME, spec, "the token header has no kid to find its key by");
     };
     let Some(jwk) = set.find(kid) else {
-        return Check::fail(NAME, SPEC, format!("no key with kid '{kid}' in the JWKS"));
+        return Check::fail(NAME, spec, format!("no key with kid '{kid}' in the JWKS"));
     };
     let key = match DecodingKey::from_jwk(jwk) {
         Ok(k) => k,
-        Err(e) => return Check::fail(NAME, SPEC, format!("key '{kid}' is not usable: {e}")),
+        Err(e) => return Check::fail(NAME, spec, format!("key '{kid}' is not usable: {e}")),
     };
     let alg = match token.header.get("alg").and_then(Value::as_str) {
         Some("RS256") => Algorithm::RS256,
@@ -75,7 +79,7 @@ pub fn signature_verifies(token: &Jwt, jwks: &Value) -> Check {
         Some("RS512") => Algorithm::RS512,
         Some("PS256") => Algorithm::PS256,
         Some("ES256") => Algorithm::ES256,
-        other => return Check::fail(NAME, SPEC, format!("unsupported or missing alg {other:?}")),
+        other => return Check::fail(NAME, spec, format!("unsupported or missing alg {other:?}")),
     };
     // Only the signature is judged here; each claim has its own check.
     let mut validation = Validation::new(alg);
@@ -86,12 +90,12 @@ pub fn signature_verifies(token: &Jwt, jwks: &Value) -> Check {
     match jsonwebtoken::decode::<Value>(&token.raw, &key, &validation) {
         Ok(_) => Check::pass(
             NAME,
-            SPEC,
+            spec,
             format!("{alg:?} signature verified with key '{kid}'"),
         ),
         Err(e) => Check::fail(
             NAME,
-            SPEC,
+            spec,
             format!("the signature does not verify with key '{kid}': {e}"),
         ),
     }

@@ -234,6 +234,7 @@ async fn exchange(
     world: &mut ConformanceWorld,
     role: Option<&str>,
     overrides: Vec<(String, String)>,
+    in_body: bool,
 ) -> StepResult {
     let code = world.flow.code()?;
     let redirect_uri = world.flow.redirect_uri.clone().unwrap_or_default();
@@ -247,7 +248,12 @@ async fn exchange(
     }
     let params = with_overrides(params, overrides);
     let client = world.client_for(role)?;
-    let spec = flow::with_client_auth(&client, world.endpoint(Endpoint::Token)?, params);
+    let url = world.endpoint_for(role, Endpoint::Token)?;
+    let spec = if in_body {
+        flow::with_body_auth(&client, url, params)
+    } else {
+        flow::with_client_auth(&client, url, params)
+    };
     let exchange = world.send(spec).await?;
     let body = exchange
         .response()
@@ -260,18 +266,18 @@ async fn exchange(
     Ok(())
 }
 
-#[when(regex = r"^the client exchanges the code(?: again)?$")]
-async fn exchange_code(world: &mut ConformanceWorld) -> StepResult {
-    exchange(world, None, Vec::new()).await
+#[when(regex = r"^the client exchanges the code(?: again)?( with its credentials in the body)?$")]
+async fn exchange_code(world: &mut ConformanceWorld, in_body: String) -> StepResult {
+    exchange(world, None, Vec::new(), !in_body.is_empty()).await
 }
 
 #[when("the client exchanges the code with:")]
 async fn exchange_code_with(world: &mut ConformanceWorld, step: &Step) -> StepResult {
     let overrides = table_params(world, step)?;
-    exchange(world, None, overrides).await
+    exchange(world, None, overrides, false).await
 }
 
 #[when(regex = r#"^the client "([^"]+)" exchanges the code$"#)]
 async fn exchange_as(world: &mut ConformanceWorld, role: String) -> StepResult {
-    exchange(world, Some(&role), Vec::new()).await
+    exchange(world, Some(&role), Vec::new(), false).await
 }

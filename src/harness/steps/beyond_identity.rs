@@ -1,11 +1,15 @@
-//! Steps for what Beyond Identity documents of its access tokens. They read the last
-//! token response's JWT whatever its `typ` (BI's is `JWT`, not RFC 9068's `at+jwt`).
+//! Steps for what Beyond Identity documents of its tokens, userinfo and revocation.
+//! They read the last token response's JWT whatever its `typ` (BI's is `JWT`, not RFC
+//! 9068's `at+jwt`).
 
-use cucumber::then;
+use cucumber::{then, when};
 use serde_json::Value;
 
 use super::{expand, severity};
 use crate::harness::checks::{beyond_identity, jwt};
+use crate::harness::client::RequestSpec;
+use crate::harness::endpoints::Endpoint;
+use crate::harness::flow;
 use crate::harness::world::{ConformanceWorld, StepResult};
 
 #[then(
@@ -13,7 +17,7 @@ use crate::harness::world::{ConformanceWorld, StepResult};
 )]
 async fn jku(world: &mut ConformanceWorld, word: String) -> StepResult {
     let (token, _) = super::last_jwt(world)?;
-    let issuer = world.conn()?.profile.issuer.clone();
+    let issuer = world.issuer()?;
     let jwks = world.jwks().await?;
     world.judge(
         severity(&word)?,
@@ -78,6 +82,132 @@ fn cacheable(world: &mut ConformanceWorld, word: String) -> StepResult {
         ok,
         cc.clone(),
         || format!("expected Cache-Control with a max-age, got '{cc}'"),
+    );
+    world.judge(severity(&word)?, [check])
+}
+
+#[then(regex = r"^an id_token (must|should) be issued, signed with a key of the application$")]
+async fn id_token(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let body = world
+        .last_response()?
+        .json()
+        .ok_or("the last response is not JSON")?;
+    let issuer = world.issuer()?;
+    let client_id = world.client()?.client_id.as_str().to_owned();
+    let jwks = world.jwks().await?;
+    world.judge(
+        severity(&word)?,
+        beyond_identity::id_token(&body, &jwks, &issuer, &client_id),
+    )
+}
+
+#[then(regex = r"^the access token (must|should) name the signed-in identity$")]
+fn names_identity(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let (token, _) = super::last_jwt(world)?;
+    world.judge(severity(&word)?, [beyond_identity::names_identity(&token)])
+}
+
+/// BI issues refresh tokens only to applications with "Enable Refresh Tokens" on.
+#[then(
+    regex = r"^no refresh token (must|should) be issued, as the application has not enabled them$"
+)]
+fn no_refresh(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let r = world.last_response()?.clone();
+    world.judge(
+        severity(&word)?,
+        [crate::harness::checks::token::no_refresh_token(
+            &r,
+            "BI-refresh-enabled",
+        )],
+    )
+}
+
+#[when(regex = r#"^the client calls userinfo(?: of the client "([^"]+)")? with its access token$"#)]
+async fn userinfo(world: &mut ConformanceWorld, of: String) -> StepResult {
+    let token = world.flow.access_token(0)?;
+    let role = Some(of.as_str()).filter(|r| !r.is_empty());
+    let url = world.endpoint_for(role, Endpoint::Userinfo)?;
+    let spec = RequestSpec::get(url).header("Authorization", format!("Bearer {token}"));
+    world.send(spec).await.map(|_| ())
+}
+
+#[then(regex = r"^userinfo (must|should) name the access token's subject$")]
+fn userinfo_names(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let token = world.flow.access_token(0)?;
+    let sub = jwt::Jwt::decode(&token)
+        .ok()
+        .and_then(|t| {
+            t.claims
+                .get("sub")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
+        .unwrap_or_default();
+    let r = world.last_response()?.clone();
+    world.judge(
+        severity(&word)?,
+        [beyond_identity::userinfo_names(
+            r.status,
+            r.json().as_ref(),
+            &sub,
+        )],
+    )
+}
+
+#[then(regex = r"^userinfo (must|should) refuse the token$")]
+fn userinfo_refuses(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let r = world.last_response()?.clone();
+    world.judge(
+        severity(&word)?,
+        [beyond_identity::bearer_refused(
+            r.status,
+            r.header("www-authenticate"),
+        )],
+    )
+}
+
+/// BI's Management API revokes any token of the tenant with a bearer token of scope
+/// `tokens:delete` and audience `beyondidentity`; the target's `management` client
+/// gets one by client credentials.
+#[when("the Management API revokes the client's access token")]
+async fn management_revokes(world: &mut ConformanceWorld) -> StepResult {
+    let token = world.flow.access_token(0)?;
+    let management = world.client_for(Some("management"))?;
+    let url = world.endpoint_for(Some("management"), Endpoint::Token)?;
+    let params = vec![
+        ("grant_type".to_owned(), "client_credentials".to_owned()),
+        ("scope".to_owned(), management.scope.clone()),
+    ];
+    let spec = flow::with_client_auth(&management, url, params);
+    let bearer = world
+        .send(spec)
+        .await?
+        .response()
+        .ok()
+        .and_then(|r| r.json())
+        .and_then(|b| {
+            b.get("access_token")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
+        .ok_or("the management client got no access token")?;
+    let revoke = world.endpoint(Endpoint::Revocation)?;
+    let spec = RequestSpec::form(revoke, &[("token".to_owned(), token)])
+        .header("Authorization", format!("Bearer {bearer}"));
+    world.send(spec).await.map(|_| ())
+}
+
+/// BI takes an application's own Basic credentials at `/revoke` only from OAuth2
+/// applications; OIDC applications revoke with a Management API token.
+#[then(regex = r"^the revocation (must|should) refuse the application's own credentials$")]
+fn revocation_refuses_basic(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let r = world.last_response()?.clone();
+    let check = crate::harness::checks::Check::expect(
+        "revoke_basic_refused",
+        "BI-revoke-auth",
+        matches!(r.status, 400 | 401 | 403),
+        format!("status {}", r.status),
+        || format!("expected the revocation refused, got status {}", r.status),
     );
     world.judge(severity(&word)?, [check])
 }

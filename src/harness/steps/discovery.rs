@@ -12,7 +12,7 @@ use crate::harness::world::{ConformanceWorld, StepFailure, StepResult};
 
 /// The metadata URL the target answered on; a target that publishes none skips.
 fn discovery_url(world: &ConformanceWorld) -> Result<String, StepFailure> {
-    let e = &world.conn()?.endpoints;
+    let e = world.endpoints_for(None)?;
     e.discovery_url.clone().ok_or_else(|| {
         StepFailure::skip(format!(
             "the target publishes no metadata document ({})",
@@ -93,7 +93,7 @@ fn last_json(world: &ConformanceWorld) -> Result<Value, crate::harness::world::S
 #[then(regex = r"^the issuer (must|should) be the target's issuer$")]
 fn issuer(world: &mut ConformanceWorld, word: String) -> StepResult {
     let doc = last_json(world)?;
-    let base = world.conn()?.profile.issuer.clone();
+    let base = world.issuer()?;
     world.judge(severity(&word)?, [discovery::issuer_matches(&doc, &base)])
 }
 

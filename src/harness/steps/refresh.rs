@@ -21,7 +21,8 @@ async fn refresh(
         ("grant_type".to_owned(), "refresh_token".to_owned()),
         ("refresh_token".to_owned(), handle),
     ];
-    let spec = flow::with_client_auth(&client, world.endpoint(Endpoint::Token)?, params);
+    let url = world.endpoint_for(role, Endpoint::Token)?;
+    let spec = flow::with_client_auth(&client, url, params);
     let exchange = world.send(spec).await?;
     let resp = exchange.response().map_err(StepFailure)?.clone();
     if resp.status == 200

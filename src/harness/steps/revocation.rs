@@ -25,7 +25,8 @@ async fn revoke(
     if let Some(h) = hint {
         params.push(("token_type_hint".to_owned(), h.to_owned()));
     }
-    let spec = flow::with_client_auth(&client, url(world)?, params);
+    let url = world.endpoint_for(role, Endpoint::Revocation)?;
+    let spec = flow::with_client_auth(&client, url, params);
     world.send(spec).await.map(|_| ())
 }
 

@@ -86,6 +86,7 @@ mod tests {
         let c = ClientProfile {
             assertion: None,
             account: None,
+            issuer: None,
             client_id: ClientId::new("c"),
             secret: None,
             secret_source: None,

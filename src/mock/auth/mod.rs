@@ -1,14 +1,14 @@
 //! The auth server `web.oauth2`: IdentityServer4 4.1.2's endpoints as MyID exposes
 //! them under `/web.oauth2`, with a login page of the mock's own.
 
-mod authorize;
+pub(crate) mod authorize;
 mod client_auth;
 pub mod cors;
 mod discovery;
 mod error_page;
 mod grants;
 mod login;
-mod pages;
+pub(crate) mod pages;
 mod revocation;
 mod token;
 mod tokens;

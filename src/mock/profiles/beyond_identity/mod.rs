@@ -1,51 +1,89 @@
-//! Beyond Identity (Secure Access, API v1): each application's token endpoint,
-//! discovery document, keys and revocation under
+//! Beyond Identity (Secure Access, API v1): each application's authorize, token,
+//! userinfo, revocation, discovery and key-set endpoints under
 //! `/v1/tenants/{t}/realms/{r}/applications/{a}/`, and introspection at the realm.
-//! This first part serves the client-credentials grant; the authorization-code flow,
-//! refresh tokens and userinfo are still to come (so discovery lists none of them).
 //!
-//! Documented (BI's developer docs): the issuer is the application URL; Basic or the
-//! body for a confidential app; space-delimited `scope`, all of the app's allowed
-//! scopes when none is asked for; `expiration_time` at most the app's "Expires"
-//! (86400 s by default) and `custom_claims` as `bi_custom`; RS256 JWTs with `jku` and
-//! `kid` in the header, `aud` an array, and the `bi_*` claims; `token_type` `Bearer`;
-//! introspection answering `active: false` for revoked, expired or foreign tokens;
-//! revocation answering 200 with an empty body whatever the token.
+//! Documented (BI's developer docs): the issuer is the application URL; client
+//! credentials and the code flow with PKCE (`plain` or `s256`, required for public
+//! apps); Basic or the body for a confidential app; space-delimited `scope`, all of the
+//! app's allowed scopes when none is asked for; `expiration_time` at most the app's
+//! "Expires" (86400 s by default) and `custom_claims` as `bi_custom`; RS256 JWTs with
+//! `jku` and `kid` in the header, `aud` an array, and the `bi_*` claims; `token_type`
+//! `Bearer`; an `id_token` for OIDC apps; refresh tokens only where the app enables
+//! them, with its absolute duration and rotation; introspection answering `active:
+//! false` for revoked, expired or foreign tokens; revocation answering 200 with an
+//! empty body whatever the token, by Basic for OAuth2 apps or by a bearer token with
+//! `tokens:delete` and audience `beyondidentity`.
 //!
 //! Assumed: RFC 6749 §5.2 error bodies (401 with a Basic challenge after Basic), 400
 //! `invalid_request` for an `expiration_time` over the limit or `custom_claims` that is
 //! not a JSON object, the `jku` being the application's JWKS URL, the header order
-//! `typ, alg, kid, jku`, and the claim order.
+//! `typ, alg, kid, jku`, the claim order, the discovery document's contents, code and
+//! sign-in lifetimes, the sign-in page (a test password in place of the passkey), the
+//! id_token's claims, userinfo's answer, and refresh-token reuse ending its chain.
 
+mod authorize;
+mod revocation;
 pub mod settings;
+mod token;
+mod tokens;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
-use serde::Serialize;
-use serde_json::{Map, Value, json};
+use serde_json::json;
 
-pub use self::settings::{Application, BeyondIdentitySettings, DEFAULT_APPSETTINGS};
+pub use self::settings::{
+    Application, BeyondIdentitySettings, DEFAULT_APPSETTINGS, Identity, Pkce, Protocol,
+};
 use super::origin;
-use crate::mock::error::{json as json_response, no_cache_json};
-use crate::mock::faults::Fault;
-use crate::mock::form::{FormParams, has_form_content_type};
-use crate::mock::keys::Rsa;
+use crate::mock::error::json as json_response;
+use crate::mock::form::FormParams;
 use crate::mock::state::AppState;
-use crate::protocol::handle::random_hex;
 use crate::protocol::secret::{SecretMatch, verify_secret};
 use crate::protocol::{ClientSecret, basic};
 
-/// Revoked token ids, each kept until its token would have expired anyway.
+/// A pending authorization code.
+#[derive(Debug, Clone)]
+struct Code {
+    app: String,
+    redirect_uri: String,
+    scopes: Vec<String>,
+    /// The challenge and its method (`S256` or `plain`), when one was sent.
+    challenge: Option<(String, String)>,
+    identity: String,
+    nonce: Option<String>,
+    auth_time: i64,
+    expires: i64,
+}
+
+/// A refresh token's record, by its `jti`.
+#[derive(Debug, Clone)]
+struct RefreshRecord {
+    app: String,
+    identity: String,
+    scopes: Vec<String>,
+    /// The chain it belongs to: every token descended from one code exchange.
+    family: String,
+    /// The chain's end: first issue plus the app's absolute duration.
+    expires: i64,
+    /// Used already, with rotation on: kept till the chain ends so a reuse is seen.
+    consumed: bool,
+}
+
+/// What the profile remembers. Everything in it is made only by a signed-in user or
+/// an authenticated app, and each record leaves when it expires by the mock's clock.
 #[derive(Debug, Default)]
 struct Store {
+    /// Revoked token ids, each kept until its token would have expired anyway.
     revoked: HashMap<String, i64>,
+    codes: HashMap<String, Code>,
+    refresh: HashMap<String, RefreshRecord>,
 }
 
 #[derive(Clone)]
@@ -56,12 +94,30 @@ struct Bi {
 }
 
 impl Bi {
-    /// The revoked-token record, with the ids of tokens that have expired by the mock's
-    /// clock swept out first: every read and write of it passes here.
+    /// The profile's store, with what has expired by the mock's clock swept out first:
+    /// every read and write of it passes here.
     fn store(&self, now: i64) -> std::sync::MutexGuard<'_, Store> {
         let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
         store.revoked.retain(|_, until| *until > now);
+        store.codes.retain(|_, c| c.expires > now);
+        store.refresh.retain(|_, r| r.expires > now);
         store
+    }
+
+    /// The application's path as BI's claims write it (`azp`).
+    fn app_path(&self, app: &Application) -> String {
+        format!(
+            "tenants/{}/realms/{}/applications/{}",
+            self.settings.tenant, self.settings.realm, app.id
+        )
+    }
+
+    /// An identity's path (`bi_p` of a user's token).
+    fn identity_path(&self, id: &str) -> String {
+        format!(
+            "tenants/{}/realms/{}/identities/{id}",
+            self.settings.tenant, self.settings.realm
+        )
     }
 }
 
@@ -76,11 +132,20 @@ pub fn router(app: AppState, settings: Arc<BeyondIdentitySettings>) -> Router {
             get(discovery),
         )
         .route(&format!("{APP}/.well-known/jwks.json"), get(jwks))
-        .route(&format!("{APP}/token"), post(token))
-        .route(&format!("{APP}/revoke"), post(revoke))
+        .route(&format!("{APP}/authorize"), get(authorize::authorize))
+        .route(
+            &format!("{APP}/sign-in"),
+            get(authorize::sign_in_page).post(authorize::sign_in),
+        )
+        .route(&format!("{APP}/token"), post(token::token))
+        .route(
+            &format!("{APP}/userinfo"),
+            get(revocation::userinfo).post(revocation::userinfo),
+        )
+        .route(&format!("{APP}/revoke"), post(revocation::revoke))
         .route(
             "/v1/tenants/{tenant}/realms/{realm}/introspect",
-            post(introspect),
+            post(revocation::introspect),
         )
         .with_state(Bi {
             app,
@@ -89,24 +154,32 @@ pub fn router(app: AppState, settings: Arc<BeyondIdentitySettings>) -> Router {
         })
 }
 
-/// The application a path names, if tenant and realm are this mock's.
-fn application<'a>(bi: &'a Bi, tenant: &str, realm: &str, id: &str) -> Option<&'a Application> {
-    (tenant == bi.settings.tenant && realm == bi.settings.realm)
-        .then(|| bi.settings.application(id))
-        .flatten()
+/// The application a request's path names, tenant and realm being this mock's: a
+/// path naming none is answered with BI's 404 before any handler runs.
+struct TheApp(Arc<Application>);
+
+impl FromRequestParts<Bi> for TheApp {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, bi: &Bi) -> Result<Self, Response> {
+        let Path((tenant, realm, id)) =
+            Path::<(String, String, String)>::from_request_parts(parts, bi)
+                .await
+                .map_err(|_| not_found())?;
+        (tenant == bi.settings.tenant && realm == bi.settings.realm)
+            .then(|| bi.settings.application(&id).cloned())
+            .flatten()
+            .map(TheApp)
+            .ok_or_else(not_found)
+    }
 }
 
 /// The application's URL: its issuer.
 fn issuer(bi: &Bi, headers: &HeaderMap, app: &Application) -> String {
-    format!(
-        "{}/v1/tenants/{}/realms/{}/applications/{}",
-        origin(headers),
-        bi.settings.tenant,
-        bi.settings.realm,
-        app.id
-    )
+    format!("{}/v1/{}", origin(headers), bi.app_path(app))
 }
 
+/// BI's Management-API shaped 404, for paths naming no application of the realm.
 fn not_found() -> Response {
     json_response(
         StatusCode::NOT_FOUND,
@@ -119,41 +192,45 @@ fn oauth_error(status: StatusCode, error: &str, description: Option<&str>) -> Re
     super::rfc6749_error(status, error, description, "Basic realm=\"beyondidentity\"")
 }
 
-async fn discovery(
-    State(bi): State<Bi>,
-    Path((tenant, realm, id)): Path<(String, String, String)>,
-    headers: HeaderMap,
-) -> Response {
-    let Some(app) = application(&bi, &tenant, &realm, &id) else {
-        return not_found();
-    };
+async fn discovery(State(bi): State<Bi>, TheApp(app): TheApp, headers: HeaderMap) -> Response {
+    let app = &*app;
     let iss = issuer(&bi, &headers, app);
-    json_response(
-        StatusCode::OK,
-        &json!({
-            "issuer": iss,
-            "token_endpoint": format!("{iss}/token"),
-            "jwks_uri": format!("{iss}/.well-known/jwks.json"),
-            "revocation_endpoint": format!("{iss}/revoke"),
-            "introspection_endpoint": format!(
-                "{}/v1/tenants/{}/realms/{}/introspect",
-                origin(&headers), bi.settings.tenant, bi.settings.realm
-            ),
-            "grant_types_supported": ["client_credentials"],
-            "response_types_supported": [],
-            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-            "scopes_supported": app.allowed_scopes,
-        }),
-    )
+    // Assumed contents (BI publishes the URL, not the document): what the app can do.
+    let code_flow = app.allows("authorization_code");
+    let mut grants: Vec<&str> = app.grant_types.iter().map(String::as_str).collect();
+    if app.refresh.is_some() {
+        grants.push("refresh_token");
+    }
+    let mut doc = json!({
+        "issuer": iss,
+        "token_endpoint": format!("{iss}/token"),
+        "jwks_uri": format!("{iss}/.well-known/jwks.json"),
+        "revocation_endpoint": format!("{iss}/revoke"),
+        "introspection_endpoint": format!(
+            "{}/v1/tenants/{}/realms/{}/introspect",
+            origin(&headers), bi.settings.tenant, bi.settings.realm
+        ),
+        "grant_types_supported": grants,
+        "response_types_supported": if code_flow { vec!["code"] } else { vec![] },
+        "token_endpoint_auth_methods_supported": if app.is_confidential() {
+            vec!["client_secret_basic", "client_secret_post"]
+        } else {
+            vec!["none"]
+        },
+        "scopes_supported": app.allowed_scopes,
+    });
+    if code_flow {
+        doc["authorization_endpoint"] = json!(format!("{iss}/authorize"));
+        doc["userinfo_endpoint"] = json!(format!("{iss}/userinfo"));
+        doc["response_modes_supported"] = json!(["query"]);
+        doc["code_challenge_methods_supported"] = json!(["S256", "plain"]);
+        doc["subject_types_supported"] = json!(["public"]);
+        doc["id_token_signing_alg_values_supported"] = json!(["RS256"]);
+    }
+    json_response(StatusCode::OK, &doc)
 }
 
-async fn jwks(
-    State(bi): State<Bi>,
-    Path((tenant, realm, id)): Path<(String, String, String)>,
-) -> Response {
-    if application(&bi, &tenant, &realm, &id).is_none() {
-        return not_found();
-    }
+async fn jwks(State(bi): State<Bi>, _: TheApp) -> Response {
     let mut r = json_response(
         StatusCode::OK,
         &json!({ "keys": [bi.app.config.signing_key.jwk()] }),
@@ -164,8 +241,9 @@ async fn jwks(
     r
 }
 
-/// The application's credentials, by Basic or the body; `Err` is the status of the
-/// `invalid_client` refusal (401 after Basic or with none, 400 after the body).
+/// The application's client authentication: Basic or the body for a confidential app,
+/// `client_id` alone in the body for a public one. `Err` is the status of the
+/// `invalid_client` refusal (401 after Basic or with nothing, 400 after the body).
 fn authenticate<'a>(
     app: &'a Application,
     headers: &HeaderMap,
@@ -176,238 +254,32 @@ fn authenticate<'a>(
         .and_then(|v| v.to_str().ok())
         .and_then(basic::parse);
     let (id, secret, by_basic) = match (&from_basic, form.present("client_id")) {
-        (Some(b), _) => (b.client_id(), b.secret(), true),
+        (Some(b), _) => (b.client_id(), Some(b.secret()), true),
         (None, Some(id)) => (
             id.to_owned(),
-            form.get("client_secret").unwrap_or_default().to_owned(),
+            form.present("client_secret").map(str::to_owned),
             false,
         ),
         (None, None) => return Err(StatusCode::UNAUTHORIZED),
     };
-    let ok = id == app.client_id
-        && verify_secret(&app.secret_hash, &ClientSecret::new(secret)) == SecretMatch::Match;
+    // A body client_id beside Basic must name the same client.
+    let consistent = form.present("client_id").is_none_or(|c| c == id);
+    let ok = consistent
+        && id == app.client_id
+        && match (&app.secret_hash, secret) {
+            (Some(hash), Some(s)) => {
+                verify_secret(hash, &ClientSecret::new(s)) == SecretMatch::Match
+            }
+            // A public app proves nothing but its id; a secret sent for it is a mistake
+            // the mock refuses rather than ignores (assumed).
+            (None, None) => true,
+            _ => false,
+        };
     if ok {
         Ok(app)
+    } else if by_basic {
+        Err(StatusCode::UNAUTHORIZED)
     } else {
-        Err(if by_basic {
-            StatusCode::UNAUTHORIZED
-        } else {
-            StatusCode::BAD_REQUEST
-        })
+        Err(StatusCode::BAD_REQUEST)
     }
-}
-
-/// The JOSE header of BI's tokens (assumed order: the docs' example starts `typ, alg`).
-#[derive(Serialize)]
-struct BiHeader<'a> {
-    typ: &'static str,
-    alg: &'static str,
-    kid: &'a str,
-    jku: String,
-}
-
-async fn token(
-    State(bi): State<Bi>,
-    Path((tenant, realm, id)): Path<(String, String, String)>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let Some(app) = application(&bi, &tenant, &realm, &id) else {
-        return not_found();
-    };
-    if !has_form_content_type(&headers) {
-        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", None);
-    }
-    let form = FormParams::parse(&body);
-    let app = match authenticate(app, &headers, &form) {
-        Ok(a) => a,
-        Err(status) => return oauth_error(status, "invalid_client", None),
-    };
-    match form.present("grant_type") {
-        Some("client_credentials") => {}
-        None => return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", None),
-        Some(_) => return oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", None),
-    }
-    let scopes: Vec<String> = match form.present("scope") {
-        None => app.allowed_scopes.clone(),
-        Some(s) => s
-            .split(' ')
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect(),
-    };
-    if let Some(s) = scopes.iter().find(|s| !app.allowed_scopes.contains(s)) {
-        return oauth_error(
-            StatusCode::BAD_REQUEST,
-            "invalid_scope",
-            Some(&format!("'{s}' is not an allowed scope of the application")),
-        );
-    }
-    let lifetime = match form.present("expiration_time") {
-        None => app.expires,
-        Some(v) => match v.trim().parse::<i64>() {
-            Ok(n) if n > 0 && n <= app.expires => n,
-            _ if bi.app.fault(Fault::BiExpirationIgnored) => app.expires,
-            _ => {
-                return oauth_error(
-                    StatusCode::BAD_REQUEST,
-                    "invalid_request",
-                    Some("expiration_time must be seconds, at most the application's Expires"),
-                );
-            }
-        },
-    };
-    let lifetime = if bi.app.fault(Fault::BiExpirationIgnored) {
-        app.expires
-    } else {
-        lifetime
-    };
-    let custom = match form.present("custom_claims") {
-        None => None,
-        Some(text) => match serde_json::from_str::<Value>(text) {
-            Ok(v @ Value::Object(_)) => Some(v),
-            _ => {
-                return oauth_error(
-                    StatusCode::BAD_REQUEST,
-                    "invalid_request",
-                    Some("custom_claims must be a JSON object"),
-                );
-            }
-        },
-    };
-    let now = bi.app.clock.now();
-    let iss = issuer(&bi, &headers, app);
-    let path = format!(
-        "tenants/{}/realms/{}/applications/{}",
-        bi.settings.tenant, bi.settings.realm, app.id
-    );
-    let mut aud = vec![app.client_id.clone()];
-    aud.extend(app.audience.iter().cloned());
-    let mut claims = Map::new();
-    for (k, v) in [
-        ("iss", json!(iss)),
-        ("sub", json!(app.subject)),
-        ("aud", json!(aud)),
-        ("exp", json!(now + lifetime)),
-        ("nbf", json!(now)),
-        ("iat", json!(now)),
-        ("jti", json!(random_hex(16).to_lowercase())),
-        ("scope", json!(scopes.join(" "))),
-        ("azp", json!(path)),
-        ("bi_p", json!(path)),
-        ("bi_t", json!(bi.settings.tenant)),
-        ("bi_r", json!(bi.settings.realm)),
-        ("bi_ty", json!("client_credentials")),
-        ("bi_s", json!("")),
-        ("bi_x", json!(random_hex(16).to_lowercase())),
-    ] {
-        claims.insert(k.into(), v);
-    }
-    if let Some(c) = custom
-        && !bi.app.fault(Fault::BiCustomClaimsDropped)
-    {
-        claims.insert("bi_custom".into(), c);
-    }
-    let key = &bi.app.config.signing_key;
-    let header = BiHeader {
-        typ: "JWT",
-        alg: "RS256",
-        kid: key.kid(),
-        jku: format!("{iss}/.well-known/jwks.json"),
-    };
-    let Ok(access_token) = key.sign_with_header(Rsa::Rs256, &header, &claims) else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    };
-    no_cache_json(
-        StatusCode::OK,
-        &json!({
-            "access_token": access_token,
-            "token_type": "Bearer",
-            "expires_in": lifetime,
-            "scope": scopes.join(" "),
-        }),
-    )
-}
-
-/// A token of this mock's: its claims, if the signature verifies.
-fn claims_of(bi: &Bi, token: &str) -> Option<Map<String, Value>> {
-    let key = &bi.app.config.signing_key;
-    key.verify_with::<Map<String, Value>>(Rsa::Rs256, key.kid(), token)
-}
-
-async fn revoke(
-    State(bi): State<Bi>,
-    Path((tenant, realm, id)): Path<(String, String, String)>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let Some(app) = application(&bi, &tenant, &realm, &id) else {
-        return not_found();
-    };
-    let form = FormParams::parse(&body);
-    if let Err(status) = authenticate(app, &headers, &form) {
-        return oauth_error(status, "invalid_client", None);
-    }
-    // Only the app's own tokens; anything else is answered 200 all the same (RFC 7009 §2.2).
-    let now = bi.app.clock.now();
-    if let Some(claims) = form.get("token").and_then(|t| claims_of(&bi, t))
-        && claims
-            .get("azp")
-            .and_then(Value::as_str)
-            .is_some_and(|p| p.ends_with(&app.id))
-        && let (Some(jti), Some(exp)) = (
-            claims.get("jti").and_then(Value::as_str),
-            claims.get("exp").and_then(Value::as_i64),
-        )
-    {
-        bi.store(now).revoked.insert(jti.to_owned(), exp);
-    }
-    StatusCode::OK.into_response()
-}
-
-async fn introspect(
-    State(bi): State<Bi>,
-    Path((tenant, realm)): Path<(String, String)>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    if tenant != bi.settings.tenant || realm != bi.settings.realm {
-        return not_found();
-    }
-    let form = FormParams::parse(&body);
-    // Basic with the credentials of any application of the realm.
-    let caller = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(basic::parse)
-        .and_then(|b| {
-            let id = b.client_id();
-            bi.settings
-                .applications
-                .iter()
-                .find(|a| a.client_id == id)
-                .filter(|a| {
-                    verify_secret(&a.secret_hash, &ClientSecret::new(b.secret()))
-                        == SecretMatch::Match
-                })
-        });
-    if caller.is_none() {
-        return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", None);
-    }
-    let now = bi.app.clock.now();
-    let claims = form.get("token").and_then(|t| claims_of(&bi, t));
-    let active = claims.as_ref().is_some_and(|c| {
-        let exp = c.get("exp").and_then(Value::as_i64).unwrap_or(0);
-        let revoked = c
-            .get("jti")
-            .and_then(Value::as_str)
-            .is_some_and(|j| bi.store(now).revoked.contains_key(j))
-            && !bi.app.fault(Fault::BiRevokedStillActive);
-        exp > now && !revoked
-    });
-    let mut body = json!({ "active": active });
-    if active && let (Some(c), Some(obj)) = (claims, body.as_object_mut()) {
-        obj.extend(c);
-    }
-    no_cache_json(StatusCode::OK, &body)
 }
