@@ -77,6 +77,7 @@ const provider = new Provider(issuer, {
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
       redirect_uris: [REDIRECT],
+      post_logout_redirect_uris: ['https://client.example/signed-out'],
       scope: 'openid offline_access api:read',
     },
   ],

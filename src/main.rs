@@ -63,6 +63,20 @@ enum Command {
         /// The service to imitate: myid (the default), jim2, clearid or beyond-identity.
         #[arg(long, default_value = "myid", value_parser = clap::builder::PossibleValuesParser::new(Vendor::NAMES))]
         profile: String,
+        /// Serve HTTPS, as MyID is served: with --tls-cert and --tls-key, or with a
+        /// self-signed certificate for localhost and the bound address, written to
+        /// --tls-cert-out for clients to trust. The issuer and every URL follow.
+        #[arg(long)]
+        tls: bool,
+        /// PEM certificate chain for --tls.
+        #[arg(long, value_name = "PEM", requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// PEM private key for --tls.
+        #[arg(long, value_name = "PEM", requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
+        /// Where --tls writes its self-signed certificate.
+        #[arg(long, value_name = "FILE", default_value = "myid-conformance-tls.pem")]
+        tls_cert_out: PathBuf,
     },
     /// Run the conformance suite; exit 0 when every scenario passes, 1 when any fails.
     Check {
@@ -132,6 +146,10 @@ fn main() -> ExitCode {
             data,
             faults,
             profile,
+            tls,
+            tls_cert,
+            tls_key,
+            tls_cert_out,
         } => {
             init_logging();
             let options = ServeOptions {
@@ -141,6 +159,10 @@ fn main() -> ExitCode {
                 signing_key,
                 data,
                 profile,
+                tls: (tls || tls_cert.is_some()).then_some(TlsChoice {
+                    files: tls_cert.zip(tls_key),
+                    cert_out: tls_cert_out,
+                }),
             };
             outcome(
                 parse_faults(&faults).and_then(|faults| runtime().block_on(serve(options, faults))),
@@ -263,6 +285,15 @@ struct ServeOptions {
     signing_key: Option<PathBuf>,
     data: Option<PathBuf>,
     profile: String,
+    tls: Option<TlsChoice>,
+}
+
+/// How `serve --tls` gets its certificate.
+struct TlsChoice {
+    /// A given certificate chain and key.
+    files: Option<(PathBuf, PathBuf)>,
+    /// Where a self-signed certificate is written.
+    cert_out: PathBuf,
 }
 
 async fn serve(options: ServeOptions, faults: Vec<Fault>) -> Result<ExitCode, UsageError> {
@@ -273,6 +304,7 @@ async fn serve(options: ServeOptions, faults: Vec<Fault>) -> Result<ExitCode, Us
         signing_key,
         data,
         profile,
+        tls,
     } = options;
     let data = match &data {
         Some(dir) => SeedData::from_dir(dir).map_err(usage)?,
@@ -336,6 +368,30 @@ async fn serve(options: ServeOptions, faults: Vec<Fault>) -> Result<ExitCode, Us
         .with_context(|| format!("cannot listen on {bind}"))
         .map_err(UsageError)?;
     let addr = listener.local_addr().map_err(usage)?;
+    let identity = match &tls {
+        None => None,
+        Some(TlsChoice {
+            files: Some((cert, key)),
+            ..
+        }) => Some(mock::tls::TlsIdentity::from_files(cert, key).map_err(UsageError)?),
+        Some(TlsChoice { cert_out, .. }) => {
+            let mut names = vec!["localhost".to_owned(), "127.0.0.1".to_owned()];
+            if !addr.ip().is_unspecified() && !addr.ip().is_loopback() {
+                names.push(addr.ip().to_string());
+            }
+            let identity = mock::tls::TlsIdentity::self_signed(&names).map_err(UsageError)?;
+            std::fs::write(cert_out, &identity.cert_pem)
+                .with_context(|| format!("cannot write the certificate to {}", cert_out.display()))
+                .map_err(UsageError)?;
+            tracing::info!(
+                "self-signed certificate for {} written to {}: trust it to call the mock",
+                names.join(", "),
+                cert_out.display()
+            );
+            Some(identity)
+        }
+    };
+    let scheme = if identity.is_some() { "https" } else { "http" };
     let clock = if control {
         Clock::manual_from_system()
     } else {
@@ -346,7 +402,7 @@ async fn serve(options: ServeOptions, faults: Vec<Fault>) -> Result<ExitCode, Us
             clients = auth.clients.all().len(),
             kid = key.kid(),
             control,
-            "mock MyID at http://{addr}: auth server {}, Core API {}/api",
+            "mock MyID at {scheme}://{addr}: auth server {}, Core API {}/api",
             mock::AUTH_BASE,
             mock::API_BASE
         ),
@@ -354,21 +410,21 @@ async fn serve(options: ServeOptions, faults: Vec<Fault>) -> Result<ExitCode, Us
             clients = s.clients.len(),
             licences = s.licences,
             control,
-            "mock Jim2 at http://{addr}: token endpoint {}/token, logoff {}/logoff",
+            "mock Jim2 at {scheme}://{addr}: token endpoint {}/token, logoff {}/logoff",
             s.base_path,
             s.base_path
         ),
         Vendor::BeyondIdentity(s) => tracing::info!(
             applications = s.applications.len(),
             control,
-            "mock Beyond Identity at http://{addr}: applications under /v1/tenants/{}/realms/{}/applications/{{id}}",
+            "mock Beyond Identity at {scheme}://{addr}: applications under /v1/tenants/{}/realms/{}/applications/{{id}}",
             s.tenant,
             s.realm
         ),
         Vendor::ClearId(s) => tracing::info!(
             clients = s.clients.len(),
             control,
-            "mock ClearID at http://{addr}: STS /connect/token, Identity Service /api/v2/accounts/{{account}}/identities"
+            "mock ClearID at {scheme}://{addr}: STS /connect/token, Identity Service /api/v2/accounts/{{account}}/identities"
         ),
     }
     let config = MockConfig {
@@ -380,15 +436,17 @@ async fn serve(options: ServeOptions, faults: Vec<Fault>) -> Result<ExitCode, Us
         vendor,
     };
     // The base URL on standard output is the "ready" signal scripts wait for.
-    println!("http://{addr}");
+    println!("{scheme}://{addr}");
     let _ = std::io::stdout().flush();
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
-    mock::run(listener, config, clock, shutdown)
-        .await
-        .context("the server stopped")
-        .map_err(UsageError)?;
+    match &identity {
+        Some(identity) => mock::run_tls(listener, identity, config, clock, shutdown).await,
+        None => mock::run(listener, config, clock, shutdown).await,
+    }
+    .context("the server stopped")
+    .map_err(UsageError)?;
     Ok(ExitCode::SUCCESS)
 }
 

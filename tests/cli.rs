@@ -280,15 +280,15 @@ fn the_embedded_mock_passes_and_reports_are_written() {
     assert!(
         String::from_utf8_lossy(&out.stdout)
             .trim_end()
-            .ends_with("6 passed, 0 failed, 0 skipped")
+            .ends_with("7 passed, 0 failed, 0 skipped")
     );
     assert!(std::fs::read_to_string(junit).unwrap().contains(
-        "<testsuite name=\"Discovery document and signing keys\" tests=\"6\" failures=\"0\""
+        "<testsuite name=\"Discovery document and signing keys\" tests=\"7\" failures=\"0\""
     ));
     assert!(
         std::fs::read_to_string(md)
             .unwrap()
-            .contains("6 passed, 0 failed, 0 skipped")
+            .contains("7 passed, 0 failed, 0 skipped")
     );
 }
 
@@ -489,6 +489,7 @@ fn the_command_driver_runs_a_program_that_signs_in() {
             "b5989015-bb9e-4533-874b-2b4a6a8280ed",
         )
         .env("SIGN_IN_PASSWORD", "test-password")
+        .env("MYID_REST_API_SECRET", "myid-rest-api-secret")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));

@@ -29,13 +29,19 @@ fn config() -> MockConfig {
             )
             .unwrap();
             // Array entries merge by index: empty objects keep the shipped clients.
-            let keep: Vec<Value> = (0..7).map(|_| serde_json::json!({})).collect();
+            let keep: Vec<Value> = (0..8).map(|_| serde_json::json!({})).collect();
             let mut clients = keep;
             clients.push(serde_json::json!({
                 "ClientId": "short.lived", "AllowedGrantTypes": ["authorization_code"],
                 "RequireClientSecret": false, "AllowOfflineAccess": true,
                 "SlidingRefreshTokenLifetime": SLIDING, "AbsoluteRefreshTokenLifetime": ABSOLUTE,
                 "AllowedScopes": ["myid.rest.basic"], "RedirectUris": [REDIRECT]
+            }));
+            clients.push(serde_json::json!({
+                "ClientId": "fresh.claims", "AllowedGrantTypes": ["authorization_code"],
+                "RequireClientSecret": false, "AllowOfflineAccess": true,
+                "UpdateAccessTokenClaimsOnRefresh": true,
+                "AllowedScopes": ["openid", "myid.rest.basic"], "RedirectUris": [REDIRECT]
             }));
             s.layer(
                 &serde_json::json!({ "Clients": clients }).to_string(),
@@ -140,4 +146,139 @@ proptest! {
         }
         prop_assert_eq!(outcomes, expected, "waits {:?}", waits);
     }
+}
+
+/// The claims of a JWT, unverified.
+fn claims(jwt: &str) -> Value {
+    use base64::Engine as _;
+    let payload = jwt.split('.').nth(1).unwrap();
+    serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .unwrap(),
+    )
+    .unwrap()
+}
+
+/// IdentityServer's `UpdateAccessTokenClaimsOnRefresh`: off (the default), a refresh
+/// re-signs the stored token, so its `jti` repeats; on, the token is made anew. A
+/// refresh of an OpenID grant also brings an id_token, without the nonce.
+#[test]
+fn update_access_token_claims_on_refresh_makes_a_new_token() {
+    runtime().block_on(async {
+        let mock = MockServer::start(config(), Clock::manual(1_700_000_000))
+            .await
+            .unwrap();
+        let (c, base) = (http(), mock.base_url());
+        let mut jtis = Vec::new();
+        for client_id in ["short.lived", "fresh.claims"] {
+            let verifier = pkce::generate_verifier();
+            let challenge = pkce::s256_challenge(&verifier);
+            let scope = if client_id == "fresh.claims" {
+                "openid myid.rest.basic offline_access"
+            } else {
+                "myid.rest.basic offline_access"
+            };
+            let code = sign_in(&c, &base, client_id, challenge.as_str(), scope).await;
+            let (_, first) = token(
+                &c,
+                &base,
+                &[
+                    ("grant_type", "authorization_code"),
+                    ("client_id", client_id),
+                    ("code", &code),
+                    ("redirect_uri", REDIRECT),
+                    ("code_verifier", verifier.expose()),
+                ],
+            )
+            .await;
+            let (status, second) = token(
+                &c,
+                &base,
+                &[
+                    ("grant_type", "refresh_token"),
+                    ("client_id", client_id),
+                    ("refresh_token", first["refresh_token"].as_str().unwrap()),
+                ],
+            )
+            .await;
+            assert_eq!(status, 200, "{second}");
+            let jti = |b: &Value| claims(b["access_token"].as_str().unwrap())["jti"].clone();
+            jtis.push((jti(&first), jti(&second)));
+            if client_id == "fresh.claims" {
+                let id = claims(second["id_token"].as_str().expect("an id_token on refresh"));
+                assert!(
+                    id.get("nonce").is_none()
+                        && id.get("sid").is_none()
+                        && id["at_hash"].is_string(),
+                    "{id}"
+                );
+            }
+        }
+        assert_eq!(
+            jtis[0].0, jtis[0].1,
+            "the default re-signs the stored token"
+        );
+        assert_ne!(
+            jtis[1].0, jtis[1].1,
+            "UpdateAccessTokenClaimsOnRefresh makes a new one"
+        );
+    });
+}
+
+/// A blank `token_type_hint` counts as no hint (IdentityServer's `IsPresent`): the
+/// refresh token is found and revoked.
+#[test]
+fn a_blank_revocation_hint_is_no_hint() {
+    runtime().block_on(async {
+        let mock = MockServer::start(config(), Clock::manual(1_700_000_000))
+            .await
+            .unwrap();
+        let (c, base) = (http(), mock.base_url());
+        let verifier = pkce::generate_verifier();
+        let challenge = pkce::s256_challenge(&verifier);
+        let code = sign_in(
+            &c,
+            &base,
+            "short.lived",
+            challenge.as_str(),
+            "myid.rest.basic offline_access",
+        )
+        .await;
+        let (_, body) = token(
+            &c,
+            &base,
+            &[
+                ("grant_type", "authorization_code"),
+                ("client_id", "short.lived"),
+                ("code", &code),
+                ("redirect_uri", REDIRECT),
+                ("code_verifier", verifier.expose()),
+            ],
+        )
+        .await;
+        let refresh = body["refresh_token"].as_str().unwrap();
+        let r = c
+            .post(format!("{base}/web.oauth2/connect/revocation"))
+            .form(&[
+                ("client_id", "short.lived"),
+                ("token", refresh),
+                ("token_type_hint", ""),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+        let (status, _) = token(
+            &c,
+            &base,
+            &[
+                ("grant_type", "refresh_token"),
+                ("client_id", "short.lived"),
+                ("refresh_token", refresh),
+            ],
+        )
+        .await;
+        assert_eq!(status, 400, "the revoked refresh token is refused");
+    });
 }

@@ -777,3 +777,97 @@ async fn beyond_identity_code_flow() {
         );
     });
 }
+
+/// rest.core's CORS (manual §4.1.3): a preflight from a listed origin is answered 204
+/// before authentication; an origin written as a URL, with its trailing slash, matches
+/// nothing, which is the manual's troubleshooting case (§4.1.3.1): no allow header.
+#[tokio::test]
+async fn api_cors_answers_preflights_and_reproduces_the_trailing_slash_case() {
+    let preflight = || {
+        Request::options("/rest.core/api/People?q=*")
+            .header("host", "myid.example")
+            .header("origin", "http://myexternalserver:5500")
+            .header("access-control-request-method", "GET")
+            .header("access-control-request-headers", "authorization")
+            .body(Body::empty())
+            .unwrap()
+    };
+    let with_origins = |origins: &str| {
+        let mut s = myid_conformance::mock::config::Settings::default();
+        s.layer(
+            myid_conformance::mock::config::DEFAULT_APPSETTINGS,
+            "defaults",
+        )
+        .unwrap();
+        s.layer(
+            &format!(r#"{{"MyID": {{"Cors": {{"AllowedOrigins": [{origins}]}}}}}}"#),
+            "test",
+        )
+        .unwrap();
+        let mut cfg = config();
+        cfg.auth = AuthSettings::from_settings(&s).unwrap();
+        AppState::new(cfg, Clock::manual(1_700_000_000))
+    };
+    let allow = |h: &[(String, String)]| {
+        h.iter()
+            .find(|(k, _)| k == "access-control-allow-origin")
+            .map(|(_, v)| v.clone())
+    };
+    let (status, headers, _) = call(
+        &with_origins(r#""http://myexternalserver:5500""#),
+        preflight(),
+    )
+    .await;
+    assert_eq!(status, 204, "answered before the API asks for a token");
+    assert_eq!(
+        allow(&headers).as_deref(),
+        Some("http://myexternalserver:5500")
+    );
+    let (status, headers, _) = call(
+        &with_origins(r#""http://myexternalserver:5500/""#),
+        preflight(),
+    )
+    .await;
+    assert_ne!(status, 204);
+    assert_eq!(allow(&headers), None, "a URL is not an origin");
+}
+
+/// A disabled API user gets nothing (manual §3.1): its token is refused once its
+/// person is disabled.
+#[tokio::test]
+async fn a_disabled_api_user_is_refused() {
+    let mut cfg = config();
+    let mut data = myid_conformance::mock::api::data::SeedData::shipped();
+    let st = AppState::new(cfg.clone(), Clock::manual(1_700_000_000));
+    let (_, _, token) = call(
+        &st,
+        token(
+            &basic::encode("myid.limited", "limited-secret"),
+            "grant_type=client_credentials&scope=myid.rest.basic",
+        ),
+    )
+    .await;
+    let bearer = format!("Bearer {}", token["access_token"].as_str().unwrap());
+    let groups = || {
+        Request::get("/rest.core/api/Groups?q=*")
+            .header("host", "myid.example")
+            .header("authorization", bearer.clone())
+            .body(Body::empty())
+            .unwrap()
+    };
+    assert_eq!(call(&st, groups()).await.0, 200);
+    for p in &mut data.people {
+        if p.get("logonName").and_then(Value::as_str) == Some("api.limited") {
+            p.insert("enabled".into(), json!("0"));
+        }
+    }
+    cfg.data = Arc::new(data);
+    let disabled = AppState::new(cfg, Clock::manual(1_700_000_000));
+    let (status, headers, _) = call(&disabled, groups()).await;
+    assert_eq!(status, 401);
+    assert!(
+        headers
+            .iter()
+            .any(|(k, v)| k == "www-authenticate" && v.contains("invalid_token"))
+    );
+}

@@ -220,3 +220,15 @@ Feature: Authorization code flow
     Given the client "spa"
     When the user signs in with the password "not-the-password"
     Then the user must stay on the sign-in form
+
+  # IdentityServer's quickstart UI asks on a consent page; the login driver passes it by
+  # its first button, "Yes, Allow".
+  @requires:client.spa @identityserver
+  Scenario: prompt=consent shows a consent page the user can pass
+    Given the client "spa"
+    When the client sends the user to authorize with:
+      | prompt | consent |
+    Then the client must receive an authorization code
+    When the client exchanges the code
+    Then the token response is a success
+    And the granted scope must be "{scope}"

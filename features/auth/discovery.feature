@@ -13,6 +13,10 @@ Feature: Discovery document and signing keys
     And "token_endpoint_auth_methods_supported" must include "client_secret_basic"
     And "code_challenge_methods_supported" must include "S256"
 
+  Scenario: Every endpoint the metadata names is served
+    When the discovery document is fetched
+    Then every endpoint the metadata names must be served
+
   @identityserver
   Scenario: IdentityServer builds every endpoint under the issuer
     When the discovery document is fetched

@@ -22,6 +22,8 @@ pub enum Endpoint {
     Introspection,
     /// OIDC Core §5.3.
     Userinfo,
+    /// OpenID Connect RP-Initiated Logout §2.
+    EndSession,
     /// RFC 7517, named by `jwks_uri`.
     Jwks,
 }
@@ -35,6 +37,7 @@ impl Endpoint {
             Endpoint::Revocation => "revocation_endpoint",
             Endpoint::Introspection => "introspection_endpoint",
             Endpoint::Userinfo => "userinfo_endpoint",
+            Endpoint::EndSession => "end_session_endpoint",
             Endpoint::Jwks => "jwks_uri",
         }
     }
@@ -55,6 +58,8 @@ pub struct Overrides {
     #[serde(default)]
     userinfo: Option<String>,
     #[serde(default)]
+    end_session: Option<String>,
+    #[serde(default)]
     jwks: Option<String>,
 }
 
@@ -66,6 +71,7 @@ impl Overrides {
             Endpoint::Revocation => self.revocation.as_ref(),
             Endpoint::Introspection => self.introspection.as_ref(),
             Endpoint::Userinfo => self.userinfo.as_ref(),
+            Endpoint::EndSession => self.end_session.as_ref(),
             Endpoint::Jwks => self.jwks.as_ref(),
         }
     }
@@ -85,6 +91,7 @@ impl Overrides {
             revocation: move_to(&self.revocation),
             introspection: move_to(&self.introspection),
             userinfo: move_to(&self.userinfo),
+            end_session: move_to(&self.end_session),
             jwks: move_to(&self.jwks),
         }
     }
@@ -97,6 +104,7 @@ impl Overrides {
             &self.revocation,
             &self.introspection,
             &self.userinfo,
+            &self.end_session,
             &self.jwks,
         ]
         .into_iter()

@@ -304,10 +304,11 @@ async fn follow_forms(
                 None => values.push((name.clone(), value.clone())),
             }
         }
-        let button = match submit {
-            Some(wanted) => form.buttons.iter().find(|(_, v)| v == wanted),
-            None => form.buttons.first(),
-        };
+        // The button the driver names, or the page's first (a consent page's "Yes",
+        // a logout page's confirmation) on pages that have no such button.
+        let button = submit
+            .and_then(|wanted| form.buttons.iter().find(|(_, v)| v == wanted))
+            .or_else(|| form.buttons.first());
         if let Some(b) = button {
             values.push(b.clone());
         }

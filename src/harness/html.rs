@@ -174,8 +174,45 @@ pub fn forms(html: &str) -> Vec<HtmlForm> {
             }
             p = te + 1;
         }
+        // Buttons outside the form that name it (`form="id"`, HTML's form owner) belong
+        // to it as a browser sees it; oidc-provider's logout page is built that way.
+        if let Some(id) = attr(&attrs, "id").filter(|i| !i.is_empty()) {
+            form.buttons
+                .extend(owned_buttons(html, &lower, id, tag_end + 1, end));
+        }
         out.push(form);
         pos = end.max(tag_end + 1);
+    }
+    out
+}
+
+/// Submit buttons anywhere in the page outside `[inside_start, inside_end)` whose
+/// `form` attribute names `id`.
+fn owned_buttons(
+    html: &str,
+    lower: &str,
+    id: &str,
+    inside_start: usize,
+    inside_end: usize,
+) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut p = 0;
+    while let Some(t) = lower[p..].find("<button").map(|i| p + i) {
+        let Some(te) = lower[t..].find('>').map(|i| t + i) else {
+            break;
+        };
+        p = te + 1;
+        if (inside_start..inside_end).contains(&t) {
+            continue;
+        }
+        let a = attributes(&html[t + 1..te]);
+        let kind = attr(&a, "type").unwrap_or("").to_ascii_lowercase();
+        if attr(&a, "form") == Some(id)
+            && (kind.is_empty() || kind == "submit")
+            && let Some(name) = attr(&a, "name").filter(|n| !n.is_empty())
+        {
+            out.push((name.to_owned(), attr(&a, "value").unwrap_or("").to_owned()));
+        }
     }
     out
 }
@@ -220,6 +257,16 @@ mod tests {
                 ("button".into(), "cancel".into())
             ]
         );
+    }
+
+    #[test]
+    fn buttons_may_sit_outside_their_form() {
+        let page = r#"<form id="op.logoutForm" method="post" action="/session/end/confirm"><input type="hidden" name="xsrf" value="x"></form>
+            <button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Yes</button>
+            <button type="submit" form="op.logoutForm">No</button>
+            <button type="submit" form="other" name="n" value="v">Other</button>"#;
+        let f = &forms(page)[0];
+        assert_eq!(f.buttons, [("logout".to_owned(), "yes".to_owned())]);
     }
 
     #[test]

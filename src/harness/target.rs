@@ -188,6 +188,8 @@ struct ClientEntry {
     account: Option<String>,
     #[serde(default)]
     issuer: Option<String>,
+    #[serde(default)]
+    post_logout_redirect_uri: Option<String>,
 }
 
 /// The private key a client signs its RFC 7523 assertions with, and the audience they
@@ -234,6 +236,8 @@ pub struct ClientProfile {
     /// Its own issuer, for servers where each client has its own endpoints (Beyond
     /// Identity's applications): its endpoints are discovered from it.
     pub issuer: Option<String>,
+    /// A registered post-logout redirect URI, for OpenID Connect logout.
+    pub post_logout_redirect_uri: Option<String>,
 }
 
 /// Lifetimes the server applies to a client, in seconds; `None` where neither the
@@ -478,6 +482,7 @@ impl TargetProfile {
                     assertion,
                     account: entry.account,
                     issuer: entry.issuer,
+                    post_logout_redirect_uri: entry.post_logout_redirect_uri,
                 },
             );
         }

@@ -57,6 +57,9 @@ pub enum Fault {
     BiRotationIgnored,
     BiRefreshWhenDisabled,
     BiNoIdToken,
+    IdTokenNonceDropped,
+    SessionSurvivesLogout,
+    UserinfoIgnoresScope,
 }
 
 /// A catalogue entry: what the fault breaks, the rule, and which scenarios catch it
@@ -82,7 +85,7 @@ macro_rules! entry {
 }
 
 /// Every fault.
-pub const CATALOGUE: [FaultInfo; 47] = [
+pub const CATALOGUE: [FaultInfo; 50] = [
     entry!(
         CodeReuse,
         "code-reuse",
@@ -512,6 +515,34 @@ pub const CATALOGUE: [FaultInfo; 47] = [
         [(
             "@beyond_identity",
             "An OIDC application's code flow, as BI's docs show it"
+        )]
+    ),
+    // OpenID Connect (MyID's web.oauth2).
+    entry!(
+        IdTokenNonceDropped,
+        "id-token-nonce-dropped",
+        "the identity token does not carry the nonce of the request",
+        "OIDC-Core-3.1.3.7",
+        [(
+            "@oidc",
+            "Signing in with OpenID gives an id_token the client can verify"
+        )]
+    ),
+    entry!(
+        SessionSurvivesLogout,
+        "session-survives-logout",
+        "logging out shows the logged-out page but keeps the sign-in session",
+        "OIDC-Core-3.1.2.6",
+        [("@oidc", "After logging out, the session is gone")]
+    ),
+    entry!(
+        UserinfoIgnoresScope,
+        "userinfo-ignores-scope",
+        "userinfo answers for an access token without openid",
+        "RFC6750-3.1",
+        [(
+            "@oidc",
+            "Userinfo refuses a signed-in user's token without openid"
         )]
     ),
 ];

@@ -25,6 +25,7 @@ pub mod keys;
 pub mod profiles;
 mod state;
 pub mod store;
+pub mod tls;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -80,6 +81,35 @@ fn myid(state: AppState) -> Router {
         .route(
             &format!("{API_BASE}/swagger/v1/swagger.json"),
             axum::routing::get(api::openapi::swagger),
+        )
+        // Swagger UI at MyID's paths (manual §2.1), lower-case as routing sees them.
+        .route(
+            &format!("{API_BASE}/swagger"),
+            axum::routing::get(api::swagger_ui::to_index),
+        )
+        .route(
+            &format!("{API_BASE}/swagger/"),
+            axum::routing::get(api::swagger_ui::to_index),
+        )
+        .route(
+            &format!("{API_BASE}/swagger/index.html"),
+            axum::routing::get(api::swagger_ui::index),
+        )
+        .route(
+            &format!("{API_BASE}/swagger/swagger-ui.css"),
+            axum::routing::get(api::swagger_ui::css),
+        )
+        .route(
+            &format!("{API_BASE}/swagger/swagger-ui-bundle.js"),
+            axum::routing::get(api::swagger_ui::bundle),
+        )
+        .route(
+            &format!("{API_BASE}/swagger/swagger-ui-standalone-preset.js"),
+            axum::routing::get(api::swagger_ui::preset),
+        )
+        .route(
+            &format!("{API_BASE}/swagger/oauth2-redirect.html"),
+            axum::routing::get(api::swagger_ui::oauth2_redirect),
         )
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -164,6 +194,35 @@ pub fn service(state: AppState) -> tower::util::MapRequest<Router, fn(Request) -
     MapRequestLayer::new(normalise_auth_path as fn(Request) -> Request).layer(app(state))
 }
 
+/// The request header, set by the server itself and never taken from a client, that
+/// tells handlers a request came over TLS: the scheme of every URL the mock builds
+/// (issuer, discovery, redirects) follows it.
+pub const SCHEME_HEADER: &str = "x-myid-mock-scheme";
+
+/// `https` for a request that came over TLS, else `http`.
+pub fn scheme(headers: &axum::http::HeaderMap) -> &'static str {
+    if headers
+        .get(SCHEME_HEADER)
+        .is_some_and(|v| v.as_bytes() == b"https")
+    {
+        "https"
+    } else {
+        "http"
+    }
+}
+
+fn over_http(mut request: Request) -> Request {
+    request.headers_mut().remove(SCHEME_HEADER);
+    request
+}
+
+fn over_https(mut request: Request) -> Request {
+    request
+        .headers_mut()
+        .insert(SCHEME_HEADER, axum::http::HeaderValue::from_static("https"));
+    request
+}
+
 /// Serves the mock on `listener` until `shutdown` completes.
 pub async fn run(
     listener: TcpListener,
@@ -176,9 +235,33 @@ pub async fn run(
         .ok()
         .filter(|a| !a.ip().is_unspecified())
         .map(|a| format!("http://{a}"));
-    let service = service(AppState::serving(config, clock, public_url));
+    let service = MapRequestLayer::new(over_http as fn(Request) -> Request)
+        .layer(service(AppState::serving(config, clock, public_url)));
     axum::serve(
         listener,
+        axum::ServiceExt::<Request>::into_make_service(service),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
+/// [`run`] over TLS with `identity`.
+pub async fn run_tls(
+    listener: TcpListener,
+    identity: &tls::TlsIdentity,
+    config: MockConfig,
+    clock: Clock,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let public_url = listener
+        .local_addr()
+        .ok()
+        .filter(|a| !a.ip().is_unspecified())
+        .map(|a| format!("https://{a}"));
+    let service = MapRequestLayer::new(over_https as fn(Request) -> Request)
+        .layer(service(AppState::serving(config, clock, public_url)));
+    axum::serve(
+        tls::TlsListener::new(listener, identity)?,
         axum::ServiceExt::<Request>::into_make_service(service),
     )
     .with_graceful_shutdown(shutdown)
@@ -191,6 +274,7 @@ pub struct MockServer {
     addr: SocketAddr,
     clock: Clock,
     shutdown: Option<oneshot::Sender<()>>,
+    https: bool,
 }
 
 impl MockServer {
@@ -212,12 +296,40 @@ impl MockServer {
             addr,
             clock,
             shutdown: Some(tx),
+            https: false,
         })
     }
 
-    /// `http://127.0.0.1:PORT`.
+    /// Like [`Self::start`], over TLS with `identity`.
+    pub async fn start_tls(
+        config: MockConfig,
+        clock: Clock,
+        identity: tls::TlsIdentity,
+    ) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+        let addr = listener.local_addr()?;
+        let (tx, rx) = oneshot::channel::<()>();
+        let task_clock = clock.clone();
+        tokio::spawn(async move {
+            let stop = async {
+                let _ = rx.await;
+            };
+            if let Err(e) = run_tls(listener, &identity, config, task_clock, stop).await {
+                tracing::error!("embedded TLS mock on {addr} stopped: {e}");
+            }
+        });
+        Ok(MockServer {
+            addr,
+            clock,
+            shutdown: Some(tx),
+            https: true,
+        })
+    }
+
+    /// `http://127.0.0.1:PORT` (`https://` over TLS).
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.https { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 
     /// The mock's clock; moving it moves every lifetime decision of this mock.

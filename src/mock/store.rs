@@ -56,6 +56,8 @@ pub struct AuthorizationCode {
     pub created: i64,
     /// Lifetime at creation (`AuthorizationCodeLifetime`).
     pub lifetime: i64,
+    /// The `nonce` sent to /authorize, mirrored in the identity token.
+    pub nonce: Option<String>,
 }
 
 /// A refresh token's record.
@@ -90,6 +92,10 @@ pub struct Store {
     /// Revoked access tokens (`jti` → `exp`): MyID records these so the Core API refuses
     /// them from then on (manual §4.5).
     pub revoked_access_tokens: HashMap<String, i64>,
+    /// Access-token `jti` → (the `CLIENT_IDENTIFIER` sent with its grant request, `exp`):
+    /// MyID captures the identifier on the grant request (manual §3.3.2) and its audit
+    /// records it for what the token then does.
+    pub client_identifiers: HashMap<String, (String, i64)>,
     /// When the next sweep of expired records is due (mock time).
     next_purge: i64,
 }
@@ -123,6 +129,7 @@ impl Store {
         self.refresh_tokens
             .retain(|_, r| now <= r.created + r.lifetime);
         self.revoked_access_tokens.retain(|_, exp| now <= *exp);
+        self.client_identifiers.retain(|_, (_, exp)| now <= *exp);
         let live: HashSet<&str> = self
             .refresh_tokens
             .values()

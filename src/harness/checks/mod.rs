@@ -13,6 +13,7 @@ pub mod http;
 pub mod introspection;
 pub mod jwt;
 pub mod licences;
+pub mod oidc;
 pub mod refresh;
 pub mod token;
 
@@ -30,6 +31,7 @@ pub const NAMES: &[&str] = &[
     "account_id_shape",
     "alg",
     "amr",
+    "at_hash",
     "aud",
     "bearer_challenge",
     "bearer_refused",
@@ -54,7 +56,13 @@ pub const NAMES: &[&str] = &[
     "granted_scope",
     "id_token",
     "id_token_aud",
+    "id_token_auth_time",
+    "id_token_current",
+    "id_token_for_client",
+    "id_token_identityserver_claims",
     "id_token_iss",
+    "id_token_issued",
+    "id_token_nonce",
     "identities_listed",
     "image_round_trip",
     "introspection_active",
@@ -78,6 +86,7 @@ pub const NAMES: &[&str] = &[
     "logoff_accepted",
     "logoff_ends_tokens",
     "member_order",
+    "metadata_endpoint_served",
     "no_refresh_token",
     "not_sent_to_client",
     "operation_claim",
@@ -86,6 +95,7 @@ pub const NAMES: &[&str] = &[
     "paging_no_gaps",
     "paging_ordered",
     "paging_past_end",
+    "post_logout_redirect",
     "pragma_no_cache",
     "problem_details",
     "refresh_token_issued",
@@ -100,6 +110,7 @@ pub const NAMES: &[&str] = &[
     "scope_claim_string",
     "scope_not_granted",
     "scope_respected",
+    "session_state",
     "short_lived",
     "signature_verifies",
     "sliding_refreshes_succeed",
@@ -109,6 +120,8 @@ pub const NAMES: &[&str] = &[
     "token_refused",
     "token_type_bearer",
     "typ_at_jwt",
+    "userinfo_claim",
+    "userinfo_names_subject",
     "userinfo_sub",
     "valid_now",
     "ws_error",

@@ -87,6 +87,48 @@ async fn go_authorize(world: &mut ConformanceWorld, params: Vec<(String, String)
     Ok(())
 }
 
+/// Makes the request an OpenID one: `openid` first in `scope` (OpenID Connect Core
+/// §3.1.2.1) and a fresh `nonce`, remembered as `{nonce}`.
+fn with_openid(world: &mut ConformanceWorld, params: &mut Vec<(String, String)>) {
+    if let Some((_, scope)) = params.iter_mut().find(|(k, _)| k == "scope")
+        && !scope.split(' ').any(|s| s == "openid")
+    {
+        *scope = format!("openid {scope}").trim().to_owned();
+    }
+    let nonce = random_hex(12).to_lowercase();
+    world.flow.vars.insert("nonce".into(), nonce.clone());
+    params.push(p("nonce", nonce));
+}
+
+#[when(regex = r"^the user signs in and authorizes the client with OpenID( and offline access)?$")]
+async fn authorize_openid(world: &mut ConformanceWorld, offline: String) -> StepResult {
+    let mut params = default_params(world, true, !offline.is_empty())?;
+    with_openid(world, &mut params);
+    go_authorize(world, params).await
+}
+
+/// A plain OAuth request: the client's scope without `openid`.
+#[when("the user signs in and authorizes the client without OpenID")]
+async fn authorize_without_openid(world: &mut ConformanceWorld) -> StepResult {
+    let mut params = default_params(world, true, false)?;
+    if let Some((_, scope)) = params.iter_mut().find(|(k, _)| k == "scope") {
+        *scope = scope
+            .split(' ')
+            .filter(|s| *s != "openid" && !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+    }
+    go_authorize(world, params).await
+}
+
+#[when("the client sends the user to authorize with OpenID and:")]
+async fn authorize_openid_with(world: &mut ConformanceWorld, step: &Step) -> StepResult {
+    let mut defaults = default_params(world, true, false)?;
+    with_openid(world, &mut defaults);
+    let overrides = table_params(world, step)?;
+    go_authorize(world, with_overrides(defaults, overrides)).await
+}
+
 #[when(
     regex = r"^the user signs in and authorizes the client( with offline access)?( without PKCE)?$"
 )]

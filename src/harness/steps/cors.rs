@@ -1,4 +1,5 @@
-//! Steps for CORS on the auth server (manual §4.1.3; the Fetch standard's CORS protocol).
+//! Steps for CORS on the auth server and the Core API (manual §4.1.3; the Fetch
+//! standard's CORS protocol).
 
 use cucumber::{then, when};
 use reqwest::Method;
@@ -72,4 +73,37 @@ fn refuses(world: &mut ConformanceWorld, word: String, which: String) -> StepRes
     let o = origin(world, &which)?;
     let r = world.last_response()?.clone();
     world.judge(severity(&word)?, [http::cors_refuses(&r, &o)])
+}
+
+/// The Core API's base URL; a target without one skips the scenario.
+fn api_base(world: &ConformanceWorld) -> Result<String, StepFailure> {
+    world
+        .conn()?
+        .api_base
+        .clone()
+        .ok_or_else(|| StepFailure::skip("the target has no MyID Core API (no api_base)"))
+}
+
+/// A browser's preflight for an authenticated `GET /api/People` (manual §4.1.3's
+/// troubleshooting example): sent with no credentials, as browsers send preflights.
+#[when(regex = r"^a page at the (allowed|disallowed) origin sends a preflight to the Core API$")]
+async fn api_preflight(world: &mut ConformanceWorld, which: String) -> StepResult {
+    let mut spec = RequestSpec::get(format!("{}/api/People?q=*", api_base(world)?));
+    spec.method = Method::OPTIONS;
+    spec = spec
+        .header("Origin", origin(world, &which)?)
+        .header("Access-Control-Request-Method", "GET")
+        .header("Access-Control-Request-Headers", "authorization");
+    world.send(spec).await.map(|_| ())
+}
+
+#[when(
+    regex = r"^a page at the (allowed|disallowed) origin calls the Core API with the client's access token$"
+)]
+async fn api_fetch(world: &mut ConformanceWorld, which: String) -> StepResult {
+    let token = world.flow.access_token(0)?;
+    let spec = RequestSpec::get(format!("{}/api/People?q=*", api_base(world)?))
+        .header("Origin", origin(world, &which)?)
+        .header("Authorization", format!("Bearer {token}"));
+    world.send(spec).await.map(|_| ())
 }

@@ -1,6 +1,7 @@
 //! Steps for the introspection endpoint (RFC 7662) and the userinfo endpoint (OpenID
 //! Connect Core §5.3). Both are found through the server's metadata; a server that
-//! publishes neither skips these scenarios.
+//! publishes neither skips these scenarios. The introspecting caller is the target's
+//! `resource` role when it has one.
 
 use cucumber::{then, when};
 
@@ -9,7 +10,7 @@ use crate::harness::checks::introspection as checks;
 use crate::harness::client::RequestSpec;
 use crate::harness::endpoints::Endpoint;
 use crate::harness::flow;
-use crate::harness::world::{ConformanceWorld, StepResult};
+use crate::harness::world::{ConformanceWorld, StepFailure, StepResult};
 
 async fn introspect(
     world: &mut ConformanceWorld,
@@ -19,8 +20,24 @@ async fn introspect(
     let url = world.endpoint(Endpoint::Introspection)?;
     let params = vec![("token".to_owned(), token)];
     let spec = if authenticated {
-        let client = world.client()?.clone();
-        flow::with_client_auth(&client, url, params)
+        // The caller is the target's resource server when it has one (IdentityServer
+        // lets API resources, not clients, introspect); the scenario's client otherwise.
+        let caller = match world.client_for(Some("resource")) {
+            Ok(resource) => resource,
+            Err(_)
+                if world
+                    .conn()?
+                    .profile
+                    .server
+                    .claims(crate::protocol::rules::Source::IdentityServer) =>
+            {
+                return Err(StepFailure::skip(
+                    "IdentityServer lets only API resources introspect: the target file names none as [clients.resource]",
+                ));
+            }
+            Err(_) => world.client()?.clone(),
+        };
+        flow::with_client_auth(&caller, url, params)
     } else {
         RequestSpec::form(url, &params)
     };
@@ -51,6 +68,14 @@ async fn introspect_anonymously(world: &mut ConformanceWorld) -> StepResult {
 #[then(regex = r"^the introspection (must|should) say the token is (active|inactive)$")]
 fn says(world: &mut ConformanceWorld, word: String, state: String) -> StepResult {
     let r = world.last_response()?.clone();
+    // RFC 7662 §2.1 lets the server decide who may introspect: a caller it refuses
+    // cannot learn anything here, which is a precondition unmet, not a failure.
+    if matches!(r.status, 401 | 403) {
+        return Err(StepFailure::skip(format!(
+            "the introspection endpoint refused the caller (status {}): name the resource server that may introspect as [clients.resource]",
+            r.status
+        )));
+    }
     world.judge(severity(&word)?, [checks::active_is(&r, state == "active")])
 }
 

@@ -11,6 +11,7 @@ mod cors;
 mod discovery;
 mod introspection;
 mod licences;
+mod oidc;
 mod operation;
 mod paging;
 mod refresh;

@@ -9,15 +9,25 @@ use crate::harness::endpoints::Endpoint;
 use crate::harness::flow;
 use crate::harness::world::{ConformanceWorld, StepFailure, StepResult};
 
-#[given(regex = r#"^the client "([^"]+)" has an access token$"#)]
-async fn has_access_token(world: &mut ConformanceWorld, role: String) -> StepResult {
+#[given(
+    regex = r#"^the client "([^"]+)" has an access token(?: requested with the header "([A-Za-z_-]+): ([^"]*)")?$"#
+)]
+async fn has_access_token(
+    world: &mut ConformanceWorld,
+    role: String,
+    header: String,
+    value: String,
+) -> StepResult {
     world.use_role(&role)?;
     let client = world.client()?.clone();
     let params = vec![
         ("grant_type".to_owned(), "client_credentials".to_owned()),
         ("scope".to_owned(), client.scope.clone()),
     ];
-    let spec = flow::with_client_auth(&client, world.endpoint(Endpoint::Token)?, params);
+    let mut spec = flow::with_client_auth(&client, world.endpoint(Endpoint::Token)?, params);
+    if !header.is_empty() {
+        spec = spec.header(header, super::expand(world, &value)?);
+    }
     let exchange = world.send(spec).await?;
     let resp = exchange.response().map_err(StepFailure)?.clone();
     let body = resp.json().filter(|_| resp.status == 200).ok_or_else(|| {

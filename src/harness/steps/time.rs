@@ -87,6 +87,7 @@ mod tests {
             assertion: None,
             account: None,
             issuer: None,
+            post_logout_redirect_uri: None,
             client_id: ClientId::new("c"),
             secret: None,
             secret_source: None,

@@ -62,6 +62,8 @@ pub struct ApiUser {
     pub ignore_permissions: bool,
     /// Fault `api-ignores-scope`: everyone is in scope.
     pub ignore_scope: bool,
+    /// The `CLIENT_IDENTIFIER` its token's grant request carried (manual §3.3.2).
+    pub grant_client_identifier: Option<String>,
 }
 
 impl ApiUser {
@@ -170,7 +172,11 @@ pub fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<ApiUser, Ap
                 .and_then(|h| h.to_str().ok())
                 .unwrap_or("localhost");
             claims.iss.as_deref()
-                == Some(format!("http://{host}{AUTH_BASE}").to_lowercase().as_str())
+                == Some(
+                    format!("{}://{host}{AUTH_BASE}", crate::mock::scheme(headers))
+                        .to_lowercase()
+                        .as_str(),
+                )
         }
     };
     if !issuer_ok {
@@ -204,6 +210,12 @@ pub fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<ApiUser, Ap
         }
     }
     .ok_or_else(invalid)?;
+    // A disabled operator account is no API user (manual §3.1: the API acts as the
+    // account set up for it; assumed: MyID then refuses the token as it would a
+    // sign-in).
+    if person.get("enabled").and_then(Value::as_str) == Some("0") {
+        return Err(invalid());
+    }
     let s = |k: &str| {
         person
             .get(k)
@@ -211,7 +223,15 @@ pub fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<ApiUser, Ap
             .unwrap_or_default()
             .to_owned()
     };
+    let grant_client_identifier = claims.jti.as_deref().and_then(|j| {
+        state
+            .store()
+            .client_identifiers
+            .get(j)
+            .map(|(id, _)| id.clone())
+    });
     Ok(ApiUser {
+        grant_client_identifier,
         ignore_permissions: state.fault(Fault::ApiIgnoresPermissions),
         ignore_scope: state.fault(Fault::ApiIgnoresScope),
         person_id: s("id"),
@@ -252,15 +272,18 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
         .unwrap_or_else(|| request.uri().path().to_owned());
     let operation = format!("{} {}", request.method(), cut(&path, MAX_OPERATION));
     // Cut before it is copied: a row holds only what the audit keeps.
-    let client_identifier = cut(
-        request
-            .headers()
-            .get(state.config.auth.client_identifier_header.as_str())
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default(),
-        MAX_CLIENT_IDENTIFIER,
-    )
-    .to_owned();
+    // The grant request's identifier (manual §3.3.2), or, where a caller sends the
+    // header on the API call itself, that one (assumed: rest.core reads the same
+    // header).
+    let client_identifier = match request
+        .headers()
+        .get(state.config.auth.client_identifier_header.as_str())
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty())
+    {
+        Some(v) => cut(v, MAX_CLIENT_IDENTIFIER).to_owned(),
+        None => user.grant_client_identifier.clone().unwrap_or_default(),
+    };
     let operator = user.logon_name.clone();
     request.extensions_mut().insert(user);
     let response = next.run(request).await;

@@ -13,7 +13,8 @@ use super::people::{JsonObject, check_id};
 use crate::mock::faults::Fault;
 use crate::mock::state::AppState;
 
-const MANAGE: [&str; 1] = ["Manage Directories"];
+/// The permission: the Edit Roles workflow's "Directory Management" option (manual §7).
+const MANAGE: [&str; 1] = ["Directory Management"];
 /// The settings a test or an update may carry.
 pub(super) const SETTINGS: [&str; 8] = [
     "name",

@@ -83,12 +83,13 @@ impl ApiError {
         )
     }
 
-    /// WS50000: the caller's roles lack the permission.
+    /// WS50000: the caller's roles lack the permission, in the manual's words (§8.6.4,
+    /// §8.14.6).
     pub fn forbidden() -> Self {
         Self::ws(
             StatusCode::FORBIDDEN,
             "WS50000",
-            "Your assigned roles do not have permission to perform this operation".into(),
+            "Your current authentication level cannot access this information. The logon credential used, roles that logon credential can access and scope available to those roles may limit your access".into(),
             None,
             None,
         )

@@ -1,11 +1,12 @@
 //! `GET /api/Groups?q=…`: the group tree, as the manual's worked example lists it (§8.7).
 
-use axum::extract::{Extension, State};
+use axum::extract::{Extension, Path, State};
 use axum::http::Uri;
 use axum::response::Response;
 
 use super::auth::ApiUser;
-use super::error::{ApiError, results_of};
+use super::error::{ApiError, json_response, results_of};
+use super::people::check_id;
 use super::wildcard_match;
 use crate::mock::form::FormParams;
 use crate::mock::state::AppState;
@@ -36,6 +37,34 @@ pub async fn list(
         })
         .collect();
     Ok(results_of(&results))
+}
+
+/// `GET /api/Groups/{id}`: the group a listing's `href` names (`groups/{id}`).
+pub async fn get(
+    State(state): State<AppState>,
+    Extension(user): Extension<ApiUser>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    check_id(&id)?;
+    let seed = &state.config.data;
+    user.require(seed, &VIEW)?;
+    let g = seed
+        .groups
+        .iter()
+        .find(|g| g.id.eq_ignore_ascii_case(&id))
+        .ok_or_else(ApiError::not_found)?;
+    let row = Row {
+        name: &g.name,
+        desc: &g.desc,
+        ou: &g.ou,
+        parent_name: &g.parent_name,
+        id: &g.id,
+        href: format!("groups/{}", g.id),
+    };
+    Ok(json_response(
+        axum::http::StatusCode::OK,
+        &serde_json::to_value(&row).unwrap_or_default(),
+    ))
 }
 
 /// One group as the API lists it, members in MyID's order.

@@ -16,13 +16,16 @@ use super::people::{JsonObject, check_id};
 use crate::mock::faults::Fault;
 use crate::mock::state::AppState;
 
-/// Who may see a person's images (manual §2.2, operation 100109).
-const VIEW: [&str; 5] = [
+/// Who may see a person's images (manual §2.2: operation 100109 is granted by these
+/// seven, the last two shown in its ShowPermissions table).
+const VIEW: [&str; 7] = [
     "Add Person",
     "Edit Person",
     "View Person",
     "Request Card",
     "Request Replacement Card",
+    "Approve Person",
+    "Unapprove Person",
 ];
 const EDIT: [&str; 2] = ["Edit Person", "Add Person"];
 

@@ -17,6 +17,7 @@ pub mod openapi;
 mod people;
 mod reports;
 mod requests;
+pub mod swagger_ui;
 
 use axum::Router;
 use axum::routing::{get, patch, post};
@@ -30,6 +31,9 @@ pub use auth::{ApiUser, Scope};
 pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/groups", get(groups::list))
+        .route("/groups/{id}", get(groups::get))
+        .route("/credprofiles/{id}", get(requests::cred_profile))
+        .route("/devices/{id}", get(requests::device))
         .route("/people", get(people::list).post(people::add))
         .route("/people/{id}", get(people::get).patch(people::patch))
         .route(

@@ -6,7 +6,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use super::error::json_response;
@@ -45,7 +45,7 @@ enum Body {
     DirSettings,
 }
 
-const OPERATIONS: [Operation; 18] = [
+const OPERATIONS: [Operation; 21] = [
     op("get", "/api/Groups", "List groups", &[("q", Param::Text)]),
     op(
         "get",
@@ -105,6 +105,14 @@ const OPERATIONS: [Operation; 18] = [
     ),
     op("get", "/api/Requests", "List requests", &[]),
     op("get", "/api/Requests/{id}", "Read a request", &[]),
+    op("get", "/api/Groups/{id}", "Read a group", &[]),
+    op(
+        "get",
+        "/api/CredProfiles/{id}",
+        "Read a credential profile",
+        &[],
+    ),
+    op("get", "/api/Devices/{id}", "Read a device", &[]),
     op(
         "get",
         "/api/Devices/{id}/requests",
@@ -428,6 +436,8 @@ impl Examples {
             ("Requests", "id") => self.request.as_deref(),
             ("Devices", "id") => self.device.as_deref(),
             ("Dirs", "id") => self.dir.as_deref(),
+            ("Groups", "id") => self.group.as_deref(),
+            ("CredProfiles", "id") => self.cred_profile.as_deref(),
             ("People", "imageField") => Some("photo"),
             _ => None,
         }
@@ -519,7 +529,52 @@ fn document(seed_roles: &[String], examples: &Examples) -> Value {
     doc
 }
 
-pub async fn swagger(State(state): State<AppState>) -> Response {
+/// How callers authenticate, as the served document says it: with
+/// `AllowTestFromDocumentation`, MyID's `oauth2` scheme with the manual's two flows
+/// against this server's web.oauth2 (§5.2); without it, no scheme at all, so the page
+/// offers no Authorize dialog.
+fn with_security(mut doc: Value, allow_test: bool, origin: &str) -> Value {
+    let scopes = json!({ "myid.rest.basic": "Scope restricted access to MyID" });
+    let auth = format!("{origin}{}", crate::mock::AUTH_BASE);
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        for operation in paths.values_mut().filter_map(Value::as_object_mut) {
+            for op in operation.values_mut().filter_map(Value::as_object_mut) {
+                if allow_test {
+                    op.insert(
+                        "security".into(),
+                        json!([{ "oauth2": ["myid.rest.basic"] }]),
+                    );
+                } else {
+                    op.remove("security");
+                }
+            }
+        }
+    }
+    if let Some(components) = doc.get_mut("components").and_then(Value::as_object_mut) {
+        if allow_test {
+            components.insert(
+                "securitySchemes".into(),
+                json!({ "oauth2": { "type": "oauth2", "flows": {
+                    "clientCredentials": { "tokenUrl": format!("{auth}/connect/token"), "scopes": scopes },
+                    "authorizationCode": {
+                        "authorizationUrl": format!("{auth}/connect/authorize"),
+                        "tokenUrl": format!("{auth}/connect/token"),
+                        "scopes": scopes
+                    }
+                }}}),
+            );
+        } else {
+            components.remove("securitySchemes");
+        }
+    }
+    doc
+}
+
+pub async fn swagger(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    let swagger = state.config.auth.swagger;
+    if !swagger.generate {
+        return StatusCode::NOT_FOUND.into_response();
+    }
     let roles: Vec<String> = state
         .config
         .data
@@ -527,21 +582,26 @@ pub async fn swagger(State(state): State<AppState>) -> Response {
         .iter()
         .map(|r| r.id.clone())
         .collect();
+    let origin = crate::mock::profiles::origin(&headers);
     json_response(
         StatusCode::OK,
-        &document(
-            &roles,
-            &Examples::of(
-                &state.config.data,
-                &state
-                    .config
-                    .auth
-                    .clients
-                    .all()
-                    .iter()
-                    .filter_map(|c| c.myid_logon_name())
-                    .collect::<Vec<_>>(),
+        &with_security(
+            document(
+                &roles,
+                &Examples::of(
+                    &state.config.data,
+                    &state
+                        .config
+                        .auth
+                        .clients
+                        .all()
+                        .iter()
+                        .filter_map(|c| c.myid_logon_name())
+                        .collect::<Vec<_>>(),
+                ),
             ),
+            swagger.allow_test,
+            &origin,
         ),
     )
 }

@@ -95,15 +95,13 @@ pub async fn list(
     Ok(results_response(results))
 }
 
-/// Checks a path id: WS30001 when it is not a GUID.
+/// Checks a path id: WS30001 when it is not a GUID, with only `message` and `code`,
+/// as the manual's example for a request id shows it (§8.13.6).
 pub fn check_id(id: &str) -> Result<(), ApiError> {
     if is_guid(id) {
         Ok(())
     } else {
-        Err(ApiError::invalid_data(
-            Some("id"),
-            Some("is not a valid identifier"),
-        ))
+        Err(ApiError::invalid_data(None, None))
     }
 }
 

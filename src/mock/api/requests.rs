@@ -317,3 +317,48 @@ pub async fn create(
         &json!({ "id": request_id, "href": format!("requests/{request_id}") }),
     ))
 }
+
+/// `GET /api/Devices/{id}`: a device whose owner is in the caller's scope (manual §2.2.1:
+/// devices follow their people), with links to itself and its owner.
+pub async fn device(
+    State(state): State<AppState>,
+    Extension(user): Extension<ApiUser>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    check_id(&id)?;
+    let seed = &state.config.data;
+    let d = seed
+        .devices
+        .iter()
+        .find(|d| text(d, "id").eq_ignore_ascii_case(&id))
+        .ok_or_else(ApiError::not_found)?;
+    let owner = text(d, "owner.id");
+    person_in_scope(&state, &user, owner, &VIEW_DEVICES)?;
+    let mut out = d.clone();
+    if let Some(o) = out.get_mut("owner").and_then(Value::as_object_mut) {
+        o.insert("href".into(), json!(format!("people/{owner}")));
+    }
+    out.insert("href".into(), json!(format!("devices/{}", text(d, "id"))));
+    Ok(json_response(StatusCode::OK, &Value::Object(out)))
+}
+
+/// `GET /api/CredProfiles/{id}`: the credential profile a listing's `href` names.
+/// Assumed: the permissions that list a person's profiles read one.
+pub async fn cred_profile(
+    State(state): State<AppState>,
+    Extension(user): Extension<ApiUser>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    check_id(&id)?;
+    let seed = &state.config.data;
+    user.require(seed, &["Request Card", "View Person"])?;
+    let p = seed
+        .cred_profiles
+        .iter()
+        .find(|p| text(p, "id").eq_ignore_ascii_case(&id))
+        .ok_or_else(ApiError::not_found)?;
+    Ok(json_response(
+        StatusCode::OK,
+        &json!({ "id": text(p, "id"), "name": text(p, "name"), "desc": text(p, "desc"), "href": format!("credprofiles/{}", text(p, "id")) }),
+    ))
+}

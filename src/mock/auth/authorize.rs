@@ -51,6 +51,9 @@ pub struct Validated<'a> {
     pub scopes: Scopes,
     pub challenge: Option<(PkceChallenge, String)>,
     pub prompt: Option<String>,
+    pub nonce: Option<String>,
+    /// `max_age`: a sign-in older than this many seconds must be repeated.
+    pub max_age: Option<u64>,
 }
 
 /// A refusal for the error page: IdentityServer v4 keeps every validation error there,
@@ -260,11 +263,13 @@ pub fn validate<'a>(state: &'a AppState, p: &FormParams) -> Result<Validated<'a>
             return Err(page("invalid_request", "Invalid prompt", id));
         }
     }
-    if p.present("max_age")
-        .is_some_and(|m| m.parse::<u64>().is_err())
-    {
-        return Err(page("invalid_request", "Invalid max_age", id));
-    }
+    let max_age = match p.present("max_age") {
+        None => None,
+        Some(m) => Some(
+            m.parse::<u64>()
+                .map_err(|_| page("invalid_request", "Invalid max_age", id))?,
+        ),
+    };
     if grant != "authorization_code" {
         // The mock issues codes only; MyID's documented flows are all code flows.
         return Err(page(
@@ -281,6 +286,8 @@ pub fn validate<'a>(state: &'a AppState, p: &FormParams) -> Result<Validated<'a>
         scopes,
         challenge,
         prompt,
+        nonce: p.present("nonce").map(str::to_owned),
+        max_age,
     })
 }
 
@@ -401,7 +408,16 @@ fn process(
         Ok(r) => r,
         Err(message) => return to_error_page(state, headers, message),
     };
-    let subject = session_subject(state, headers);
+    let now = state.clock.now();
+    // max_age (OpenID Connect Core §3.1.2.1): a sign-in older than it is no sign-in
+    // (IdentityServer's `ProcessLoginAsync` checks the session's auth_time).
+    let subject = session_subject(state, headers).filter(|s| {
+        request.max_age.is_none_or(|m| {
+            now <= s
+                .auth_time
+                .saturating_add(i64::try_from(m).unwrap_or(i64::MAX))
+        })
+    });
     let forced_login = request
         .prompt
         .as_deref()
@@ -428,6 +444,45 @@ fn process(
         );
         return redirect(&login);
     };
+    // RequireConsent, or prompt=consent: the user decides on the consent page first,
+    // and only the scopes allowed are granted (IdentityServer's ProcessConsentAsync).
+    let wants_consent = request.client.require_consent
+        || request
+            .prompt
+            .as_deref()
+            .is_some_and(|p| p.split(' ').any(|x| x == "consent"));
+    let mut request = request;
+    if wants_consent {
+        match super::consent::allowed(
+            state,
+            params,
+            request.client.client_id.as_str(),
+            &subject.sub,
+        ) {
+            Some(scopes) => {
+                request.scopes = Scopes::parse(
+                    &request
+                        .scopes
+                        .names()
+                        .iter()
+                        .filter(|s| scopes.contains(s))
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                );
+            }
+            None if request.prompt.as_deref() == Some("none") => {
+                let state_param = request.state.clone().unwrap_or_default();
+                return to_client(
+                    &request.redirect_uri,
+                    request.mode,
+                    &[("error", "consent_required".into()), ("state", state_param)],
+                    true,
+                );
+            }
+            None => return super::consent::ask(params),
+        }
+    }
     issue_code(state, request, subject)
 }
 
@@ -441,6 +496,18 @@ fn issue_code(state: &AppState, request: Validated<'_>, subject: Subject) -> Res
         subject,
         created: state.clock.now(),
         lifetime: request.client.authorization_code_lifetime,
+        nonce: request.nonce.clone(),
+    };
+    // session_state for OpenID requests (Session Management §3; IdentityServer's
+    // AuthorizeResponseGenerator), from the session id before the subject moves.
+    let session_state = if request.scopes.contains(super::oidc::OPENID) {
+        super::oidc::session_state(
+            request.client.client_id.as_str(),
+            &request.redirect_uri,
+            &code.subject.sid,
+        )
+    } else {
+        String::new()
     };
     state.store().codes.insert(handle.clone(), code);
     tracing::debug!(client_id = %request.client.client_id, "authorization code issued");
@@ -455,6 +522,7 @@ fn issue_code(state: &AppState, request: Validated<'_>, subject: Subject) -> Res
                 request.state.clone().unwrap_or_default()
             },
         ),
+        ("session_state", session_state),
     ];
     to_client(&request.redirect_uri, request.mode, &params, false)
 }

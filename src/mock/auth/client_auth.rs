@@ -78,6 +78,15 @@ fn parse(headers: &HeaderMap, form: &FormParams) -> Option<Credential> {
     }
 }
 
+/// The id and secret a caller presents, parsed as for clients: what IdentityServer's
+/// `ApiSecretValidator` reads an API resource's credentials with.
+pub fn presented(headers: &HeaderMap, form: &FormParams) -> Option<(String, Option<ClientSecret>)> {
+    Some(match parse(headers, form)? {
+        Credential::Shared { id, secret } => (id, Some(secret)),
+        Credential::IdOnly { id } => (id, None),
+    })
+}
+
 /// Authenticates the calling client; every failure is `invalid_client`.
 pub fn authenticate<'a>(
     state: &'a AppState,

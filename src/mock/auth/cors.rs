@@ -1,15 +1,17 @@
 //! CORS as IdentityServer4 applies it (`CorsPolicyProvider`, `CorsMiddleware`): only on
 //! its CORS paths, for an `Origin` other than the server's own, allowed when it matches
-//! (without case) an origin in any client's `AllowedCorsOrigins`.
+//! (without case) an origin in any client's `AllowedCorsOrigins`. And rest.core's:
+//! every API path, for the origins in `MyID:Cors:AllowedOrigins` (manual §4.1.3). Both
+//! answer a preflight before anything else runs, authentication included.
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::mock::AUTH_BASE;
 use crate::mock::faults::Fault;
 use crate::mock::state::AppState;
+use crate::mock::{API_BASE, AUTH_BASE};
 
 /// The paths IdentityServer's CORS policy covers (`Constants.ProtocolRoutePaths.CorsPaths`);
 /// `/connect/authorize` is not one of them.
@@ -21,16 +23,37 @@ const CORS_PATHS: [&str; 5] = [
     "/connect/revocation",
 ];
 
+/// Whether `path` is rest.core's (any case: paths are matched without it).
+fn is_api(path: &str) -> bool {
+    path.get(..API_BASE.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(API_BASE))
+        && matches!(path.as_bytes().get(API_BASE.len()), None | Some(b'/'))
+}
+
 fn allowed_origin(state: &AppState, headers: &HeaderMap, path: &str) -> Option<HeaderValue> {
+    let origin = headers.get(header::ORIGIN)?.to_str().ok()?;
+    // rest.core: ASP.NET Core's CORS policy over `MyID:Cors:AllowedOrigins`, for every
+    // path of the API, ahead of authentication (manual §4.1.3).
+    if is_api(path) {
+        let allowed = state
+            .config
+            .auth
+            .api_cors_origins
+            .iter()
+            .any(|o| o.eq_ignore_ascii_case(origin))
+            || state.fault(Fault::CorsAnyOrigin);
+        return allowed
+            .then(|| HeaderValue::from_str(origin).ok())
+            .flatten();
+    }
     let rest = path.strip_prefix(AUTH_BASE)?;
     if !CORS_PATHS.contains(&rest) {
         return None;
     }
-    let origin = headers.get(header::ORIGIN)?.to_str().ok()?;
     let own = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
-        .map(|h| format!("http://{h}"))
+        .map(|h| format!("{}://{h}", crate::mock::scheme(headers)))
         .unwrap_or_default();
     if origin.eq_ignore_ascii_case(&own) {
         return None;

@@ -57,9 +57,9 @@ pub async fn document(State(state): State<AppState>, headers: HeaderMap) -> Resp
         "jwks_uri",
         json!(format!("{base}/.well-known/openid-configuration/jwks")),
     );
-    // IdentityServer also lists userinfo, end session, check session, introspection and
-    // device authorization; the mock lists only the endpoints it serves, so that a
-    // client (or the harness) that follows discovery never meets a 404.
+    // Every endpoint IdentityServer lists, in its order, but device authorization and
+    // the front- and back-channel logout flags: the mock lists only what it serves, so
+    // a client (or the harness) that follows discovery never meets a 404.
     let token = if state.fault(Fault::DiscoveryMisplacesToken) {
         "token-moved"
     } else {
@@ -68,7 +68,11 @@ pub async fn document(State(state): State<AppState>, headers: HeaderMap) -> Resp
     for (key, path) in [
         ("authorization_endpoint", "authorize"),
         ("token_endpoint", token),
+        ("userinfo_endpoint", "userinfo"),
+        ("end_session_endpoint", "endsession"),
+        ("check_session_iframe", "checksession"),
         ("revocation_endpoint", "revocation"),
+        ("introspection_endpoint", "introspect"),
     ] {
         put(key, json!(format!("{base}/connect/{path}")));
     }

@@ -18,6 +18,9 @@ use crate::protocol::secret::constant_time_eq;
 
 /// The session cookie.
 pub const SESSION_COOKIE: &str = "idsrv";
+/// The session id for the check-session iframe's script: not `httponly`, as
+/// IdentityServer's `idsrv.session` cookie is not (Session Management §3.3).
+pub const SESSION_ID_COOKIE: &str = "idsrv.session";
 const ANTIFORGERY_COOKIE: &str = ".AspNetCore.Antiforgery.mock";
 const ANTIFORGERY_FIELD: &str = "__RequestVerificationToken";
 const LOGIN_PATH: &str = "/account/login";
@@ -126,13 +129,14 @@ pub async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Bod
         );
     };
     let handle = random_hex(32);
+    let sid = random_hex(16);
     let subject = Subject {
         sub: user.subject_id.clone(),
         username: user.username.clone(),
         auth_time: state.clock.now(),
         idp: "local".into(),
         amr: vec!["pwd".into()],
-        sid: random_hex(16),
+        sid: sid.clone(),
     };
     state.store().sessions.insert(handle.clone(), subject);
     tracing::debug!(username = %user.username, "signed in");
@@ -141,5 +145,9 @@ pub async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Bod
         response.headers_mut().insert(header::LOCATION, location);
     }
     set_cookie(&mut response, SESSION_COOKIE, &handle, "lax");
+    let sid_cookie = format!("{SESSION_ID_COOKIE}={sid}; path={AUTH_BASE}");
+    if let Ok(v) = HeaderValue::from_str(&sid_cookie) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
     response
 }

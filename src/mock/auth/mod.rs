@@ -3,11 +3,15 @@
 
 pub(crate) mod authorize;
 mod client_auth;
+mod consent;
 pub mod cors;
 mod discovery;
 mod error_page;
 mod grants;
+mod introspection;
 mod login;
+mod logout;
+pub(crate) mod oidc;
 pub(crate) mod pages;
 mod revocation;
 mod token;
@@ -29,7 +33,13 @@ pub fn router() -> Router<AppState> {
         .route("/connect/authorize", any(authorize::authorize))
         .route("/connect/authorize/callback", any(authorize::callback))
         .route("/connect/revocation", any(revocation::revocation))
+        .route("/connect/userinfo", any(oidc::userinfo))
+        .route("/connect/endsession", any(logout::end_session))
+        .route("/connect/checksession", get(oidc::check_session))
+        .route("/connect/introspect", any(introspection::introspect))
         .route("/account/login", get(login::show).post(login::submit))
+        .route("/account/logout", get(logout::show).post(logout::submit))
+        .route("/consent", get(consent::show).post(consent::submit))
         .route("/home/error", get(error_page::show))
         .route(
             "/.well-known/openid-configuration",
@@ -49,7 +59,7 @@ fn base_url(headers: &HeaderMap) -> String {
         .and_then(|h| h.to_str().ok())
         .filter(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_graphic()))
         .unwrap_or("localhost");
-    format!("http://{host}{AUTH_BASE}")
+    format!("{}://{host}{AUTH_BASE}", crate::mock::scheme(headers))
 }
 
 /// The issuer: the base URL lower-cased in full (`LowerCaseIssuerUri`, default true).

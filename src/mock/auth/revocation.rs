@@ -54,7 +54,8 @@ pub async fn revocation(
     };
     // The hint restricts the lookup instead of ordering it: an IdentityServer departure
     // from RFC 7009 §2.1, which asks servers to search further.
-    match form.get("token_type_hint") {
+    // A blank hint is no hint (`IsPresent`).
+    match form.present("token_type_hint") {
         Some("access_token") => {
             revoke_access_token(&state, client, token);
         }

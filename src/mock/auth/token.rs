@@ -124,5 +124,38 @@ async fn handle(
         _ => return Err(err(ErrorCode::UnsupportedGrantType)),
     };
     tracing::debug!(client_id = %client.client_id, grant_type, "token issued");
+    remember_client_identifier(state, headers, &response.access_token);
     Ok(response)
+}
+
+/// Keeps the grant request's `CLIENT_IDENTIFIER` (`MyID:ClientIdentifierHeader`, manual
+/// §3.3.2) for the access token's life, so the API's audit can name it. The token is
+/// this server's own, so its claims are read without verifying it again.
+fn remember_client_identifier(state: &AppState, headers: &HeaderMap, access_token: &str) {
+    let Some(value) = headers
+        .get(state.config.auth.client_identifier_header.as_str())
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty())
+    else {
+        return;
+    };
+    #[derive(serde::Deserialize)]
+    struct Ids {
+        jti: Option<String>,
+        exp: i64,
+    }
+    let ids = crate::protocol::jwt::Compact::split(access_token)
+        .and_then(|c| crate::protocol::jwt::decode_segment::<Ids>(c.payload));
+    if let Some(Ids {
+        jti: Some(jti),
+        exp,
+    }) = ids
+    {
+        let kept =
+            crate::mock::api::data::cut(value, crate::mock::api::data::MAX_CLIENT_IDENTIFIER);
+        state
+            .store()
+            .client_identifiers
+            .insert(jti, (kept.to_owned(), exp));
+    }
 }

@@ -88,6 +88,36 @@ pub struct AuthSettings {
     /// authority, not against the host an API call came in on; the manual does not name
     /// the setting, so this one is the mock's own. Unset: the URL the mock serves on.
     pub authority: Option<String>,
+    /// `MyID:Cors:AllowedOrigins`: the origins rest.core lets browsers call it from
+    /// (manual §4.1.3). Compared with a request's `Origin` as origins, so one written
+    /// as a URL (`https://myserver/`) matches nothing, as the manual warns.
+    pub api_cors_origins: Vec<String>,
+    /// `MyID:SwaggerApiDocumentation` (manual §2.1).
+    pub swagger: SwaggerSettings,
+}
+
+/// `MyID:SwaggerApiDocumentation`: whether the documentation is served
+/// (`GenerateDocumentation`, default true) and whether it is a test harness
+/// (`AllowTestFromDocumentation`, default false: no Authorize dialog).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SwaggerSettings {
+    /// `GenerateDocumentation`.
+    pub generate: bool,
+    /// `AllowTestFromDocumentation`.
+    pub allow_test: bool,
+}
+
+fn flag(settings: &Settings, path: &str, default: bool) -> Result<bool, ConfigError> {
+    match settings.section(path).value().map(str::trim) {
+        None => Ok(default),
+        Some(v) if v.eq_ignore_ascii_case("true") => Ok(true),
+        Some(v) if v.eq_ignore_ascii_case("false") => Ok(false),
+        Some(v) => Err(ConfigError::Conversion {
+            path: path.into(),
+            value: v.to_owned(),
+            expected: "true or false",
+        }),
+    }
 }
 
 /// The audit rows kept when the settings do not say.
@@ -111,6 +141,19 @@ impl AuthSettings {
                 .value()
                 .map(|a| a.trim().trim_end_matches('/').to_lowercase())
                 .filter(|a| !a.is_empty()),
+            api_cors_origins: settings.section("MyID:Cors:AllowedOrigins").strings(),
+            swagger: SwaggerSettings {
+                generate: flag(
+                    settings,
+                    "MyID:SwaggerApiDocumentation:GenerateDocumentation",
+                    true,
+                )?,
+                allow_test: flag(
+                    settings,
+                    "MyID:SwaggerApiDocumentation:AllowTestFromDocumentation",
+                    false,
+                )?,
+            },
             audit_window: match settings.section("Mock:AuditWindow").value() {
                 None => DEFAULT_AUDIT_WINDOW,
                 Some(v) => v.trim().parse().map_err(|_| ConfigError::Conversion {

@@ -31,6 +31,9 @@ pub struct ApiResource {
     pub name: String,
     /// The API scopes it owns.
     pub scopes: Vec<String>,
+    /// `ApiSecrets[].Value`: Base64(SHA-256) hashes the resource authenticates with at
+    /// the introspection endpoint.
+    pub secrets: Vec<String>,
 }
 
 /// The resource model the token endpoint validates scopes against.
@@ -85,10 +88,14 @@ impl Default for Resources {
                 ApiResource {
                     name: "myid.rest".into(),
                     scopes: names(&["myid.rest.basic"]),
+                    // The mock's test secret, `myid-rest-api-secret` (fixtures/targets/mock.env):
+                    // MyID's installer sets its own.
+                    secrets: names(&["2XGL0hjTszuk/Yt/0DJqc07WK9Jl0hAnwZlEv1t7uBo="]),
                 },
                 ApiResource {
                     name: "myid.mws".into(),
                     scopes: names(&["myid.operation", "myid.devicepicker"]),
+                    secrets: Vec::new(),
                 },
             ],
         }
@@ -138,6 +145,12 @@ impl Resources {
                     Some(ApiResource {
                         name: c.get("Name").value()?.to_owned(),
                         scopes: c.get("Scopes").strings(),
+                        secrets: c
+                            .get("ApiSecrets")
+                            .children()
+                            .iter()
+                            .filter_map(|s| s.get("Value").value().map(str::to_owned))
+                            .collect(),
                     })
                 })
                 .collect();

@@ -49,14 +49,14 @@ impl fmt::Display for Vendor {
     }
 }
 
-/// The origin a request came in on (`http://` and its `Host`): what a service names
+/// The origin a request came in on (its scheme and `Host`): what a service names
 /// itself by when no public URL is configured, as IdentityServer does.
 pub(crate) fn origin(headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or("localhost");
-    format!("http://{host}")
+    format!("{}://{host}", crate::mock::scheme(headers))
 }
 
 /// The token of an `Authorization: Bearer …` header, if there is one.

@@ -3,6 +3,7 @@
 //! check burns it, while presenting it as the wrong client does not (v4).
 
 use super::{GrantContext, MAX_HANDLE};
+use crate::mock::auth::oidc;
 use crate::mock::auth::tokens::{self, OFFLINE_ACCESS};
 use crate::mock::error::OAuthError;
 use crate::mock::faults::Fault;
@@ -84,9 +85,26 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
         .scopes
         .contains(OFFLINE_ACCESS)
         .then(|| tokens::store_refresh(state, client, &grant_id, &claims));
+    let access_token = tokens::sign(state, &claims)?;
+    // An identity token iff the code carries openid (`TokenResponseGenerator`).
+    let id_token = if code.scopes.contains(oidc::OPENID) {
+        Some(oidc::id_token(
+            state,
+            oidc::IdToken {
+                client,
+                subject: &code.subject,
+                nonce: code.nonce.as_deref(),
+                access_token: &access_token,
+                with_sid: true,
+                issuer: &ctx.issuer,
+            },
+        )?)
+    } else {
+        None
+    };
     Ok(TokenResponse {
-        id_token: None,
-        access_token: tokens::sign(state, &claims)?,
+        id_token,
+        access_token,
         expires_in: client.access_token_lifetime,
         token_type: BEARER.into(),
         refresh_token,

@@ -3,10 +3,12 @@
 //! lifetime counted from the first token of the chain.
 
 use super::{GrantContext, MAX_HANDLE};
-use crate::mock::auth::tokens;
+use crate::mock::auth::{oidc, tokens};
 use crate::mock::error::OAuthError;
 use crate::mock::faults::Fault;
+use crate::mock::store::Subject;
 use crate::protocol::ErrorCode;
+use crate::protocol::Scopes;
 use crate::protocol::handle::random_hex;
 use crate::protocol::token::{BEARER, TokenResponse};
 
@@ -51,17 +53,64 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
     } else {
         handle.to_owned()
     };
-    // IdentityServer4 re-serialises the stored access token (UpdateAccessTokenClaimsOnRefresh
-    // is false): only nbf and exp change, so jti and iat repeat (§3.3).
-    let mut claims = next.access_token.clone();
-    claims.nbf = now;
-    claims.exp = now + client.access_token_lifetime;
+    let stored = next.access_token.clone();
+    let subject = stored.sub.as_ref().map(|sub| Subject {
+        sub: sub.clone(),
+        username: String::new(),
+        auth_time: stored.auth_time.unwrap_or(stored.iat),
+        idp: stored.idp.clone().unwrap_or_default(),
+        amr: stored.amr.clone().unwrap_or_default(),
+        sid: stored.sid.clone().unwrap_or_default(),
+    });
+    let claims = if client.update_access_token_claims_on_refresh {
+        // UpdateAccessTokenClaimsOnRefresh: a brand-new token from the same grant: new
+        // jti and iat, audiences worked out again (§3.3).
+        let scopes = Scopes::parse(&stored.scope.join(" "));
+        let mut fresh = tokens::claims(state, client, &scopes, &ctx.issuer, subject.as_ref());
+        fresh.sid = stored.sid.clone();
+        if let (Some(new), Some(grant)) = (
+            &fresh.jti,
+            store
+                .access_grants
+                .get(stored.jti.as_deref().unwrap_or_default())
+                .cloned(),
+        ) {
+            store
+                .access_grants
+                .insert(new.clone(), (grant.0, fresh.exp));
+        }
+        fresh
+    } else {
+        // IdentityServer4 re-serialises the stored access token: only nbf and exp
+        // change, so jti and iat repeat (§3.3).
+        let mut claims = stored;
+        claims.nbf = now;
+        claims.exp = now + client.access_token_lifetime;
+        claims
+    };
     next.access_token = claims.clone();
     store.refresh_tokens.insert(new_handle.clone(), next);
     drop(store);
+    let access_token = tokens::sign(state, &claims)?;
+    // An identity token again when the grant has openid; no nonce and no sid, which
+    // IdentityServer takes from the code only (`CreateIdTokenFromRefreshTokenRequestAsync`).
+    let id_token = match &subject {
+        Some(subject) if claims.scope.iter().any(|s| s == oidc::OPENID) => Some(oidc::id_token(
+            state,
+            oidc::IdToken {
+                client,
+                subject,
+                nonce: None,
+                access_token: &access_token,
+                with_sid: false,
+                issuer: &ctx.issuer,
+            },
+        )?),
+        _ => None,
+    };
     Ok(TokenResponse {
-        id_token: None,
-        access_token: tokens::sign(state, &claims)?,
+        id_token,
+        access_token,
         expires_in: client.access_token_lifetime,
         token_type: BEARER.into(),
         refresh_token: Some(new_handle),

@@ -1,0 +1,231 @@
+//! Steps for OpenID Connect: the identity token, userinfo, logout, and the endpoints
+//! the metadata names.
+
+use cucumber::{then, when};
+use serde_json::Value;
+
+use super::severity;
+use crate::harness::checks::jwt::{self, Jwt};
+use crate::harness::checks::{Check, oidc};
+use crate::harness::client::RequestSpec;
+use crate::harness::endpoints::Endpoint;
+use crate::harness::flow::{self, AuthorizeOutcome};
+use crate::harness::target::LoginDriver;
+use crate::harness::world::{ConformanceWorld, StepFailure, StepResult};
+use crate::protocol::handle::random_hex;
+
+/// The newest token response's id_token.
+fn id_token(world: &ConformanceWorld) -> Result<Jwt, StepFailure> {
+    let body = world
+        .flow
+        .tokens
+        .last()
+        .ok_or("no token has been issued in this scenario")?;
+    oidc::id_token_issued(body).map_err(|c| StepFailure(c.outcome.err().unwrap_or_default()))
+}
+
+#[then(regex = r"^an id_token (must|should) be issued$")]
+fn issued(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let body = world.last_response()?.json().unwrap_or(Value::Null);
+    let check = match oidc::id_token_issued(&body) {
+        Ok(_) => Check::pass("id_token_issued", "OIDC-Core-3.1.3.3", "an id_token"),
+        Err(c) => c,
+    };
+    world.require(severity(&word)?, [check])
+}
+
+#[then(regex = r"^the id_token (must|should) be valid for the client$")]
+async fn valid(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let token = id_token(world)?;
+    let doc = world.discovery().await?;
+    let issuer = doc
+        .get("issuer")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let jwks = world.jwks().await?;
+    let client_id = world.client()?.client_id.as_str().to_owned();
+    let now = world.server_now().await?;
+    let leeway = world.clock_leeway()?;
+    let access = world.flow.access_token(0)?;
+    let mut checks = vec![
+        jwt::alg_asymmetric(&token),
+        jwt::signature_verifies_as(&token, &jwks, "OIDC-Core-3.1.3.7"),
+        oidc::id_token_for(&token, &issuer, &client_id),
+        oidc::id_token_current(&token, now, leeway),
+        oidc::at_hash_matches(&token, &access),
+    ];
+    // The nonce belongs to the sign-in's token; one from a refresh need not repeat it.
+    if let Some(nonce) = world
+        .flow
+        .vars
+        .get("nonce")
+        .filter(|_| world.flow.tokens.len() == 1)
+    {
+        checks.push(oidc::id_token_nonce(&token, nonce));
+    }
+    world.judge(severity(&word)?, checks)
+}
+
+#[then(regex = r"^the id_token (must|should) carry IdentityServer's session claims$")]
+fn is4_claims(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let token = id_token(world)?;
+    world.judge(severity(&word)?, [oidc::identityserver_claims(&token)])
+}
+
+#[then(regex = r"^the id_token (must|should) carry auth_time$")]
+fn auth_time(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let token = id_token(world)?;
+    world.judge(severity(&word)?, [oidc::has_auth_time(&token)])
+}
+
+#[then(regex = r"^the client (must|should) receive a session_state$")]
+fn session_state(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let value = world
+        .flow
+        .outcome
+        .as_ref()
+        .and_then(|o| o.param("session_state"))
+        .map(str::to_owned);
+    world.judge(severity(&word)?, [oidc::session_state(value.as_deref())])
+}
+
+#[then(regex = r"^userinfo (must|should) name the id_token's subject$")]
+fn userinfo_sub(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let sub = id_token(world)?
+        .claims
+        .get("sub")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let r = world.last_response()?.clone();
+    world.judge(
+        severity(&word)?,
+        [oidc::userinfo_sub(r.status, r.json().as_ref(), &sub)],
+    )
+}
+
+#[then(regex = r#"^userinfo (must|should) carry "([a-z_]+)" = "([^"]*)"$"#)]
+fn userinfo_claim(
+    world: &mut ConformanceWorld,
+    word: String,
+    claim: String,
+    value: String,
+) -> StepResult {
+    let r = world.last_response()?.clone();
+    world.judge(
+        severity(&word)?,
+        [oidc::userinfo_claim(r.json().as_ref(), &claim, &value)],
+    )
+}
+
+/// RP-Initiated Logout §2: the browser goes to the end-session endpoint with the
+/// id_token as hint, the client's registered post-logout redirect URI and a state;
+/// any confirmation the server asks for is given.
+#[when("the user logs out with the id_token")]
+async fn logout(world: &mut ConformanceWorld) -> StepResult {
+    let hint = id_token(world)?.raw;
+    let client = world.client()?.clone();
+    let back = client.post_logout_redirect_uri.clone().ok_or_else(|| {
+        StepFailure::skip("the target file gives this client no post_logout_redirect_uri")
+    })?;
+    let state = random_hex(8).to_lowercase();
+    world.flow.vars.insert("logout_state".into(), state.clone());
+    let query = form_urlencoded::Serializer::new(String::new())
+        .append_pair("id_token_hint", &hint)
+        .append_pair("post_logout_redirect_uri", &back)
+        .append_pair("state", &state)
+        .finish();
+    let base = world.endpoint(Endpoint::EndSession)?;
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let driver = LoginDriver::Form {
+        fields: Vec::new(),
+        submit: None,
+        max_steps: 2,
+    };
+    let outcome =
+        flow::authorize_with(world, format!("{base}{sep}{query}"), &back, &driver).await?;
+    world.flow.outcome = Some(outcome);
+    Ok(())
+}
+
+/// RP-Initiated Logout §3: the user is sent back to the registered URI with the state
+/// (IdentityServer's logged-out page offers it as a link instead of redirecting).
+#[then(
+    regex = r"^the user (must|should) be led back to the post-logout redirect URI with the state$"
+)]
+fn led_back(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let back = world
+        .client()?
+        .post_logout_redirect_uri
+        .clone()
+        .unwrap_or_default();
+    let state = world
+        .flow
+        .vars
+        .get("logout_state")
+        .cloned()
+        .unwrap_or_default();
+    let expected = format!("{back}?state={state}");
+    let (ok, evidence) = match &world.flow.outcome {
+        Some(AuthorizeOutcome::ToClient { url, params }) => (
+            params.iter().any(|(k, v)| k == "state" && *v == state),
+            url.clone(),
+        ),
+        Some(AuthorizeOutcome::Page { body, url, .. }) => (
+            body.contains(&format!("href=\"{expected}\"")),
+            format!("a page at {url}"),
+        ),
+        Some(AuthorizeOutcome::Offsite { url }) => (false, url.clone()),
+        None => (false, "nothing".into()),
+    };
+    let check = Check::expect(
+        "post_logout_redirect",
+        "OIDC-RP-Logout-3",
+        ok,
+        evidence.clone(),
+        || format!("expected the way back to {expected}, got {evidence}"),
+    );
+    world.judge(severity(&word)?, [check])
+}
+
+/// Every endpoint the discovery document names answers there.
+#[then(regex = r"^every endpoint the metadata names (must|should) be served$")]
+async fn all_served(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let doc = world.discovery().await?;
+    let named: Vec<(String, String)> = doc
+        .as_object()
+        .map(|o| {
+            o.iter()
+                .filter(|(k, _)| {
+                    k.ends_with("_endpoint") || *k == "check_session_iframe" || *k == "jwks_uri"
+                })
+                .filter_map(|(k, v)| v.as_str().map(|u| (k.clone(), u.to_owned())))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut checks = Vec::new();
+    for (member, url) in named {
+        // A GET first; an endpoint for POSTs only may not route a GET at all, so a 404
+        // or 405 is asked again as an (empty) form post before it counts.
+        let mut status = world
+            .send(RequestSpec::get(url.clone()))
+            .await?
+            .response()
+            .map(|r| r.status)
+            .unwrap_or(0);
+        if matches!(status, 404 | 405) {
+            let posted = world
+                .send(RequestSpec::form(url.clone(), &[]))
+                .await?
+                .response()
+                .map(|r| r.status)
+                .unwrap_or(0);
+            if posted != 404 {
+                status = posted;
+            }
+        }
+        checks.push(oidc::endpoint_served(&member, &url, status));
+    }
+    world.judge(severity(&word)?, checks)
+}

@@ -1,0 +1,289 @@
+//! OpenID Connect as IdentityServer4 4.1.2 serves it: the identity token of the code
+//! and refresh grants (`DefaultTokenService.CreateIdentityTokenAsync`,
+//! `DefaultClaimsService.GetIdentityTokenClaimsAsync`), `session_state` for the
+//! authorize response (OpenID Connect Session Management §3), the userinfo endpoint
+//! (`UserInfoEndpoint`, `UserInfoRequestValidator`, `UserInfoResponseGenerator`) and the
+//! check-session iframe (`CheckSessionResult`).
+
+use aws_lc_rs::digest::{SHA256, digest};
+use axum::body::{Body, to_bytes};
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde_json::{Map, Value, json};
+
+use super::issuer;
+use crate::mock::config::Client;
+use crate::mock::error::{NO_CACHE, OAuthError};
+use crate::mock::faults::Fault;
+use crate::mock::form::{FormParams, has_form_content_type};
+use crate::mock::state::AppState;
+use crate::mock::store::Subject;
+use crate::protocol::ErrorCode;
+use crate::protocol::handle::random_hex;
+
+/// The scope that makes a request an OpenID Connect one.
+pub const OPENID: &str = "openid";
+
+/// The JWT clock skew IdentityServer validates access tokens with (the default of
+/// `TokenValidationParameters.ClockSkew`, five minutes).
+const CLOCK_SKEW: i64 = 300;
+
+/// `CryptoHelper.CreateHashClaimValue` for RS256: the left half of SHA-256 of the
+/// ASCII value, base64url (OpenID Connect Core §3.1.3.6 `at_hash`).
+pub fn hash_claim(value: &str) -> String {
+    let d = digest(&SHA256, value.as_bytes());
+    URL_SAFE_NO_PAD.encode(&d.as_ref()[..16])
+}
+
+/// What an identity token is issued for.
+pub struct IdToken<'a> {
+    pub client: &'a Client,
+    pub subject: &'a Subject,
+    pub nonce: Option<&'a str>,
+    /// The access token issued with it, hashed into `at_hash`.
+    pub access_token: &'a str,
+    /// Whether `sid` goes in: from the code exchange, not from a refresh (IdentityServer
+    /// sets the session id only from the authorization code).
+    pub with_sid: bool,
+    pub issuer: &'a str,
+}
+
+/// The identity token, claims in IdentityServer's order: `nbf, exp, iss, aud`, then
+/// `nonce, iat, at_hash, sid`, then `sub, auth_time, idp`, then `amr`. No profile
+/// claims: with an access token alongside, they are for userinfo
+/// (`AlwaysIncludeUserClaimsInIdToken` is false).
+pub fn id_token(state: &AppState, t: IdToken<'_>) -> Result<String, OAuthError> {
+    let now = state.clock.now();
+    let mut c = Map::new();
+    c.insert("nbf".into(), json!(now));
+    c.insert("exp".into(), json!(now + t.client.identity_token_lifetime));
+    c.insert("iss".into(), json!(t.issuer));
+    c.insert("aud".into(), json!(t.client.client_id.as_str()));
+    if let Some(n) = t.nonce.filter(|_| !state.fault(Fault::IdTokenNonceDropped)) {
+        c.insert("nonce".into(), json!(n));
+    }
+    c.insert("iat".into(), json!(now));
+    c.insert("at_hash".into(), json!(hash_claim(t.access_token)));
+    if t.with_sid {
+        c.insert("sid".into(), json!(t.subject.sid));
+    }
+    c.insert("sub".into(), json!(t.subject.sub));
+    c.insert("auth_time".into(), json!(t.subject.auth_time));
+    c.insert("idp".into(), json!(t.subject.idp));
+    c.insert("amr".into(), json!(t.subject.amr));
+    state
+        .config
+        .signing_key
+        .sign("JWT", &Value::Object(c))
+        .map_err(|e| {
+            tracing::error!("cannot sign an identity token: {e}");
+            OAuthError::new(ErrorCode::ServerError)
+        })
+}
+
+/// `session_state` (Session Management §3.2, IdentityServer's
+/// `ComputeSessionStateHash`): base64url(SHA-256(client_id + origin + sid + salt)) "."
+/// salt, the origin being the redirect URI's.
+pub fn session_state(client_id: &str, redirect_uri: &str, sid: &str) -> String {
+    let salt = random_hex(16);
+    session_state_with(client_id, &origin_of(redirect_uri), sid, &salt)
+}
+
+fn session_state_with(client_id: &str, origin: &str, sid: &str, salt: &str) -> String {
+    let d = digest(
+        &SHA256,
+        format!("{client_id}{origin}{sid}{salt}").as_bytes(),
+    );
+    format!("{}.{salt}", URL_SAFE_NO_PAD.encode(d.as_ref()))
+}
+
+/// `scheme://host[:port]` of a URL.
+fn origin_of(url: &str) -> String {
+    let Some(i) = url.find("://") else {
+        return url.to_owned();
+    };
+    let end = url[i + 3..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |j| i + 3 + j);
+    url[..end].to_owned()
+}
+
+/// A protected-resource error (`ProtectedResourceErrorResult`): 401, or 403 for
+/// `insufficient_scope`, with `WWW-Authenticate: Bearer realm="IdentityServer",error="…"`.
+fn resource_error(error: &str) -> Response {
+    let status = if error == "insufficient_scope" {
+        StatusCode::FORBIDDEN
+    } else {
+        StatusCode::UNAUTHORIZED
+    };
+    let mut r = status.into_response();
+    let h = r.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "Bearer realm=\"IdentityServer\",error=\"{error}\""
+    )) {
+        h.insert(header::WWW_AUTHENTICATE, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(NO_CACHE));
+    h.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    r
+}
+
+/// The claims of an access token of this server that is valid now: signed by the
+/// mock's key, issued here, within its lifetime give or take the clock skew, and an
+/// access token (it names its client; identity tokens do not).
+pub fn valid_access_token(
+    state: &AppState,
+    headers: &HeaderMap,
+    token: &str,
+) -> Option<Map<String, Value>> {
+    let claims: Map<String, Value> = state.config.signing_key.verify_as(token)?;
+    let now = state.clock.now();
+    let int = |k: &str| claims.get(k).and_then(Value::as_i64);
+    let in_time = int("exp").is_some_and(|e| now <= e + CLOCK_SKEW)
+        && int("nbf").is_none_or(|n| n <= now + CLOCK_SKEW);
+    let ours = claims.get("iss").and_then(Value::as_str) == Some(issuer(headers).as_str());
+    (in_time && ours && claims.contains_key("client_id")).then_some(claims)
+}
+
+/// Whether a token's `scope` (an array, or a string) holds `name`.
+pub fn has_scope(claims: &Map<String, Value>, name: &str) -> bool {
+    match claims.get("scope") {
+        Some(Value::Array(a)) => a.iter().any(|s| s == name),
+        Some(Value::String(s)) => s.split(' ').any(|x| x == name),
+        _ => false,
+    }
+}
+
+/// The bearer token of a request: the `Authorization` header, or `access_token` in a
+/// form body (RFC 6750 §2.1–2.2, `BearerTokenUsageValidator`).
+async fn bearer_token(method: &Method, headers: &HeaderMap, body: Body) -> Option<String> {
+    if let Some(t) = crate::mock::profiles::bearer(headers) {
+        return Some(t.to_owned());
+    }
+    if *method == Method::POST && has_form_content_type(headers) {
+        let bytes = to_bytes(body, super::token::MAX_FORM_BYTES).await.ok()?;
+        return FormParams::parse(&bytes)
+            .present("access_token")
+            .map(str::to_owned);
+    }
+    None
+}
+
+/// `GET|POST /connect/userinfo`: the claims of the identity resources in the token's
+/// scope that the user has, then `sub`.
+pub async fn userinfo(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    if method != Method::GET && method != Method::POST {
+        return StatusCode::METHOD_NOT_ALLOWED.into_response();
+    }
+    let Some(token) = bearer_token(&method, &headers, body).await else {
+        return resource_error("invalid_token");
+    };
+    let Some(claims) = valid_access_token(&state, &headers, &token) else {
+        return resource_error("invalid_token");
+    };
+    if !has_scope(&claims, OPENID) && !state.fault(Fault::UserinfoIgnoresScope) {
+        return resource_error("insufficient_scope");
+    }
+    let Some(sub) = claims.get("sub").and_then(Value::as_str) else {
+        return resource_error("invalid_token");
+    };
+    // The profile service answers for users it knows; one it no longer knows is not
+    // active (`IsActiveAsync`).
+    let auth = &state.config.auth;
+    let Some(user) = auth.users.iter().find(|u| u.subject_id == sub) else {
+        return resource_error("invalid_token");
+    };
+    let mut out = Map::new();
+    for resource in auth
+        .resources
+        .identity
+        .iter()
+        .filter(|r| has_scope(&claims, &r.name))
+    {
+        for claim in &resource.user_claims {
+            let value = match claim.as_str() {
+                "name" if !user.name.is_empty() => Some(user.name.clone()),
+                "preferred_username" => Some(user.username.clone()),
+                _ => None,
+            };
+            if let Some(v) = value {
+                out.insert(claim.clone(), json!(v));
+            }
+        }
+    }
+    out.insert("sub".into(), json!(sub));
+    crate::mock::error::no_cache_json(StatusCode::OK, &Value::Object(out))
+}
+
+/// `GET /connect/checksession`: the OP iframe of Session Management §3.3. It reads the
+/// session id from the `idsrv.session` cookie (which the sign-in sets readable by
+/// script, as IdentityServer does) and answers a relying party's `postMessage` of
+/// "client_id session_state" with `unchanged`, `changed` or `error`.
+pub async fn check_session() -> Response {
+    let script = r#"
+function cookie(name) {
+  var parts = document.cookie.split(';');
+  for (var i = 0; i < parts.length; i++) {
+    var kv = parts[i].trim().split('=');
+    if (kv[0] === name) return decodeURIComponent(kv.slice(1).join('='));
+  }
+  return '';
+}
+function b64url(buf) {
+  var s = btoa(String.fromCharCode.apply(null, new Uint8Array(buf)));
+  return s.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+window.addEventListener('message', function (e) {
+  var parts = typeof e.data === 'string' ? e.data.split(' ') : [];
+  if (parts.length !== 2 || parts[1].indexOf('.') < 0) { e.source.postMessage('error', e.origin); return; }
+  var clientId = parts[0], hashSalt = parts[1].split('.'), sid = cookie('idsrv.session');
+  var text = new TextEncoder().encode(clientId + e.origin + sid + hashSalt[1]);
+  crypto.subtle.digest('SHA-256', text).then(function (d) {
+    e.source.postMessage(b64url(d) === hashSalt[0] ? 'unchanged' : 'changed', e.origin);
+  });
+}, false);
+"#;
+    let page = format!(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>check session</title></head><body><script>{script}</script></body></html>\n"
+    );
+    let mut r = (StatusCode::OK, page).into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=UTF-8"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(NO_CACHE));
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_and_session_state() {
+        // OpenID Connect Core §A.3's example: at_hash of its access token.
+        assert_eq!(
+            hash_claim("jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y"),
+            "77QmUPtjPfzWtF2AnpK9RQ"
+        );
+        let s = session_state_with("c", "https://client.example", "SID", "SALT");
+        assert!(s.ends_with(".SALT") && s.len() == 43 + 5);
+        assert_eq!(
+            origin_of("https://client.example:8443/cb?x=1"),
+            "https://client.example:8443"
+        );
+        assert_eq!(
+            origin_of("https://client.example"),
+            "https://client.example"
+        );
+    }
+}
