@@ -82,35 +82,7 @@ fn myid(state: AppState) -> Router {
             &format!("{API_BASE}/swagger/v1/swagger.json"),
             axum::routing::get(api::openapi::swagger),
         )
-        // Swagger UI at MyID's paths (manual §2.1), lower-case as routing sees them.
-        .route(
-            &format!("{API_BASE}/swagger"),
-            axum::routing::get(api::swagger_ui::to_index),
-        )
-        .route(
-            &format!("{API_BASE}/swagger/"),
-            axum::routing::get(api::swagger_ui::to_index),
-        )
-        .route(
-            &format!("{API_BASE}/swagger/index.html"),
-            axum::routing::get(api::swagger_ui::index),
-        )
-        .route(
-            &format!("{API_BASE}/swagger/swagger-ui.css"),
-            axum::routing::get(api::swagger_ui::css),
-        )
-        .route(
-            &format!("{API_BASE}/swagger/swagger-ui-bundle.js"),
-            axum::routing::get(api::swagger_ui::bundle),
-        )
-        .route(
-            &format!("{API_BASE}/swagger/swagger-ui-standalone-preset.js"),
-            axum::routing::get(api::swagger_ui::preset),
-        )
-        .route(
-            &format!("{API_BASE}/swagger/oauth2-redirect.html"),
-            axum::routing::get(api::swagger_ui::oauth2_redirect),
-        )
+        .merge(api::swagger_ui::routes())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::cors::cors,
@@ -230,19 +202,7 @@ pub async fn run(
     clock: Clock,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let public_url = listener
-        .local_addr()
-        .ok()
-        .filter(|a| !a.ip().is_unspecified())
-        .map(|a| format!("http://{a}"));
-    let service = MapRequestLayer::new(over_http as fn(Request) -> Request)
-        .layer(service(AppState::serving(config, clock, public_url)));
-    axum::serve(
-        listener,
-        axum::ServiceExt::<Request>::into_make_service(service),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    run_with(listener, None, config, clock, shutdown).await
 }
 
 /// [`run`] over TLS with `identity`.
@@ -253,19 +213,44 @@ pub async fn run_tls(
     clock: Clock,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    run_with(listener, Some(identity), config, clock, shutdown).await
+}
+
+/// Serves over plain HTTP, or over TLS with an identity; the scheme goes into every
+/// request (and the served address into the authority) so URLs follow it.
+async fn run_with(
+    listener: TcpListener,
+    identity: Option<&tls::TlsIdentity>,
+    config: MockConfig,
+    clock: Clock,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let scheme = if identity.is_some() { "https" } else { "http" };
     let public_url = listener
         .local_addr()
         .ok()
         .filter(|a| !a.ip().is_unspecified())
-        .map(|a| format!("https://{a}"));
-    let service = MapRequestLayer::new(over_https as fn(Request) -> Request)
-        .layer(service(AppState::serving(config, clock, public_url)));
-    axum::serve(
-        tls::TlsListener::new(listener, identity)?,
-        axum::ServiceExt::<Request>::into_make_service(service),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+        .map(|a| format!("{scheme}://{a}"));
+    let mark = if identity.is_some() {
+        over_https as fn(Request) -> Request
+    } else {
+        over_http
+    };
+    let service = axum::ServiceExt::<Request>::into_make_service(
+        MapRequestLayer::new(mark).layer(service(AppState::serving(config, clock, public_url))),
+    );
+    match identity {
+        Some(identity) => {
+            axum::serve(tls::TlsListener::new(listener, identity)?, service)
+                .with_graceful_shutdown(shutdown)
+                .await
+        }
+        None => {
+            axum::serve(listener, service)
+                .with_graceful_shutdown(shutdown)
+                .await
+        }
+    }
 }
 
 /// A mock running in this process on `127.0.0.1:<free port>`, stopped on drop.
@@ -280,24 +265,7 @@ pub struct MockServer {
 impl MockServer {
     /// Binds a free loopback port and serves `config` on it with `clock`.
     pub async fn start(config: MockConfig, clock: Clock) -> std::io::Result<Self> {
-        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
-        let addr = listener.local_addr()?;
-        let (tx, rx) = oneshot::channel::<()>();
-        let task_clock = clock.clone();
-        tokio::spawn(async move {
-            let stop = async {
-                let _ = rx.await;
-            };
-            if let Err(e) = run(listener, config, task_clock, stop).await {
-                tracing::error!("embedded mock on {addr} stopped: {e}");
-            }
-        });
-        Ok(MockServer {
-            addr,
-            clock,
-            shutdown: Some(tx),
-            https: false,
-        })
+        Self::start_with(config, clock, None).await
     }
 
     /// Like [`Self::start`], over TLS with `identity`.
@@ -306,23 +274,32 @@ impl MockServer {
         clock: Clock,
         identity: tls::TlsIdentity,
     ) -> std::io::Result<Self> {
+        Self::start_with(config, clock, Some(identity)).await
+    }
+
+    async fn start_with(
+        config: MockConfig,
+        clock: Clock,
+        identity: Option<tls::TlsIdentity>,
+    ) -> std::io::Result<Self> {
         let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = listener.local_addr()?;
         let (tx, rx) = oneshot::channel::<()>();
         let task_clock = clock.clone();
+        let https = identity.is_some();
         tokio::spawn(async move {
             let stop = async {
                 let _ = rx.await;
             };
-            if let Err(e) = run_tls(listener, &identity, config, task_clock, stop).await {
-                tracing::error!("embedded TLS mock on {addr} stopped: {e}");
+            if let Err(e) = run_with(listener, identity.as_ref(), config, task_clock, stop).await {
+                tracing::error!("embedded mock on {addr} stopped: {e}");
             }
         });
         Ok(MockServer {
             addr,
             clock,
             shutdown: Some(tx),
-            https: true,
+            https,
         })
     }
 

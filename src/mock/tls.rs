@@ -1,8 +1,8 @@
 //! `serve --tls`: the mock over HTTPS, as MyID is served (IIS, HTTPS only), with rustls
 //! on aws-lc-rs. A given certificate and key, or a self-signed certificate made at
 //! start for the names the mock answers to, written out so clients can trust it.
-//! Handshakes run on their own tasks, so a client that never finishes one holds up
-//! nobody else.
+//! Handshakes run on their own tasks, at most 256 at once and 10 s each, so a client
+//! that never finishes one holds up nobody else and a flood of them stays bounded.
 
 use std::io;
 use std::net::SocketAddr;
@@ -21,6 +21,9 @@ use tokio_rustls::server::TlsStream;
 
 /// How long a client may take over its handshake.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Handshakes in progress at once; a connection past it is closed at once, so what
+/// unauthenticated callers can hold stays bounded.
+const MAX_HANDSHAKES: usize = 256;
 
 /// A server certificate ready to serve, and its PEM for clients to trust.
 #[derive(Clone)]
@@ -94,6 +97,7 @@ impl TlsListener {
         let addr = tcp.local_addr()?;
         let acceptor = TlsAcceptor::from(identity.config.clone());
         let (tx, ready) = mpsc::channel(64);
+        let slots = Arc::new(tokio::sync::Semaphore::new(MAX_HANDSHAKES));
         tokio::spawn(async move {
             loop {
                 let (stream, peer) = match tcp.accept().await {
@@ -107,8 +111,13 @@ impl TlsListener {
                 if tx.is_closed() {
                     break;
                 }
+                let Ok(slot) = slots.clone().try_acquire_owned() else {
+                    tracing::debug!(%peer, "too many TLS handshakes at once: closed");
+                    continue;
+                };
                 let (acceptor, tx) = (acceptor.clone(), tx.clone());
                 tokio::spawn(async move {
+                    let _slot = slot;
                     match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
                         Ok(Ok(tls)) => {
                             let _ = tx.send((tls, peer)).await;

@@ -15,6 +15,20 @@ const PRESET: &str = include_str!("../../../assets/swagger-ui/swagger-ui-standal
 const CSS: &str = include_str!("../../../assets/swagger-ui/swagger-ui.css");
 const REDIRECT: &str = include_str!("../../../assets/swagger-ui/oauth2-redirect.html");
 
+/// Swagger UI's routes at MyID's paths (manual §2.1), lower-case as routing sees them.
+pub fn routes() -> axum::Router<AppState> {
+    use axum::routing::get;
+    let at = |file: &str| format!("{}/swagger{file}", crate::mock::API_BASE);
+    axum::Router::new()
+        .route(&at(""), get(to_index))
+        .route(&at("/"), get(to_index))
+        .route(&at("/index.html"), get(index))
+        .route(&at("/swagger-ui.css"), get(css))
+        .route(&at("/swagger-ui-bundle.js"), get(bundle))
+        .route(&at("/swagger-ui-standalone-preset.js"), get(preset))
+        .route(&at("/oauth2-redirect.html"), get(oauth2_redirect))
+}
+
 /// The client the code flow of the documentation uses (manual §5.2.2).
 pub const DOCUMENTATION_CLIENT: &str = "myid.operatorclient";
 

@@ -65,17 +65,6 @@ pub fn ask(params: &FormParams) -> Response {
     r
 }
 
-fn bad_request(text: &str) -> Response {
-    pages::html(
-        StatusCode::BAD_REQUEST,
-        "Bad request",
-        &format!(
-            "<h1>Bad request</h1><p class=\"error\">{}</p>",
-            pages::escape(text)
-        ),
-    )
-}
-
 fn request_of(return_url: &str) -> Option<FormParams> {
     return_url
         .strip_prefix(&callback_prefix())
@@ -84,11 +73,13 @@ fn request_of(return_url: &str) -> Option<FormParams> {
 
 fn page(state: &AppState, return_url: &str, problem: Option<&str>) -> Response {
     let Some(params) = request_of(return_url) else {
-        return bad_request("The return URL is not an authorization request of this server.");
+        return pages::bad_request(
+            "The return URL is not an authorization request of this server.",
+        );
     };
     let request = match authorize::validate(state, &params) {
         Ok(r) => r,
-        Err(_) => return bad_request("The authorization request is not valid."),
+        Err(_) => return pages::bad_request("The authorization request is not valid."),
     };
     let name = request
         .client
@@ -128,7 +119,7 @@ fn page(state: &AppState, return_url: &str, problem: Option<&str>) -> Response {
 /// `GET /consent?returnUrl=…`.
 pub async fn show(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
     if session_subject(&state, &headers).is_none() {
-        return bad_request("Sign in first.");
+        return pages::bad_request("Sign in first.");
     }
     let p = FormParams::parse(uri.query().unwrap_or("").as_bytes());
     page(&state, p.get("returnUrl").unwrap_or_default(), None)
@@ -140,15 +131,17 @@ pub async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Bod
         return StatusCode::UNSUPPORTED_MEDIA_TYPE.into_response();
     }
     let Ok(bytes) = to_bytes(body, 64 * 1024).await else {
-        return bad_request("The form is too large.");
+        return pages::bad_request("The form is too large.");
     };
     let form = FormParams::parse(&bytes);
     let return_url = form.get("ReturnUrl").unwrap_or_default().to_owned();
     let Some(params) = request_of(&return_url) else {
-        return bad_request("The return URL is not an authorization request of this server.");
+        return pages::bad_request(
+            "The return URL is not an authorization request of this server.",
+        );
     };
     let Some(subject) = session_subject(&state, &headers) else {
-        return bad_request("Sign in first.");
+        return pages::bad_request("Sign in first.");
     };
     let request = match authorize::validate(&state, &params) {
         Ok(r) => r,

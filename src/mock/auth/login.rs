@@ -36,17 +36,6 @@ fn set_cookie(response: &mut Response, name: &str, value: &str, same_site: &str)
     }
 }
 
-fn bad_request(text: &str) -> Response {
-    pages::html(
-        StatusCode::BAD_REQUEST,
-        "Bad request",
-        &format!(
-            "<h1>Bad request</h1><p class=\"error\">{}</p>",
-            pages::escape(text)
-        ),
-    )
-}
-
 fn login_form(
     return_url: &str,
     username: &str,
@@ -69,7 +58,9 @@ pub async fn show(uri: Uri) -> Response {
     let params = FormParams::parse(uri.query().unwrap_or("").as_bytes());
     let return_url = params.get("ReturnUrl").unwrap_or_default();
     if !return_url.starts_with(&callback_prefix()) {
-        return bad_request("The return URL is not an authorization request of this server.");
+        return pages::bad_request(
+            "The return URL is not an authorization request of this server.",
+        );
     }
     login_form(return_url, "", None, None)
 }
@@ -79,7 +70,7 @@ pub async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Bod
         return StatusCode::UNSUPPORTED_MEDIA_TYPE.into_response();
     }
     let Ok(bytes) = to_bytes(body, 64 * 1024).await else {
-        return bad_request("The form is too large.");
+        return pages::bad_request("The form is too large.");
     };
     let form = FormParams::parse(&bytes);
     let posted_token = form.get(ANTIFORGERY_FIELD).unwrap_or_default();
@@ -87,11 +78,15 @@ pub async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Bod
     if posted_token.is_empty()
         || !constant_time_eq(posted_token.as_bytes(), cookie_token.as_bytes())
     {
-        return bad_request("The antiforgery token is missing or does not match its cookie.");
+        return pages::bad_request(
+            "The antiforgery token is missing or does not match its cookie.",
+        );
     }
     let return_url = form.get("ReturnUrl").unwrap_or_default();
     let Some(query) = return_url.strip_prefix(&callback_prefix()) else {
-        return bad_request("The return URL is not an authorization request of this server.");
+        return pages::bad_request(
+            "The return URL is not an authorization request of this server.",
+        );
     };
 
     if form.get("button") == Some("cancel") {

@@ -43,6 +43,18 @@ pub fn html(status: StatusCode, title: &str, body: &str) -> Response {
     response
 }
 
+/// A 400 page saying what is wrong with what the browser sent.
+pub fn bad_request(text: &str) -> Response {
+    html(
+        StatusCode::BAD_REQUEST,
+        "Bad request",
+        &format!(
+            "<h1>Bad request</h1><p class=\"error\">{}</p>",
+            escape(text)
+        ),
+    )
+}
+
 /// The sign-in form. The antiforgery token is posted back and compared with its cookie.
 pub fn login(
     action: &str,
