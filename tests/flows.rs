@@ -282,3 +282,120 @@ fn a_blank_revocation_hint_is_no_hint() {
         assert_eq!(status, 400, "the revoked refresh token is refused");
     });
 }
+
+/// Walks /authorize with `prompt=consent` for `scope`, signs in, and answers the
+/// consent page with `decision` (the button and the scopes ticked); returns where the
+/// browser was sent.
+async fn consent(
+    c: &reqwest::Client,
+    base: &str,
+    scope: &str,
+    decision: &[(&str, &str)],
+    challenge: &str,
+) -> String {
+    use myid_conformance::harness::flow::resolve;
+    use myid_conformance::harness::html;
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([
+            ("client_id", "myid.myclient"),
+            ("redirect_uri", REDIRECT),
+            ("response_type", "code"),
+            ("scope", scope),
+            ("prompt", "consent"),
+            ("code_challenge", challenge),
+            ("code_challenge_method", "S256"),
+        ])
+        .finish();
+    let mut url = format!("{base}/web.oauth2/connect/authorize?{query}");
+    for _ in 0..10 {
+        let r = c.get(&url).send().await.unwrap();
+        if let Some(location) = r.headers().get("location") {
+            url = resolve(&url, location.to_str().unwrap());
+            if url.starts_with(REDIRECT) {
+                return url;
+            }
+            continue;
+        }
+        let page = r.text().await.unwrap();
+        let form = html::forms(&page).remove(0);
+        let action = resolve(&url, form.action.as_deref().unwrap());
+        let mut fields: Vec<(String, String)> = form
+            .fields
+            .iter()
+            .filter(|(k, _)| !matches!(k.as_str(), "Username" | "Password" | "ScopesConsented"))
+            .cloned()
+            .collect();
+        if action.contains("/account/login") {
+            fields.extend([
+                ("Username".into(), "test.user".into()),
+                ("Password".into(), "test-password".into()),
+                ("button".into(), "login".into()),
+            ]);
+        } else {
+            assert!(page.contains("is requesting your permission"), "{page}");
+            fields.extend(
+                decision
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+            );
+        }
+        let r = c.post(&action).form(&fields).send().await.unwrap();
+        url = resolve(&action, r.headers()["location"].to_str().unwrap());
+        if url.starts_with(REDIRECT) {
+            return url;
+        }
+    }
+    panic!("the flow did not reach the client");
+}
+
+/// The consent page (prompt=consent, as for a client with RequireConsent): "no" sends
+/// access_denied to the client; allowing only some scopes grants only those.
+#[test]
+fn the_consent_page_grants_what_the_user_allows() {
+    runtime().block_on(async {
+        let mock = MockServer::start(config(), Clock::manual(1_700_000_000))
+            .await
+            .unwrap();
+        let base = mock.base_url();
+        let refused = consent(
+            &http(),
+            &base,
+            "openid myid.rest.basic",
+            &[("button", "no")],
+            "x".repeat(43).as_str(),
+        )
+        .await;
+        assert!(refused.contains("error=access_denied"), "{refused}");
+        let verifier = pkce::generate_verifier();
+        let challenge = pkce::s256_challenge(&verifier);
+        let c = http();
+        let back = consent(
+            &c,
+            &base,
+            "openid myid.rest.basic",
+            &[("ScopesConsented", "myid.rest.basic"), ("button", "yes")],
+            challenge.as_str(),
+        )
+        .await;
+        let code = back
+            .split(['?', '&'])
+            .find_map(|p| p.strip_prefix("code="))
+            .expect("a code")
+            .to_owned();
+        let (status, body) = token(
+            &c,
+            &base,
+            &[
+                ("grant_type", "authorization_code"),
+                ("client_id", "myid.myclient"),
+                ("code", &code),
+                ("redirect_uri", REDIRECT),
+                ("code_verifier", verifier.expose()),
+            ],
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["scope"], "myid.rest.basic", "openid was not allowed");
+        assert!(body.get("id_token").is_none());
+    });
+}
