@@ -40,7 +40,17 @@ Feature: OpenID Connect sign-in, userinfo and logout
     When the client calls userinfo of the client "spa" with its access token
     Then userinfo must refuse the token
 
+  # OpenID Connect Core §5.3 expects the access token of an OpenID request; it does not
+  # oblige a provider to refuse others, so this only warns. IdentityServer refuses.
   Scenario: Userinfo refuses a signed-in user's token without openid
+    Given the client "spa"
+    When the user signs in and authorizes the client without OpenID
+    And the client exchanges the code
+    And the client calls userinfo with its access token
+    Then userinfo should refuse the token
+
+  @identityserver
+  Scenario: IdentityServer's userinfo wants openid in the token
     Given the client "spa"
     When the user signs in and authorizes the client without OpenID
     And the client exchanges the code
@@ -69,7 +79,19 @@ Feature: OpenID Connect sign-in, userinfo and logout
       | prompt  | none |
     Then the user must be sent to the client with the error "login_required"
 
+  # RP-Initiated Logout §3: the provider SHOULD log the user out of itself too (it may
+  # ask first; the driver says yes).
   Scenario: After logging out, the session is gone
+    Given the client "spa"
+    When the user signs in and authorizes the client with OpenID
+    And the client exchanges the code
+    And the user logs out with the id_token
+    And the client sends the user to authorize with OpenID and:
+      | prompt | none |
+    Then the user should be sent to the client with the error "login_required"
+
+  @identityserver
+  Scenario: IdentityServer's end session signs the user out
     Given the client "spa"
     When the user signs in and authorizes the client with OpenID
     And the client exchanges the code

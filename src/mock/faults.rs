@@ -532,8 +532,8 @@ pub const CATALOGUE: [FaultInfo; 50] = [
         SessionSurvivesLogout,
         "session-survives-logout",
         "logging out shows the logged-out page but keeps the sign-in session",
-        "OIDC-Core-3.1.2.6",
-        [("@oidc", "After logging out, the session is gone")]
+        "IS4-end-session",
+        [("@oidc", "IdentityServer's end session signs the user out")]
     ),
     entry!(
         UserinfoIgnoresScope,
@@ -542,7 +542,7 @@ pub const CATALOGUE: [FaultInfo; 50] = [
         "RFC6750-3.1",
         [(
             "@oidc",
-            "Userinfo refuses a signed-in user's token without openid"
+            "IdentityServer's userinfo wants openid in the token"
         )]
     ),
 ];
