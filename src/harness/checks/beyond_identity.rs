@@ -195,6 +195,34 @@ pub fn userinfo_names(status: u16, body: Option<&Value>, sub: &str) -> Check {
     )
 }
 
+/// BI takes an application's own Basic credentials at `/revoke` only from OAuth2
+/// applications: an OIDC application's are refused.
+pub fn revoke_basic_refused(status: u16) -> Check {
+    Check::expect(
+        "revoke_basic_refused",
+        "BI-revoke-auth",
+        matches!(status, 400 | 401 | 403),
+        format!("status {status}"),
+        || format!("expected the revocation refused, got status {status}"),
+    )
+}
+
+/// BI tells relying parties to cache the key set for the `max-age` it is served with.
+pub fn cacheable(cache_control: Option<&str>) -> Check {
+    let cc = cache_control.unwrap_or("").to_owned();
+    let ok = cc
+        .split(',')
+        .filter_map(|d| d.trim().strip_prefix("max-age="))
+        .any(|v| v.parse::<u64>().is_ok_and(|n| n > 0));
+    Check::expect(
+        "jwks_max_age",
+        "BI-offline-validation",
+        ok,
+        cc.clone(),
+        || format!("expected Cache-Control with a max-age, got '{cc}'"),
+    )
+}
+
 /// A bearer refusal (RFC 6750 §3.1): 401 or 403 with a `Bearer` challenge.
 pub fn bearer_refused(status: u16, challenge: Option<&str>) -> Check {
     let bearer =
@@ -250,6 +278,9 @@ mod tests {
         assert!(!userinfo_names(200, Some(&json!({"sub": "other"})), "7a8c").passed());
         assert!(bearer_refused(403, Some("Bearer error=\"insufficient_scope\"")).passed());
         assert!(!bearer_refused(200, None).passed());
+        assert!(revoke_basic_refused(401).passed() && !revoke_basic_refused(200).passed());
+        assert!(cacheable(Some("public, max-age=3600")).passed());
+        assert!(!cacheable(Some("no-store")).passed());
         let none = id_token(&json!({}), &json!({"keys": []}), iss, "cid");
         assert!(none.iter().any(|c| !c.passed()));
     }

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::Check;
 use super::jwt::Jwt;
+use crate::harness::flow::AuthorizeOutcome;
 
 /// Core §3.1.3.3: the token response to an OpenID request carries an `id_token`.
 pub fn id_token_issued(body: &Value) -> Result<Jwt, Check> {
@@ -196,6 +197,31 @@ pub fn session_state(value: Option<&str>) -> Check {
     )
 }
 
+/// RP-Initiated Logout §3: after logging out the user is sent back to the registered
+/// URI with the `state`, or (IdentityServer's logged-out page) shown a link to it.
+pub fn led_back(outcome: Option<&AuthorizeOutcome>, back: &str, state: &str) -> Check {
+    let expected = format!("{back}?state={state}");
+    let (ok, evidence) = match outcome {
+        Some(AuthorizeOutcome::ToClient { url, params }) => (
+            params.iter().any(|(k, v)| k == "state" && v == state),
+            url.clone(),
+        ),
+        Some(AuthorizeOutcome::Page { body, url, .. }) => (
+            body.contains(&format!("href=\"{expected}\"")),
+            format!("a page at {url}"),
+        ),
+        Some(AuthorizeOutcome::Offsite { url }) => (false, url.clone()),
+        None => (false, "nothing".into()),
+    };
+    Check::expect(
+        "post_logout_redirect",
+        "OIDC-RP-Logout-3",
+        ok,
+        evidence.clone(),
+        || format!("expected the way back to {expected}, got {evidence}"),
+    )
+}
+
 /// RFC 8414 §2 and OpenID Connect Discovery §3: an endpoint the metadata names is
 /// served there (any answer but 404, 405 aside, or a server error).
 pub fn endpoint_served(member: &str, url: &str, status: u16) -> Check {
@@ -240,5 +266,14 @@ mod tests {
             endpoint_served("x", "u", 405).passed() && !endpoint_served("x", "u", 404).passed()
         );
         assert!(id_token_issued(&json!({})).is_err());
+        let page = AuthorizeOutcome::Page {
+            url: "u".into(),
+            status: 200,
+            body: r#"<a href="https://c/out?state=s1">here</a>"#.into(),
+            form_left: false,
+        };
+        assert!(led_back(Some(&page), "https://c/out", "s1").passed());
+        assert!(!led_back(Some(&page), "https://c/out", "s2").passed());
+        assert!(!led_back(None, "https://c/out", "s1").passed());
     }
 }

@@ -71,19 +71,10 @@ fn custom(world: &mut ConformanceWorld, word: String, expected: String) -> StepR
 #[then(regex = r"^the key set (must|should) say how long it may be cached$")]
 fn cacheable(world: &mut ConformanceWorld, word: String) -> StepResult {
     let r = world.last_response()?.clone();
-    let cc = r.header("cache-control").unwrap_or("").to_owned();
-    let ok = cc
-        .split(',')
-        .filter_map(|d| d.trim().strip_prefix("max-age="))
-        .any(|v| v.parse::<u64>().is_ok_and(|n| n > 0));
-    let check = crate::harness::checks::Check::expect(
-        "jwks_max_age",
-        "BI-offline-validation",
-        ok,
-        cc.clone(),
-        || format!("expected Cache-Control with a max-age, got '{cc}'"),
-    );
-    world.judge(severity(&word)?, [check])
+    world.judge(
+        severity(&word)?,
+        [beyond_identity::cacheable(r.header("cache-control"))],
+    )
 }
 
 #[then(regex = r"^an id_token (must|should) be issued, signed with a key of the application$")]
@@ -202,12 +193,8 @@ async fn management_revokes(world: &mut ConformanceWorld) -> StepResult {
 #[then(regex = r"^the revocation (must|should) refuse the application's own credentials$")]
 fn revocation_refuses_basic(world: &mut ConformanceWorld, word: String) -> StepResult {
     let r = world.last_response()?.clone();
-    let check = crate::harness::checks::Check::expect(
-        "revoke_basic_refused",
-        "BI-revoke-auth",
-        matches!(r.status, 400 | 401 | 403),
-        format!("status {}", r.status),
-        || format!("expected the revocation refused, got status {}", r.status),
-    );
-    world.judge(severity(&word)?, [check])
+    world.judge(
+        severity(&word)?,
+        [beyond_identity::revoke_basic_refused(r.status)],
+    )
 }

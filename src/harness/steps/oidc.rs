@@ -9,7 +9,7 @@ use crate::harness::checks::jwt::{self, Jwt};
 use crate::harness::checks::{Check, oidc};
 use crate::harness::client::RequestSpec;
 use crate::harness::endpoints::Endpoint;
-use crate::harness::flow::{self, AuthorizeOutcome};
+use crate::harness::flow;
 use crate::harness::target::LoginDriver;
 use crate::harness::world::{ConformanceWorld, StepFailure, StepResult};
 use crate::protocol::handle::random_hex;
@@ -166,27 +166,11 @@ fn led_back(world: &mut ConformanceWorld, word: String) -> StepResult {
         .get("logout_state")
         .cloned()
         .unwrap_or_default();
-    let expected = format!("{back}?state={state}");
-    let (ok, evidence) = match &world.flow.outcome {
-        Some(AuthorizeOutcome::ToClient { url, params }) => (
-            params.iter().any(|(k, v)| k == "state" && *v == state),
-            url.clone(),
-        ),
-        Some(AuthorizeOutcome::Page { body, url, .. }) => (
-            body.contains(&format!("href=\"{expected}\"")),
-            format!("a page at {url}"),
-        ),
-        Some(AuthorizeOutcome::Offsite { url }) => (false, url.clone()),
-        None => (false, "nothing".into()),
-    };
-    let check = Check::expect(
-        "post_logout_redirect",
-        "OIDC-RP-Logout-3",
-        ok,
-        evidence.clone(),
-        || format!("expected the way back to {expected}, got {evidence}"),
-    );
-    world.judge(severity(&word)?, [check])
+    let outcome = world.flow.outcome.clone();
+    world.judge(
+        severity(&word)?,
+        [oidc::led_back(outcome.as_ref(), &back, &state)],
+    )
 }
 
 /// Every endpoint the discovery document names answers there.
