@@ -57,7 +57,7 @@ Feature: OpenID Connect sign-in, userinfo and logout
     And the client calls userinfo with its access token
     Then userinfo must refuse the token
 
-  @myid
+  @myid @requires:seed_data
   Scenario: With profile, userinfo gives the signed-in person's name
     Given the client "spa"
     When the client sends the user to authorize with OpenID and:

@@ -20,7 +20,7 @@ use crate::protocol::{PkceChallenge, Scopes};
 pub const SESSION_LIFETIME: i64 = 10 * 3600;
 
 /// Mock seconds between sweeps of expired records.
-const PURGE_INTERVAL: i64 = 60;
+pub const PURGE_INTERVAL: i64 = 60;
 
 /// Who signed in, as the access tokens of their grants name them.
 #[derive(Debug, Clone, PartialEq, Eq)]

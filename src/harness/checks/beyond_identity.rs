@@ -241,14 +241,10 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn token(header: Value, claims: Value) -> Jwt {
-        Jwt::unsigned(header, claims)
-    }
-
     #[test]
     fn the_docs_claims_pass_and_departures_fail() {
         let iss = "https://auth-us.beyondidentity.com/v1/tenants/t1/realms/r1/applications/a1";
-        let good = token(
+        let good = Jwt::unsigned(
             json!({"typ": "JWT", "alg": "RS256", "kid": "k", "jku": format!("{iss}/.well-known/jwks.json")}),
             json!({"aud": ["cid", "http://api"], "bi_t": "t1", "bi_r": "r1",
                    "bi_p": "tenants/t1/realms/r1/applications/a1", "azp": "tenants/t1/realms/r1/applications/a1",
@@ -259,7 +255,7 @@ mod tests {
         assert!(bi_claims(&good, "client_credentials").passed());
         assert!(lives(&good, 600, 600).passed());
         assert!(bi_custom(&good, &json!({"a": 1})).passed());
-        let bad = token(
+        let bad = Jwt::unsigned(
             json!({"alg": "RS256"}),
             json!({"aud": "cid", "bi_t": "t1", "bi_r": "r2",
             "bi_p": "tenants/t1/realms/r1/x", "iat": 100, "exp": 86500}),
@@ -269,7 +265,7 @@ mod tests {
         assert!(!bi_claims(&bad, "client_credentials").passed());
         assert!(!lives(&bad, 600, 600).passed());
         assert!(!bi_custom(&bad, &json!({"a": 1})).passed());
-        let user = token(
+        let user = Jwt::unsigned(
             json!({"alg": "RS256"}),
             json!({"sub": "7a8c", "bi_t": "t1", "bi_r": "r1", "bi_p": "tenants/t1/realms/r1/identities/7a8c"}),
         );

@@ -49,6 +49,19 @@ impl fmt::Display for Vendor {
     }
 }
 
+/// A profile's shipped settings, bound: each profile's `defaults()`. The shipped file is
+/// checked by the profile's tests, so a failure here is a build that cannot start.
+pub(crate) fn shipped<T>(
+    text: &str,
+    name: &str,
+    bind: impl FnOnce(&crate::mock::config::Settings) -> Result<T, crate::mock::config::ConfigError>,
+) -> T {
+    let mut s = crate::mock::config::Settings::default();
+    s.layer(text, name)
+        .and_then(|()| bind(&s))
+        .unwrap_or_else(|e| panic!("the shipped {name} are invalid: {e}"))
+}
+
 /// The origin a request came in on (its scheme and `Host`): what a service names
 /// itself by when no public URL is configured, as IdentityServer does.
 pub(crate) fn origin(headers: &HeaderMap) -> String {

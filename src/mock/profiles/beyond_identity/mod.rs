@@ -84,6 +84,8 @@ struct Store {
     revoked: HashMap<String, i64>,
     codes: HashMap<String, Code>,
     refresh: HashMap<String, RefreshRecord>,
+    /// When the next sweep of expired records is due (mock time).
+    next_purge: i64,
 }
 
 #[derive(Clone)]
@@ -94,13 +96,17 @@ struct Bi {
 }
 
 impl Bi {
-    /// The profile's store, with what has expired by the mock's clock swept out first:
-    /// every read and write of it passes here.
+    /// The profile's store. What has expired by the mock's clock is swept out at most
+    /// once a minute of mock time, as MyID's store is: only memory hygiene, since every
+    /// use checks expiry itself.
     fn store(&self, now: i64) -> std::sync::MutexGuard<'_, Store> {
         let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
-        store.revoked.retain(|_, until| *until > now);
-        store.codes.retain(|_, c| c.expires > now);
-        store.refresh.retain(|_, r| r.expires > now);
+        if now >= store.next_purge {
+            store.revoked.retain(|_, until| *until > now);
+            store.codes.retain(|_, c| c.expires > now);
+            store.refresh.retain(|_, r| r.expires > now);
+            store.next_purge = now.saturating_add(crate::mock::store::PURGE_INTERVAL);
+        }
         store
     }
 

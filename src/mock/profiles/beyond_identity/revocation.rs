@@ -139,7 +139,12 @@ pub(super) async fn introspect(
             // A refresh token is active while its record is: not spent, not revoked,
             // its chain not ended (assumed: BI documents access tokens only).
             let live = str_claim(&c, "jti")
-                .and_then(|j| bi.store(now).refresh.get(j).map(|r| !r.consumed))
+                .and_then(|j| {
+                    bi.store(now)
+                        .refresh
+                        .get(j)
+                        .map(|r| !r.consumed && r.expires > now)
+                })
                 .unwrap_or(false);
             live.then_some(c)
         }

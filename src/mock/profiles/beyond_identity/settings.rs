@@ -262,10 +262,11 @@ fn application(a: &Section<'_>) -> Result<Application, ConfigError> {
 impl BeyondIdentitySettings {
     /// The shipped defaults alone.
     pub fn defaults() -> Self {
-        let mut s = Settings::default();
-        s.layer(DEFAULT_APPSETTINGS, "beyond-identity defaults")
-            .and_then(|()| Self::from_settings(&s))
-            .expect("the shipped Beyond Identity settings are valid")
+        super::super::shipped(
+            DEFAULT_APPSETTINGS,
+            "Beyond Identity settings",
+            Self::from_settings,
+        )
     }
 
     /// Reads the `BeyondIdentity` section.

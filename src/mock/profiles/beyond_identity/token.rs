@@ -222,7 +222,7 @@ fn code_exchange(
         .store(now)
         .codes
         .remove(handle)
-        .filter(|c| c.app == app.id)
+        .filter(|c| c.app == app.id && c.expires > now)
         .ok_or_else(|| Refusal::grant("the code is unknown, used, expired or another client's"))?;
     if form.present("redirect_uri") != Some(code.redirect_uri.as_str()) {
         return Err(Refusal::grant(

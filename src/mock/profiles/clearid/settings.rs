@@ -60,10 +60,7 @@ pub struct ClearIdSettings {
 impl ClearIdSettings {
     /// The shipped defaults alone.
     pub fn defaults() -> Self {
-        let mut s = Settings::default();
-        s.layer(DEFAULT_APPSETTINGS, "clearid defaults")
-            .and_then(|()| Self::from_settings(&s))
-            .expect("the shipped ClearID settings are valid")
+        super::super::shipped(DEFAULT_APPSETTINGS, "ClearID settings", Self::from_settings)
     }
 
     /// Reads the `ClearId` section. An assertion key that is not a PEM public key stops

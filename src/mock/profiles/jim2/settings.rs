@@ -38,10 +38,7 @@ pub struct Jim2Settings {
 impl Jim2Settings {
     /// The shipped defaults alone.
     pub fn defaults() -> Self {
-        let mut s = Settings::default();
-        s.layer(DEFAULT_APPSETTINGS, "jim2 defaults")
-            .and_then(|()| Self::from_settings(&s))
-            .expect("the shipped Jim2 settings are valid")
+        super::super::shipped(DEFAULT_APPSETTINGS, "Jim2 settings", Self::from_settings)
     }
 
     /// Reads the `Jim2` section.
