@@ -11,10 +11,10 @@ use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use myid_conformance::harness::{RunOptions, Target, report, run};
 use myid_conformance::mock::api::data::SeedData;
-use myid_conformance::mock::config::{AuthSettings, DEFAULT_APPSETTINGS, Settings};
+use myid_conformance::mock::config::{AuthSettings, Settings};
 use myid_conformance::mock::faults::{self, Fault};
 use myid_conformance::mock::keys::SigningKey;
-use myid_conformance::mock::profiles::{self, Vendor};
+use myid_conformance::mock::profiles::{Profile, Vendor};
 use myid_conformance::mock::{self, MockConfig};
 use myid_conformance::protocol::{ClientSecret, Clock, PkceVerifier, pkce, secret};
 
@@ -310,40 +310,23 @@ async fn serve(options: ServeOptions, faults: Vec<Fault>) -> Result<ExitCode, Us
         Some(dir) => SeedData::from_dir(dir).map_err(usage)?,
         None => SeedData::shipped(),
     };
+    let profile = Profile::parse(&profile).ok_or_else(|| {
+        UsageError(anyhow::anyhow!(
+            "no profile '{profile}' (one of: {})",
+            Vendor::NAMES.join(", ")
+        ))
+    })?;
     let mut settings = Settings::default();
     // A vendor's defaults sit under any --config file, which changes what it names;
-    // MyID's shipped clients are used only without one.
-    let vendor_defaults = match profile.as_str() {
-        "jim2" => Some(profiles::jim2::DEFAULT_APPSETTINGS),
-        "clearid" => Some(profiles::clearid::DEFAULT_APPSETTINGS),
-        "beyond-identity" => Some(profiles::beyond_identity::DEFAULT_APPSETTINGS),
-        _ => None,
-    };
-    match vendor_defaults {
-        Some(text) => settings
-            .layer(text, &format!("the {profile} defaults"))
-            .map_err(usage)?,
-        None if configs.is_empty() => settings
-            .layer(DEFAULT_APPSETTINGS, "fixtures/appsettings.json")
-            .map_err(usage)?,
-        None => {}
+    // MyID's shipped clients are used only without one (as `MockBuilder` does).
+    if profile != Profile::Myid || configs.is_empty() {
+        let (text, name) = profile.shipped_settings();
+        settings.layer(text, name).map_err(usage)?;
     }
     for path in &configs {
         settings.layer_file(path).map_err(usage)?;
     }
-    let vendor = match profile.as_str() {
-        "jim2" => Vendor::Jim2(Arc::new(
-            profiles::jim2::Jim2Settings::from_settings(&settings).map_err(usage)?,
-        )),
-        "clearid" => Vendor::ClearId(Arc::new(
-            profiles::clearid::ClearIdSettings::from_settings(&settings).map_err(usage)?,
-        )),
-        "beyond-identity" => Vendor::BeyondIdentity(Arc::new(
-            profiles::beyond_identity::BeyondIdentitySettings::from_settings(&settings)
-                .map_err(usage)?,
-        )),
-        _ => Vendor::Myid,
-    };
+    let vendor = profile.vendor(&settings).map_err(usage)?;
     let auth = AuthSettings::from_settings(&settings).map_err(usage)?;
     for rejected in auth.clients.rejected() {
         tracing::warn!(

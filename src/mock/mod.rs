@@ -16,12 +16,14 @@
 
 pub mod api;
 mod auth;
+pub mod builder;
 pub mod config;
 mod control;
 pub mod error;
 pub mod faults;
 mod form;
 pub mod keys;
+mod mint;
 pub mod profiles;
 mod state;
 pub mod store;
@@ -38,6 +40,10 @@ use tokio::sync::oneshot;
 use tower::Layer;
 use tower::util::MapRequestLayer;
 
+pub use builder::{Client, MockBuilder, StartError, User};
+pub use faults::Fault;
+pub use mint::{Mint, MintError};
+pub use profiles::{Profile, Vendor};
 pub use state::{AppState, MockConfig};
 
 use crate::protocol::Clock;
@@ -225,19 +231,39 @@ async fn run_with(
     clock: Clock,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let scheme = if identity.is_some() { "https" } else { "http" };
-    let public_url = listener
+    let url = public_url(&listener, identity.is_some());
+    serve_state(
+        listener,
+        identity,
+        AppState::serving(config, clock, url),
+        shutdown,
+    )
+    .await
+}
+
+/// `http://ADDR` (or `https://`) for a listener on a known address, not 0.0.0.0.
+fn public_url(listener: &TcpListener, https: bool) -> Option<String> {
+    let scheme = if https { "https" } else { "http" };
+    listener
         .local_addr()
         .ok()
         .filter(|a| !a.ip().is_unspecified())
-        .map(|a| format!("{scheme}://{a}"));
+        .map(|a| format!("{scheme}://{a}"))
+}
+
+async fn serve_state(
+    listener: TcpListener,
+    identity: Option<&tls::TlsIdentity>,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let mark = if identity.is_some() {
         over_https as fn(Request) -> Request
     } else {
         over_http
     };
     let service = axum::ServiceExt::<Request>::into_make_service(
-        MapRequestLayer::new(mark).layer(service(AppState::serving(config, clock, public_url))),
+        MapRequestLayer::new(mark).layer(service(state)),
     );
     match identity {
         Some(identity) => {
@@ -253,19 +279,26 @@ async fn run_with(
     }
 }
 
-/// A mock running in this process on `127.0.0.1:<free port>`, stopped on drop.
-#[derive(Debug)]
+/// A mock running in this process on `127.0.0.1:<free port>`, stopped on drop. Start
+/// one with [`MockServer::builder`]; see the [crate documentation](crate).
 pub struct MockServer {
     addr: SocketAddr,
-    clock: Clock,
+    state: AppState,
+    profile: Profile,
     shutdown: Option<oneshot::Sender<()>>,
-    https: bool,
+    certificate: Option<String>,
 }
 
 impl MockServer {
+    /// A builder for a MyID mock with the shipped clients, users and seed data.
+    pub fn builder() -> MockBuilder {
+        MockBuilder::new(Profile::Myid)
+    }
+
     /// Binds a free loopback port and serves `config` on it with `clock`.
     pub async fn start(config: MockConfig, clock: Clock) -> std::io::Result<Self> {
-        Self::start_with(config, clock, None).await
+        let profile = config.vendor.profile();
+        Self::start_with(config, clock, None, profile).await
     }
 
     /// Like [`Self::start`], over TLS with `identity`.
@@ -274,44 +307,145 @@ impl MockServer {
         clock: Clock,
         identity: tls::TlsIdentity,
     ) -> std::io::Result<Self> {
-        Self::start_with(config, clock, Some(identity)).await
+        let profile = config.vendor.profile();
+        Self::start_with(config, clock, Some(identity), profile).await
     }
 
-    async fn start_with(
+    pub(crate) async fn start_with(
         config: MockConfig,
         clock: Clock,
         identity: Option<tls::TlsIdentity>,
+        profile: Profile,
     ) -> std::io::Result<Self> {
         let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = listener.local_addr()?;
         let (tx, rx) = oneshot::channel::<()>();
-        let task_clock = clock.clone();
-        let https = identity.is_some();
+        let state = AppState::serving(config, clock, public_url(&listener, identity.is_some()));
+        let task_state = state.clone();
+        let certificate = identity.as_ref().map(|i| i.cert_pem.clone());
         tokio::spawn(async move {
             let stop = async {
                 let _ = rx.await;
             };
-            if let Err(e) = run_with(listener, identity.as_ref(), config, task_clock, stop).await {
+            if let Err(e) = serve_state(listener, identity.as_ref(), task_state, stop).await {
                 tracing::error!("embedded mock on {addr} stopped: {e}");
             }
         });
         Ok(MockServer {
             addr,
-            clock,
+            state,
+            profile,
             shutdown: Some(tx),
-            https,
+            certificate,
         })
     }
 
-    /// `http://127.0.0.1:PORT` (`https://` over TLS).
+    /// `http://127.0.0.1:PORT` (`https://` over TLS): where every path of the profile
+    /// is served.
     pub fn base_url(&self) -> String {
-        let scheme = if self.https { "https" } else { "http" };
+        let scheme = if self.certificate.is_some() {
+            "https"
+        } else {
+            "http"
+        };
         format!("{scheme}://{}", self.addr)
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The profile it imitates.
+    pub fn profile(&self) -> Profile {
+        self.profile
+    }
+
+    /// MyID: the auth server's URL, `{base}/web.oauth2`, which is also its issuer
+    /// (lower-cased, as IdentityServer writes it). Its discovery document is at
+    /// `{auth_url}/.well-known/openid-configuration`.
+    pub fn auth_url(&self) -> String {
+        format!("{}{AUTH_BASE}", self.base_url())
+    }
+
+    /// MyID: the Core API's URL, `{base}/rest.core/api`.
+    pub fn api_url(&self) -> String {
+        format!("{}{API_BASE}/api", self.base_url())
+    }
+
+    /// The URL of the token endpoint a client uses: MyID's `/web.oauth2/connect/token`,
+    /// Jim2's `{BasePath}/token`, ClearID's `/connect/token`. Every Beyond Identity
+    /// application has its own (`{issuer_for(client)}/token`); this is the first
+    /// configured application's.
+    pub fn token_url(&self) -> String {
+        match &self.state.config.vendor {
+            Vendor::Myid => format!("{}/connect/token", self.auth_url()),
+            Vendor::Jim2(s) => format!("{}{}/token", self.base_url(), s.base_path),
+            Vendor::ClearId(_) => format!("{}/connect/token", self.base_url()),
+            Vendor::BeyondIdentity(s) => s
+                .applications
+                .first()
+                .and_then(|a| self.issuer_for(&a.client_id))
+                .map(|i| format!("{i}/token"))
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The issuer of tokens for `client_id`: the auth server for MyID, the STS for
+    /// ClearID, the client's application URL for Beyond Identity (its endpoints are
+    /// under it: `{issuer}/token`, `{issuer}/authorize`, …). `None` for a client the
+    /// mock does not know, and for Jim2, whose tokens are opaque.
+    pub fn issuer_for(&self, client_id: &str) -> Option<String> {
+        mint::issuer(self, client_id)
     }
 
     /// The mock's clock; moving it moves every lifetime decision of this mock.
     pub fn clock(&self) -> &Clock {
-        &self.clock
+        &self.state.clock
+    }
+
+    /// Switches a fault on or off while the mock runs: every request after this sees it.
+    pub fn set_fault(&self, fault: Fault, on: bool) {
+        self.state.faults.set(fault, on);
+    }
+
+    /// The faults switched on, by name.
+    pub fn faults(&self) -> Vec<&'static str> {
+        self.state.faults.list()
+    }
+
+    /// The self-signed certificate (PEM) of a mock started with
+    /// [`MockBuilder::tls`], for a client to trust.
+    pub fn certificate_pem(&self) -> Option<&str> {
+        self.certificate.as_deref()
+    }
+
+    /// An access token as this mock would issue it to the [`Mint`]'s client, signed
+    /// with its key and accepted wherever its own tokens are, without running a flow.
+    pub fn access_token(&self, mint: &Mint) -> Result<String, MintError> {
+        mint::access_token(self, mint)
+    }
+
+    /// An id_token as this mock would issue it to the [`Mint`]'s client for its
+    /// subject (MyID, and Beyond Identity's OIDC applications).
+    pub fn id_token(&self, mint: &Mint) -> Result<String, MintError> {
+        mint::id_token(self, mint)
+    }
+
+    pub(crate) fn state(&self) -> &AppState {
+        &self.state
+    }
+}
+
+/// Only where it is and what it imitates: the state holds seed data with directory
+/// credentials and tokens in flight, which a test's `{:?}` must not print.
+impl std::fmt::Debug for MockServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockServer")
+            .field("base_url", &self.base_url())
+            .field("profile", &self.profile)
+            .field("faults", &self.faults())
+            .finish_non_exhaustive()
     }
 }
 

@@ -157,6 +157,58 @@ impl SeedData {
         Ok(data)
     }
 
+    /// This data with some of its files replaced by `files` (name, text): the same
+    /// names and checks as [`Self::from_dir`].
+    pub fn with_files(mut self, files: &[(String, String)]) -> Result<Self, DataError> {
+        for (name, text) in files {
+            match name.as_str() {
+                "groups.json" => self.groups = parse(name, text)?,
+                "roles.json" => self.roles = parse(name, text)?,
+                "people.json" => {
+                    self.people = Vec::new();
+                    for p in parse::<Vec<Map<String, Value>>>(name, text)? {
+                        self.add_person(p)?;
+                    }
+                }
+                "credprofiles.json" => self.cred_profiles = parse(name, text)?,
+                "requests.json" => self.requests = parse(name, text)?,
+                "devices.json" => self.devices = parse(name, text)?,
+                "dirs.json" => self.dirs = parse(name, text)?,
+                other => {
+                    return Err(DataError {
+                        file: other.to_owned(),
+                        message: format!(
+                            "is not a seed-data file (one of: {})",
+                            FILES.map(|(n, _)| n).join(", ")
+                        ),
+                    });
+                }
+            }
+        }
+        Ok(self)
+    }
+
+    /// Adds a person, who needs an `id` no one else has (ids compare without case).
+    pub fn add_person(&mut self, person: Map<String, Value>) -> Result<(), DataError> {
+        let refuse = |message: String| DataError {
+            file: "people.json".into(),
+            message,
+        };
+        let id = person
+            .get("id")
+            .and_then(Value::as_str)
+            .ok_or_else(|| refuse("every person needs an id".into()))?;
+        if self.people.iter().any(|p| {
+            p.get("id")
+                .and_then(Value::as_str)
+                .is_some_and(|o| o.eq_ignore_ascii_case(id))
+        }) {
+            return Err(refuse(format!("two people have the id {id}")));
+        }
+        self.people.push(person);
+        Ok(())
+    }
+
     /// The ids of `group` and every group below it.
     pub fn division(&self, group_id: &str) -> Vec<String> {
         let mut out = vec![group_id.to_uppercase()];

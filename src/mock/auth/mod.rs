@@ -15,7 +15,7 @@ pub(crate) mod oidc;
 pub(crate) mod pages;
 mod revocation;
 mod token;
-mod tokens;
+pub(crate) mod tokens;
 
 use axum::Router;
 use axum::http::{HeaderMap, header};

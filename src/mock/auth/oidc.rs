@@ -43,8 +43,9 @@ pub struct IdToken<'a> {
     pub client: &'a Client,
     pub subject: &'a Subject,
     pub nonce: Option<&'a str>,
-    /// The access token issued with it, hashed into `at_hash`.
-    pub access_token: &'a str,
+    /// The access token issued with it, hashed into `at_hash` (none when an id_token
+    /// is minted alone).
+    pub access_token: Option<&'a str>,
     /// Whether `sid` goes in: from the code exchange, not from a refresh (IdentityServer
     /// sets the session id only from the authorization code).
     pub with_sid: bool,
@@ -56,17 +57,27 @@ pub struct IdToken<'a> {
 /// claims: with an access token alongside, they are for userinfo
 /// (`AlwaysIncludeUserClaimsInIdToken` is false).
 pub fn id_token(state: &AppState, t: IdToken<'_>) -> Result<String, OAuthError> {
-    let now = state.clock.now();
+    let mut c = id_claims(state.clock.now(), &t);
+    if state.fault(Fault::IdTokenNonceDropped) {
+        c.remove("nonce");
+    }
+    sign_id_token(state, &c)
+}
+
+/// The identity token's claims at `now`, before any fault.
+pub fn id_claims(now: i64, t: &IdToken<'_>) -> Map<String, Value> {
     let mut c = Map::new();
     c.insert("nbf".into(), json!(now));
     c.insert("exp".into(), json!(now + t.client.identity_token_lifetime));
     c.insert("iss".into(), json!(t.issuer));
     c.insert("aud".into(), json!(t.client.client_id.as_str()));
-    if let Some(n) = t.nonce.filter(|_| !state.fault(Fault::IdTokenNonceDropped)) {
+    if let Some(n) = t.nonce {
         c.insert("nonce".into(), json!(n));
     }
     c.insert("iat".into(), json!(now));
-    c.insert("at_hash".into(), json!(hash_claim(t.access_token)));
+    if let Some(a) = t.access_token {
+        c.insert("at_hash".into(), json!(hash_claim(a)));
+    }
     if t.with_sid {
         c.insert("sid".into(), json!(t.subject.sid));
     }
@@ -74,14 +85,15 @@ pub fn id_token(state: &AppState, t: IdToken<'_>) -> Result<String, OAuthError> 
     c.insert("auth_time".into(), json!(t.subject.auth_time));
     c.insert("idp".into(), json!(t.subject.idp));
     c.insert("amr".into(), json!(t.subject.amr));
-    state
-        .config
-        .signing_key
-        .sign("JWT", &Value::Object(c))
-        .map_err(|e| {
-            tracing::error!("cannot sign an identity token: {e}");
-            OAuthError::new(ErrorCode::ServerError)
-        })
+    c
+}
+
+/// Signs identity-token claims (`typ` JWT, as IdentityServer's header says).
+pub fn sign_id_token(state: &AppState, claims: &Map<String, Value>) -> Result<String, OAuthError> {
+    state.config.signing_key.sign("JWT", claims).map_err(|e| {
+        tracing::error!("cannot sign an identity token: {e}");
+        OAuthError::new(ErrorCode::ServerError)
+    })
 }
 
 /// `session_state` (Session Management §3.2, IdentityServer's

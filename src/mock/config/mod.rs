@@ -8,10 +8,10 @@
 //! Values are strings until a client is bound, which is why `"AccessTokenLifetime":
 //! "3600"` and `3600` mean the same.
 
-mod clients;
+pub(crate) mod clients;
 mod resources;
 mod settings;
-mod users;
+pub(crate) mod users;
 
 pub use clients::{
     Client, ClientStore, RefreshTokenExpiration, RefreshTokenUsage, RejectedClient, StoredSecret,

@@ -32,6 +32,16 @@ impl Vendor {
     /// The names `serve --profile` takes.
     pub const NAMES: [&'static str; 4] = ["myid", "jim2", "clearid", "beyond-identity"];
 
+    /// The profile these settings are for.
+    pub fn profile(&self) -> Profile {
+        match self {
+            Vendor::Myid => Profile::Myid,
+            Vendor::Jim2(_) => Profile::Jim2,
+            Vendor::ClearId(_) => Profile::ClearId,
+            Vendor::BeyondIdentity(_) => Profile::BeyondIdentity,
+        }
+    }
+
     /// The profile's name.
     pub fn name(&self) -> &'static str {
         match self {
@@ -40,6 +50,132 @@ impl Vendor {
             Vendor::ClearId(_) => "clearid",
             Vendor::BeyondIdentity(_) => "beyond-identity",
         }
+    }
+}
+
+/// The service a mock imitates, by name: what [`crate::MockBuilder::new`] and
+/// `serve --profile` take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Profile {
+    /// MyID: `web.oauth2` (IdentityServer4 4.1.2) and the Core API `rest.core`.
+    #[default]
+    Myid,
+    /// Jim2's token endpoint and licence pool.
+    Jim2,
+    /// Genetec ClearID's STS and Identity Service.
+    ClearId,
+    /// A Beyond Identity realm's applications.
+    BeyondIdentity,
+}
+
+impl Profile {
+    /// Every profile.
+    pub const ALL: [Profile; 4] = [
+        Profile::Myid,
+        Profile::Jim2,
+        Profile::ClearId,
+        Profile::BeyondIdentity,
+    ];
+
+    /// Its name, as `serve --profile` takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Profile::Myid => "myid",
+            Profile::Jim2 => "jim2",
+            Profile::ClearId => "clearid",
+            Profile::BeyondIdentity => "beyond-identity",
+        }
+    }
+
+    /// The profile of a name.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.name() == name)
+    }
+
+    /// The settings the profile ships, and the name errors give them.
+    pub fn shipped_settings(self) -> (&'static str, &'static str) {
+        match self {
+            Profile::Myid => (
+                crate::mock::config::DEFAULT_APPSETTINGS,
+                "fixtures/appsettings.json",
+            ),
+            Profile::Jim2 => (jim2::DEFAULT_APPSETTINGS, "the jim2 defaults"),
+            Profile::ClearId => (clearid::DEFAULT_APPSETTINGS, "the clearid defaults"),
+            Profile::BeyondIdentity => (
+                beyond_identity::DEFAULT_APPSETTINGS,
+                "the beyond-identity defaults",
+            ),
+        }
+    }
+
+    /// The profile's own settings, bound from the layered settings.
+    pub fn vendor(
+        self,
+        settings: &crate::mock::config::Settings,
+    ) -> Result<Vendor, crate::mock::config::ConfigError> {
+        Ok(match self {
+            Profile::Myid => Vendor::Myid,
+            Profile::Jim2 => Vendor::Jim2(Arc::new(jim2::Jim2Settings::from_settings(settings)?)),
+            Profile::ClearId => {
+                Vendor::ClearId(Arc::new(clearid::ClearIdSettings::from_settings(settings)?))
+            }
+            Profile::BeyondIdentity => Vendor::BeyondIdentity(Arc::new(
+                beyond_identity::BeyondIdentitySettings::from_settings(settings)?,
+            )),
+        })
+    }
+
+    /// Where the profile's clients are listed in its settings.
+    pub(crate) fn clients_section(self) -> &'static str {
+        match self {
+            Profile::Myid => "Clients",
+            Profile::Jim2 => "Jim2:Clients",
+            Profile::ClearId => "ClearId:Clients",
+            Profile::BeyondIdentity => "BeyondIdentity:Applications",
+        }
+    }
+
+    /// Where the people who sign in are listed; `None` for a profile without a
+    /// sign-in page.
+    pub(crate) fn users_section(self) -> Option<&'static str> {
+        match self {
+            Profile::Myid => Some("TestUsers"),
+            Profile::BeyondIdentity => Some("BeyondIdentity:Identities"),
+            Profile::Jim2 | Profile::ClearId => None,
+        }
+    }
+
+    /// A client in the profile's own settings model.
+    pub(crate) fn client_entry(
+        self,
+        c: &crate::mock::builder::Client,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, String> {
+        let mut entry = match self {
+            Profile::Myid => crate::mock::config::clients::entry(c),
+            Profile::Jim2 => jim2::settings::client_entry(c)?,
+            Profile::ClearId => clearid::settings::client_entry(c),
+            Profile::BeyondIdentity => beyond_identity::settings::client_entry(c),
+        };
+        entry.extend(c.settings.clone());
+        Ok(entry)
+    }
+
+    /// A person who signs in, in the profile's own settings model.
+    pub(crate) fn user_entry(
+        self,
+        u: &crate::mock::builder::User,
+    ) -> serde_json::Map<String, serde_json::Value> {
+        match self {
+            Profile::BeyondIdentity => beyond_identity::settings::identity_entry(u),
+            _ => crate::mock::config::users::entry(u),
+        }
+    }
+}
+
+impl fmt::Display for Profile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
     }
 }
 

@@ -94,7 +94,7 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
                 client,
                 subject: &code.subject,
                 nonce: code.nonce.as_deref(),
-                access_token: &access_token,
+                access_token: Some(&access_token),
                 with_sid: true,
                 issuer: &ctx.issuer,
             },

@@ -101,7 +101,7 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
                 client,
                 subject,
                 nonce: None,
-                access_token: &access_token,
+                access_token: Some(&access_token),
                 with_sid: false,
                 issuer: &ctx.issuer,
             },

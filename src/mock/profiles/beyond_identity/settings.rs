@@ -309,6 +309,76 @@ impl BeyondIdentitySettings {
     }
 }
 
+/// An application given in code: confidential with a secret, else public with S256
+/// PKCE; its id (the last segment of its URL) derived from the client id unless an
+/// `Id` setting gives one, so a test can name its issuer.
+pub(crate) fn client_entry(
+    c: &crate::mock::builder::Client,
+) -> serde_json::Map<String, serde_json::Value> {
+    use serde_json::json;
+    let mut e = serde_json::Map::new();
+    e.insert("Id".into(), json!(application_id(&c.id)));
+    e.insert("ClientId".into(), json!(c.id));
+    match &c.secret {
+        Some(s) => {
+            let hash = crate::protocol::secret::hash_secret(&crate::protocol::ClientSecret::new(
+                s.as_str(),
+            ));
+            e.insert("SecretHash".into(), json!(hash));
+        }
+        None => {
+            e.insert("Confidentiality".into(), json!("public"));
+            e.insert("Pkce".into(), json!("s256"));
+        }
+    }
+    if !c.grants.is_empty() {
+        e.insert("GrantTypes".into(), json!(c.grants));
+    }
+    if !c.redirect_uris.is_empty() {
+        e.insert("RedirectUris".into(), json!(c.redirect_uris));
+    }
+    e.insert("AllowedScopes".into(), json!(c.scopes));
+    if let Some(l) = c.access_token_lifetime {
+        e.insert("Expires".into(), json!(l));
+    }
+    e
+}
+
+/// The application id a client given in code gets: a UUID-shaped digest of its client
+/// id, the same on every run.
+pub fn application_id(client_id: &str) -> String {
+    let d = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, client_id.as_bytes());
+    let h: String = d.as_ref()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..]
+    )
+}
+
+/// A person given in code, as an identity of the realm.
+pub(crate) fn identity_entry(
+    u: &crate::mock::builder::User,
+) -> serde_json::Map<String, serde_json::Value> {
+    let hash = crate::protocol::secret::hash_secret(&crate::protocol::ClientSecret::new(
+        u.password.as_str(),
+    ));
+    let json = serde_json::json!({
+        "Id": u.subject.as_deref().unwrap_or(&u.username),
+        "Username": u.username,
+        "Email": u.email.as_deref().unwrap_or_default(),
+        "DisplayName": u.name.as_deref().unwrap_or(&u.username),
+        "PasswordHash": hash,
+    });
+    json.as_object().cloned().unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

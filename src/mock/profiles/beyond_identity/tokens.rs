@@ -61,6 +61,11 @@ fn object(pairs: Vec<(&str, Value)>) -> Map<String, Value> {
 
 /// An access token: the claims of BI's introspection examples, in their order.
 pub(super) fn access_token(bi: &Bi, iss: &str, g: Grant<'_>, now: i64) -> Option<String> {
+    sign_bi(bi, iss, &access_claims(bi, iss, g, now))
+}
+
+/// [`access_token`]'s claims.
+pub(super) fn access_claims(bi: &Bi, iss: &str, g: Grant<'_>, now: i64) -> Map<String, Value> {
     let mut aud = vec![g.app.client_id.clone()];
     aud.extend(g.app.audience.iter().cloned());
     let path = bi.app_path(g.app);
@@ -84,7 +89,12 @@ pub(super) fn access_token(bi: &Bi, iss: &str, g: Grant<'_>, now: i64) -> Option
     if let Some(c) = g.custom {
         claims.insert("bi_custom".into(), c);
     }
-    sign_bi(bi, iss, &claims)
+    claims
+}
+
+/// Signs access-token claims with BI's header (`typ, alg, kid, jku`).
+pub(super) fn sign_access(bi: &Bi, iss: &str, claims: &Map<String, Value>) -> Option<String> {
+    sign_bi(bi, iss, claims)
 }
 
 /// An OIDC app's id_token (claims assumed: the OpenID Connect Core §2 set).
@@ -97,6 +107,11 @@ pub(super) struct IdToken<'a> {
 }
 
 pub(super) fn id_token(bi: &Bi, iss: &str, t: IdToken<'_>, now: i64) -> Option<String> {
+    sign_id(bi, &id_claims(iss, t, now))
+}
+
+/// [`id_token`]'s claims.
+pub(super) fn id_claims(iss: &str, t: IdToken<'_>, now: i64) -> Map<String, Value> {
     let mut claims = object(vec![
         ("iss", json!(iss)),
         ("sub", json!(t.sub)),
@@ -108,12 +123,17 @@ pub(super) fn id_token(bi: &Bi, iss: &str, t: IdToken<'_>, now: i64) -> Option<S
     if let Some(n) = t.nonce {
         claims.insert("nonce".into(), json!(n));
     }
+    claims
+}
+
+/// Signs id_token claims with the id_token's header (`alg, kid`).
+pub(super) fn sign_id(bi: &Bi, claims: &Map<String, Value>) -> Option<String> {
     let key = &bi.app.config.signing_key;
     let header = IdHeader {
         alg: "RS256",
         kid: key.kid(),
     };
-    key.sign_with_header(Rsa::Rs256, &header, &claims).ok()
+    key.sign_with_header(Rsa::Rs256, &header, claims).ok()
 }
 
 /// A refresh token with id `jti`, living to `expires` (its chain's end).

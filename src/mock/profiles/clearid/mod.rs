@@ -15,6 +15,7 @@
 //! IdentityServer's paths; an assertion's `jti` works once and its lifetime is at most
 //! an hour; the API answers 401 for a bad token and 403 for another account's.
 
+pub(crate) mod mint;
 pub mod settings;
 
 use std::collections::HashMap;
@@ -235,14 +236,15 @@ fn check_assertion(
     Ok(())
 }
 
-fn issue(
-    c: &ClearId,
+/// The claims of a token for `client` at `now`, in ClearID's order.
+fn access_claims(
+    settings: &ClearIdSettings,
     client: &ClearIdClient,
     issuer: &str,
     now: i64,
     by_assertion: bool,
-) -> Response {
-    let lifetime = c.settings.access_token_lifetime;
+    scopes: &[String],
+) -> serde_json::Map<String, Value> {
     let account_id = match client.accounts.as_slice() {
         [one] => json!(one),
         many => json!(many),
@@ -255,7 +257,7 @@ fn issue(
     }
     let claims = AccessClaims {
         nbf: now,
-        exp: now + lifetime,
+        exp: now + settings.access_token_lifetime,
         // The STS origin, the issuer discovery gives.
         iss: issuer,
         client_id: &client.client_id,
@@ -268,9 +270,31 @@ fn issue(
         per_account,
         jti: random_hex(16),
         iat: now,
-        scope: &client.scopes,
+        scope: scopes,
         amr: by_assertion.then_some(["assertion"]),
     };
+    match serde_json::to_value(&claims) {
+        Ok(Value::Object(map)) => map,
+        _ => serde_json::Map::new(),
+    }
+}
+
+fn issue(
+    c: &ClearId,
+    client: &ClearIdClient,
+    issuer: &str,
+    now: i64,
+    by_assertion: bool,
+) -> Response {
+    let lifetime = c.settings.access_token_lifetime;
+    let claims = access_claims(
+        &c.settings,
+        client,
+        issuer,
+        now,
+        by_assertion,
+        &client.scopes,
+    );
     let alg = if c.app.fault(Fault::ClearIdSignsRs256) {
         Rsa::Rs256
     } else {

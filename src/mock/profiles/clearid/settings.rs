@@ -143,6 +143,26 @@ impl ClearIdSettings {
     }
 }
 
+/// A client given in code: an API integration `{subject}:{account}` of one account,
+/// unless `Subject` and `Accounts` are given as settings.
+pub(crate) fn client_entry(
+    c: &crate::mock::builder::Client,
+) -> serde_json::Map<String, serde_json::Value> {
+    let (subject, account) = c.id.split_once(':').unwrap_or((c.id.as_str(), ""));
+    let mut json = serde_json::json!({
+        "ClientId": c.id,
+        "Subject": subject,
+        "Accounts": if account.is_empty() { vec![] } else { vec![account] },
+        "Scopes": c.scopes,
+    });
+    if let Some(s) = &c.secret {
+        json["SecretHash"] = serde_json::json!(crate::protocol::secret::hash_secret(
+            &crate::protocol::ClientSecret::new(s.as_str())
+        ));
+    }
+    json.as_object().cloned().unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

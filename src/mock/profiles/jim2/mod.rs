@@ -15,6 +15,7 @@
 //! ending every token of the client's session.
 
 pub mod licences;
+pub(crate) mod mint;
 pub mod settings;
 
 use std::collections::HashMap;

@@ -100,6 +100,22 @@ impl Jim2Settings {
     }
 }
 
+/// A client given in code: Jim2 maps a client id to a CardFile user whose password is
+/// the client secret, so a client without one cannot exist.
+pub(crate) fn client_entry(
+    c: &crate::mock::builder::Client,
+) -> Result<serde_json::Map<String, serde_json::Value>, String> {
+    let secret = c.secret.as_deref().ok_or_else(|| {
+        format!(
+            "Jim2 client '{}' needs a secret: a Jim2 client is a CardFile user and its password",
+            c.id
+        )
+    })?;
+    let hash = crate::protocol::secret::hash_secret(&crate::protocol::ClientSecret::new(secret));
+    let json = serde_json::json!({ "ClientId": c.id, "SecretHash": hash });
+    Ok(json.as_object().cloned().unwrap_or_default())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,458 @@
+//! The front door for a test that wants a mock of its own: [`MockBuilder`] starts one
+//! in this process, of any profile, with the clients, users and seed data the test
+//! gives in code or in files, on a clock the test moves.
+//!
+//! A builder is only a convenient way to write what `serve` reads: each client and user
+//! given in code becomes one more entry of the profile's settings (MyID's
+//! `appsettings.json` client model, or the vendor's section), laid over the files
+//! given, and the result is checked exactly as `serve` checks a file. So a client that
+//! works here works in a settings file, and one IdentityServer would reject is an error
+//! at [`MockBuilder::start`] rather than a silent "unknown client" later.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde_json::{Map, Value, json};
+
+use super::api::data::{DataError, SeedData};
+use super::config::{AuthSettings, ConfigError, Settings};
+use super::faults::Fault;
+use super::keys::{KeyError, SigningKey};
+use super::profiles::Profile;
+use super::{MockConfig, MockServer, tls};
+use crate::protocol::Clock;
+
+/// A client to add, in the words every profile shares; the profile turns it into its
+/// own settings entry (see [`Client::setting`] for anything those words do not cover).
+#[derive(Clone, PartialEq)]
+pub struct Client {
+    pub(crate) id: String,
+    pub(crate) secret: Option<String>,
+    pub(crate) grants: Vec<String>,
+    pub(crate) scopes: Vec<String>,
+    pub(crate) redirect_uris: Vec<String>,
+    pub(crate) access_token_lifetime: Option<i64>,
+    pub(crate) api_user: Option<String>,
+    pub(crate) settings: Map<String, Value>,
+}
+
+impl Client {
+    /// A client that authenticates with `secret` (stored only as its hash). Unless told
+    /// otherwise it uses client credentials.
+    pub fn confidential(id: impl Into<String>, secret: impl Into<String>) -> Self {
+        Client {
+            secret: Some(secret.into()),
+            ..Self::public(id)
+        }
+    }
+
+    /// A client without a secret (a single-page or native app): the code flow with
+    /// PKCE unless told otherwise.
+    pub fn public(id: impl Into<String>) -> Self {
+        Client {
+            id: id.into(),
+            secret: None,
+            grants: Vec::new(),
+            scopes: Vec::new(),
+            redirect_uris: Vec::new(),
+            access_token_lifetime: None,
+            api_user: None,
+            settings: Map::new(),
+        }
+    }
+
+    /// The grant types it may use (`client_credentials`, `authorization_code`, …);
+    /// replaces the default.
+    pub fn grants<I: IntoIterator<Item = S>, S: Into<String>>(mut self, grants: I) -> Self {
+        self.grants = grants.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The scopes it may ask for (`offline_access` among them gives refresh tokens).
+    pub fn scopes<I: IntoIterator<Item = S>, S: Into<String>>(mut self, scopes: I) -> Self {
+        self.scopes = scopes.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// A redirect URI it may use (compared exactly, as every profile compares it).
+    pub fn redirect_uri(mut self, uri: impl Into<String>) -> Self {
+        self.redirect_uris.push(uri.into());
+        self
+    }
+
+    /// Seconds its access tokens live.
+    pub fn access_token_lifetime(mut self, seconds: i64) -> Self {
+        self.access_token_lifetime = Some(seconds);
+        self
+    }
+
+    /// MyID: the API user it acts as at the Core API (`MyIDLogonName`, manual §3.2),
+    /// a person of the seed data with that logon name.
+    pub fn api_user(mut self, logon_name: impl Into<String>) -> Self {
+        self.api_user = Some(logon_name.into());
+        self
+    }
+
+    /// Any other setting of the profile's own client model, as its settings file
+    /// writes it: `("RequireConsent", true)` for MyID, `("Accounts", ["acme"])` for
+    /// ClearID, `("RefreshTokens", {"Enabled": true})` for Beyond Identity. It wins over
+    /// what the builder would have written for the same key.
+    pub fn setting(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.settings.insert(key.into(), value.into());
+        self
+    }
+}
+
+/// A person who can sign in at the mock's sign-in page (MyID's `TestUsers`, Beyond
+/// Identity's identities). The password is stored only as its hash.
+#[derive(Clone, PartialEq, Eq)]
+pub struct User {
+    pub(crate) username: String,
+    pub(crate) password: String,
+    pub(crate) subject: Option<String>,
+    pub(crate) name: Option<String>,
+    pub(crate) email: Option<String>,
+}
+
+impl User {
+    /// A person signing in as `username` with `password`.
+    pub fn new(username: impl Into<String>, password: impl Into<String>) -> Self {
+        User {
+            username: username.into(),
+            password: password.into(),
+            subject: None,
+            name: None,
+            email: None,
+        }
+    }
+
+    /// The `sub` of their tokens: for MyID the person's id in the seed data (an
+    /// upper-case GUID), which the Core API looks them up by. Defaults to the username.
+    pub fn subject(mut self, subject: impl Into<String>) -> Self {
+        self.subject = Some(subject.into());
+        self
+    }
+
+    /// Their display name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Their e-mail address (Beyond Identity).
+    pub fn email(mut self, email: impl Into<String>) -> Self {
+        self.email = Some(email.into());
+        self
+    }
+}
+
+/// Without the secret: a test's `{:?}` must not print it.
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("id", &self.id)
+            .field("secret", &self.secret.as_ref().map(|_| "[redacted]"))
+            .field("grants", &self.grants)
+            .field("scopes", &self.scopes)
+            .field("redirect_uris", &self.redirect_uris)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Without the password.
+impl std::fmt::Debug for User {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("User")
+            .field("username", &self.username)
+            .field("subject", &self.subject)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why a mock could not start: what is wrong, in the words of the setting or file.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StartError {
+    /// A settings file, or an entry made from a [`Client`] or [`User`], is not valid.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// A client IdentityServer would refuse to load, with its reasons.
+    #[error("client '{client_id}' would be refused by IdentityServer: {reasons}")]
+    RejectedClient {
+        /// The client.
+        client_id: String,
+        /// Why, joined.
+        reasons: String,
+    },
+    /// What was given does not fit the profile (a user for a profile without a
+    /// sign-in page, a client without the secret the profile requires, …).
+    #[error("{0}")]
+    Profile(String),
+    /// The seed data does not load.
+    #[error(transparent)]
+    Data(#[from] DataError),
+    /// The signing key does not load.
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    /// The TLS identity does not load, or no port could be bound.
+    #[error("{0}")]
+    Io(String),
+}
+
+/// Builds a mock: see the [crate documentation](crate) for a walk through.
+#[derive(Debug, Clone)]
+pub struct MockBuilder {
+    profile: Profile,
+    layers: Vec<(String, String)>,
+    files: Vec<PathBuf>,
+    clients: Vec<Client>,
+    users: Vec<User>,
+    data_dir: Option<PathBuf>,
+    data_files: Vec<(String, String)>,
+    people: Vec<Map<String, Value>>,
+    faults: Vec<Fault>,
+    signing_key: Option<PrivatePem>,
+    clock: Option<Clock>,
+    control_plane: bool,
+    tls: Option<Vec<String>>,
+}
+
+impl Default for MockBuilder {
+    fn default() -> Self {
+        Self::new(Profile::Myid)
+    }
+}
+
+impl MockBuilder {
+    /// A mock of `profile` with its shipped clients, users and seed data, as
+    /// `serve --profile` starts without a `--config`.
+    pub fn new(profile: Profile) -> Self {
+        MockBuilder {
+            profile,
+            layers: Vec::new(),
+            files: Vec::new(),
+            clients: Vec::new(),
+            users: Vec::new(),
+            data_dir: None,
+            data_files: Vec::new(),
+            people: Vec::new(),
+            faults: Vec::new(),
+            signing_key: None,
+            clock: None,
+            control_plane: false,
+            tls: None,
+        }
+    }
+
+    /// Lays a settings document over what is there, as `serve --config` does: MyID's
+    /// `appsettings.json` format (JSON with comments), or the vendor's section. For
+    /// MyID the first document replaces the shipped clients and users, so a copy of a
+    /// real server's file means what it says there; a vendor's document lays over
+    /// its shipped defaults (ASP.NET merges arrays entry by entry).
+    pub fn settings_json(mut self, text: impl Into<String>) -> Self {
+        let n = self.layers.len() + 1;
+        self.layers
+            .push((text.into(), format!("settings given in code (#{n})")));
+        self
+    }
+
+    /// [`Self::settings_json`] from a file, read at [`Self::start`].
+    pub fn settings_file(mut self, path: impl AsRef<Path>) -> Self {
+        self.files.push(path.as_ref().to_owned());
+        self
+    }
+
+    /// Adds a client after the ones already configured.
+    pub fn client(mut self, client: Client) -> Self {
+        self.clients.push(client);
+        self
+    }
+
+    /// Adds a person who can sign in.
+    pub fn user(mut self, user: User) -> Self {
+        self.users.push(user);
+        self
+    }
+
+    /// MyID: loads the Core API's seed data from a directory holding any of the files
+    /// of the shipped `fixtures/data` (`people.json`, `groups.json`, `roles.json`, …);
+    /// a file it lacks is the shipped one.
+    pub fn data_dir(mut self, dir: impl AsRef<Path>) -> Self {
+        self.data_dir = Some(dir.as_ref().to_owned());
+        self
+    }
+
+    /// MyID: replaces one seed-data file (`"people.json"`, …) with `text`.
+    pub fn data_file(mut self, name: impl Into<String>, text: impl Into<String>) -> Self {
+        self.data_files.push((name.into(), text.into()));
+        self
+    }
+
+    /// MyID: adds a person to the seed data, in MyID's JSON (`id`, `logonName`,
+    /// `roles`, `group`, …; see the shipped `people.json`). A person whose logon name a
+    /// client's [`Client::api_user`] names is that client's API user.
+    pub fn person(mut self, person: Value) -> Self {
+        if let Value::Object(map) = person {
+            self.people.push(map);
+        } else {
+            // Kept, so that `start` can say what was wrong.
+            self.people.push(Map::new());
+        }
+        self
+    }
+
+    /// Switches a fault on from the start (see [`MockServer::set_fault`]).
+    pub fn fault(mut self, fault: Fault) -> Self {
+        self.faults.push(fault);
+        self
+    }
+
+    /// Signs with this RSA key (PKCS#8 or PKCS#1 PEM) instead of a fresh one, so tokens
+    /// outlive the mock.
+    pub fn signing_key_pem(mut self, pem: impl Into<String>) -> Self {
+        self.signing_key = Some(PrivatePem(pem.into()));
+        self
+    }
+
+    /// The clock every lifetime decision reads. Defaults to a manual clock at the
+    /// system's time, which only [`Clock::advance`] and [`Clock::set`] move.
+    pub fn clock(mut self, clock: Clock) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// Serves the `/_mock` control plane too (the clock and faults over HTTP, for a
+    /// process that cannot hold the handle).
+    pub fn control_plane(mut self, on: bool) -> Self {
+        self.control_plane = on;
+        self
+    }
+
+    /// Serves HTTPS with a self-signed certificate for `localhost` and `127.0.0.1`;
+    /// [`MockServer::certificate_pem`] gives it for a client to trust.
+    pub fn tls(mut self) -> Self {
+        self.tls = Some(vec!["localhost".into(), "127.0.0.1".into()]);
+        self
+    }
+
+    /// The settings this builder describes, checked as `serve` checks them, without
+    /// starting anything.
+    pub fn config(&self) -> Result<MockConfig, StartError> {
+        let mut settings = Settings::default();
+        let (shipped, shipped_name) = self.profile.shipped_settings();
+        // MyID's shipped clients sit under nothing the caller gave; a vendor's always
+        // sit under (they hold its tenant, paths and lifetimes).
+        if self.profile != Profile::Myid || (self.layers.is_empty() && self.files.is_empty()) {
+            settings.layer(shipped, shipped_name)?;
+        }
+        for (text, name) in &self.layers {
+            settings.layer(text, name)?;
+        }
+        for path in &self.files {
+            settings.layer_file(path)?;
+        }
+        for client in &self.clients {
+            let entry = self
+                .profile
+                .client_entry(client)
+                .map_err(StartError::Profile)?;
+            append(&mut settings, self.profile.clients_section(), entry)?;
+        }
+        for user in &self.users {
+            let section = self.profile.users_section().ok_or_else(|| {
+                StartError::Profile(format!(
+                    "the {} profile has no sign-in page, so no users",
+                    self.profile.name()
+                ))
+            })?;
+            append(&mut settings, section, self.profile.user_entry(user))?;
+        }
+        let vendor = self.profile.vendor(&settings)?;
+        let auth = AuthSettings::from_settings(&settings)?;
+        if let Some(r) = auth.clients.rejected().iter().find(|r| {
+            self.clients
+                .iter()
+                .any(|c| c.id.eq_ignore_ascii_case(&r.client_id))
+        }) {
+            return Err(StartError::RejectedClient {
+                client_id: r.client_id.clone(),
+                reasons: r.reasons.join("; "),
+            });
+        }
+        let mut data = match &self.data_dir {
+            Some(dir) => SeedData::from_dir(dir)?,
+            None => SeedData::shipped(),
+        };
+        if !self.data_files.is_empty() {
+            data = data.with_files(&self.data_files)?;
+        }
+        for person in &self.people {
+            data.add_person(person.clone())?;
+        }
+        let signing_key = match &self.signing_key {
+            Some(pem) => Arc::new(SigningKey::from_pem(&pem.0)?),
+            None => shared_key()?,
+        };
+        Ok(MockConfig {
+            auth,
+            signing_key,
+            control_plane: self.control_plane,
+            data: Arc::new(data),
+            faults: self.faults.clone(),
+            vendor,
+        })
+    }
+
+    /// Starts the mock on `127.0.0.1` and a free port; it stops when the returned
+    /// handle is dropped. Needs a Tokio runtime.
+    pub async fn start(self) -> Result<MockServer, StartError> {
+        let config = self.config()?;
+        let clock = self.clock.clone().unwrap_or_else(Clock::manual_from_system);
+        let identity = match &self.tls {
+            Some(names) => Some(
+                tls::TlsIdentity::self_signed(names).map_err(|e| StartError::Io(e.to_string()))?,
+            ),
+            None => None,
+        };
+        MockServer::start_with(config, clock, identity, self.profile)
+            .await
+            .map_err(|e| StartError::Io(format!("cannot start the mock: {e}")))
+    }
+}
+
+/// A private key's PEM, which `{:?}` does not print.
+#[derive(Clone)]
+struct PrivatePem(String);
+
+impl std::fmt::Debug for PrivatePem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[private key]")
+    }
+}
+
+/// One RSA key per process for mocks started without one: generating a key costs tens
+/// of milliseconds, and a test suite starts many mocks.
+fn shared_key() -> Result<Arc<SigningKey>, KeyError> {
+    static KEY: std::sync::OnceLock<Arc<SigningKey>> = std::sync::OnceLock::new();
+    if let Some(k) = KEY.get() {
+        return Ok(k.clone());
+    }
+    let key = Arc::new(SigningKey::generate()?);
+    Ok(KEY.get_or_init(|| key).clone())
+}
+
+/// Writes `entry` as the next element of the array at `section` (`Clients`,
+/// `Jim2:Clients`): ASP.NET's configuration keys array elements by index, so the
+/// entry goes in at index `len`, after the ones already there.
+fn append(
+    settings: &mut Settings,
+    section: &str,
+    entry: Map<String, Value>,
+) -> Result<(), ConfigError> {
+    let index = settings.section(section).children().len();
+    let mut value = json!({ index.to_string(): Value::Object(entry) });
+    for part in section.rsplit(':') {
+        value = json!({ part: value });
+    }
+    settings.layer(&value.to_string(), &format!("an entry added to {section}"))
+}
