@@ -95,6 +95,9 @@ enum Command {
         /// Write a Markdown summary here.
         #[arg(long, value_name = "FILE")]
         markdown: Option<PathBuf>,
+        /// Write a self-contained HTML report here (open it in a browser).
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
         /// Scenarios run at once.
         #[arg(long, default_value_t = 16)]
         concurrency: usize,
@@ -191,6 +194,7 @@ fn main() -> ExitCode {
             junit,
             json,
             markdown,
+            html,
             concurrency,
             strict,
             exact,
@@ -201,6 +205,7 @@ fn main() -> ExitCode {
                 junit,
                 json,
                 markdown,
+                html,
             };
             let judging = Judging { strict, exact };
             let target = match target {
@@ -438,6 +443,7 @@ struct Reports {
     junit: Option<PathBuf>,
     json: Option<PathBuf>,
     markdown: Option<PathBuf>,
+    html: Option<PathBuf>,
 }
 
 /// How the known deviations count: as failures (`strict`), and whether a stale one
@@ -479,6 +485,7 @@ async fn check(
         (reports.junit, report::junit(&result)),
         (reports.json, report::json(&result)),
         (reports.markdown, report::markdown(&result)),
+        (reports.html, report::html::html(&result)),
     ] {
         if let Some(path) = path {
             std::fs::write(&path, text)

@@ -268,20 +268,30 @@ fn an_issuer_that_does_not_match_fails_the_gate_naming_discovery_4_3() {
 
 #[test]
 fn the_embedded_mock_passes_and_reports_are_written() {
-    let (junit, md) = (temp_path("ok.xml"), temp_path("ok.md"));
+    let (junit, md, html) = (
+        temp_path("ok.xml"),
+        temp_path("ok.md"),
+        temp_path("ok.html"),
+    );
     let out = bin()
         .args(["check", "--tags", "@discovery", "--junit"])
         .arg(&junit)
         .arg("--markdown")
         .arg(&md)
+        .arg("--html")
+        .arg(&html)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.trim_end().ends_with("7 passed, 0 failed, 0 skipped"));
+    // Not a terminal: one progress line for the feature, none per scenario.
     assert!(
-        String::from_utf8_lossy(&out.stdout)
-            .trim_end()
-            .ends_with("7 passed, 0 failed, 0 skipped")
+        stdout.starts_with("[7/7] ✔ features/auth/discovery.feature — Discovery document and signing keys: 7 passed, 0 failed, 0 skipped\n"),
+        "{stdout}"
     );
+    let page = std::fs::read_to_string(html).unwrap();
+    assert!(page.starts_with("<!doctype html>") && page.contains("id=\"count-passed\">7 passed"));
     assert!(std::fs::read_to_string(junit).unwrap().contains(
         "<testsuite name=\"Discovery document and signing keys\" tests=\"7\" failures=\"0\""
     ));

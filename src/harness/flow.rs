@@ -433,7 +433,10 @@ pub async fn advance(world: &mut ConformanceWorld, seconds: u64) -> Result<(), S
                 .into());
             }
         }
-        TargetClock::Real(_) => tokio::time::sleep(Duration::from_secs(seconds)).await,
+        TargetClock::Real(_) => match world.progress.clone() {
+            Some(p) => p.wait(seconds, world.scenario_name()).await,
+            None => tokio::time::sleep(Duration::from_secs(seconds)).await,
+        },
     }
     Ok(())
 }

@@ -19,6 +19,7 @@ pub mod features;
 pub mod flow;
 pub mod html;
 pub mod profiles;
+pub mod progress;
 pub mod report;
 pub mod run;
 pub(crate) mod steps;

@@ -28,6 +28,7 @@ use serde::Serialize;
 
 use super::checks::{Finding, Source};
 use super::expectations::{Deviation, Expectations};
+use super::progress::{Mode, Progress};
 use super::target::{Target, TargetProfile};
 use super::world::{ConformanceWorld, SKIP_MARK};
 use super::{features, steps};
@@ -45,28 +46,6 @@ pub struct RunOptions {
     pub quiet: bool,
     /// Report the target's known deviations as failures.
     pub strict: bool,
-}
-
-/// Where cucumber's progress goes: standard output, or nowhere for quiet runs.
-enum Progress {
-    Stdout(std::io::Stdout),
-    Nowhere,
-}
-
-impl std::io::Write for Progress {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        match self {
-            Progress::Stdout(s) => s.write(buf),
-            Progress::Nowhere => Ok(buf.len()),
-        }
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        match self {
-            Progress::Stdout(s) => s.flush(),
-            Progress::Nowhere => Ok(()),
-        }
-    }
 }
 
 /// Why a run could not start.
@@ -276,6 +255,15 @@ pub fn scenario_source(tags: &[String]) -> Source {
     }
 }
 
+/// The feature's file, as reports name it.
+fn feature_path(feature: &Feature) -> String {
+    feature
+        .path
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default()
+}
+
 fn outcome(
     feature: &Feature,
     scenario: &Scenario,
@@ -284,11 +272,7 @@ fn outcome(
     reason: Option<String>,
 ) -> ScenarioOutcome {
     ScenarioOutcome {
-        feature_path: feature
-            .path
-            .as_ref()
-            .map(|p| p.display().to_string())
-            .unwrap_or_default(),
+        feature_path: feature_path(feature),
         feature: feature.name.clone(),
         scenario: scenario.name.clone(),
         line: scenario.position.line,
@@ -319,6 +303,7 @@ pub async fn run(options: RunOptions) -> Result<RunReport, RunError> {
     let profile = options.target.profile().clone();
 
     let mut results = Vec::new();
+    let mut planned: Vec<(String, String)> = Vec::new();
     for feature in &features {
         let in_rules = feature
             .rules
@@ -326,16 +311,20 @@ pub async fn run(options: RunOptions) -> Result<RunReport, RunError> {
             .flat_map(|r| r.scenarios.iter().map(move |s| (Some(r), s)));
         for (rule, scenario) in feature.scenarios.iter().map(|s| (None, s)).chain(in_rules) {
             let tags = tags_of(feature, rule, scenario);
-            if let Selection::Skip(reason) =
-                select((feature, rule, scenario), &tags, filter.as_ref(), &profile)
-            {
-                results.push(outcome(
-                    feature,
-                    scenario,
-                    tags,
-                    Status::Skipped,
-                    Some(reason),
-                ));
+            let path = feature_path(feature);
+            match select((feature, rule, scenario), &tags, filter.as_ref(), &profile) {
+                Selection::Skip(reason) => {
+                    planned.push((path, feature.name.clone()));
+                    results.push(outcome(
+                        feature,
+                        scenario,
+                        tags,
+                        Status::Skipped,
+                        Some(reason),
+                    ));
+                }
+                Selection::Run => planned.push((path, feature.name.clone())),
+                Selection::Exclude => {}
             }
         }
     }
@@ -354,16 +343,22 @@ pub async fn run(options: RunOptions) -> Result<RunReport, RunError> {
     let serial_profile = profile.clone();
     let target = Arc::new(options.target);
     let filter_profile = profile.clone();
-    let progress = if options.quiet {
-        Progress::Nowhere
-    } else {
-        Progress::Stdout(std::io::stdout())
-    };
+    let progress = Arc::new(Progress::new(
+        Mode::detect(options.quiet),
+        planned.iter().map(|(p, n)| (p.as_str(), n.as_str())),
+    ));
+    for r in &results {
+        progress.finished(r);
+    }
+    let hook_progress = progress.clone();
+    let sink_progress = progress.clone();
     let writer = ConformanceWorld::cucumber::<&str>()
         .with_parser(features::Embedded(features))
         .with_writer(
+            // cucumber's own writer only counts (parsing and hook errors); what a
+            // person sees is `Progress`.
             cucumber::writer::Basic::new(
-                progress,
+                std::io::sink(),
                 cucumber::writer::Coloring::Auto,
                 cucumber::writer::Verbosity::Default,
             )
@@ -387,6 +382,7 @@ pub async fn run(options: RunOptions) -> Result<RunReport, RunError> {
                 .iter()
                 .any(|t| t == "assumed");
             world.expect(hook_expectations.clone(), scenario, assumed);
+            world.progress = Some(hook_progress.clone());
             async move {
                 match target.connect().await {
                     Ok(conn) => world.attach(conn),
@@ -397,6 +393,7 @@ pub async fn run(options: RunOptions) -> Result<RunReport, RunError> {
         })
         .after(move |feature, rule, scenario, finished, world| {
             let sink = sink.clone();
+            let progress = sink_progress.clone();
             async move {
                 let tags = tags_of(feature, rule, scenario);
                 let (mut status, mut reason) = match finished {
@@ -446,6 +443,7 @@ pub async fn run(options: RunOptions) -> Result<RunReport, RunError> {
                     out.transcript = transcript;
                 }
                 out.reason = reason;
+                progress.finished(&out);
                 sink.lock().unwrap_or_else(|p| p.into_inner()).push(out);
             }
             .boxed_local()
@@ -466,6 +464,7 @@ pub async fn run(options: RunOptions) -> Result<RunReport, RunError> {
         })
         .await;
 
+    progress.close();
     results.extend(
         collected
             .lock()

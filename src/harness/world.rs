@@ -85,6 +85,8 @@ pub struct ConformanceWorld {
     scenario: String,
     example: Vec<String>,
     assumed: bool,
+    /// The run's progress, for a wait on a live server's real time to show itself.
+    pub progress: Option<std::sync::Arc<super::progress::Progress>>,
 }
 
 impl fmt::Debug for ConformanceWorld {
@@ -113,7 +115,13 @@ impl ConformanceWorld {
             scenario: String::new(),
             example: Vec::new(),
             assumed: false,
+            progress: None,
         })
+    }
+
+    /// The scenario's name.
+    pub fn scenario_name(&self) -> &str {
+        &self.scenario
     }
 
     /// Gives the scenario its connection (done by the runner's before-hook) and

@@ -2,6 +2,8 @@
 //! N skipped` line CI reads), JSON, JUnit XML and Markdown. Transcripts are already
 //! redacted by the recorder.
 
+pub mod html;
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -369,5 +371,23 @@ mod tests {
         assert!(x.contains("<property name=\"warned\" value=\"1\"/>"), "{x}");
         let m = markdown(&r);
         assert!(m.contains("RFC2-2") && m.contains("❌") && m.contains("⚠️"));
+        let h = html::html(&r);
+        assert!(h.contains("id=\"count-failed\">1 failed"), "counts");
+        assert!(h.contains("data-status=\"warned\"") && h.contains("data-status=\"skipped\""));
+        assert!(
+            h.contains("X &lt;&amp;&gt;") && !h.contains("X <&>"),
+            "escaped"
+        );
+        assert!(h.contains("href=\"https://www.rfc-editor.org/rfc/rfc2#section-2\""));
+        assert!(h.contains("<pre class=\"transcript\">&gt; POST /token</pre>"));
+        assert!(
+            !h.contains("src=\"http") && !h.contains("<link"),
+            "nothing fetched"
+        );
+        let warnings = &h[h.find("id=\"warnings\"").unwrap()..h.find("id=\"deviations\"").unwrap()];
+        assert!(
+            warnings.contains("RFC1-1") && !warnings.contains("RFC2-2"),
+            "warnings apart"
+        );
     }
 }
