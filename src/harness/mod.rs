@@ -9,7 +9,7 @@
 //! - [`flow`] and [`html`]: the interactive flows (sign-in through the target's login
 //!   driver, code exchange, refresh, moving the server's time).
 //! - [`features`]: the feature files, compiled in.
-//! - [`run`] and [`report`]: the runner and its reports (terminal, JSON, JUnit, Markdown).
+//! - `run` and `report`: the runner and its reports (terminal, JSON, JUnit, Markdown).
 
 pub mod checks;
 pub mod client;

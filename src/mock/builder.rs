@@ -336,7 +336,8 @@ impl MockBuilder {
     }
 
     /// The settings this builder describes, checked as `serve` checks them, without
-    /// starting anything.
+    /// starting anything (for the crate's own runner and tests).
+    #[doc(hidden)]
     pub fn config(&self) -> Result<MockConfig, StartError> {
         let mut settings = Settings::default();
         let (shipped, shipped_name) = self.profile.shipped_settings();

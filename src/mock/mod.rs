@@ -295,13 +295,16 @@ impl MockServer {
         MockBuilder::new(Profile::Myid)
     }
 
-    /// Binds a free loopback port and serves `config` on it with `clock`.
+    /// Binds a free loopback port and serves `config` on it with `clock`: the harness's
+    /// and the crate's own tests' way in; users start one with [`Self::builder`].
+    #[doc(hidden)]
     pub async fn start(config: MockConfig, clock: Clock) -> std::io::Result<Self> {
         let profile = config.vendor.profile();
         Self::start_with(config, clock, None, profile).await
     }
 
     /// Like [`Self::start`], over TLS with `identity`.
+    #[doc(hidden)]
     pub async fn start_tls(
         config: MockConfig,
         clock: Clock,
