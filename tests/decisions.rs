@@ -1,0 +1,477 @@
+//! Decisions at their edges, each stated as what a user of MyID sees and where the
+//! rule comes from: IdentityServer4 4.1.2's input limits and secret expiry, its and
+//! ASP.NET's exact-second lifetimes, the Core API's audiences and role scopes. The
+//! features judge these where a live server can be set up for them; here the mock is
+//! set up exactly (a 100-character secret, a secret expiring on a given second) with
+//! the library's builder, and tokens are minted where the flow is not the point.
+
+use myid_conformance::protocol::secret::hash_secret;
+use myid_conformance::protocol::{ClientSecret, PkceVerifier, pkce};
+use myid_conformance::{Client, Clock, Mint, MockServer};
+use serde_json::{Value, json};
+
+mod common;
+use common::{REDIRECT, browser, sign_in};
+
+fn http() -> reqwest::Client {
+    reqwest::Client::builder().no_proxy().build().unwrap()
+}
+
+fn claims(jwt: &str) -> Value {
+    use base64::Engine as _;
+    let payload = jwt.split('.').nth(1).unwrap();
+    serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .unwrap(),
+    )
+    .unwrap()
+}
+
+/// A client-credentials request with the secret in the body (`Basic`: false) or in the
+/// header; the status and the body.
+async fn client_credentials(
+    mock: &MockServer,
+    id: &str,
+    secret: &str,
+    basic: bool,
+) -> (u16, Value) {
+    let request = http().post(mock.token_url());
+    let request = if basic {
+        request
+            .header(
+                "Authorization",
+                myid_conformance::protocol::basic::encode(id, secret),
+            )
+            .form(&[("grant_type", "client_credentials")])
+    } else {
+        request.form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", id),
+            ("client_secret", secret),
+        ])
+    };
+    let r = request.send().await.unwrap();
+    (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+}
+
+async fn api(mock: &MockServer, token: &str, path: &str) -> (u16, Value) {
+    let r = http()
+        .get(format!("{}{path}", mock.api_url()))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+}
+
+/// IdentityServer's `InputLengthRestrictions`: a client id and a secret of at most 100
+/// characters are read; a longer one is no credential at all, even when it is the
+/// client's own. In the header the limit applies to the values as sent (encoded).
+#[tokio::test]
+async fn ids_and_secrets_of_100_characters_are_read_and_longer_ones_are_not() {
+    let (id100, secret100) = ("i".repeat(100), "s".repeat(100));
+    let (id101, secret101) = ("j".repeat(101), "t".repeat(101));
+    let scopes = ["myid.rest.basic"];
+    let mock = MockServer::builder()
+        .client(Client::confidential(&id100, &secret100).scopes(scopes))
+        .client(Client::confidential("long.secret", &secret101).scopes(scopes))
+        .client(Client::confidential(&id101, "short").scopes(scopes))
+        // 98 letters and an 'é': 99 characters, 100 bytes, 104 once percent-encoded.
+        .client(Client::confidential(format!("{}é", "e".repeat(98)), "pw").scopes(scopes))
+        .start()
+        .await
+        .unwrap();
+    for basic in [false, true] {
+        assert_eq!(
+            client_credentials(&mock, &id100, &secret100, basic).await.0,
+            200,
+            "100 and 100, basic {basic}"
+        );
+        let (status, body) = client_credentials(&mock, "long.secret", &secret101, basic).await;
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (400, Some("invalid_client")),
+            "a 101-character secret, basic {basic}"
+        );
+        let (status, body) = client_credentials(&mock, &id101, "short", basic).await;
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (400, Some("invalid_client")),
+            "a 101-character id, basic {basic}"
+        );
+    }
+    let accented = format!("{}é", "e".repeat(98));
+    assert_eq!(
+        client_credentials(&mock, &accented, "pw", false).await.0,
+        200,
+        "in the body: 100 bytes"
+    );
+    assert_eq!(
+        client_credentials(&mock, &accented, "pw", true).await.0,
+        400,
+        "in the header: 104 characters as sent"
+    );
+}
+
+/// A secret's `Expiration` (IdentityServer's `Secret.Expiration`): a secret past it is
+/// not compared at all; one expiring this very second still works (expired means
+/// before now); another secret of the same client is unaffected.
+#[tokio::test]
+async fn a_secret_works_until_its_expiration_and_not_a_second_after() {
+    let expires = 1_900_000_000; // 2030-03-17T17:46:40Z
+    let clock = Clock::manual(expires - 10);
+    let hash = |s: &str| hash_secret(&ClientSecret::new(s));
+    let mock = MockServer::builder()
+        .client(
+            Client::confidential("rotating", "unused")
+                .scopes(["myid.rest.basic"])
+                .setting(
+                    "ClientSecrets",
+                    json!([
+                        { "Value": hash("old-secret"), "Expiration": "2030-03-17T17:46:40Z" },
+                        { "Value": hash("new-secret") }
+                    ]),
+                ),
+        )
+        .clock(clock.clone())
+        .start()
+        .await
+        .unwrap();
+    assert_eq!(
+        client_credentials(&mock, "rotating", "old-secret", true)
+            .await
+            .0,
+        200
+    );
+    clock.set(expires).unwrap();
+    assert_eq!(
+        client_credentials(&mock, "rotating", "old-secret", true)
+            .await
+            .0,
+        200,
+        "on its second"
+    );
+    clock.set(expires + 1).unwrap();
+    let (status, body) = client_credentials(&mock, "rotating", "old-secret", true).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_client")),
+        "a second after"
+    );
+    assert_eq!(
+        client_credentials(&mock, "rotating", "new-secret", true)
+            .await
+            .0,
+        200,
+        "the other secret"
+    );
+}
+
+/// The code flow for a client given in code, to its first token response.
+async fn code_flow(
+    mock: &MockServer,
+    client: &reqwest::Client,
+    client_id: &str,
+) -> (PkceVerifier, String) {
+    let verifier = pkce::generate_verifier();
+    let challenge = pkce::s256_challenge(&verifier);
+    let code = sign_in(
+        client,
+        &mock.base_url(),
+        client_id,
+        challenge.as_str(),
+        "myid.rest.basic offline_access",
+    )
+    .await;
+    (verifier, code)
+}
+
+async fn form(
+    client: &reqwest::Client,
+    mock: &MockServer,
+    params: &[(&str, &str)],
+) -> (u16, Value) {
+    let r = client
+        .post(mock.token_url())
+        .form(params)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+}
+
+fn lifetime_client() -> Client {
+    Client::public("life")
+        .scopes(["myid.rest.basic", "offline_access"])
+        .redirect_uri(REDIRECT)
+        .access_token_lifetime(1234)
+        .setting("AuthorizationCodeLifetime", 60)
+        .setting("SlidingRefreshTokenLifetime", 600)
+        .setting("AbsoluteRefreshTokenLifetime", 6000)
+}
+
+/// Every access token lives exactly as long as its `expires_in` says, the refreshed one
+/// too (RFC 6749 §5.1; IdentityServer's `AccessTokenLifetime`).
+#[tokio::test]
+async fn a_refreshed_access_token_lives_as_long_as_its_expires_in() {
+    let mock = MockServer::builder()
+        .client(lifetime_client())
+        .start()
+        .await
+        .unwrap();
+    let c = browser();
+    let (verifier, code) = code_flow(&mock, &c, "life").await;
+    let (_, first) = form(
+        &c,
+        &mock,
+        &[
+            ("grant_type", "authorization_code"),
+            ("client_id", "life"),
+            ("code", &code),
+            ("redirect_uri", REDIRECT),
+            ("code_verifier", verifier.expose()),
+        ],
+    )
+    .await;
+    mock.clock().advance(100).unwrap();
+    let (status, second) = form(
+        &c,
+        &mock,
+        &[
+            ("grant_type", "refresh_token"),
+            ("client_id", "life"),
+            ("refresh_token", first["refresh_token"].as_str().unwrap()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{second}");
+    for body in [&first, &second] {
+        let t = claims(body["access_token"].as_str().unwrap());
+        assert_eq!(body["expires_in"], 1234);
+        assert_eq!(
+            t["exp"].as_i64().unwrap() - t["nbf"].as_i64().unwrap(),
+            1234,
+            "{t}"
+        );
+    }
+    let t = claims(second["access_token"].as_str().unwrap());
+    assert_eq!(
+        t["nbf"].as_i64().unwrap(),
+        mock.clock().now(),
+        "issued at the refresh"
+    );
+}
+
+/// IdentityServer's `HasExceeded`: a code, and a refresh token on its sliding
+/// lifetime, are good through the last second of their lifetime and refused the
+/// second after.
+#[tokio::test]
+async fn codes_and_refresh_tokens_are_good_through_their_last_second() {
+    let mock = MockServer::builder()
+        .client(lifetime_client())
+        .start()
+        .await
+        .unwrap();
+    let c = browser();
+    // A code on its 60th second works; one on its 61st does not.
+    let (verifier, code) = code_flow(&mock, &c, "life").await;
+    mock.clock().advance(60).unwrap();
+    let (status, first) = form(
+        &c,
+        &mock,
+        &[
+            ("grant_type", "authorization_code"),
+            ("client_id", "life"),
+            ("code", &code),
+            ("redirect_uri", REDIRECT),
+            ("code_verifier", verifier.expose()),
+        ],
+    )
+    .await;
+    assert_eq!(
+        status, 200,
+        "a code on the last second of its lifetime: {first}"
+    );
+    let (verifier, code) = code_flow(&mock, &c, "life").await;
+    mock.clock().advance(61).unwrap();
+    let (status, body) = form(
+        &c,
+        &mock,
+        &[
+            ("grant_type", "authorization_code"),
+            ("client_id", "life"),
+            ("code", &code),
+            ("redirect_uri", REDIRECT),
+            ("code_verifier", verifier.expose()),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_grant")),
+        "a second late"
+    );
+    // The refresh token: 600 s sliding. At 600 s it works and slides on; 601 s after
+    // that refresh it is refused.
+    let refresh = |t: String| {
+        let c = c.clone();
+        let mock = &mock;
+        async move {
+            form(
+                &c,
+                mock,
+                &[
+                    ("grant_type", "refresh_token"),
+                    ("client_id", "life"),
+                    ("refresh_token", &t),
+                ],
+            )
+            .await
+        }
+    };
+    mock.clock().advance(600 - 61).unwrap(); // 600 s after `first`
+    let (status, second) = refresh(first["refresh_token"].as_str().unwrap().to_owned()).await;
+    assert_eq!(
+        status, 200,
+        "a refresh token on the last second of its sliding lifetime: {second}"
+    );
+    mock.clock().advance(601).unwrap();
+    let (status, body) = refresh(second["refresh_token"].as_str().unwrap().to_owned()).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_grant")),
+        "a second past it"
+    );
+}
+
+/// ASP.NET's JWT bearer validation at the Core API: five minutes of clock skew each
+/// way, inclusive — a token is good until `exp` + 300 s and from `nbf` − 300 s.
+#[tokio::test]
+async fn the_api_allows_exactly_five_minutes_of_skew() {
+    let mock = MockServer::builder().start().await.unwrap();
+    let now = mock.clock().now();
+    let service = || Mint::client("myid.mysystem");
+    for (mint, want, what) in [
+        (service().lifetime(-300), 200, "expired 300 s ago"),
+        (service().lifetime(-301), 401, "expired 301 s ago"),
+        (
+            service().claim("nbf", now + 300).claim("exp", now + 3600),
+            200,
+            "valid in 300 s",
+        ),
+        (
+            service().claim("nbf", now + 301).claim("exp", now + 3600),
+            401,
+            "valid in 301 s",
+        ),
+    ] {
+        let token = mock.access_token(&mint).unwrap();
+        assert_eq!(api(&mock, &token, "/People").await.0, want, "{what}");
+    }
+}
+
+/// The Core API takes a token whose audiences include `myid.rest`, however many it has
+/// (RFC 7519 §4.1.3), and no token without it.
+#[tokio::test]
+async fn the_api_takes_any_token_whose_audiences_include_its_own() {
+    let mock = MockServer::builder().start().await.unwrap();
+    for (aud, want) in [
+        (json!(["api.other", "myid.rest"]), 200),
+        (json!(["myid.rest", "api.other"]), 200),
+        (json!("myid.rest"), 200),
+        (json!(["api.other", "api.third"]), 401),
+        (json!("api.other"), 401),
+        (Value::Null, 401),
+    ] {
+        let token = mock
+            .access_token(&Mint::client("myid.mysystem").claim("aud", aud.clone()))
+            .unwrap();
+        assert_eq!(api(&mock, &token, "/People").await.0, want, "aud {aud}");
+    }
+}
+
+/// The shipped group tree's ids (fixtures/data/groups.json).
+const GROUPS: [(&str, &str); 9] = [
+    ("EA1856E3-9C8B-45FA-8209-9D006CB43863", "Root"),
+    ("483040F1-52FE-4CE1-ADCF-3FC67065003F", "MasterAdmin"),
+    ("DD87FFA6-881E-4737-92D1-3DF862CF3CF5", "System Startup"),
+    ("4C1D2B7A-1E5F-4B3C-9A8D-7F6E5D4C3B2A", "Default ADS"),
+    ("B2F202C3-C1FD-48ED-A955-20E1B019907A", "Enterprise"),
+    ("EF8998AC-B2B6-4CF0-8DC3-99D0DCA2DA2B", "Finance"),
+    ("0A9B8C7D-6E5F-4A3B-8C2D-1E0F9A8B7C6D", "Payroll"),
+    ("5E6F7A8B-9C0D-4E1F-A2B3-C4D5E6F7A8B9", "Engineering"),
+    ("7B8C9D0E-1F2A-4B3C-8D4E-5F6A7B8C9D0E", "API Users"),
+];
+
+/// A role's scope (manual §2.2): `division` shows the people of the API user's group
+/// and of every group below it; `department` only their own group's.
+#[tokio::test]
+async fn a_division_is_the_group_and_every_group_below_it() {
+    let enterprise = "B2F202C3-C1FD-48ED-A955-20E1B019907A";
+    let person = |id: &str, logon: &str, scope: &str| {
+        json!({
+            "id": id, "logonName": logon,
+            "name": { "first": logon, "last": "Viewer" },
+            "group": { "id": enterprise },
+            "roles": [ { "id": "Limited API", "scope": scope } ],
+            "enabled": "1"
+        })
+    };
+    let mock = MockServer::builder()
+        .person(person(
+            "D1D1D1D1-0000-4000-8000-000000000001",
+            "division.viewer",
+            "division",
+        ))
+        .person(person(
+            "D2D2D2D2-0000-4000-8000-000000000002",
+            "department.viewer",
+            "department",
+        ))
+        .client(
+            Client::confidential("by.division", "pw")
+                .scopes(["myid.rest.basic"])
+                .api_user("division.viewer"),
+        )
+        .client(
+            Client::confidential("by.department", "pw")
+                .scopes(["myid.rest.basic"])
+                .api_user("department.viewer"),
+        )
+        .start()
+        .await
+        .unwrap();
+    let groups_of = |body: &Value| -> std::collections::BTreeSet<String> {
+        body["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                let id = p["group"]["id"].as_str().unwrap_or_default().to_uppercase();
+                GROUPS
+                    .iter()
+                    .find(|(g, _)| *g == id)
+                    .map_or(id, |(_, name)| (*name).to_owned())
+            })
+            .collect()
+    };
+    let token = mock.access_token(&Mint::client("by.division")).unwrap();
+    let (status, division) = api(&mock, &token, "/People?q=*").await;
+    assert_eq!(status, 200, "{division}");
+    let seen = groups_of(&division);
+    for g in ["Enterprise", "Finance", "Payroll", "Engineering"] {
+        assert!(seen.contains(g), "the division includes {g}: {seen:?}");
+    }
+    for g in ["API Users", "Root", "Default ADS"] {
+        assert!(!seen.contains(g), "the division excludes {g}: {seen:?}");
+    }
+    let token = mock.access_token(&Mint::client("by.department")).unwrap();
+    let (_, department) = api(&mock, &token, "/People?q=*").await;
+    let seen = groups_of(&department);
+    assert_eq!(
+        seen.into_iter().collect::<Vec<_>>(),
+        vec!["Enterprise".to_owned()],
+        "{department}"
+    );
+}
