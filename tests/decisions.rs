@@ -11,21 +11,10 @@ use myid_conformance::{Client, Clock, Mint, MockServer};
 use serde_json::{Value, json};
 
 mod common;
-use common::{REDIRECT, browser, sign_in};
+use common::{REDIRECT, browser, claims, sign_in};
 
 fn http() -> reqwest::Client {
     reqwest::Client::builder().no_proxy().build().unwrap()
-}
-
-fn claims(jwt: &str) -> Value {
-    use base64::Engine as _;
-    let payload = jwt.split('.').nth(1).unwrap();
-    serde_json::from_slice(
-        &base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(payload)
-            .unwrap(),
-    )
-    .unwrap()
 }
 
 /// A client-credentials request with the secret in the body (`Basic`: false) or in the
@@ -201,6 +190,27 @@ async fn form(
     (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
 }
 
+/// The code exchange for `life`.
+async fn exchange(
+    c: &reqwest::Client,
+    mock: &MockServer,
+    code: &str,
+    verifier: &PkceVerifier,
+) -> (u16, Value) {
+    form(
+        c,
+        mock,
+        &[
+            ("grant_type", "authorization_code"),
+            ("client_id", "life"),
+            ("code", code),
+            ("redirect_uri", REDIRECT),
+            ("code_verifier", verifier.expose()),
+        ],
+    )
+    .await
+}
+
 fn lifetime_client() -> Client {
     Client::public("life")
         .scopes(["myid.rest.basic", "offline_access"])
@@ -222,18 +232,7 @@ async fn a_refreshed_access_token_lives_as_long_as_its_expires_in() {
         .unwrap();
     let c = browser();
     let (verifier, code) = code_flow(&mock, &c, "life").await;
-    let (_, first) = form(
-        &c,
-        &mock,
-        &[
-            ("grant_type", "authorization_code"),
-            ("client_id", "life"),
-            ("code", &code),
-            ("redirect_uri", REDIRECT),
-            ("code_verifier", verifier.expose()),
-        ],
-    )
-    .await;
+    let (_, first) = exchange(&c, &mock, &code, &verifier).await;
     mock.clock().advance(100).unwrap();
     let (status, second) = form(
         &c,
@@ -277,36 +276,14 @@ async fn codes_and_refresh_tokens_are_good_through_their_last_second() {
     // A code on its 60th second works; one on its 61st does not.
     let (verifier, code) = code_flow(&mock, &c, "life").await;
     mock.clock().advance(60).unwrap();
-    let (status, first) = form(
-        &c,
-        &mock,
-        &[
-            ("grant_type", "authorization_code"),
-            ("client_id", "life"),
-            ("code", &code),
-            ("redirect_uri", REDIRECT),
-            ("code_verifier", verifier.expose()),
-        ],
-    )
-    .await;
+    let (status, first) = exchange(&c, &mock, &code, &verifier).await;
     assert_eq!(
         status, 200,
         "a code on the last second of its lifetime: {first}"
     );
     let (verifier, code) = code_flow(&mock, &c, "life").await;
     mock.clock().advance(61).unwrap();
-    let (status, body) = form(
-        &c,
-        &mock,
-        &[
-            ("grant_type", "authorization_code"),
-            ("client_id", "life"),
-            ("code", &code),
-            ("redirect_uri", REDIRECT),
-            ("code_verifier", verifier.expose()),
-        ],
-    )
-    .await;
+    let (status, body) = exchange(&c, &mock, &code, &verifier).await;
     assert_eq!(
         (status, body["error"].as_str()),
         (400, Some("invalid_grant")),

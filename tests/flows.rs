@@ -11,7 +11,7 @@ use myid_conformance::protocol::{Clock, PkceVerifier, pkce};
 use proptest::prelude::*;
 
 mod common;
-use common::{REDIRECT, browser as http, key, runtime, sign_in};
+use common::{REDIRECT, browser as http, claims, key, runtime, sign_in};
 use serde_json::Value;
 
 const SLIDING: u64 = 100;
@@ -146,18 +146,6 @@ proptest! {
         }
         prop_assert_eq!(outcomes, expected, "waits {:?}", waits);
     }
-}
-
-/// The claims of a JWT, unverified.
-fn claims(jwt: &str) -> Value {
-    use base64::Engine as _;
-    let payload = jwt.split('.').nth(1).unwrap();
-    serde_json::from_slice(
-        &base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(payload)
-            .unwrap(),
-    )
-    .unwrap()
 }
 
 /// IdentityServer's `UpdateAccessTokenClaimsOnRefresh`: off (the default), a refresh

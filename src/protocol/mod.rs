@@ -10,6 +10,7 @@ pub mod clock;
 pub mod error;
 pub mod handle;
 pub mod jwt;
+pub mod markup;
 pub mod pkce;
 pub mod rules;
 pub mod secret;

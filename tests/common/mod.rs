@@ -19,6 +19,18 @@ pub fn key() -> Arc<SigningKey> {
         .clone()
 }
 
+/// The claims of a JWT, unverified.
+pub fn claims(jwt: &str) -> serde_json::Value {
+    use base64::Engine as _;
+    let payload = jwt.split('.').nth(1).unwrap();
+    serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .unwrap(),
+    )
+    .unwrap()
+}
+
 /// A current-thread runtime for driving async code from proptest's sync closures.
 pub fn runtime() -> &'static tokio::runtime::Runtime {
     static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();

@@ -17,6 +17,7 @@ use std::fmt::Write as _;
 
 use super::super::checks::Finding;
 use super::super::run::{RunReport, ScenarioOutcome, Status};
+use crate::protocol::markup::escape_html as esc;
 use crate::protocol::rules::link;
 
 /// The status a scenario is filtered by: a passed scenario with warnings is `warned`.
@@ -27,21 +28,6 @@ fn shown_status(s: &ScenarioOutcome) -> &'static str {
         Status::Passed if s.findings.iter().any(Finding::is_warning) => "warned",
         Status::Passed => "passed",
     }
-}
-
-fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// `text` with every compact JWS's signature replaced: the claims stay readable, the

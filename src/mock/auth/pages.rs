@@ -7,21 +7,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::mock::store::ErrorMessage;
 
-/// Escapes text for HTML content and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::protocol::markup::escape_html as escape;
 
 /// An HTML response that must not be cached or framed.
 pub fn html(status: StatusCode, title: &str, body: &str) -> Response {
