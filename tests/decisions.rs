@@ -103,6 +103,43 @@ async fn ids_and_secrets_of_100_characters_are_read_and_longer_ones_are_not() {
     );
 }
 
+/// IdentityServer's Basic parser (`BasicAuthenticationSecretParser`) finds nothing in a
+/// header whose client id, as sent, is empty or blank, so the body's credentials are
+/// read instead; a header with an id and a secret wins over the body.
+#[tokio::test]
+async fn a_basic_header_without_a_client_id_leaves_the_body_to_speak() {
+    let mock = MockServer::builder().start().await.unwrap();
+    let send = |header: String, id: &str, secret: &str| {
+        http()
+            .post(mock.token_url())
+            .header("Authorization", header)
+            .form(&[
+                ("grant_type", "client_credentials"),
+                ("client_id", id),
+                ("client_secret", secret),
+            ])
+            .send()
+    };
+    let system = ("myid.mysystem", "82564d6e-c4a6-4f64-a6d4-cac43781c67c");
+    let raw = |pair: &str| {
+        use base64::Engine as _;
+        format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(pair)
+        )
+    };
+    // The id is judged as sent, before form-decoding: empty or blank is no id.
+    for empty in [raw(":whatever"), raw(" :whatever")] {
+        let r = send(empty, system.0, system.1).await.unwrap();
+        assert_eq!(r.status(), 200, "the body's credentials are used");
+    }
+    // `+` is an id as sent (it decodes to a space): the header wins, and fails.
+    for header in [raw("+:whatever"), raw("myid.limited:wrong")] {
+        let r = send(header.clone(), system.0, system.1).await.unwrap();
+        assert_eq!(r.status(), 400, "{header} wins over the body");
+    }
+}
+
 /// A secret's `Expiration` (IdentityServer's `Secret.Expiration`): a secret past it is
 /// not compared at all; one expiring this very second still works (expired means
 /// before now); another secret of the same client is unaffected.
