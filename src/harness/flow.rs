@@ -80,6 +80,9 @@ pub struct FlowState {
     pub walks: Vec<Vec<super::checks::api::Page>>,
     /// People this scenario added, to disable afterwards on a live server.
     pub created_people: Vec<String>,
+    /// Whether the last introspection was made as the target's declared resource
+    /// server, which the target file says may introspect.
+    pub introspected_as_resource: bool,
 }
 
 impl FlowState {
