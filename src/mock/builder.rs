@@ -370,6 +370,15 @@ impl MockBuilder {
         }
         let vendor = self.profile.vendor(&settings)?;
         let auth = AuthSettings::from_settings(&settings)?;
+        // A file's client IdentityServer would refuse is unknown there, as `serve`
+        // warns; one given in code is an error below, since the test asked for it.
+        for r in auth.clients.rejected() {
+            tracing::warn!(
+                "client '{}' is treated as unknown, as IdentityServer would: {}",
+                r.client_id,
+                r.reasons.join("; ")
+            );
+        }
         if let Some(r) = auth.clients.rejected().iter().find(|r| {
             self.clients
                 .iter()

@@ -17,15 +17,21 @@ fn bi(app: &AppState, settings: &Arc<BeyondIdentitySettings>) -> Bi {
     }
 }
 
-fn application<'a>(
-    settings: &'a BeyondIdentitySettings,
+/// The minting client's application, the profile's state and the application's
+/// issuer: what both tokens start from.
+fn context<'a>(
+    app: &AppState,
+    settings: &'a Arc<BeyondIdentitySettings>,
     mint: &Mint,
-) -> Result<&'a Arc<Application>, MintError> {
-    settings
+    base: &str,
+) -> Result<(&'a Arc<Application>, Bi, String), MintError> {
+    let application = settings
         .applications
         .iter()
         .find(|a| a.client_id == mint.client_id)
-        .ok_or_else(|| MintError::UnknownClient(mint.client_id.clone()))
+        .ok_or_else(|| MintError::UnknownClient(mint.client_id.clone()))?;
+    let iss = issuer(settings, &mint.client_id, base).ok_or(MintError::Signing)?;
+    Ok((application, bi(app, settings), iss))
 }
 
 /// The application's URL, its issuer, for a client id.
@@ -50,9 +56,7 @@ pub(crate) fn access_token(
     mint: &Mint,
     base: &str,
 ) -> Result<String, MintError> {
-    let application = application(settings, mint)?;
-    let bi = bi(app, settings);
-    let iss = issuer(settings, &mint.client_id, base).ok_or(MintError::Signing)?;
+    let (application, bi, iss) = context(app, settings, mint, base)?;
     let scopes = mint.scopes_or(|| application.allowed_scopes.clone());
     let (sub, principal, grant) = match &mint.subject {
         Some(s) => (s.as_str(), bi.identity_path(s), "authorization_code"),
@@ -83,7 +87,7 @@ pub(crate) fn id_token(
     mint: &Mint,
     base: &str,
 ) -> Result<String, MintError> {
-    let application = application(settings, mint)?;
+    let (application, bi, iss) = context(app, settings, mint, base)?;
     if application.protocol != Protocol::Oidc {
         return Err(MintError::Unsupported(format!(
             "application '{}' is an OAuth2 application: only OIDC applications issue id_tokens",
@@ -93,8 +97,6 @@ pub(crate) fn id_token(
     let sub = mint.subject.as_deref().ok_or_else(|| {
         MintError::Unsupported("an id_token is about a person: give Mint::subject".into())
     })?;
-    let bi = bi(app, settings);
-    let iss = issuer(settings, &mint.client_id, base).ok_or(MintError::Signing)?;
     let now = app.clock.now();
     let t = IdToken {
         app: application,
