@@ -3,7 +3,7 @@
 //! one), with tokens and secrets redacted.
 
 use std::fmt::Write as _;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use reqwest::Method;
@@ -184,11 +184,35 @@ impl std::fmt::Debug for Recorder {
     }
 }
 
+/// The TLS configuration every recorder shares, made once per process. Each scenario
+/// has its own client (its own cookie jar), and a client built with reqwest's defaults
+/// reads and parses the platform's trusted roots again — hundreds of PEM certificates,
+/// which cost more than the scenario itself. This is the configuration reqwest would
+/// build: aws-lc-rs, the platform's verifier (so `SSL_CERT_FILE` is honoured), HTTP/1.1.
+fn shared_tls() -> Result<rustls::ClientConfig, String> {
+    static TLS: OnceLock<Result<rustls::ClientConfig, String>> = OnceLock::new();
+    TLS.get_or_init(|| {
+        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+        let verifier = rustls_platform_verifier::Verifier::new(provider.clone())
+            .map_err(|e| format!("cannot load the trusted certificates: {e}"))?;
+        let mut config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| format!("cannot configure TLS: {e}"))?
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(verifier))
+            .with_no_client_auth();
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        Ok(config)
+    })
+    .clone()
+}
+
 impl Recorder {
     /// A client that never uses a proxy and never follows redirects (the harness
     /// inspects every hop itself).
     pub fn new() -> Result<Self, String> {
         let http = reqwest::Client::builder()
+            .tls_backend_preconfigured(shared_tls()?)
             .no_proxy()
             .redirect(reqwest::redirect::Policy::none())
             // A cookie jar per scenario, like a browser's, for sign-in sessions.

@@ -720,6 +720,20 @@ pub enum Target {
     },
 }
 
+/// The embedded mocks' signing key, made once per process: an RSA key takes a tenth of a
+/// second or more to generate, and the self-test starts a mock for every fault. Every
+/// mock of a run still signs with a key no one outside the process has seen.
+fn embedded_key() -> Result<Arc<SigningKey>, TargetError> {
+    static KEY: std::sync::OnceLock<Result<Arc<SigningKey>, String>> = std::sync::OnceLock::new();
+    KEY.get_or_init(|| {
+        SigningKey::generate()
+            .map(Arc::new)
+            .map_err(|e| e.to_string())
+    })
+    .clone()
+    .map_err(TargetError::Mock)
+}
+
 impl Target {
     /// The embedded mock with the shipped clients.
     pub fn embedded() -> Result<Self, TargetError> {
@@ -736,12 +750,11 @@ impl Target {
         })?;
         profile.name = "embedded mock".into();
         profile.capabilities.insert("clock_control".into());
-        let key = SigningKey::generate().map_err(|e| TargetError::Mock(e.to_string()))?;
         Ok(Target::Embedded {
             profile: Arc::new(profile),
             config: Box::new(MockConfig {
                 auth: AuthSettings::defaults(),
-                signing_key: Arc::new(key),
+                signing_key: embedded_key()?,
                 control_plane: true,
                 data: std::sync::Arc::new(crate::mock::api::data::SeedData::shipped()),
                 faults: faults.to_vec(),
