@@ -318,8 +318,13 @@ async fn codes_and_refresh_tokens_are_good_through_their_last_second() {
         status, 200,
         "a code on the last second of its lifetime: {first}"
     );
+    // The second late, with the server busy on its last second (so its sweep of what
+    // has expired, once a minute, has just run and is not what refuses the code).
     let (verifier, code) = code_flow(&mock, &c, "life").await;
-    mock.clock().advance(61).unwrap();
+    mock.clock().advance(60).unwrap();
+    let (status, _) = exchange(&c, &mock, "another-code", &verifier).await;
+    assert_eq!(status, 400);
+    mock.clock().advance(1).unwrap();
     let (status, body) = exchange(&c, &mock, &code, &verifier).await;
     assert_eq!(
         (status, body["error"].as_str()),
@@ -327,7 +332,7 @@ async fn codes_and_refresh_tokens_are_good_through_their_last_second() {
         "a second late"
     );
     // The refresh token: 600 s sliding. At 600 s it works and slides on; 601 s after
-    // that refresh it is refused.
+    // that refresh it is refused (again with the server busy the second before).
     let refresh = |t: String| {
         let c = c.clone();
         let mock = &mock;
@@ -350,7 +355,9 @@ async fn codes_and_refresh_tokens_are_good_through_their_last_second() {
         status, 200,
         "a refresh token on the last second of its sliding lifetime: {second}"
     );
-    mock.clock().advance(601).unwrap();
+    mock.clock().advance(600).unwrap();
+    assert_eq!(refresh("another-token".into()).await.0, 400);
+    mock.clock().advance(1).unwrap();
     let (status, body) = refresh(second["refresh_token"].as_str().unwrap().to_owned()).await;
     assert_eq!(
         (status, body["error"].as_str()),
@@ -488,4 +495,149 @@ async fn a_division_is_the_group_and_every_group_below_it() {
         vec!["Enterprise".to_owned()],
         "{department}"
     );
+}
+
+/// Report 290015, the audit of Core API calls (manual §8.14 names it; its columns are
+/// assumed): each call's row says when it was made (UTC, ISO 8601, on the server's
+/// clock), what was called (`METHOD /path`), for which API user (the client's
+/// `MyIDLogonName`), with which `CLIENT_IDENTIFIER` (§3.3.2) and how it ended;
+/// `AuditID` numbers the rows and `-AuditID` puts the newest first, across the
+/// digits' boundary (row 10 after row 9) as numbers, not as text.
+#[tokio::test]
+async fn the_audit_shows_each_call_when_what_who_and_how_newest_first() {
+    let mock = MockServer::builder()
+        .clock(Clock::manual(1_700_000_000))
+        .start()
+        .await
+        .unwrap();
+    let token = mock.access_token(&Mint::client("myid.mysystem")).unwrap();
+    let start = mock.clock().now();
+    for i in 1..=12 {
+        mock.clock().advance(60).unwrap();
+        let r = http()
+            .get(format!("{}/Groups?q=*", mock.api_url()))
+            .bearer_auth(&token)
+            .header("CLIENT_IDENTIFIER", format!("call-{i}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+    }
+    let (status, page) = api(&mock, &token, "/Reports/290015?page=1&order_by=-AuditID").await;
+    assert_eq!(status, 200, "{page}");
+    let rows = page["results"].as_array().unwrap();
+    let ids: Vec<i64> = rows
+        .iter()
+        .map(|r| r["AuditID"].as_i64().unwrap())
+        .collect();
+    assert!(ids.windows(2).all(|w| w[0] > w[1]), "newest first: {ids:?}");
+    let identifiers: Vec<&str> = rows
+        .iter()
+        .take(3)
+        .map(|r| r["ClientIdentifier"].as_str().unwrap())
+        .collect();
+    assert_eq!(identifiers, ["call-12", "call-11", "call-10"]);
+    let newest = &rows[0];
+    // The path as called; the mock routes without regard to case, as IIS does.
+    assert!(
+        newest["Operation"]
+            .as_str()
+            .unwrap()
+            .eq_ignore_ascii_case("GET /rest.core/api/Groups"),
+        "{newest}"
+    );
+    assert_eq!(newest["Operator"], "api.external", "{newest}");
+    assert_eq!(newest["Status"], 200, "{newest}");
+    let minutes = |m: i64| {
+        let t = start + m * 60;
+        let (days, secs) = (t.div_euclid(86_400), t.rem_euclid(86_400));
+        assert_eq!(days, 19_675, "the mock's clock starts on 2023-11-14");
+        format!(
+            "2023-11-14T{:02}:{:02}:{:02}",
+            secs / 3600,
+            secs / 60 % 60,
+            secs % 60
+        )
+    };
+    assert_eq!(newest["UTCStartTime"], minutes(12), "{newest}");
+    assert_eq!(rows[1]["UTCStartTime"], minutes(11));
+}
+
+/// Manual §4.5: revoking an access token that carries `myid.rest.basic` records it, so
+/// it is no longer valid; one without that scope (a token for another product) stays
+/// valid until it expires, as its API's introspection says, though the revocation
+/// answers 200 all the same.
+#[tokio::test]
+async fn a_revoked_token_without_the_api_scope_stays_valid_until_it_expires() {
+    let mws = hash_secret(&ClientSecret::new("mws-secret"));
+    let mock = MockServer::builder()
+        .settings_json(
+            json!({"ApiResources": [
+                {"Name": "myid.rest", "Scopes": ["myid.rest.basic"]},
+                {"Name": "myid.mws", "Scopes": ["myid.devicepicker"],
+                 "ApiSecrets": [{"Value": mws}]}
+            ]})
+            .to_string(),
+        )
+        .client(
+            Client::confidential("device.app", "pw")
+                .scopes(["myid.rest.basic", "myid.devicepicker"]),
+        )
+        .start()
+        .await
+        .unwrap();
+    let post = |url: String, auth: (&str, &str), form: Vec<(&str, String)>| {
+        let request = http()
+            .post(url)
+            .header(
+                "Authorization",
+                myid_conformance::protocol::basic::encode(auth.0, auth.1),
+            )
+            .form(&form);
+        async move {
+            let r = request.send().await.unwrap();
+            (
+                r.status().as_u16(),
+                r.json::<Value>().await.unwrap_or(Value::Null),
+            )
+        }
+    };
+    let base = mock.auth_url();
+    for (scope, active_after) in [
+        ("myid.devicepicker", true),
+        ("myid.rest.basic myid.devicepicker", false),
+    ] {
+        let (status, token) = post(
+            mock.token_url(),
+            ("device.app", "pw"),
+            vec![
+                ("grant_type", "client_credentials".into()),
+                ("scope", scope.into()),
+            ],
+        )
+        .await;
+        assert_eq!(status, 200, "{token}");
+        let token = token["access_token"].as_str().unwrap().to_owned();
+        let revoked = post(
+            format!("{base}/connect/revocation"),
+            ("device.app", "pw"),
+            vec![
+                ("token", token.clone()),
+                ("token_type_hint", "access_token".into()),
+            ],
+        )
+        .await;
+        assert_eq!(revoked.0, 200, "revoking a {scope} token");
+        let (status, introspected) = post(
+            format!("{base}/connect/introspect"),
+            ("myid.mws", "mws-secret"),
+            vec![("token", token)],
+        )
+        .await;
+        assert_eq!(status, 200);
+        assert_eq!(
+            introspected["active"], active_after,
+            "a revoked {scope} token: {introspected}"
+        );
+    }
 }

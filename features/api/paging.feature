@@ -52,3 +52,12 @@ Feature: Paged reports
     When the client calls GET "/api/Groups?q=*" with the header "CLIENT_IDENTIFIER: call-{unique}"
     And the client walks every page of report "290015" ordered by "AuditID"
     Then the walked rows must include one whose "ClientIdentifier" is "call-{unique}"
+
+  # Nor does it name the audit's columns: an AuditID numbering its rows is assumed. A
+  # walk by AuditID lets each audited call (the walk's own among them) join at the end.
+  @assumed @serial
+  Scenario: Walking the audit report holds each audited call once, in AuditID order (290015)
+    When the client calls GET "/api/Groups?q=*"
+    And the client calls GET "/api/Groups?q=*"
+    And the client walks every page of report "290015" ordered by "AuditID"
+    Then the pages must hold every row once, by "AuditID", in "AuditID" order, linked page to page

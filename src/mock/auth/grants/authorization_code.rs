@@ -2,7 +2,7 @@
 //! the code is removed after the client-binding check, so a failed redirect_uri or PKCE
 //! check burns it, while presenting it as the wrong client does not (v4).
 
-use super::{GrantContext, MAX_HANDLE};
+use super::GrantContext;
 use crate::mock::auth::oidc;
 use crate::mock::auth::tokens::{self, OFFLINE_ACCESS};
 use crate::mock::error::OAuthError;
@@ -18,10 +18,7 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
     if !(client.allows_grant("authorization_code") || client.allows_grant("hybrid")) {
         return Err(err(ErrorCode::UnauthorizedClient));
     }
-    let handle = form
-        .present("code")
-        .filter(|c| c.len() <= MAX_HANDLE)
-        .ok_or(err(ErrorCode::InvalidGrant))?;
+    let handle = form.present("code").ok_or(err(ErrorCode::InvalidGrant))?;
     let code = {
         let mut store = state.store();
         let code = store
@@ -41,9 +38,9 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
         }
     };
     let now = state.clock.now();
-    // Expired against the lifetime stored in the code and the client's current one.
-    if now > code.created + code.lifetime || now > code.created + client.authorization_code_lifetime
-    {
+    // Expired against the lifetime stored in the code, the client's when it was issued
+    // (`HasExceeded(code.Lifetime)`): good through its last second.
+    if now > code.created + code.lifetime {
         return Err(err(ErrorCode::InvalidGrant));
     }
     // A missing redirect_uri is unauthorized_client: an IdentityServer quirk (§1.4).

@@ -9,8 +9,9 @@ use crate::mock::config::Client;
 use crate::mock::form::FormParams;
 use crate::mock::state::AppState;
 
-/// `InputLengthRestrictions` for codes, refresh tokens and scopes.
-pub const MAX_HANDLE: usize = 100;
+/// `InputLengthRestrictions.Scope`. (Its limits for codes and refresh tokens, 100
+/// characters, are not kept: a longer handle is one this server never issued, so the
+/// answer is the same `invalid_grant` as for any unknown one.)
 pub const MAX_SCOPE: usize = 300;
 
 /// What every grant works from.

@@ -2,7 +2,7 @@
 //! one-time use with a new handle each time, sliding expiry capped by the absolute
 //! lifetime counted from the first token of the chain.
 
-use super::{GrantContext, MAX_HANDLE};
+use super::GrantContext;
 use crate::mock::auth::{oidc, tokens};
 use crate::mock::error::OAuthError;
 use crate::mock::faults::Fault;
@@ -20,9 +20,6 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
         .form
         .present("refresh_token")
         .ok_or(err(ErrorCode::InvalidRequest))?;
-    if handle.len() > MAX_HANDLE {
-        return Err(err(ErrorCode::InvalidGrant));
-    }
     let now = state.clock.now();
     let mut store = state.store();
     let record = store
@@ -41,7 +38,7 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
     next.lifetime = if state.fault(Fault::SlidingIgnored) {
         record.lifetime
     } else if state.fault(Fault::AbsoluteIgnored) {
-        now - record.created + client.sliding_refresh_token_lifetime
+        crate::mock::faults::absolute_ignored_lifetime(client, record, now)
     } else {
         tokens::slid_refresh_lifetime(client, record, now)
     };
