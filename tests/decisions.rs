@@ -641,3 +641,139 @@ async fn a_revoked_token_without_the_api_scope_stays_valid_until_it_expires() {
         );
     }
 }
+
+/// IdentityServer ignores form parameters it does not know, and reads a form of up to
+/// 4 MiB (ASP.NET's form value limit, which the mock applies to the whole body): a
+/// token request of exactly 4 MiB, nearly all of it an unknown parameter, is answered
+/// as if it were not there; a byte more is invalid_request, and the connection closes
+/// since the body was left unread.
+#[tokio::test]
+async fn a_token_request_of_four_mebibytes_is_read_and_a_byte_more_is_not() {
+    let mock = MockServer::builder()
+        .client(Client::confidential("big.form", "pw").scopes(["myid.rest.basic"]))
+        .start()
+        .await
+        .unwrap();
+    let head = "grant_type=client_credentials&client_id=big.form&client_secret=pw&pad=";
+    let limit = 4 * 1024 * 1024;
+    for (len, want) in [(limit, 200), (limit + 1, 400)] {
+        let body = format!("{head}{}", "a".repeat(len - head.len()));
+        assert_eq!(body.len(), len);
+        let r = http()
+            .post(mock.token_url())
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        let close = r.headers().get("connection").is_some_and(|v| v == "close");
+        let json: Value = r.json().await.unwrap_or(Value::Null);
+        assert_eq!(status, want, "{len} bytes: {json}");
+        if want == 400 {
+            assert_eq!(json["error"], "invalid_request");
+            assert!(close, "the connection closes after an unread body");
+        } else {
+            assert!(json["access_token"].is_string());
+            assert!(!close);
+        }
+    }
+    // Refused with nothing left unread (a 4 MiB form with a wrong secret, an empty post
+    // that is not a form): the connection stays open for the client's next request.
+    let head = "grant_type=client_credentials&client_id=big.form&client_secret=no&pad=";
+    let r = http()
+        .post(mock.token_url())
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(format!("{head}{}", "a".repeat(limit - head.len())))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r.headers().get("connection").is_none_or(|v| v != "close"));
+    let r = http()
+        .post(mock.token_url())
+        .header("Content-Length", "0")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r.headers().get("connection").is_none_or(|v| v != "close"));
+}
+
+/// IdentityServer's `DefaultRefreshTokenService`: a sliding refresh token lives its
+/// sliding lifetime, capped by a shorter absolute one from the first issue; an
+/// absolute lifetime of 0 caps nothing, so the chain lives as long as it is used.
+#[tokio::test]
+async fn a_shorter_absolute_lifetime_caps_a_sliding_token_and_zero_caps_nothing() {
+    let client = |id: &str, absolute: i64| {
+        Client::public(id)
+            .scopes(["myid.rest.basic", "offline_access"])
+            .redirect_uri(REDIRECT)
+            .setting("RefreshTokenExpiration", "Sliding")
+            .setting("SlidingRefreshTokenLifetime", 600)
+            .setting("AbsoluteRefreshTokenLifetime", absolute)
+    };
+    let mock = MockServer::builder()
+        .client(client("capped", 300))
+        .client(client("uncapped", 0))
+        .start()
+        .await
+        .unwrap();
+    let c = browser();
+    let first_refresh_token = |id: &'static str| {
+        let c = c.clone();
+        let mock = &mock;
+        async move {
+            let (verifier, code) = code_flow(mock, &c, id).await;
+            let (status, body) = form(
+                &c,
+                mock,
+                &[
+                    ("grant_type", "authorization_code"),
+                    ("client_id", id),
+                    ("code", &code),
+                    ("redirect_uri", REDIRECT),
+                    ("code_verifier", verifier.expose()),
+                ],
+            )
+            .await;
+            assert_eq!(status, 200, "{body}");
+            body["refresh_token"].as_str().unwrap().to_owned()
+        }
+    };
+    let refresh = |id: &'static str, token: String| {
+        let c = c.clone();
+        let mock = &mock;
+        async move {
+            form(
+                &c,
+                mock,
+                &[
+                    ("grant_type", "refresh_token"),
+                    ("client_id", id),
+                    ("refresh_token", &token),
+                ],
+            )
+            .await
+        }
+    };
+    // Capped: good through 300 s, not 600 (the server busy on the last second).
+    let token = first_refresh_token("capped").await;
+    mock.clock().advance(300).unwrap();
+    assert_eq!(refresh("capped", "another-token".into()).await.0, 400);
+    mock.clock().advance(1).unwrap();
+    let (status, body) = refresh("capped", token).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_grant")),
+        "301 s after the first issue, past the absolute 300 s"
+    );
+    // Uncapped: refreshed every 500 s, ten times over, it lives on.
+    let mut token = first_refresh_token("uncapped").await;
+    for round in 1..=10 {
+        mock.clock().advance(500).unwrap();
+        let (status, body) = refresh("uncapped", token).await;
+        assert_eq!(status, 200, "refresh {round}, {} s in: {body}", round * 500);
+        token = body["refresh_token"].as_str().unwrap().to_owned();
+    }
+}

@@ -167,6 +167,21 @@ Feature: Client credentials grant
       | scope      | {scope} |
     Then the token endpoint must answer with the error "unsupported_grant_type"
 
+  # IdentityServer checks AllowedGrantTypes for each grant type it knows, the password
+  # and device grants among them, before anything else of that grant
+  # (`TokenRequestValidator`), so a client not allowed one is unauthorized_client.
+  @identityserver
+  Scenario Outline: IdentityServer refuses a known grant type the client may not use as unauthorized_client
+    When the client sends a token request with HTTP Basic and the form:
+      | grant_type | <grant_type> |
+      | scope      | {scope}      |
+    Then the token endpoint must answer with the error "unauthorized_client"
+
+    Examples:
+      | grant_type                                   |
+      | password                                     |
+      | urn:ietf:params:oauth:grant-type:device_code |
+
   @requires:client.web
   Scenario: A client not allowed client credentials is unauthorized_client
     Given the client "web"

@@ -569,13 +569,20 @@ impl Fault {
 /// Fault `absolute-ignored`: a refresh slides the chain on by the sliding lifetime
 /// with no absolute cap. A fault's arithmetic is kept here, with the catalogue, rather
 /// than in the decision code: it is the self-test's instrument, and cargo-mutants
-/// (which mutates the decision code) need not prove how a fault is broken.
+/// (which mutates the decision code) need not prove how far a fault breaks a rule,
+/// only the self-test that it does.
 pub fn absolute_ignored_lifetime(
     client: &crate::mock::config::Client,
     record: &crate::mock::store::RefreshRecord,
     now: i64,
 ) -> i64 {
     now - record.created + client.sliding_refresh_token_lifetime
+}
+
+/// Fault `expires-in-mismatch`: the `expires_in` a token response states, a minute
+/// longer than the token lives.
+pub fn mismatched_expires_in(expires_in: i64) -> i64 {
+    expires_in + 60
 }
 
 /// The faults switched on in one mock; read on every request, so a lock-free bitset.

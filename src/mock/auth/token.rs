@@ -34,7 +34,7 @@ pub async fn token(
                 body.token_type = "mac".into();
             }
             if state.fault(Fault::ExpiresInMismatch) {
-                body.expires_in += 60;
+                body.expires_in = crate::mock::faults::mismatched_expires_in(body.expires_in);
             }
             let mut response = no_cache_json(StatusCode::OK, &body);
             if state.fault(Fault::NoStoreMissing) {
