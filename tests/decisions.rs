@@ -777,3 +777,94 @@ async fn a_shorter_absolute_lifetime_caps_a_sliding_token_and_zero_caps_nothing(
         token = body["refresh_token"].as_str().unwrap().to_owned();
     }
 }
+
+/// IdentityServer's `RefreshTokenUsage`: `OneTimeOnly` (MyID's) hands out a new refresh
+/// token on each use and refuses the old one again; `ReUse` answers with the same
+/// token, which keeps working.
+#[tokio::test]
+async fn one_time_refresh_tokens_rotate_and_reusable_ones_stay() {
+    let client = |id: &str, usage: &str| {
+        Client::public(id)
+            .scopes(["myid.rest.basic", "offline_access"])
+            .redirect_uri(REDIRECT)
+            .setting("RefreshTokenUsage", usage)
+    };
+    let mock = MockServer::builder()
+        .client(client("one.time", "OneTimeOnly"))
+        .client(client("reuse", "ReUse"))
+        .start()
+        .await
+        .unwrap();
+    let c = browser();
+    for (id, rotates) in [("one.time", true), ("reuse", false)] {
+        let (verifier, code) = code_flow(&mock, &c, id).await;
+        let (_, first) = form(
+            &c,
+            &mock,
+            &[
+                ("grant_type", "authorization_code"),
+                ("client_id", id),
+                ("code", &code),
+                ("redirect_uri", REDIRECT),
+                ("code_verifier", verifier.expose()),
+            ],
+        )
+        .await;
+        let token = first["refresh_token"].as_str().unwrap().to_owned();
+        let refresh = [
+            ("grant_type", "refresh_token"),
+            ("client_id", id),
+            ("refresh_token", token.as_str()),
+        ];
+        let (status, second) = form(&c, &mock, &refresh).await;
+        assert_eq!(status, 200, "{id}: {second}");
+        assert_eq!(
+            second["refresh_token"] != token.as_str(),
+            rotates,
+            "{id}: {second}"
+        );
+        let (status, again) = form(&c, &mock, &refresh).await;
+        assert_eq!(
+            status == 200,
+            !rotates,
+            "{id}, the first token again: {again}"
+        );
+    }
+}
+
+/// IdentityServer's `InputLengthRestrictions.Scope`: a `scope` parameter of up to 300
+/// characters is read (spaces between scopes count); a longer one is invalid_scope,
+/// even when every scope in it is the client's.
+#[tokio::test]
+async fn a_scope_parameter_of_300_characters_is_read_and_301_is_not() {
+    let mock = MockServer::builder()
+        .client(Client::confidential("scoped", "pw").scopes(["myid.rest.basic"]))
+        .start()
+        .await
+        .unwrap();
+    for (len, want) in [(300, 200), (301, 400)] {
+        let scope = format!(
+            "myid.rest.basic{}",
+            " ".repeat(len - "myid.rest.basic".len())
+        );
+        let r = http()
+            .post(mock.token_url())
+            .form(&[
+                ("grant_type", "client_credentials"),
+                ("client_id", "scoped"),
+                ("client_secret", "pw"),
+                ("scope", &scope),
+            ])
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(status, want, "{len} characters: {body}");
+        if want == 400 {
+            assert_eq!(body["error"], "invalid_scope");
+        } else {
+            assert_eq!(body["scope"], "myid.rest.basic");
+        }
+    }
+}
