@@ -502,7 +502,7 @@ async fn a_division_is_the_group_and_every_group_below_it() {
 /// clock), what was called (`METHOD /path`), for which API user (the client's
 /// `MyIDLogonName`), with which `CLIENT_IDENTIFIER` (§3.3.2) and how it ended;
 /// `AuditID` numbers the rows and `-AuditID` puts the newest first, across the
-/// digits' boundary (row 10 after row 9) as numbers, not as text.
+/// digits' boundary (row 10 after row 9); `Status` orders as numbers too.
 #[tokio::test]
 async fn the_audit_shows_each_call_when_what_who_and_how_newest_first() {
     let mock = MockServer::builder()
@@ -561,6 +561,20 @@ async fn the_audit_shows_each_call_when_what_who_and_how_newest_first() {
     };
     assert_eq!(newest["UTCStartTime"], minutes(12), "{newest}");
     assert_eq!(rows[1]["UTCStartTime"], minutes(11));
+    // Statuses order as numbers too: one refused call among the successes comes first
+    // by -Status.
+    let (status, refused) = api(&mock, &token, "/People/not-a-guid").await;
+    assert_eq!(status, 400, "{refused}");
+    assert_eq!(api(&mock, &token, "/Groups?q=*").await.0, 200);
+    let (_, page) = api(&mock, &token, "/Reports/290015?page=1&order_by=-Status").await;
+    let statuses: Vec<i64> = page["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["Status"].as_i64().unwrap())
+        .collect();
+    assert_eq!(statuses[0], 400, "{statuses:?}");
+    assert!(statuses[1..].iter().all(|s| *s == 200), "{statuses:?}");
 }
 
 /// Manual §4.5: revoking an access token that carries `myid.rest.basic` records it, so
@@ -866,5 +880,41 @@ async fn a_scope_parameter_of_300_characters_is_read_and_301_is_not() {
         } else {
             assert_eq!(body["scope"], "myid.rest.basic");
         }
+    }
+}
+
+/// The requests report (100406) ordered by its key, `RequestID`, either way, comes in
+/// that order across its pages (the mock orders ids as text, without regard to case:
+/// assumed, since SQL Server orders its GUIDs otherwise).
+#[tokio::test]
+async fn the_requests_report_orders_by_its_key_both_ways() {
+    let mock = MockServer::builder().start().await.unwrap();
+    let token = mock.access_token(&Mint::client("myid.mysystem")).unwrap();
+    for order in ["RequestID", "-RequestID"] {
+        let mut ids = Vec::new();
+        for page in 1.. {
+            let (status, body) = api(
+                &mock,
+                &token,
+                &format!("/Reports/100406?page={page}&order_by={order}"),
+            )
+            .await;
+            assert_eq!(status, 200, "{body}");
+            let rows = body["results"].as_array().unwrap();
+            if rows.is_empty() {
+                break;
+            }
+            ids.extend(
+                rows.iter()
+                    .map(|r| r["RequestID"].as_str().unwrap().to_lowercase()),
+            );
+        }
+        assert!(ids.len() > 10, "more than a page: {}", ids.len());
+        let mut sorted = ids.clone();
+        sorted.sort();
+        if order.starts_with('-') {
+            sorted.reverse();
+        }
+        assert_eq!(ids, sorted, "ordered by {order}");
     }
 }

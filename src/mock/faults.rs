@@ -585,6 +585,23 @@ pub fn mismatched_expires_in(expires_in: i64) -> i64 {
     expires_in + 60
 }
 
+/// Faults `paging-duplicates` and `paging-drops`: a page after the first starts a row
+/// early, repeating the last row of the page before, or a row late, dropping one.
+pub fn shifted_page_start(
+    state: &crate::mock::state::AppState,
+    page: usize,
+    start: usize,
+) -> usize {
+    let mut start = start;
+    if page > 1 && state.fault(Fault::PagingDuplicates) {
+        start -= 1;
+    }
+    if page > 1 && state.fault(Fault::PagingDrops) {
+        start += 1;
+    }
+    start
+}
+
 /// The faults switched on in one mock; read on every request, so a lock-free bitset.
 #[derive(Debug, Default)]
 pub struct FaultSet(AtomicU64);

@@ -214,13 +214,8 @@ pub async fn run(
     let api = state.api();
     let table = table(&state, &api, &user, report)?;
     // A total order: the chosen column, then the report's key, so pages never overlap.
-    let mut start = (page - 1).saturating_mul(PAGE_SIZE);
-    if page > 1 && state.fault(Fault::PagingDuplicates) {
-        start -= 1;
-    }
-    if page > 1 && state.fault(Fault::PagingDrops) {
-        start += 1;
-    }
+    let start =
+        crate::mock::faults::shifted_page_start(&state, page, (page - 1).saturating_mul(PAGE_SIZE));
     let audit = report.id != "100406";
     // The audit is kept in key order, and in time order unless the clock was set back:
     // its default and key orders find the page's rows without sorting the window.
