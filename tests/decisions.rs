@@ -918,3 +918,28 @@ async fn the_requests_report_orders_by_its_key_both_ways() {
         assert_eq!(ids, sorted, "ordered by {order}");
     }
 }
+
+/// A page links to the next one only when rows remain (manual §8.14: the link is there
+/// "if necessary"): the audit of exactly two pages' rows has no link on its second.
+#[tokio::test]
+async fn the_last_full_page_links_nowhere() {
+    let mock = MockServer::builder().start().await.unwrap();
+    let token = mock.access_token(&Mint::client("myid.mysystem")).unwrap();
+    // 19 calls, and the first page's own call: 20 rows, two full pages of 10.
+    for _ in 0..19 {
+        assert_eq!(api(&mock, &token, "/Groups?q=*").await.0, 200);
+    }
+    let next = |body: &Value| {
+        body["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["op"] == "nextPage")
+    };
+    let (_, first) = api(&mock, &token, "/Reports/290015?page=1&order_by=AuditID").await;
+    assert_eq!(first["results"].as_array().unwrap().len(), 10);
+    assert!(next(&first), "{first}");
+    let (_, second) = api(&mock, &token, "/Reports/290015?page=2&order_by=AuditID").await;
+    assert_eq!(second["results"].as_array().unwrap().len(), 10, "{second}");
+    assert!(!next(&second), "{second}");
+}
