@@ -227,10 +227,11 @@ async fn form(
     (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
 }
 
-/// The code exchange for `life`.
+/// The code exchange of public client `id`.
 async fn exchange(
     c: &reqwest::Client,
     mock: &MockServer,
+    id: &str,
     code: &str,
     verifier: &PkceVerifier,
 ) -> (u16, Value) {
@@ -239,10 +240,32 @@ async fn exchange(
         mock,
         &[
             ("grant_type", "authorization_code"),
-            ("client_id", "life"),
+            ("client_id", id),
             ("code", code),
             ("redirect_uri", REDIRECT),
             ("code_verifier", verifier.expose()),
+        ],
+    )
+    .await
+}
+
+/// Public client `id` signs in with offline access: its first refresh token.
+async fn first_refresh_token(c: &reqwest::Client, mock: &MockServer, id: &str) -> String {
+    let (verifier, code) = code_flow(mock, c, id).await;
+    let (status, body) = exchange(c, mock, id, &code, &verifier).await;
+    assert_eq!(status, 200, "{body}");
+    body["refresh_token"].as_str().unwrap().to_owned()
+}
+
+/// A refresh by public client `id`.
+async fn refresh(c: &reqwest::Client, mock: &MockServer, id: &str, token: &str) -> (u16, Value) {
+    form(
+        c,
+        mock,
+        &[
+            ("grant_type", "refresh_token"),
+            ("client_id", id),
+            ("refresh_token", token),
         ],
     )
     .await
@@ -269,18 +292,10 @@ async fn a_refreshed_access_token_lives_as_long_as_its_expires_in() {
         .unwrap();
     let c = browser();
     let (verifier, code) = code_flow(&mock, &c, "life").await;
-    let (_, first) = exchange(&c, &mock, &code, &verifier).await;
+    let (_, first) = exchange(&c, &mock, "life", &code, &verifier).await;
     mock.clock().advance(100).unwrap();
-    let (status, second) = form(
-        &c,
-        &mock,
-        &[
-            ("grant_type", "refresh_token"),
-            ("client_id", "life"),
-            ("refresh_token", first["refresh_token"].as_str().unwrap()),
-        ],
-    )
-    .await;
+    let (status, second) =
+        refresh(&c, &mock, "life", first["refresh_token"].as_str().unwrap()).await;
     assert_eq!(status, 200, "{second}");
     for body in [&first, &second] {
         let t = claims(body["access_token"].as_str().unwrap());
@@ -313,7 +328,7 @@ async fn codes_and_refresh_tokens_are_good_through_their_last_second() {
     // A code on its 60th second works; one on its 61st does not.
     let (verifier, code) = code_flow(&mock, &c, "life").await;
     mock.clock().advance(60).unwrap();
-    let (status, first) = exchange(&c, &mock, &code, &verifier).await;
+    let (status, first) = exchange(&c, &mock, "life", &code, &verifier).await;
     assert_eq!(
         status, 200,
         "a code on the last second of its lifetime: {first}"
@@ -322,10 +337,10 @@ async fn codes_and_refresh_tokens_are_good_through_their_last_second() {
     // has expired, once a minute, has just run and is not what refuses the code).
     let (verifier, code) = code_flow(&mock, &c, "life").await;
     mock.clock().advance(60).unwrap();
-    let (status, _) = exchange(&c, &mock, "another-code", &verifier).await;
+    let (status, _) = exchange(&c, &mock, "life", "another-code", &verifier).await;
     assert_eq!(status, 400);
     mock.clock().advance(1).unwrap();
-    let (status, body) = exchange(&c, &mock, &code, &verifier).await;
+    let (status, body) = exchange(&c, &mock, "life", &code, &verifier).await;
     assert_eq!(
         (status, body["error"].as_str()),
         (400, Some("invalid_grant")),
@@ -333,32 +348,18 @@ async fn codes_and_refresh_tokens_are_good_through_their_last_second() {
     );
     // The refresh token: 600 s sliding. At 600 s it works and slides on; 601 s after
     // that refresh it is refused (again with the server busy the second before).
-    let refresh = |t: String| {
-        let c = c.clone();
-        let mock = &mock;
-        async move {
-            form(
-                &c,
-                mock,
-                &[
-                    ("grant_type", "refresh_token"),
-                    ("client_id", "life"),
-                    ("refresh_token", &t),
-                ],
-            )
-            .await
-        }
-    };
     mock.clock().advance(600 - 61).unwrap(); // 600 s after `first`
-    let (status, second) = refresh(first["refresh_token"].as_str().unwrap().to_owned()).await;
+    let (status, second) =
+        refresh(&c, &mock, "life", first["refresh_token"].as_str().unwrap()).await;
     assert_eq!(
         status, 200,
         "a refresh token on the last second of its sliding lifetime: {second}"
     );
     mock.clock().advance(600).unwrap();
-    assert_eq!(refresh("another-token".into()).await.0, 400);
+    assert_eq!(refresh(&c, &mock, "life", "another-token").await.0, 400);
     mock.clock().advance(1).unwrap();
-    let (status, body) = refresh(second["refresh_token"].as_str().unwrap().to_owned()).await;
+    let (status, body) =
+        refresh(&c, &mock, "life", second["refresh_token"].as_str().unwrap()).await;
     assert_eq!(
         (status, body["error"].as_str()),
         (400, Some("invalid_grant")),
@@ -734,59 +735,22 @@ async fn a_shorter_absolute_lifetime_caps_a_sliding_token_and_zero_caps_nothing(
         .await
         .unwrap();
     let c = browser();
-    let first_refresh_token = |id: &'static str| {
-        let c = c.clone();
-        let mock = &mock;
-        async move {
-            let (verifier, code) = code_flow(mock, &c, id).await;
-            let (status, body) = form(
-                &c,
-                mock,
-                &[
-                    ("grant_type", "authorization_code"),
-                    ("client_id", id),
-                    ("code", &code),
-                    ("redirect_uri", REDIRECT),
-                    ("code_verifier", verifier.expose()),
-                ],
-            )
-            .await;
-            assert_eq!(status, 200, "{body}");
-            body["refresh_token"].as_str().unwrap().to_owned()
-        }
-    };
-    let refresh = |id: &'static str, token: String| {
-        let c = c.clone();
-        let mock = &mock;
-        async move {
-            form(
-                &c,
-                mock,
-                &[
-                    ("grant_type", "refresh_token"),
-                    ("client_id", id),
-                    ("refresh_token", &token),
-                ],
-            )
-            .await
-        }
-    };
     // Capped: good through 300 s, not 600 (the server busy on the last second).
-    let token = first_refresh_token("capped").await;
+    let token = first_refresh_token(&c, &mock, "capped").await;
     mock.clock().advance(300).unwrap();
-    assert_eq!(refresh("capped", "another-token".into()).await.0, 400);
+    assert_eq!(refresh(&c, &mock, "capped", "another-token").await.0, 400);
     mock.clock().advance(1).unwrap();
-    let (status, body) = refresh("capped", token).await;
+    let (status, body) = refresh(&c, &mock, "capped", &token).await;
     assert_eq!(
         (status, body["error"].as_str()),
         (400, Some("invalid_grant")),
         "301 s after the first issue, past the absolute 300 s"
     );
     // Uncapped: refreshed every 500 s, ten times over, it lives on.
-    let mut token = first_refresh_token("uncapped").await;
+    let mut token = first_refresh_token(&c, &mock, "uncapped").await;
     for round in 1..=10 {
         mock.clock().advance(500).unwrap();
-        let (status, body) = refresh("uncapped", token).await;
+        let (status, body) = refresh(&c, &mock, "uncapped", &token).await;
         assert_eq!(status, 200, "refresh {round}, {} s in: {body}", round * 500);
         token = body["refresh_token"].as_str().unwrap().to_owned();
     }
@@ -811,33 +775,15 @@ async fn one_time_refresh_tokens_rotate_and_reusable_ones_stay() {
         .unwrap();
     let c = browser();
     for (id, rotates) in [("one.time", true), ("reuse", false)] {
-        let (verifier, code) = code_flow(&mock, &c, id).await;
-        let (_, first) = form(
-            &c,
-            &mock,
-            &[
-                ("grant_type", "authorization_code"),
-                ("client_id", id),
-                ("code", &code),
-                ("redirect_uri", REDIRECT),
-                ("code_verifier", verifier.expose()),
-            ],
-        )
-        .await;
-        let token = first["refresh_token"].as_str().unwrap().to_owned();
-        let refresh = [
-            ("grant_type", "refresh_token"),
-            ("client_id", id),
-            ("refresh_token", token.as_str()),
-        ];
-        let (status, second) = form(&c, &mock, &refresh).await;
+        let token = first_refresh_token(&c, &mock, id).await;
+        let (status, second) = refresh(&c, &mock, id, &token).await;
         assert_eq!(status, 200, "{id}: {second}");
         assert_eq!(
             second["refresh_token"] != token.as_str(),
             rotates,
             "{id}: {second}"
         );
-        let (status, again) = form(&c, &mock, &refresh).await;
+        let (status, again) = refresh(&c, &mock, id, &token).await;
         assert_eq!(
             status == 200,
             !rotates,
