@@ -58,14 +58,28 @@ Feature: The operation extension grant
       | token    | {access_token}                       |
     Then the token endpoint must answer with the error "invalid_request"
 
+  # Past its lifetime and the five minutes of clock skew any JWT validator may allow.
   Scenario: An expired access token buys nothing
     When the access token lifetime passes
+    And 300 seconds pass
     And the client "mcs" asks for an operation token with:
       | op       | 297                                  |
       | scope    | myid.operation                       |
       | deviceId | 0F2B5C3D-1A2B-4C3D-8E9F-001122334455 |
       | token    | {access_token}                       |
     Then the token endpoint must answer with the error "invalid_grant"
+
+  # IdentityServer's token validator allows ASP.NET's five minutes of clock skew; the
+  # manual does not say MyID's operation validator uses it.
+  @assumed
+  Scenario: A token just past its lifetime still buys an operation within the clock skew
+    When the access token lifetime passes
+    And the client "mcs" asks for an operation token with:
+      | op       | 297                                  |
+      | scope    | myid.operation                       |
+      | deviceId | 0F2B5C3D-1A2B-4C3D-8E9F-001122334455 |
+      | token    | {access_token}                       |
+    Then the token response is a success
 
   Scenario: Only clients allowed the grant may use it
     When the client "service" asks for an operation token with:

@@ -11,8 +11,8 @@ use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
+use super::access_tokens::valid_access_token;
 use super::client_auth;
-use super::oidc::valid_access_token;
 use crate::mock::error::no_cache_json;
 use crate::mock::form::{FormParams, has_form_content_type};
 use crate::mock::state::AppState;
@@ -50,7 +50,7 @@ pub async fn introspect(
     let Some(token) = form.get("token") else {
         return no_cache_json(StatusCode::BAD_REQUEST, &json!({"error": "missing_token"}));
     };
-    let mut claims = match valid_access_token(&state, &headers, token) {
+    let mut claims = match valid_access_token(&state, &super::issuer(&headers), token) {
         // A revoked token: MyID records these (manual §4.5), so it answers inactive too.
         Some(c)
             if !c

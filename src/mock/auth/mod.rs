@@ -1,6 +1,7 @@
 //! The auth server `web.oauth2`: IdentityServer4 4.1.2's endpoints as MyID exposes
 //! them under `/web.oauth2`, with a login page of the mock's own.
 
+pub(crate) mod access_tokens;
 pub(crate) mod authorize;
 mod client_auth;
 mod consent;

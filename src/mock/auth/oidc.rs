@@ -14,6 +14,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value, json};
 
+use super::access_tokens::{has_scope, valid_access_token};
 use super::issuer;
 use crate::mock::config::Client;
 use crate::mock::error::{NO_CACHE, OAuthError};
@@ -26,10 +27,6 @@ use crate::protocol::handle::random_hex;
 
 /// The scope that makes a request an OpenID Connect one.
 pub const OPENID: &str = "openid";
-
-/// The JWT clock skew IdentityServer validates access tokens with (the default of
-/// `TokenValidationParameters.ClockSkew`, five minutes).
-const CLOCK_SKEW: i64 = 300;
 
 /// `CryptoHelper.CreateHashClaimValue` for RS256: the left half of SHA-256 of the
 /// ASCII value, base64url (OpenID Connect Core §3.1.3.6 `at_hash`).
@@ -143,32 +140,6 @@ fn resource_error(error: &str) -> Response {
     r
 }
 
-/// The claims of an access token of this server that is valid now: signed by the
-/// mock's key, issued here, within its lifetime give or take the clock skew, and an
-/// access token (it names its client; identity tokens do not).
-pub fn valid_access_token(
-    state: &AppState,
-    headers: &HeaderMap,
-    token: &str,
-) -> Option<Map<String, Value>> {
-    let claims: Map<String, Value> = state.config.signing_key.verify_as(token)?;
-    let now = state.clock.now();
-    let int = |k: &str| claims.get(k).and_then(Value::as_i64);
-    let in_time = int("exp").is_some_and(|e| now <= e + CLOCK_SKEW)
-        && int("nbf").is_none_or(|n| n <= now + CLOCK_SKEW);
-    let ours = claims.get("iss").and_then(Value::as_str) == Some(issuer(headers).as_str());
-    (in_time && ours && claims.contains_key("client_id")).then_some(claims)
-}
-
-/// Whether a token's `scope` (an array, or a string) holds `name`.
-pub fn has_scope(claims: &Map<String, Value>, name: &str) -> bool {
-    match claims.get("scope") {
-        Some(Value::Array(a)) => a.iter().any(|s| s == name),
-        Some(Value::String(s)) => s.split(' ').any(|x| x == name),
-        _ => false,
-    }
-}
-
 /// The bearer token of a request: the `Authorization` header, or `access_token` in a
 /// form body (RFC 6750 §2.1–2.2, `BearerTokenUsageValidator`).
 async fn bearer_token(method: &Method, headers: &HeaderMap, body: Body) -> Option<String> {
@@ -198,7 +169,7 @@ pub async fn userinfo(
     let Some(token) = bearer_token(&method, &headers, body).await else {
         return resource_error("invalid_token");
     };
-    let Some(claims) = valid_access_token(&state, &headers, &token) else {
+    let Some(claims) = valid_access_token(&state, &issuer(&headers), &token) else {
         return resource_error("invalid_token");
     };
     if !has_scope(&claims, OPENID) && !state.fault(Fault::UserinfoIgnoresScope) {

@@ -6,6 +6,7 @@
 use serde_json::Value;
 
 use super::{GrantContext, MAX_SCOPE};
+use crate::mock::auth::access_tokens::{has_scope, valid_access_token};
 use crate::mock::auth::tokens::{self, OFFLINE_ACCESS};
 use crate::mock::error::OAuthError;
 use crate::mock::store::Subject;
@@ -37,16 +38,14 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
     let token = form
         .present("token")
         .ok_or_else(|| refuse(ErrorCode::InvalidRequest, "token is required"))?;
-    let original = state
-        .config
-        .signing_key
-        .verify(token)
-        .ok_or_else(|| refuse(ErrorCode::InvalidGrant, "token is not a valid access token"))?;
-    let now = state.clock.now();
-    let int = |k: &str| original.get(k).and_then(Value::as_i64);
-    if int("exp").is_none_or(|exp| now >= exp) || int("nbf").is_some_and(|nbf| now < nbf) {
-        return Err(refuse(ErrorCode::InvalidGrant, "token has expired"));
-    }
+    // IdentityServer's own access-token validation: signed here, issued here, within
+    // its lifetime give or take five minutes of clock skew.
+    let original = valid_access_token(state, &ctx.issuer, token).ok_or_else(|| {
+        refuse(
+            ErrorCode::InvalidGrant,
+            "token is not a valid access token of this server, or has expired",
+        )
+    })?;
     let jti = original
         .get("jti")
         .and_then(Value::as_str)
@@ -54,11 +53,7 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
     if state.is_access_token_revoked(jti) {
         return Err(refuse(ErrorCode::InvalidGrant, "token has been revoked"));
     }
-    let carries_api_scope = original
-        .get("scope")
-        .and_then(Value::as_array)
-        .is_some_and(|s| s.iter().any(|v| v == "myid.rest.basic"));
-    if !carries_api_scope {
+    if !has_scope(&original, "myid.rest.basic") {
         return Err(refuse(
             ErrorCode::InvalidGrant,
             "token does not carry the myid.rest.basic scope",
@@ -101,6 +96,8 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
     }
 
     // The operator is whoever the presented token speaks for.
+    let now = state.clock.now();
+    let int = |k: &str| original.get(k).and_then(Value::as_i64);
     let text = |k: &str| original.get(k).and_then(Value::as_str).map(str::to_owned);
     let subject = Subject {
         sub: text("sub")
