@@ -47,6 +47,13 @@ Feature: Genetec ClearID's STS and Identity Service
     When the client asks for a token with an assertion issued by "someone-else:cleariddemos"
     Then the token endpoint must answer with the error "invalid_grant"
 
+  # IdentityServer calls a missing grant type unsupported, not a missing parameter.
+  @assumed
+  Scenario: A request without a grant type is unsupported_grant_type
+    When the client sends a token request with its credentials in the body and the form:
+      | grant_type |  |
+    Then the token endpoint must answer with the error "unsupported_grant_type"
+
   @assumed
   Scenario: An assertion works once
     When the client asks for a token with an assertion

@@ -47,7 +47,8 @@ pub const JWT_BEARER: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 /// IdentityServer's default clock skew for assertions, in seconds.
 const SKEW: i64 = 300;
 
-/// Assertion ids already used, each kept until its assertion expires.
+/// Assertion ids already used, each kept until its assertion could no longer be
+/// accepted (the last second it is in time).
 #[derive(Debug, Default)]
 struct Store {
     used_jti: HashMap<String, i64>,
@@ -58,6 +59,13 @@ struct ClearId {
     app: AppState,
     settings: Arc<ClearIdSettings>,
     store: Arc<Mutex<Store>>,
+}
+
+/// Assertion ids the mock remembers now (for the bounds tests).
+pub fn records_held(app: &AppState) -> usize {
+    app.vendor_store::<Mutex<Store>>().map_or(0, |s| {
+        s.lock().unwrap_or_else(|p| p.into_inner()).used_jti.len()
+    })
 }
 
 /// The STS and Identity Service routes.
@@ -175,7 +183,7 @@ async fn token(State(c): State<ClearId>, headers: HeaderMap, body: Bytes) -> Res
             }
             true
         }
-        "" => return error(ErrorCode::InvalidRequest),
+        // A missing grant type too: IdentityServer calls it unsupported.
         _ => return error(ErrorCode::UnsupportedGrantType),
     };
     issue(&c, client, &origin(&headers), now, by_assertion)
@@ -228,11 +236,12 @@ fn check_assertion(
     }
     let jti = claims.jti.ok_or("no jti")?;
     let mut store = c.store.lock().unwrap_or_else(|p| p.into_inner());
-    store.used_jti.retain(|_, until| *until + SKEW >= now);
+    store.used_jti.retain(|_, until| *until >= now);
     if store.used_jti.contains_key(&jti) {
         return Err("the assertion was used before");
     }
-    store.used_jti.insert(jti, exp);
+    // Remembered for as long as the assertion could be accepted: its exp and the skew.
+    store.used_jti.insert(jti, exp + SKEW);
     Ok(())
 }
 
@@ -347,8 +356,9 @@ async fn identities(
     };
     let now = c.app.clock.now();
     // Issued by this mock's STS: the same origin, as the Identity Service trusts
-    // ClearID's STS (assumed: the API checks the issuer, as an ASP.NET API does).
-    let live = claims.exp.is_some_and(|exp| now < exp + SKEW)
+    // ClearID's STS (assumed: the API checks the issuer, as an ASP.NET API does), and
+    // in time as ASP.NET's JWT handler counts it, both ends inclusive.
+    let live = claims.exp.is_some_and(|exp| now <= exp + SKEW)
         && claims.nbf.is_none_or(|nbf| nbf <= now + SKEW)
         && claims.iss.as_deref() == Some(origin(&headers).as_str());
     if !live {
