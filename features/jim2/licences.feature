@@ -67,6 +67,15 @@ Feature: Jim2's token endpoint and its licence pool
     When the waiting client asks for a token with full access
     Then the token response is a success
 
+  # A minute is well within the session; the token that holds it still logs off.
+  Scenario: A holder may log off a minute later
+    Given every licence is held
+    When 61 seconds pass
+    And the first holder logs off
+    Then the logoff must succeed
+    When the waiting client asks for a token with full access
+    Then the token response is a success
+
   @assumed
   Scenario: A logged-off session's token is no longer accepted
     Given every licence is held

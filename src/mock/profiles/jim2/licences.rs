@@ -34,6 +34,11 @@ impl Pool {
         self.sessions.values().filter(|ends| **ends > now).count()
     }
 
+    /// Sessions kept, live or ended but not yet purged (for the bounds tests).
+    pub fn sessions_kept(&self) -> usize {
+        self.sessions.len()
+    }
+
     /// Whether `client` holds a licence now.
     pub fn holds(&self, client: &str, now: i64) -> bool {
         self.sessions.get(client).is_some_and(|ends| *ends > now)

@@ -17,8 +17,8 @@
 pub mod licences;
 pub(crate) mod mint;
 pub mod settings;
+mod store;
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::Router;
@@ -29,8 +29,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::json;
 
-use self::licences::{Grant, Pool};
+use self::licences::Grant;
 pub use self::settings::{DEFAULT_APPSETTINGS, Jim2Client, Jim2Settings};
+use self::store::{Issued, Store};
 use crate::mock::error::no_cache_json;
 use crate::mock::faults::Fault;
 use crate::mock::form::{FormParams, has_form_content_type};
@@ -38,39 +39,15 @@ use crate::mock::state::AppState;
 use crate::protocol::secret::{SecretMatch, verify_secret};
 use crate::protocol::{ClientSecret, basic};
 
-/// What one token stands for.
-#[derive(Debug, Clone)]
-struct Issued {
-    client: String,
-    expires: i64,
+/// Ends every token of `client`'s session (logoff).
+fn end_session(store: &mut Store, client: &str) {
+    store.access.retain(|_, t| t.client != client);
 }
 
-/// The tokens the mock has issued; each is dropped once it has expired.
-#[derive(Debug, Default)]
-struct Store {
-    pool: Pool,
-    access: HashMap<String, Issued>,
-    refresh: HashMap<String, Issued>,
-    next_purge: i64,
-}
-
-impl Store {
-    /// Sweeps out what has expired, at most once a mock minute.
-    fn purge_due(&mut self, now: i64) {
-        if now < self.next_purge {
-            return;
-        }
-        self.next_purge = now + 60;
-        self.pool.purge(now);
-        self.access.retain(|_, t| t.expires > now);
-        self.refresh.retain(|_, t| t.expires > now);
-    }
-
-    /// Ends every token of `client`.
-    fn end_session(&mut self, client: &str) {
-        self.access.retain(|_, t| t.client != client);
-        self.refresh.retain(|_, t| t.client != client);
-    }
+/// Access tokens and licensed sessions the mock holds now (for the bounds tests).
+pub fn records_held(app: &AppState) -> usize {
+    app.vendor_store::<Mutex<Store>>()
+        .map_or(0, |s| s.lock().unwrap_or_else(|p| p.into_inner()).held())
 }
 
 /// The Jim2 profile's state beside the shared machinery (clock, faults).
@@ -208,19 +185,14 @@ async fn token(State(jim2): State<Jim2>, headers: HeaderMap, body: Bytes) -> Res
         }
     }
     let access_token = crate::protocol::handle::random_hex(32);
+    // Only a handle: the session it stands for is the pool's, and Jim2 documents no
+    // grant that takes it back, so the mock keeps nothing for it.
     let refresh_token = crate::protocol::handle::random_hex(32);
     store.access.insert(
         access_token.clone(),
         Issued {
             client: id.clone(),
             expires: now + settings.access_token_lifetime,
-        },
-    );
-    store.refresh.insert(
-        refresh_token.clone(),
-        Issued {
-            client: id.clone(),
-            expires: now + settings.session_lifetime,
         },
     );
     drop(store);
@@ -252,32 +224,7 @@ async fn logoff(State(jim2): State<Jim2>, headers: HeaderMap) -> Response {
     if !jim2.app.fault(Fault::Jim2LicenceNotReleased) {
         store.pool.release(&client);
     }
-    store.end_session(&client);
+    end_session(&mut store, &client);
     tracing::debug!(client_id = %client, "logged off");
     StatusCode::OK.into_response()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn expired_tokens_are_swept_on_the_clock() {
-        let mut s = Store::default();
-        let issued = |expires| Issued {
-            client: "a".into(),
-            expires,
-        };
-        s.access.insert("x".into(), issued(100));
-        s.refresh.insert("y".into(), issued(1300));
-        s.purge_due(101);
-        assert!(s.access.is_empty() && s.refresh.len() == 1);
-        s.access.insert("z".into(), issued(120));
-        // Not yet due: the sweep waits a mock minute after the last one.
-        s.purge_due(150);
-        assert_eq!(s.access.len(), 1);
-        s.purge_due(1400);
-        assert!(s.access.is_empty());
-        assert!(s.refresh.is_empty());
-    }
 }
