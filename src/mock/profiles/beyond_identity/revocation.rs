@@ -92,7 +92,9 @@ pub(super) async fn revoke(
             if let Some(family) = store.refresh.get(jti).map(|r| r.family.clone()) {
                 store.refresh.retain(|_, r| r.family != family);
             }
-        } else if exp > now {
+        } else {
+            // Kept until the token would have expired anyway (one already past it
+            // goes at the next sweep).
             store.revoked.insert(jti.to_owned(), exp);
         }
     }
