@@ -7,6 +7,8 @@
 //! - Sessions, codes, refresh tokens and access-token records are dropped once expired
 //!   by the mock's clock: moving the clock forward frees them at the next request.
 //! - The audit keeps a bounded window of rows and cuts long client identifiers.
+//! - The vendor profiles' stores (Jim2's tokens and licences, ClearID's assertion ids)
+//!   empty the same way.
 
 use std::sync::Arc;
 
@@ -366,4 +368,113 @@ async fn oversized_headers_are_refused() {
     let (status, _, body) = send(&st, with("x".repeat(17 * 1024))).await;
     assert_eq!(status, 400);
     assert!(String::from_utf8(body).unwrap().contains("too long"));
+}
+
+/// A vendor profile's mock served from `state`'s shipped settings for `vendor`.
+fn vendor_state(vendor: myid_conformance::mock::profiles::Vendor) -> AppState {
+    let mut s = Settings::default();
+    s.layer(DEFAULT_APPSETTINGS, "defaults").unwrap();
+    AppState::serving(
+        MockConfig {
+            auth: AuthSettings::from_settings(&s).unwrap(),
+            signing_key: key(),
+            control_plane: false,
+            data: Arc::new(SeedData::shipped()),
+            faults: Vec::new(),
+            vendor,
+        },
+        Clock::manual(NOW),
+        None,
+    )
+}
+
+fn form_post(path: &str, auth: Option<String>, body: String) -> Request<Body> {
+    let mut r = Request::post(path)
+        .header("host", HOST)
+        .header("content-type", "application/x-www-form-urlencoded");
+    if let Some(a) = auth {
+        r = r.header("authorization", a);
+    }
+    r.body(Body::from(body)).unwrap()
+}
+
+/// Jim2's tokens and licensed sessions, and ClearID's remembered assertion ids, go
+/// once expired on the mock's clock: the vendor stores empty as MyID's does.
+#[tokio::test]
+async fn vendor_stores_drop_what_expires_on_the_mocks_clock() {
+    use myid_conformance::mock::profiles::{Vendor, clearid, jim2};
+
+    // Jim2: a token per request, a licence per full-access client.
+    let st = vendor_state(Vendor::Jim2(Arc::new(jim2::Jim2Settings::defaults())));
+    for (id, secret) in [
+        ("TestClientId", "password"),
+        ("jim2.second", "second-password"),
+    ] {
+        for _ in 0..3 {
+            let (status, _, _) = send(
+                &st,
+                form_post(
+                    "/Jim_Test/token",
+                    Some(basic::encode(id, secret)),
+                    "grant_type=client_credentials".into(),
+                ),
+            )
+            .await;
+            assert_eq!(status, 200);
+        }
+    }
+    // Six tokens and two sessions.
+    assert_eq!(jim2::records_held(&st), 8);
+    // Past the 20-minute session and token, a request's sweep leaves only its own.
+    st.clock.advance(1200 + 60).unwrap();
+    let (status, _, _) = send(
+        &st,
+        form_post(
+            "/Jim_Test/token",
+            Some(basic::encode("TestClientId", "password")),
+            "grant_type=client_credentials&scope=view".into(),
+        ),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(jim2::records_held(&st), 1, "the view token alone");
+
+    // ClearID: each accepted assertion's id, until it could no longer be accepted.
+    let st = vendor_state(Vendor::ClearId(Arc::new(
+        clearid::ClearIdSettings::defaults(),
+    )));
+    let id = "6625221f-4e66-4bc8-8305-cb8cbd87b21f:cleariddemos";
+    let pem = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/keys/clearid-client.pem"
+    ))
+    .unwrap();
+    let key = jsonwebtoken::EncodingKey::from_rsa_pem(&pem).unwrap();
+    let assertion = |now: i64, n: usize| {
+        let claims = serde_json::json!({
+            "iss": id, "sub": id, "aud": "iams-sts", "nbf": now, "exp": now + 3600,
+            "jti": format!("assertion-{now}-{n}"),
+        });
+        let header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS512);
+        jsonwebtoken::encode(&header, &claims, &key).unwrap()
+    };
+    let grant = |a: String| {
+        form_post(
+            "/connect/token",
+            None,
+            format!(
+                "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&client_id={}&assertion={a}",
+                id.replace(':', "%3A")
+            ),
+        )
+    };
+    for n in 0..5 {
+        assert_eq!(send(&st, grant(assertion(NOW, n))).await.0, 200);
+    }
+    assert_eq!(clearid::records_held(&st), 5);
+    // An hour and the five minutes of skew later, only the newest is remembered.
+    st.clock.advance(3600 + 300 + 1).unwrap();
+    let now = st.clock.now();
+    assert_eq!(send(&st, grant(assertion(now, 0))).await.0, 200);
+    assert_eq!(clearid::records_held(&st), 1);
 }

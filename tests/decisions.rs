@@ -6,8 +6,8 @@
 //! the library's builder, and tokens are minted where the flow is not the point.
 
 use myid_conformance::protocol::secret::hash_secret;
-use myid_conformance::protocol::{ClientSecret, PkceVerifier, pkce};
-use myid_conformance::{Client, Clock, Mint, MockServer};
+use myid_conformance::protocol::{ClientSecret, PkceVerifier, basic, pkce};
+use myid_conformance::{Client, Clock, Mint, MockBuilder, MockServer, Profile};
 use serde_json::{Value, json};
 
 mod common;
@@ -794,37 +794,133 @@ async fn one_time_refresh_tokens_rotate_and_reusable_ones_stay() {
 
 /// IdentityServer's `InputLengthRestrictions.Scope`: a `scope` parameter of up to 300
 /// characters is read (spaces between scopes count); a longer one is invalid_scope,
-/// even when every scope in it is the client's.
+/// even when every scope in it is the client's. It holds for client credentials and
+/// for the `operation` extension grant alike.
 #[tokio::test]
 async fn a_scope_parameter_of_300_characters_is_read_and_301_is_not() {
     let mock = MockServer::builder()
         .client(Client::confidential("scoped", "pw").scopes(["myid.rest.basic"]))
+        .client(operation_client())
         .start()
         .await
         .unwrap();
+    let token = mock.access_token(&Mint::client("myid.mysystem")).unwrap();
     for (len, want) in [(300, 200), (301, 400)] {
-        let scope = format!(
-            "myid.rest.basic{}",
-            " ".repeat(len - "myid.rest.basic".len())
-        );
-        let r = http()
-            .post(mock.token_url())
-            .form(&[
-                ("grant_type", "client_credentials"),
-                ("client_id", "scoped"),
-                ("client_secret", "pw"),
-                ("scope", &scope),
-            ])
-            .send()
-            .await
-            .unwrap();
-        let status = r.status().as_u16();
-        let body: Value = r.json().await.unwrap();
-        assert_eq!(status, want, "{len} characters: {body}");
+        for (grant, scope) in [
+            ("client_credentials", "myid.rest.basic"),
+            ("operation", "myid.operation"),
+        ] {
+            let padded = format!("{scope}{}", " ".repeat(len - scope.len()));
+            let (status, body) = if grant == "operation" {
+                operation(&mock, &token, &padded).await
+            } else {
+                form(
+                    &http(),
+                    &mock,
+                    &[
+                        ("grant_type", grant),
+                        ("client_id", "scoped"),
+                        ("client_secret", "pw"),
+                        ("scope", &padded),
+                    ],
+                )
+                .await
+            };
+            assert_eq!(status, want, "{grant}, {len} characters: {body}");
+            if want == 400 {
+                assert_eq!(body["error"], "invalid_scope", "{grant}");
+            } else {
+                assert_eq!(body["scope"], scope, "{grant}");
+            }
+        }
+    }
+}
+
+/// A client of the `operation` grant as the manual's MyID Client Service is set up.
+fn operation_client() -> Client {
+    Client::public("mcs")
+        .grants(["operation"])
+        .scopes(["myid.operation", "myid.devicepicker"])
+}
+
+/// Asks for a Reset Card PIN token for one device with `token`, as `mcs`.
+async fn operation(mock: &MockServer, token: &str, scope: &str) -> (u16, Value) {
+    form(
+        &http(),
+        mock,
+        &[
+            ("grant_type", "operation"),
+            ("client_id", "mcs"),
+            ("op", "297"),
+            ("scope", scope),
+            ("deviceId", "0F2B5C3D-1A2B-4C3D-8E9F-001122334455"),
+            ("token", token),
+        ],
+    )
+    .await
+}
+
+/// The operation grant checks the token it trades as IdentityServer checks its access
+/// tokens (assumed: MyID's validator is not public, and IdentityServer hands an
+/// extension grant its token validator): good through `exp` + 300 s and from
+/// `nbf` − 300 s, and a token of this server only.
+#[tokio::test]
+async fn the_operation_grant_takes_a_token_within_five_minutes_of_its_lifetime() {
+    let mock = MockServer::builder()
+        .client(operation_client())
+        .start()
+        .await
+        .unwrap();
+    let now = mock.clock().now();
+    let service = || Mint::client("myid.mysystem");
+    for (mint, want, what) in [
+        (service().lifetime(-300), 200, "expired 300 s ago"),
+        (service().lifetime(-301), 400, "expired 301 s ago"),
+        (
+            service().claim("nbf", now + 300).claim("exp", now + 3600),
+            200,
+            "valid in 300 s",
+        ),
+        (
+            service().claim("nbf", now + 301).claim("exp", now + 3600),
+            400,
+            "valid in 301 s",
+        ),
+        (
+            service().claim("iss", "https://elsewhere.example/web.oauth2"),
+            400,
+            "issued by another server",
+        ),
+    ] {
+        let token = mock.access_token(&mint).unwrap();
+        let (status, body) = operation(&mock, &token, "myid.operation").await;
+        assert_eq!(status, want, "{what}: {body}");
         if want == 400 {
-            assert_eq!(body["error"], "invalid_scope");
-        } else {
-            assert_eq!(body["scope"], "myid.rest.basic");
+            assert_eq!(body["error"], "invalid_grant", "{what}");
+        }
+    }
+}
+
+/// The operation grant gives only scopes the client is allowed: one the server knows
+/// but the client may not have is invalid_scope, beside one it may (IdentityServer's
+/// resource validation for extension grants).
+#[tokio::test]
+async fn the_operation_grant_refuses_a_known_scope_the_client_is_not_allowed() {
+    let mock = MockServer::builder()
+        .client(operation_client())
+        .start()
+        .await
+        .unwrap();
+    let token = mock.access_token(&Mint::client("myid.mysystem")).unwrap();
+    for (scope, want) in [
+        ("myid.operation", 200),
+        ("myid.operation myid.rest.basic", 400),
+        ("myid.operation openid", 400),
+    ] {
+        let (status, body) = operation(&mock, &token, scope).await;
+        assert_eq!(status, want, "{scope}: {body}");
+        if want == 400 {
+            assert_eq!(body["error"], "invalid_scope", "{scope}");
         }
     }
 }
@@ -888,4 +984,352 @@ async fn the_last_full_page_links_nowhere() {
     let (_, second) = api(&mock, &token, "/Reports/290015?page=2&order_by=AuditID").await;
     assert_eq!(second["results"].as_array().unwrap().len(), 10, "{second}");
     assert!(!next(&second), "{second}");
+}
+
+/// The demo ClearID client, whose assertion key is in `fixtures/keys`.
+const CLEARID_CLIENT: &str = "6625221f-4e66-4bc8-8305-cb8cbd87b21f:cleariddemos";
+
+/// An RFC 7523 assertion of the demo ClearID client, signed with its key (RS512),
+/// `iss` = `sub` = the client, with `aud` and the times given.
+fn clearid_assertion(aud: Value, nbf: i64, exp: i64) -> String {
+    let pem = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/keys/clearid-client.pem"
+    ))
+    .unwrap();
+    let key = jsonwebtoken::EncodingKey::from_rsa_pem(&pem).unwrap();
+    let jti = myid_conformance::protocol::handle::random_hex(16);
+    let claims = json!({
+        "iss": CLEARID_CLIENT, "sub": CLEARID_CLIENT, "aud": aud,
+        "nbf": nbf, "iat": nbf, "exp": exp, "jti": jti,
+    });
+    let header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS512);
+    jsonwebtoken::encode(&header, &claims, &key).unwrap()
+}
+
+/// The demo ClearID client's jwt-bearer grant request with `assertion`.
+async fn jwt_bearer(mock: &MockServer, assertion: &str) -> (u16, Value) {
+    form(
+        &http(),
+        mock,
+        &[
+            ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"),
+            ("client_id", CLEARID_CLIENT),
+            ("assertion", assertion),
+        ],
+    )
+    .await
+}
+
+/// ClearID's jwt-bearer grant checks an assertion as IdentityServer's JWT handler
+/// does (assumed: the STS is IdentityServer4 by every published sign): five minutes of
+/// clock skew each way, both ends inclusive — good through `exp` + 300 s and from
+/// `nbf` − 300 s — and at most an hour long, give or take the same skew. Its `aud` may be
+/// one string or an array, and must name the STS (RFC 7523 §3, RFC 7519 §4.1.3).
+#[tokio::test]
+async fn a_clearid_assertion_is_good_within_five_minutes_of_its_times() {
+    let mock = MockBuilder::new(Profile::ClearId).start().await.unwrap();
+    let now = mock.clock().now();
+    let sts = || json!("iams-sts");
+    for (aud, nbf, exp, want, what) in [
+        (sts(), now - 3900, now - 300, 200, "expired 300 s ago"),
+        (sts(), now - 3901, now - 301, 400, "expired 301 s ago"),
+        (sts(), now + 300, now + 3600, 200, "valid in 300 s"),
+        (sts(), now + 301, now + 3600, 400, "valid in 301 s"),
+        (sts(), now, now + 3900, 200, "an hour and 300 s long"),
+        (sts(), now, now + 3901, 400, "an hour and 301 s long"),
+        (
+            json!(["elsewhere", "iams-sts"]),
+            now,
+            now + 60,
+            200,
+            "aud: an array naming the STS",
+        ),
+        (
+            json!(["iams-sts"]),
+            now,
+            now + 60,
+            200,
+            "aud: an array of the STS alone",
+        ),
+        (
+            json!(["elsewhere"]),
+            now,
+            now + 60,
+            400,
+            "aud: an array without the STS",
+        ),
+    ] {
+        let assertion = clearid_assertion(aud, nbf, exp);
+        let (status, body) = jwt_bearer(&mock, &assertion).await;
+        assert_eq!(status, want, "{what}: {body}");
+        if want == 400 {
+            assert_eq!(body["error"], "invalid_grant", "{what}");
+        }
+    }
+}
+
+/// A ClearID assertion works once for as long as it could work at all: its `jti` is
+/// remembered through `exp` and the five minutes of skew, so a replay on the last
+/// second it would be in time is still refused (RFC 7523 §3 lets a server refuse a
+/// `jti` it has seen; assumed of ClearID, as the feature's scenario says).
+#[tokio::test]
+async fn a_clearid_assertion_is_refused_again_through_its_last_second() {
+    let mock = MockBuilder::new(Profile::ClearId).start().await.unwrap();
+    let now = mock.clock().now();
+    let assertion = clearid_assertion(json!("iams-sts"), now, now + 60);
+    assert_eq!(jwt_bearer(&mock, &assertion).await.0, 200);
+    mock.clock().advance(360).unwrap();
+    let (status, body) = jwt_bearer(&mock, &assertion).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["error_description"], "the assertion was used before");
+}
+
+/// ClearID's Identity Service takes a bearer token as an ASP.NET API does (assumed:
+/// ClearID does not document it): five minutes of skew each way, both ends inclusive,
+/// issued by its own STS.
+#[tokio::test]
+async fn the_clearid_identity_service_allows_exactly_five_minutes_of_skew() {
+    let mock = MockBuilder::new(Profile::ClearId).start().await.unwrap();
+    let now = mock.clock().now();
+    let client = || Mint::client(CLEARID_CLIENT);
+    for (mint, want, what) in [
+        (client().lifetime(-300), 200, "expired 300 s ago"),
+        (client().lifetime(-301), 401, "expired 301 s ago"),
+        (
+            client().claim("nbf", now + 300).claim("exp", now + 3600),
+            200,
+            "valid in 300 s",
+        ),
+        (
+            client().claim("nbf", now + 301).claim("exp", now + 3600),
+            401,
+            "valid in 301 s",
+        ),
+        (
+            client().claim("iss", "https://elsewhere.example"),
+            401,
+            "issued elsewhere",
+        ),
+        (
+            client().claim("account_id", json!(["devdemos", "cleariddemos"])),
+            200,
+            "account_id: an array naming the account",
+        ),
+        (
+            client().claim("account_id", json!(["devdemos"])),
+            403,
+            "account_id: an array without the account",
+        ),
+    ] {
+        let token = mock.access_token(&mint).unwrap();
+        let status = http()
+            .get(format!(
+                "{}/api/v2/accounts/cleariddemos/identities",
+                mock.base_url()
+            ))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16();
+        assert_eq!(status, want, "{what}");
+    }
+}
+
+/// A Jim2 access token works through the last second of its `expires_in` and not on
+/// the second it runs out (assumed: Jim2 does not document how it counts, and the
+/// mock counts as it does for MyID's codes); logoff is where a token is taken back.
+#[tokio::test]
+async fn a_jim2_token_logs_off_until_its_lifetime_has_passed() {
+    let mock = MockBuilder::new(Profile::Jim2)
+        .client(Client::confidential("acme", "pw"))
+        .client(Client::confidential("beta", "pw"))
+        .start()
+        .await
+        .unwrap();
+    let mut tokens = Vec::new();
+    for id in ["acme", "beta"] {
+        let (status, body) = form(
+            &http(),
+            &mock,
+            &[
+                ("grant_type", "client_credentials"),
+                ("client_id", id),
+                ("client_secret", "pw"),
+                ("scope", "view"),
+            ],
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        tokens.push((
+            body["access_token"].as_str().unwrap().to_owned(),
+            body["expires_in"].as_i64().unwrap(),
+        ));
+    }
+    let logoff = |t: &str| {
+        http()
+            .post(mock.token_url().replace("/token", "/logoff"))
+            .bearer_auth(t.to_owned())
+            .send()
+    };
+    let lifetime = tokens[0].1;
+    mock.clock().advance(lifetime - 1).unwrap();
+    assert_eq!(
+        logoff(&tokens[0].0).await.unwrap().status(),
+        200,
+        "its last second"
+    );
+    mock.clock().advance(1).unwrap();
+    assert_eq!(logoff(&tokens[1].0).await.unwrap().status(), 401, "run out");
+}
+
+/// The tenant and realm of the Beyond Identity mock's shipped settings.
+const BI_REALM: &str = "/v1/tenants/00018c7edb8e1e3c/realms/1fa458f68ece5b5d";
+/// Its client-credentials application (OAuth2): id and client id.
+const BI_SERVICE: (&str, &str) = (
+    "3b1f0a52-9c7d-4e2b-8f61-0d5a7c9e4b21",
+    "AYYNcuOSpfqIf33JeegCzDIT",
+);
+/// Its Management API application's client id.
+const BI_MANAGEMENT: &str = "xYucOePnyLOAhZU_2xyI9mja";
+
+/// A POST of `body` to `path` of the mock, with `auth` as the Authorization header.
+async fn post(
+    mock: &MockServer,
+    path: &str,
+    auth: Option<String>,
+    body: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut r = http().post(format!("{}{path}", mock.base_url())).form(body);
+    if let Some(a) = auth {
+        r = r.header("Authorization", a);
+    }
+    r.send().await.unwrap()
+}
+
+/// Beyond Identity's revocation by bearer takes a Management API token: its audience
+/// `beyondidentity`, its scope `tokens:delete`, this tenant's. A live token missing
+/// any one of the three is 403 insufficient_scope (RFC 6750 §3.1), and the token it
+/// names stays active.
+#[tokio::test]
+async fn a_beyond_identity_revocation_needs_all_three_marks_of_a_management_token() {
+    let mock = MockBuilder::new(Profile::BeyondIdentity)
+        .start()
+        .await
+        .unwrap();
+    let management = || Mint::client(BI_MANAGEMENT);
+    let revoke = format!("{BI_REALM}/applications/{}/revoke", BI_SERVICE.0);
+    let service = basic::encode(BI_SERVICE.1, "bi-service-secret");
+    let introspect = format!("{BI_REALM}/introspect");
+    for (bearer, want, what) in [
+        (
+            management().claim("aud", json!(["http://myexampleapi"])),
+            403,
+            "another audience",
+        ),
+        (
+            management().scope("tokens:introspect"),
+            403,
+            "without tokens:delete",
+        ),
+        (
+            management().claim("bi_t", "another-tenant"),
+            403,
+            "another tenant's",
+        ),
+        (management(), 200, "a Management API token"),
+    ] {
+        let target = mock.access_token(&Mint::client(BI_SERVICE.1)).unwrap();
+        let bearer = format!("Bearer {}", mock.access_token(&bearer).unwrap());
+        let r = post(&mock, &revoke, Some(bearer), &[("token", &target)]).await;
+        assert_eq!(r.status().as_u16(), want, "{what}");
+        if want == 403 {
+            let challenge = r.headers()["www-authenticate"].to_str().unwrap().to_owned();
+            assert!(
+                challenge.contains("insufficient_scope"),
+                "{what}: {challenge}"
+            );
+        }
+        let active: Value = post(
+            &mock,
+            &introspect,
+            Some(service.clone()),
+            &[("token", &target)],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+        assert_eq!(active["active"], want == 403, "{what}: the token after it");
+    }
+}
+
+/// An OIDC application of Beyond Identity revokes only with a Management API token: its
+/// own client credentials are invalid_client there, though they are right (BI's docs
+/// give Basic to OAuth2 applications only).
+#[tokio::test]
+async fn a_beyond_identity_oidc_application_cannot_revoke_with_its_own_credentials() {
+    let mock = MockBuilder::new(Profile::BeyondIdentity)
+        .start()
+        .await
+        .unwrap();
+    let target = mock.access_token(&Mint::client(BI_SERVICE.1)).unwrap();
+    let oidc = (
+        "e00d40f4-77dc-43af-b87e-0e3690d3d3de",
+        "09PJUB8eDGJc6C_fBwDaE5YD",
+    );
+    let r = post(
+        &mock,
+        &format!("{BI_REALM}/applications/{}/revoke", oidc.0),
+        Some(basic::encode(oidc.1, "bi-hosted-secret")),
+        &[("token", &target)],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 401);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["error"], "invalid_client");
+}
+
+/// Beyond Identity's introspection is the realm's: another tenant's or realm's path is
+/// BI's 404, and an application authenticates with its own secret, not another's.
+#[tokio::test]
+async fn beyond_identity_introspection_is_the_realms_and_its_applications() {
+    let mock = MockBuilder::new(Profile::BeyondIdentity)
+        .start()
+        .await
+        .unwrap();
+    let token = mock.access_token(&Mint::client(BI_SERVICE.1)).unwrap();
+    let right = basic::encode(BI_SERVICE.1, "bi-service-secret");
+    let wrong = basic::encode(BI_SERVICE.1, "bi-other-secret");
+    for (path, auth, want, what) in [
+        (
+            format!("{BI_REALM}/introspect"),
+            &right,
+            200,
+            "the realm, the app's secret",
+        ),
+        (
+            format!("{BI_REALM}/introspect"),
+            &wrong,
+            401,
+            "another app's secret",
+        ),
+        (
+            "/v1/tenants/00018c7edb8e1e3d/realms/1fa458f68ece5b5d/introspect".to_owned(),
+            &right,
+            404,
+            "another tenant",
+        ),
+        (
+            "/v1/tenants/00018c7edb8e1e3c/realms/1fa458f68ece5b5e/introspect".to_owned(),
+            &right,
+            404,
+            "another realm",
+        ),
+    ] {
+        let r = post(&mock, &path, Some(auth.clone()), &[("token", &token)]).await;
+        assert_eq!(r.status().as_u16(), want, "{what}");
+    }
 }
