@@ -1333,3 +1333,36 @@ async fn beyond_identity_introspection_is_the_realms_and_its_applications() {
         assert_eq!(r.status().as_u16(), want, "{what}");
     }
 }
+
+/// Beyond Identity's userinfo answers for a signed-in identity's token that carries
+/// `openid`; the same identity's token without it is 403 insufficient_scope (OpenID
+/// Connect Core §5.3, RFC 6750 §3.1).
+#[tokio::test]
+async fn beyond_identity_userinfo_needs_the_openid_scope() {
+    let mock = MockBuilder::new(Profile::BeyondIdentity)
+        .start()
+        .await
+        .unwrap();
+    let oidc = (
+        "e00d40f4-77dc-43af-b87e-0e3690d3d3de",
+        "09PJUB8eDGJc6C_fBwDaE5YD",
+    );
+    let user = || Mint::client(oidc.1).subject("7a8cce58fd160449");
+    for (mint, want, what) in [
+        (user().scope("openid pets:read"), 200, "with openid"),
+        (user().scope("pets:read"), 403, "without openid"),
+    ] {
+        let token = mock.access_token(&mint).unwrap();
+        let r = http()
+            .get(format!(
+                "{}{BI_REALM}/applications/{}/userinfo",
+                mock.base_url(),
+                oidc.0
+            ))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), want, "{what}");
+    }
+}

@@ -77,6 +77,33 @@ Feature: Beyond Identity's code flow, refresh tokens and userinfo
     When the client refreshes with its first refresh token again
     Then the token endpoint must answer with the error "invalid_grant"
 
+  # BI documents introspection of access tokens only; a refresh token is assumed to
+  # answer as it serves.
+  @requires:client.spa @requires:client.management @assumed
+  Scenario: A refresh token introspects as active until rotation spends it
+    Given the client "spa"
+    When the user signs in and authorizes the client
+    And the client exchanges the code
+    And the Management API introspects the client's refresh token
+    Then the introspection must say the token is active
+    When the client refreshes the token
+    And the Management API introspects the client's first refresh token
+    Then the introspection must say the token is inactive
+    When the Management API introspects the client's refresh token
+    Then the introspection must say the token is active
+
+  @requires:client.spa @requires:client.management @assumed
+  Scenario: A refresh token introspects as active through its absolute duration's last second
+    Given the client "spa"
+    When the user signs in and authorizes the client
+    And the client exchanges the code
+    And 2591999 seconds pass
+    And the Management API introspects the client's refresh token
+    Then the introspection must say the token is active
+    When 1 seconds pass
+    And the Management API introspects the client's refresh token
+    Then the introspection must say the token is inactive
+
   @requires:client.web_pkce
   Scenario: With rotation off, the refresh token serves again
     Given the client "web_pkce"

@@ -10,7 +10,7 @@ use crate::harness::checks::{beyond_identity, jwt};
 use crate::harness::client::RequestSpec;
 use crate::harness::endpoints::Endpoint;
 use crate::harness::flow;
-use crate::harness::world::{ConformanceWorld, StepResult};
+use crate::harness::world::{ConformanceWorld, StepFailure, StepResult};
 
 #[then(
     regex = r"^the access token header (must|should) name its key set in jku and its key in kid$"
@@ -157,12 +157,9 @@ fn userinfo_refuses(world: &mut ConformanceWorld, word: String) -> StepResult {
     )
 }
 
-/// BI's Management API revokes any token of the tenant with a bearer token of scope
-/// `tokens:delete` and audience `beyondidentity`; the target's `management` client
-/// gets one by client credentials.
-#[when("the Management API revokes the client's access token")]
-async fn management_revokes(world: &mut ConformanceWorld) -> StepResult {
-    let token = world.flow.access_token(0)?;
+/// A Management API token (audience `beyondidentity`): the target's `management`
+/// client gets one by client credentials, with the scopes the target file gives it.
+async fn management_token(world: &mut ConformanceWorld) -> Result<String, StepFailure> {
     let management = world.client_for(Some("management"))?;
     let url = world.endpoint_for(Some("management"), Endpoint::Token)?;
     let params = vec![
@@ -170,7 +167,7 @@ async fn management_revokes(world: &mut ConformanceWorld) -> StepResult {
         ("scope".to_owned(), management.scope.clone()),
     ];
     let spec = flow::with_client_auth(&management, url, params);
-    let bearer = world
+    world
         .send(spec)
         .await?
         .response()
@@ -181,9 +178,36 @@ async fn management_revokes(world: &mut ConformanceWorld) -> StepResult {
                 .and_then(Value::as_str)
                 .map(str::to_owned)
         })
-        .ok_or("the management client got no access token")?;
+        .ok_or_else(|| "the management client got no access token".into())
+}
+
+/// BI's Management API revokes any token of the tenant with a bearer token of scope
+/// `tokens:delete`.
+#[when("the Management API revokes the client's access token")]
+async fn management_revokes(world: &mut ConformanceWorld) -> StepResult {
+    let token = world.flow.access_token(0)?;
+    let bearer = management_token(world).await?;
     let revoke = world.endpoint(Endpoint::Revocation)?;
     let spec = RequestSpec::form(revoke, &[("token".to_owned(), token)])
+        .header("Authorization", format!("Bearer {bearer}"));
+    world.send(spec).await.map(|_| ())
+}
+
+/// BI's realm introspects any token of the tenant for a bearer token of scope
+/// `tokens:introspect`: the way to ask about a public application's tokens, which have
+/// no secret to introspect with.
+#[when(
+    regex = r"^the Management API introspects the client's (access|refresh|first refresh) token$"
+)]
+async fn management_introspects(world: &mut ConformanceWorld, kind: String) -> StepResult {
+    let token = match kind.as_str() {
+        "access" => world.flow.access_token(0)?,
+        "refresh" => world.flow.refresh_token(false)?,
+        _ => world.flow.refresh_token(true)?,
+    };
+    let bearer = management_token(world).await?;
+    let url = world.endpoint(Endpoint::Introspection)?;
+    let spec = RequestSpec::form(url, &[("token".to_owned(), token)])
         .header("Authorization", format!("Bearer {bearer}"));
     world.send(spec).await.map(|_| ())
 }
