@@ -105,6 +105,49 @@ Feature: Beyond Identity's code flow, refresh tokens and userinfo
     Then the introspection must say the token is inactive
 
   @requires:client.web_pkce
+  Scenario: Without openid there is no id_token
+    Given the client "web_pkce"
+    When the user signs in and authorizes the client without OpenID
+    And the client exchanges the code
+    Then the token response is a success
+    And no id_token must be issued, as the code was asked without openid
+
+  # Expired records are swept once a minute; a request on the code's last second
+  # makes the exchange a second later meet the code's own expiry check. That a code
+  # is spent on the second its lifetime ends is assumed (BI does not say).
+  @requires:client.web_pkce @requires:client.service @requires:client.management @assumed
+  Scenario: A code is refused on the second its lifetime ends
+    Given the client "service" has an access token
+    And the client "web_pkce"
+    When the user signs in and authorizes the client
+    And the code lifetime nearly passes
+    And the Management API introspects the client's access token
+    And 1 seconds pass
+    And the client exchanges the code
+    Then the token endpoint must answer with the error "invalid_grant"
+
+  # The docs' PKCE setting "plain": the verifier is the challenge itself. An
+  # application without PKCE that is sent a challenge holds the code to it (assumed).
+  @requires:client.web @assumed
+  Scenario: A plain challenge is met by the verifier itself
+    Given the client "web"
+    When the client sends the user to authorize with:
+      | code_challenge        | {verifier} |
+      | code_challenge_method | plain      |
+    And the client exchanges the code
+    Then the token response is a success
+
+  @requires:client.web @assumed
+  Scenario: A plain challenge is not met by another verifier
+    Given the client "web"
+    When the client sends the user to authorize with:
+      | code_challenge        | {verifier} |
+      | code_challenge_method | plain      |
+    And the client exchanges the code with:
+      | code_verifier | {repeat:v:43} |
+    Then the token endpoint must answer with the error "invalid_grant"
+
+  @requires:client.web_pkce
   Scenario: With rotation off, the refresh token serves again
     Given the client "web_pkce"
     When the user signs in and authorizes the client

@@ -108,6 +108,18 @@ pub fn bi_custom(token: &Jwt, expected: &Value) -> Check {
     )
 }
 
+/// An `id_token` answers only a code exchange with `openid` (BI's token response lists
+/// it for OIDC applications' codes with that scope): without it, none.
+pub fn no_id_token(body: &Value) -> Check {
+    Check::expect(
+        "no_id_token_without_openid",
+        "BI-token-response",
+        body.get("id_token").is_none(),
+        "no id_token",
+        || "an id_token answers a code exchange without openid".to_owned(),
+    )
+}
+
 /// An OIDC application's code exchange with `openid` returns an `id_token` (BI's token
 /// response), an RS256 JWT naming its key, signed by a key of the application's set,
 /// issued by the application (BI: the issuer is the application URL) for the client

@@ -92,6 +92,12 @@ async fn id_token(world: &mut ConformanceWorld, word: String) -> StepResult {
     )
 }
 
+#[then(regex = r"^no id_token (must|should) be issued, as the code was asked without openid$")]
+fn no_id_token(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let body = world.last_response()?.json().unwrap_or(Value::Null);
+    world.judge(severity(&word)?, [beyond_identity::no_id_token(&body)])
+}
+
 #[then(regex = r"^the access token (must|should) name the signed-in identity$")]
 fn names_identity(world: &mut ConformanceWorld, word: String) -> StepResult {
     let (token, _) = super::last_jwt(world)?;

@@ -36,6 +36,9 @@ pub fn seconds_for(
     let need = |v: Option<u64>, name: &'static str| v.ok_or(name);
     Some(match step {
         "the code lifetime passes" => need(l.code, "code_lifetime").map(|c| c + 1),
+        "the code lifetime nearly passes" => {
+            need(l.code, "code_lifetime").map(|c| c.saturating_sub(1))
+        }
         "the access token lifetime passes" => {
             need(l.access_token, "access_token_lifetime").map(|a| a + 1)
         }
