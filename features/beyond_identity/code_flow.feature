@@ -93,7 +93,7 @@ Feature: Beyond Identity's code flow, refresh tokens and userinfo
     Then the introspection must say the token is active
 
   @requires:client.spa @requires:client.management @assumed
-  Scenario: A refresh token introspects as active through its absolute duration's last second
+  Scenario: A refresh token serves through its absolute duration's last second and not after
     Given the client "spa"
     When the user signs in and authorizes the client
     And the client exchanges the code
@@ -103,6 +103,8 @@ Feature: Beyond Identity's code flow, refresh tokens and userinfo
     When 1 seconds pass
     And the Management API introspects the client's refresh token
     Then the introspection must say the token is inactive
+    When the client refreshes the token
+    Then the token endpoint must answer with the error "invalid_grant"
 
   @requires:client.web_pkce
   Scenario: Without openid there is no id_token
@@ -145,6 +147,21 @@ Feature: Beyond Identity's code flow, refresh tokens and userinfo
       | code_challenge_method | plain      |
     And the client exchanges the code with:
       | code_verifier | {repeat:v:43} |
+    Then the token endpoint must answer with the error "invalid_grant"
+
+  # Reuse detection: a spent refresh token presented again ends its whole chain, so
+  # whoever replayed it cannot go on with the successor either (assumed: BI says a
+  # rotated token is revoked, not what a replay does to the chain).
+  @requires:client.spa @assumed
+  Scenario: Replaying a spent refresh token ends its chain
+    Given the client "spa"
+    When the user signs in and authorizes the client
+    And the client exchanges the code
+    And the client refreshes the token
+    Then the token response is a success
+    When the client refreshes with its first refresh token again
+    Then the token endpoint must answer with the error "invalid_grant"
+    When the client refreshes the token
     Then the token endpoint must answer with the error "invalid_grant"
 
   @requires:client.web_pkce

@@ -318,11 +318,8 @@ fn refresh(
             now,
         )
         .ok_or_else(signing_failed)?;
-        let next = RefreshRecord {
-            consumed: false,
-            ..record
-        };
-        bi.store(now).refresh.insert(new_jti, next);
+        // The successor carries the chain on: the record as it was read, not spent.
+        bi.store(now).refresh.insert(new_jti, record);
         token
     } else {
         presented.to_owned()
