@@ -87,6 +87,7 @@ pub const NAMES: &[&str] = &[
     "logoff_ends_tokens",
     "member_order",
     "metadata_endpoint_served",
+    "no_id_token_without_openid",
     "no_refresh_token",
     "not_sent_to_client",
     "operation_claim",
