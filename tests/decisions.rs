@@ -863,7 +863,7 @@ async fn operation(mock: &MockServer, token: &str, scope: &str) -> (u16, Value) 
 /// The operation grant checks the token it trades as IdentityServer checks its access
 /// tokens (assumed: MyID's validator is not public, and IdentityServer hands an
 /// extension grant its token validator): good through `exp` + 300 s and from
-/// `nbf` − 300 s, and a token of this server only.
+/// `nbf` − 300 s, a token of this server only, carrying the Core API's scope.
 #[tokio::test]
 async fn the_operation_grant_takes_a_token_within_five_minutes_of_its_lifetime() {
     let mock = MockServer::builder()
@@ -890,6 +890,18 @@ async fn the_operation_grant_takes_a_token_within_five_minutes_of_its_lifetime()
             service().claim("iss", "https://elsewhere.example/web.oauth2"),
             400,
             "issued by another server",
+        ),
+        // IdentityServer's validator reads a space-delimited scope string as well as
+        // an array (TokenValidator, 4.1.2).
+        (
+            service().claim("scope", "openid myid.rest.basic"),
+            200,
+            "the API scope in a scope string",
+        ),
+        (
+            service().claim("scope", "openid profile"),
+            400,
+            "a scope string without the API scope",
         ),
     ] {
         let token = mock.access_token(&mint).unwrap();
