@@ -32,6 +32,15 @@ const SECRET: &str = "82564d6e-c4a6-4f64-a6d4-cac43781c67c";
 /// A mock with the shipped settings and `extra_settings` layered over them, as if served
 /// at `public_url`.
 fn serving(extra_settings: &str, public_url: Option<&str>) -> AppState {
+    serving_as(Default::default(), extra_settings, public_url)
+}
+
+/// [`serving`], imitating `vendor` (MyID unless told otherwise).
+fn serving_as(
+    vendor: myid_conformance::mock::profiles::Vendor,
+    extra_settings: &str,
+    public_url: Option<&str>,
+) -> AppState {
     let mut s = Settings::default();
     s.layer(DEFAULT_APPSETTINGS, "defaults").unwrap();
     s.layer(extra_settings, "test").unwrap();
@@ -42,7 +51,7 @@ fn serving(extra_settings: &str, public_url: Option<&str>) -> AppState {
             control_plane: false,
             data: Arc::new(SeedData::shipped()),
             faults: Vec::new(),
-            vendor: Default::default(),
+            vendor,
         },
         Clock::manual(NOW),
         public_url.map(str::to_owned),
@@ -370,24 +379,6 @@ async fn oversized_headers_are_refused() {
     assert!(String::from_utf8(body).unwrap().contains("too long"));
 }
 
-/// A vendor profile's mock served from `state`'s shipped settings for `vendor`.
-fn vendor_state(vendor: myid_conformance::mock::profiles::Vendor) -> AppState {
-    let mut s = Settings::default();
-    s.layer(DEFAULT_APPSETTINGS, "defaults").unwrap();
-    AppState::serving(
-        MockConfig {
-            auth: AuthSettings::from_settings(&s).unwrap(),
-            signing_key: key(),
-            control_plane: false,
-            data: Arc::new(SeedData::shipped()),
-            faults: Vec::new(),
-            vendor,
-        },
-        Clock::manual(NOW),
-        None,
-    )
-}
-
 fn form_post(path: &str, auth: Option<String>, body: String) -> Request<Body> {
     let mut r = Request::post(path)
         .header("host", HOST)
@@ -405,7 +396,11 @@ async fn vendor_stores_drop_what_expires_on_the_mocks_clock() {
     use myid_conformance::mock::profiles::{Vendor, clearid, jim2};
 
     // Jim2: a token per request, a licence per full-access client.
-    let st = vendor_state(Vendor::Jim2(Arc::new(jim2::Jim2Settings::defaults())));
+    let st = serving_as(
+        Vendor::Jim2(Arc::new(jim2::Jim2Settings::defaults())),
+        "{}",
+        None,
+    );
     for (id, secret) in [
         ("TestClientId", "password"),
         ("jim2.second", "second-password"),
@@ -440,9 +435,11 @@ async fn vendor_stores_drop_what_expires_on_the_mocks_clock() {
     assert_eq!(jim2::records_held(&st), 1, "the view token alone");
 
     // ClearID: each accepted assertion's id, until it could no longer be accepted.
-    let st = vendor_state(Vendor::ClearId(Arc::new(
-        clearid::ClearIdSettings::defaults(),
-    )));
+    let st = serving_as(
+        Vendor::ClearId(Arc::new(clearid::ClearIdSettings::defaults())),
+        "{}",
+        None,
+    );
     let id = "6625221f-4e66-4bc8-8305-cb8cbd87b21f:cleariddemos";
     let pem = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
