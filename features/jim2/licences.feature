@@ -67,7 +67,9 @@ Feature: Jim2's token endpoint and its licence pool
     When the waiting client asks for a token with full access
     Then the token response is a success
 
-  # A minute is well within the session; the token that holds it still logs off.
+  # A minute is well within the 20-minute session; that the access token outlives it
+  # is assumed (Jim2 does not publish the access token's lifetime).
+  @assumed
   Scenario: A holder may log off a minute later
     Given every licence is held
     When 61 seconds pass
