@@ -475,3 +475,36 @@ async fn vendor_stores_drop_what_expires_on_the_mocks_clock() {
     assert_eq!(send(&st, grant(assertion(now, 0))).await.0, 200);
     assert_eq!(clearid::records_held(&st), 1);
 }
+
+/// Any bytes a client sends as a request target get an HTTP answer: a multi-byte
+/// character straddling the length of `/web.oauth2` or `/rest.core` once panicked the
+/// path normalisation and dropped the connection unanswered.
+#[tokio::test]
+async fn a_request_target_with_multibyte_characters_is_answered() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let st = state("{}");
+    let base = serve(&st).await;
+    let addr = base.trim_start_matches("http://").to_owned();
+    for prefix in ["", "/", "/web.oauth2", "/rest.core", "/WEB.OAUTH2/connect"] {
+        for pad in 0..12 {
+            let target = format!("{prefix}{}é€𝄞/x", "1".repeat(pad));
+            let target = if target.starts_with('/') {
+                target
+            } else {
+                format!("/{target}")
+            };
+            let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+            let request =
+                format!("GET {target} HTTP/1.1\r\nHost: {HOST}\r\nConnection: close\r\n\r\n");
+            stream.write_all(request.as_bytes()).await.unwrap();
+            let mut answer = Vec::new();
+            stream.read_to_end(&mut answer).await.unwrap();
+            let head = String::from_utf8_lossy(&answer);
+            assert!(
+                head.starts_with("HTTP/1.1 "),
+                "no answer to GET {target}: {head:?}"
+            );
+            assert!(!head.starts_with("HTTP/1.1 5"), "GET {target}: {head}");
+        }
+    }
+}

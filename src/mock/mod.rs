@@ -152,8 +152,13 @@ async fn request_limits(
 fn normalise_auth_path(mut request: Request) -> Request {
     let uri = request.uri();
     let path = uri.path();
-    let ours =
-        |base: &str| path.len() >= base.len() && path[..base.len()].eq_ignore_ascii_case(base);
+    // Compared as bytes: a request target may put a multi-byte character anywhere, and
+    // slicing the `str` at a base's length would panic inside one.
+    let ours = |base: &str| {
+        path.as_bytes()
+            .get(..base.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(base.as_bytes()))
+    };
     if (ours(AUTH_BASE) || ours(API_BASE)) && path.bytes().any(|b| b.is_ascii_uppercase()) {
         let lowered = match uri.query() {
             Some(q) => format!("{}?{q}", path.to_ascii_lowercase()),
