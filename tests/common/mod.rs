@@ -71,19 +71,28 @@ pub async fn sign_in(
             ("code_challenge_method", "S256"),
         ])
         .finish();
-    let mut url = format!("{base}/web.oauth2/connect/authorize?{query}");
+    let url = format!("{base}/web.oauth2/connect/authorize?{query}");
+    sign_in_at(client, &url, ("test.user", "test-password")).await
+}
+
+/// Follows an authorize request through any profile's sign-in page (its first form,
+/// `Username` and `Password`, the `login` button) to [`REDIRECT`]; answers the code.
+pub async fn sign_in_at(client: &reqwest::Client, authorize: &str, user: (&str, &str)) -> String {
+    let code = |at: &str| {
+        redirect_params(at)
+            .into_iter()
+            .find(|(k, _)| k == "code")
+            .unwrap_or_else(|| panic!("no code in {at}"))
+            .1
+    };
+    let mut url = authorize.to_owned();
     for _ in 0..6 {
+        if url.starts_with(REDIRECT) {
+            return code(&url);
+        }
         let r = client.get(&url).send().await.unwrap();
         if let Some(location) = r.headers().get("location") {
-            let next = resolve(&url, location.to_str().unwrap());
-            if next.starts_with(REDIRECT) {
-                return redirect_params(&next)
-                    .into_iter()
-                    .find(|(k, _)| k == "code")
-                    .unwrap()
-                    .1;
-            }
-            url = next;
+            url = resolve(&url, location.to_str().unwrap());
             continue;
         }
         let page = r.text().await.unwrap();
@@ -91,11 +100,11 @@ pub async fn sign_in(
         let mut fields = form.fields.clone();
         fields.retain(|(k, _)| k != "Username" && k != "Password");
         fields.extend([
-            ("Username".into(), "test.user".into()),
-            ("Password".into(), "test-password".into()),
+            ("Username".into(), user.0.into()),
+            ("Password".into(), user.1.into()),
             ("button".into(), "login".into()),
         ]);
-        let action = resolve(&url, form.action.as_deref().unwrap());
+        let action = resolve(&url, form.action.as_deref().unwrap_or(&url));
         let r = client.post(&action).form(&fields).send().await.unwrap();
         url = resolve(&action, r.headers()["location"].to_str().unwrap());
     }

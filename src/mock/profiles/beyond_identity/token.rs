@@ -281,6 +281,10 @@ fn refresh(
         .and_then(|c| tokens::str_claim(&c, "jti").map(str::to_owned))
         .ok_or_else(|| Refusal::grant("not a refresh token of this realm"))?;
     let rotate = app.refresh.is_some_and(|r| r.rotate);
+    // The successor's handle is chosen before the lock so that spending the presented
+    // token and recording its successor are one decision: a revocation or a reuse that
+    // ends the chain either comes before both or finds the successor in the family.
+    let successor = rotate.then(|| random_hex(16).to_lowercase());
     let record = {
         let mut store = bi.store(now);
         let record = store
@@ -297,32 +301,43 @@ fn refresh(
             store.refresh.retain(|_, r| r.family != record.family);
             return Err(Refusal::grant("the refresh token has been used already"));
         }
-        if rotate
-            && !bi.app.fault(Fault::BiRotationIgnored)
-            && let Some(r) = store.refresh.get_mut(&jti)
-        {
-            r.consumed = true;
+        if let Some(new_jti) = &successor {
+            if !bi.app.fault(Fault::BiRotationIgnored)
+                && let Some(r) = store.refresh.get_mut(&jti)
+            {
+                r.consumed = true;
+            }
+            // The successor carries the chain on: the record as it was read, not spent.
+            store.refresh.insert(new_jti.clone(), record.clone());
         }
         record
     };
-    let (mut body, _) = user_tokens(bi, iss, app, form, &record.identity, &record.scopes)?;
-    let refresh_token = if rotate {
-        let new_jti = random_hex(16).to_lowercase();
-        let token = tokens::refresh_token(
-            bi,
-            iss,
-            app,
-            &record.identity,
-            &new_jti,
-            record.expires,
-            now,
-        )
-        .ok_or_else(signing_failed)?;
-        // The successor carries the chain on: the record as it was read, not spent.
-        bi.store(now).refresh.insert(new_jti, record);
-        token
-    } else {
-        presented.to_owned()
+    let signed =
+        user_tokens(bi, iss, app, form, &record.identity, &record.scopes).and_then(|(body, _)| {
+            match &successor {
+                Some(new_jti) => tokens::refresh_token(
+                    bi,
+                    iss,
+                    app,
+                    &record.identity,
+                    new_jti,
+                    record.expires,
+                    now,
+                )
+                .map(|token| (body, token))
+                .ok_or_else(signing_failed),
+                None => Ok((body, presented.to_owned())),
+            }
+        });
+    let (mut body, refresh_token) = match signed {
+        Ok(signed) => signed,
+        Err(refusal) => {
+            // Nothing was handed out: the successor recorded above must not linger.
+            if let Some(new_jti) = &successor {
+                bi.store(now).refresh.remove(new_jti);
+            }
+            return Err(refusal);
+        }
     };
     body.insert("refresh_token".into(), json!(refresh_token));
     Ok(body)
