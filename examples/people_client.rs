@@ -8,7 +8,8 @@
 
 use std::process::ExitCode;
 
-use myid_conformance::{Client, Fault, MockServer};
+use myid_conformance::faults::myid::UNPUBLISHED_KEY;
+use myid_conformance::{Client, MockServer};
 use serde_json::{Value, json};
 
 /// The code under test: a small client of MyID's Core API, as a service would write it.
@@ -152,7 +153,7 @@ async fn renews_an_expired_token() -> Result<(), String> {
 /// token, and the service reports the refusal rather than inventing a result.
 async fn reports_a_refusal() -> Result<(), String> {
     let mock = mock().await;
-    mock.set_fault(Fault::UnpublishedKey, true);
+    mock.set_fault(&UNPUBLISHED_KEY, true);
     let mut client = client_for(&mock);
     match client.people(mock.clock().now()).await {
         Err(e) if e.contains("401") => Ok(()),

@@ -139,9 +139,10 @@
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! use myid_conformance::{Fault, MockServer};
+//! use myid_conformance::MockServer;
+//! use myid_conformance::faults::myid::WRONG_SECRET_ACCEPTED;
 //!
-//! let mock = MockServer::builder().fault(Fault::WrongSecretAccepted).start().await?;
+//! let mock = MockServer::builder().fault(&WRONG_SECRET_ACCEPTED).start().await?;
 //! let http = reqwest::Client::builder().no_proxy().build()?;
 //! let guess = || {
 //!     http.post(mock.token_url())
@@ -150,7 +151,7 @@
 //!         .send()
 //! };
 //! assert_eq!(guess().await?.status(), 200);
-//! mock.set_fault(Fault::WrongSecretAccepted, false);
+//! mock.set_fault(&WRONG_SECRET_ACCEPTED, false);
 //! assert_eq!(guess().await?.status(), 400);
 //! # Ok(())
 //! # }
@@ -211,5 +212,14 @@ pub mod protocol;
 pub use mock::{
     Client, Fault, Mint, MintError, MockBuilder, MockServer, Profile, StartError, User,
 };
+
+/// The named faults, by the profile they break: `faults::myid::WRONG_SECRET_ACCEPTED`.
+/// Each names the rules it breaks and the scenarios that catch it.
+pub mod faults {
+    pub use crate::mock::faults::{Fault, FaultInfo, all, myid, parse};
+    pub use crate::mock::profiles::beyond_identity::faults as beyond_identity;
+    pub use crate::mock::profiles::clearid::faults as clearid;
+    pub use crate::mock::profiles::jim2::faults as jim2;
+}
 pub use protocol::Clock;
 pub use protocol::clock::ClockError;

@@ -155,6 +155,7 @@ fn main() -> ExitCode {
             tls_cert_out,
         } => {
             init_logging();
+            let faults = parse_faults(&faults, &profile);
             let options = ServeOptions {
                 bind,
                 configs,
@@ -167,22 +168,22 @@ fn main() -> ExitCode {
                     cert_out: tls_cert_out,
                 }),
             };
-            outcome(
-                parse_faults(&faults).and_then(|faults| runtime().block_on(serve(options, faults))),
-            )
+            outcome(faults.and_then(|faults| runtime().block_on(serve(options, faults))))
         }
         Command::Faults => {
-            for f in &faults::CATALOGUE {
+            for f in faults::all() {
                 let caught: Vec<String> = f
                     .caught_by
                     .iter()
                     .map(|(tag, s)| format!("{tag}: {s}"))
                     .collect();
+                let rules: Vec<&str> = f.rules.iter().map(|r| r.id).collect();
                 println!(
-                    "{}\t{} ({}); caught by {}",
+                    "{}\t{}\t{} ({}); caught by {}",
                     f.name,
+                    f.profile.name(),
                     f.breaks,
-                    f.rule,
+                    rules.join(", "),
                     caught.join("; ")
                 );
             }
@@ -200,7 +201,7 @@ fn main() -> ExitCode {
             exact,
             faults,
             mock,
-        } => outcome(parse_faults(&faults).and_then(|faults| {
+        } => outcome(parse_faults(&faults, &mock).and_then(|faults| {
             let reports = Reports {
                 junit,
                 json,
@@ -264,16 +265,28 @@ fn print_pkce(verifier: Option<String>) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Fault names from the command line.
-fn parse_faults(names: &[String]) -> Result<Vec<Fault>, UsageError> {
+/// Fault names from the command line, each of which must break the mock of `profile`.
+fn parse_faults(names: &[String], profile: &str) -> Result<Vec<Fault>, UsageError> {
     names
         .iter()
         .map(|n| {
-            Fault::parse(n).ok_or_else(|| {
+            let fault = faults::parse(n).ok_or_else(|| {
                 UsageError(anyhow::anyhow!(
                     "unknown fault '{n}'; `myid-conformance faults` lists them"
                 ))
-            })
+            })?;
+            if fault.profile.name() == profile {
+                return Ok(fault);
+            }
+            let its: Vec<&str> = faults::all()
+                .filter(|f| f.profile.name() == profile)
+                .map(|f| f.name)
+                .collect();
+            Err(UsageError(anyhow::anyhow!(
+                "the fault '{n}' breaks the {} mock, not the {profile} one; the {profile} mock's faults: {}",
+                fault.profile.name(),
+                its.join(", ")
+            )))
         })
         .collect()
 }

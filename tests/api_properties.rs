@@ -152,14 +152,14 @@ proptest! {
         let rows: usize = pages.iter().map(|p| p.rows.len()).sum();
         prop_assert_eq!(rows, n);
         for check in [
-            checks::no_duplicates(&pages, "RequestID"),
-            checks::ordered(&pages, order),
-            checks::links_consistent(&pages, "100406", order),
+            checks::paging_no_duplicates(&pages, "RequestID"),
+            checks::paging_ordered(&pages, order),
+            checks::paging_links(&pages, "100406", order),
         ] {
             prop_assert!(check.passed(), "{:?}", check);
         }
         let other = walk(&st, &t, if descending { "InitiationDate" } else { "-InitiationDate" });
-        prop_assert!(checks::same_rows(&pages, &other, "RequestID").passed());
+        prop_assert!(checks::paging_no_gaps(&pages, &other, "RequestID").passed());
         let (_, past) = send(&st, api("GET", &format!("/rest.core/api/reports/100406?page={}", pages.len() + 1), &t, None, Vec::new()));
         let past: Value = serde_json::from_slice(&past).unwrap();
         prop_assert_eq!(past["results"].as_array().map(Vec::len), Some(0));

@@ -142,7 +142,7 @@ fn failures(report: &PathBuf, scenario: &str) -> Vec<(String, String, String)> {
         .filter(|f| f["passed"] == false && f["severity"] == "fail")
         .map(|f| {
             let field = |k: &str| f[k].as_str().unwrap().to_owned();
-            (field("check"), field("spec"), field("detail"))
+            (field("check"), field("rule"), field("detail"))
         })
         .collect()
 }
@@ -168,7 +168,7 @@ fn a_token_response_without_no_store_fails_the_gate_naming_rfc6749_5_1() {
     );
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(
-        text(&out).contains("cache_control_no_store (RFC6749-5.1)"),
+        text(&out).contains("cache_control_no_store (RFC6749-5.1-no-store, RFC 6749 §5.1)"),
         "{}",
         text(&out)
     );
@@ -179,7 +179,7 @@ fn a_token_response_without_no_store_fails_the_gate_naming_rfc6749_5_1() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(
         (found[0].0.as_str(), found[0].1.as_str()),
-        ("cache_control_no_store", "RFC6749-5.1")
+        ("cache_control_no_store", "RFC6749-5.1-no-store")
     );
     // The token itself was fine: the signature check found nothing wrong.
     let verified = failures(&report, "Client authentication failures are invalid_client");
@@ -208,8 +208,8 @@ fn a_wrong_error_code_fails_the_gate_naming_rfc6749_5_2() {
     assert!(
         found
             .iter()
-            .any(|(check, spec, detail)| check == "error_code"
-                && spec == "RFC6749-5.2"
+            .any(|(check, rule, detail)| check == "error_code"
+                && rule == "RFC6749-5.2-error-code"
                 && detail.contains("expected error 'invalid_client', got 'invalid_request'")),
         "{found:?}"
     );
@@ -243,7 +243,7 @@ fn a_token_signed_with_an_unpublished_key_fails_the_gate_naming_rfc9068_4() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(
         (found[0].0.as_str(), found[0].1.as_str()),
-        ("signature_verifies", "RFC9068-4")
+        ("signature_verifies", "RFC9068-4-signature")
     );
 }
 
@@ -260,7 +260,7 @@ fn an_issuer_that_does_not_match_fails_the_gate_naming_discovery_4_3() {
     );
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(
-        text(&out).contains("issuer_matches_url (OIDC-Discovery-4.3)"),
+        text(&out).contains("issuer_matches_url (RFC8414-3.3-issuer, RFC 8414 §3.3)"),
         "{}",
         text(&out)
     );
@@ -284,21 +284,21 @@ fn the_embedded_mock_passes_and_reports_are_written() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.trim_end().ends_with("7 passed, 0 failed, 0 skipped"));
+    assert!(stdout.trim_end().ends_with("9 passed, 0 failed, 0 skipped"));
     // Not a terminal: one progress line for the feature, none per scenario.
     assert!(
-        stdout.starts_with("[7/7] ✔ features/auth/discovery.feature — Discovery document and signing keys: 7 passed, 0 failed, 0 skipped\n"),
+        stdout.starts_with("[9/9] ✔ features/auth/discovery.feature — Discovery document and signing keys: 9 passed, 0 failed, 0 skipped\n"),
         "{stdout}"
     );
     let page = std::fs::read_to_string(html).unwrap();
-    assert!(page.starts_with("<!doctype html>") && page.contains("id=\"count-passed\">7 passed"));
+    assert!(page.starts_with("<!doctype html>") && page.contains("id=\"count-passed\">9 passed"));
     assert!(std::fs::read_to_string(junit).unwrap().contains(
-        "<testsuite name=\"Discovery document and signing keys\" tests=\"7\" failures=\"0\""
+        "<testsuite name=\"Discovery document and signing keys\" tests=\"9\" failures=\"0\""
     ));
     assert!(
         std::fs::read_to_string(md)
             .unwrap()
-            .contains("7 passed, 0 failed, 0 skipped")
+            .contains("9 passed, 0 failed, 0 skipped")
     );
 }
 
@@ -512,7 +512,7 @@ fn a_served_mock_with_a_fault_fails_the_gate_until_the_fault_is_switched_off() {
     let out = check_with_mock_env(&target, "@client_credentials");
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(
-        text(&out).contains("cache_control_no_store (RFC6749-5.1)"),
+        text(&out).contains("cache_control_no_store (RFC6749-5.1-no-store, RFC 6749 §5.1)"),
         "{}",
         text(&out)
     );
@@ -585,7 +585,7 @@ fn strict_fails_exactly_the_known_deviations() {
             );
             (
                 f["check"].as_str().unwrap().to_owned(),
-                f["spec"].as_str().unwrap().to_owned(),
+                f["rule"].as_str().unwrap().to_owned(),
             )
         })
         .collect();
@@ -598,17 +598,17 @@ fn strict_fails_exactly_the_known_deviations() {
 
 fn toml_deviations(text: &str) -> std::collections::BTreeSet<(String, String)> {
     let mut out = std::collections::BTreeSet::new();
-    let (mut check, mut spec) = (None, None);
+    let (mut check, mut rule) = (None, None);
     for line in text.lines().map(str::trim) {
         if let Some(v) = line.strip_prefix("check = ") {
             check = Some(v.trim_matches('"').to_owned());
         }
-        if let Some(v) = line.strip_prefix("spec = ") {
-            spec = Some(v.trim_matches('"').to_owned());
+        if let Some(v) = line.strip_prefix("rule = ") {
+            rule = Some(v.trim_matches('"').to_owned());
         }
-        if let (Some(c), Some(s)) = (&check, &spec) {
-            out.insert((c.clone(), s.clone()));
-            (check, spec) = (None, None);
+        if let (Some(c), Some(r)) = (&check, &rule) {
+            out.insert((c.clone(), r.clone()));
+            (check, rule) = (None, None);
         }
     }
     out
@@ -620,7 +620,7 @@ fn a_deviation_that_no_longer_occurs_is_reported() {
     let expectations = temp_path("stale-expectations.toml");
     std::fs::write(
         &expectations,
-        "[[deviation]]\nscenario = \"A token through HTTP Basic, as the manual shows it\"\ncheck = \"cache_control_no_store\"\nspec = \"RFC6749-5.1\"\nobserved = \"Cache-Control must contain no-store, got .*\"\nreason = \"once upon a time\"\n",
+        "[[deviation]]\nscenario = \"A token through HTTP Basic, as the manual shows it\"\ncheck = \"cache_control_no_store\"\nrule = \"RFC6749-5.1-no-store\"\nobserved = \"Cache-Control must contain no-store, got .*\"\nreason = \"once upon a time\"\n",
     )
     .unwrap();
     let target = target_with_login(&served.base, "stale.toml", "");
@@ -636,7 +636,7 @@ fn a_deviation_that_no_longer_occurs_is_reported() {
         text(&out)
     );
     assert!(
-        text(&out).contains("RFC6749-5.1 cache_control_no_store"),
+        text(&out).contains("RFC6749-5.1-no-store cache_control_no_store"),
         "{}",
         text(&out)
     );

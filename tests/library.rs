@@ -4,7 +4,7 @@
 //! configuration gets.
 
 use myid_conformance::{
-    Client, Fault, Mint, MintError, MockBuilder, MockServer, Profile, StartError, User,
+    Client, Mint, MintError, MockBuilder, MockServer, Profile, StartError, User,
 };
 use serde_json::{Value, json};
 
@@ -229,12 +229,18 @@ async fn the_clock_and_faults_are_the_handle_s() {
         "{quiet}"
     );
     let mock = MockServer::builder()
-        .fault(Fault::WrongSecretAccepted)
+        .fault(&myid_conformance::faults::myid::WRONG_SECRET_ACCEPTED)
         .start()
         .await
         .unwrap();
-    assert_eq!(mock.faults(), vec![Fault::WrongSecretAccepted.info().name]);
-    mock.set_fault(Fault::WrongSecretAccepted, false);
+    assert_eq!(
+        mock.faults(),
+        vec![myid_conformance::faults::myid::WRONG_SECRET_ACCEPTED.name]
+    );
+    mock.set_fault(
+        &myid_conformance::faults::myid::WRONG_SECRET_ACCEPTED,
+        false,
+    );
     assert!(mock.faults().is_empty());
     let before = mock.clock().now();
     mock.clock().advance(86_400).unwrap();

@@ -1,39 +1,30 @@
-//! Proves the suite catches broken servers. With no fault the suite passes; then, for
-//! every fault in the catalogue, the features that should catch it run against a mock
-//! with that fault on, and the scenarios registered for it must be among the failures.
-//! Prints every fault's verdict, the mutation score (`caught N of M faults`), and a
-//! closing `N passed, N failed` line (faults caught, faults missed).
+//! Proves the suite catches broken servers, rule by rule. With no fault every mock
+//! profile passes, and what it judges is recorded: every rule judged, every check run.
+//! Then every fault of the catalogue runs against its profile, and the scenarios it
+//! names must fail, breaking each rule the fault names. Recorded exchanges of broken
+//! servers prove the rules no fault can break. At the end every rule the suite judges
+//! must have a proof, every rule of the catalogue must be judged somewhere, and every
+//! check must have been seen to fail. Prints each verdict, the counts, and a closing
+//! `N passed, N failed` line.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::process::ExitCode;
 
-use myid_conformance::harness::run::Status;
+use myid_conformance::harness::checks::Finding;
+use myid_conformance::harness::proofs::REPLAYS;
+use myid_conformance::harness::run::{RunReport, Status};
 use myid_conformance::harness::{RunOptions, Target, features, run};
-use myid_conformance::mock::faults::{CATALOGUE, Fault};
-
-/// The mock profile a fault belongs to: the vendor whose feature tag catches it.
-fn vendor_of(tags: &[(&str, &str)]) -> &'static str {
-    let tagged = |vendor: &str| {
-        tags.iter()
-            .any(|(t, _)| t.strip_prefix('@') == Some(vendor))
-    };
-    [
-        ("jim2", "jim2"),
-        ("clearid", "clearid"),
-        ("beyond_identity", "beyond-identity"),
-    ]
-    .into_iter()
-    .find(|(tag, _)| tagged(tag))
-    .map_or("myid", |(_, vendor)| vendor)
-}
+use myid_conformance::mock::faults::{self, Fault, FaultInfo};
+use myid_conformance::mock::profiles::Profile;
+use myid_conformance::protocol::rules;
 
 fn run_suite(
     runtime: &tokio::runtime::Runtime,
-    vendor: &str,
+    profile: Profile,
     faults: &[Fault],
     tags: Option<String>,
-) -> myid_conformance::harness::RunReport {
-    let target = Target::embedded_vendor(vendor, faults).expect("the embedded mock starts");
+) -> RunReport {
+    let target = Target::embedded_vendor(profile.name(), faults).expect("the embedded mock starts");
     runtime
         .block_on(run(RunOptions {
             target,
@@ -49,7 +40,7 @@ fn run_suite(
 fn catalogue_names_real_scenarios() -> Vec<String> {
     let features = features::load().expect("the features parse");
     let mut problems = Vec::new();
-    for entry in CATALOGUE {
+    for entry in faults::all() {
         for (tag, scenario) in entry.caught_by {
             let found = features.iter().any(|f| {
                 f.tags.iter().any(|t| format!("@{t}") == *tag)
@@ -69,70 +60,182 @@ fn catalogue_names_real_scenarios() -> Vec<String> {
     problems
 }
 
+/// What a run proves: the rules it found broken and the checks it saw fail, each
+/// against a judged rule.
+fn broken(report: &RunReport) -> impl Iterator<Item = &Finding> {
+    report
+        .scenarios
+        .iter()
+        .flat_map(|s| &s.findings)
+        .filter(|f| !f.passed && f.is_judged())
+}
+
+/// One fault's verdict: `Ok` with the scenarios that failed, or what escaped.
+fn prove(entry: &FaultInfo, report: &RunReport) -> Result<usize, String> {
+    let named: BTreeSet<&str> = entry.caught_by.iter().map(|(_, s)| *s).collect();
+    let mut escaped = Vec::new();
+    for scenario in &named {
+        let outcomes: Vec<_> = report
+            .scenarios
+            .iter()
+            .filter(|s| s.scenario == *scenario)
+            .collect();
+        // An outline's rows share its name: the fault must fail at least one of them.
+        if !outcomes.iter().any(|s| s.status == Status::Failed) {
+            escaped.push(format!("'{scenario}' did not fail"));
+        }
+    }
+    for rule in entry.rules {
+        let cited = report
+            .scenarios
+            .iter()
+            .filter(|s| named.contains(s.scenario.as_str()))
+            .flat_map(|s| &s.findings)
+            .any(|f| f.breaks(rule));
+        if !cited {
+            escaped.push(format!("no finding of those scenarios breaks {}", rule.id));
+        }
+    }
+    if escaped.is_empty() {
+        Ok(named.len())
+    } else {
+        Err(escaped.join("; "))
+    }
+}
+
 fn main() -> ExitCode {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("a runtime");
-    let problems = catalogue_names_real_scenarios();
-    for p in &problems {
-        println!("catalogue error: {p}");
-    }
+    let mut problems = catalogue_names_real_scenarios();
 
-    let mut baseline_ok = true;
-    for vendor in myid_conformance::mock::profiles::Vendor::NAMES {
-        let c = run_suite(&runtime, vendor, &[], None).counts();
+    // Without faults: every profile passes; record what it judges.
+    let mut judged: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();
+    let mut checks_run: BTreeSet<&'static str> = BTreeSet::new();
+    for profile in Profile::ALL {
+        let report = run_suite(&runtime, profile, &[], None);
+        let c = report.counts();
         println!(
-            "without faults ({vendor}): {} passed, {} failed, {} skipped",
-            c.passed, c.failed, c.skipped
+            "without faults ({}): {} passed, {} failed, {} skipped",
+            profile.name(),
+            c.passed,
+            c.failed,
+            c.skipped
         );
-        baseline_ok &= c.failed == 0 && c.passed > 0;
-    }
-
-    let (mut caught, mut missed) = (0, 0);
-    for entry in CATALOGUE {
-        let tags: BTreeSet<&str> = entry.caught_by.iter().map(|(t, _)| *t).collect();
-        let expr = tags.into_iter().collect::<Vec<_>>().join(" or ");
-        let report = run_suite(
-            &runtime,
-            vendor_of(entry.caught_by),
-            &[entry.fault],
-            Some(expr),
-        );
-        let failed: BTreeSet<&str> = report
-            .scenarios
-            .iter()
-            .filter(|s| s.status == Status::Failed)
-            .map(|s| s.scenario.as_str())
-            .collect();
-        let escaped: Vec<&str> = entry
-            .caught_by
-            .iter()
-            .map(|(_, s)| *s)
-            .filter(|s| !failed.contains(s))
-            .collect();
-        if report.counts().failed > 0 && escaped.is_empty() {
-            caught += 1;
-            println!(
-                "caught  {:<28} {} failing scenario(s), e.g. {}",
-                entry.name,
-                failed.len(),
-                failed.iter().next().unwrap_or(&"")
-            );
-        } else {
-            missed += 1;
-            println!(
-                "MISSED  {:<28} these scenarios did not fail: {}",
-                entry.name,
-                escaped.join("; ")
-            );
+        if c.failed > 0 || c.passed == 0 {
+            problems.push(format!("the {} mock does not pass clean", profile.name()));
+        }
+        for s in &report.scenarios {
+            for f in s.findings.iter().filter(|f| f.is_judged()) {
+                judged
+                    .entry(f.rule.id)
+                    .or_default()
+                    .insert(s.scenario.clone());
+                checks_run.insert(f.check);
+            }
         }
     }
+
+    // Every fault against its own profile.
+    let mut proven: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
+    let mut seen_failing: BTreeSet<&'static str> = BTreeSet::new();
+    let (mut caught, mut missed) = (0, 0);
+    for entry in faults::all() {
+        let tags: BTreeSet<&str> = entry.caught_by.iter().map(|(t, _)| *t).collect();
+        let expr = tags.into_iter().collect::<Vec<_>>().join(" or ");
+        let report = run_suite(&runtime, entry.profile, &[entry], Some(expr));
+        for f in broken(&report) {
+            seen_failing.insert(f.check);
+        }
+        match prove(entry, &report) {
+            Ok(n) => {
+                caught += 1;
+                for rule in entry.rules {
+                    proven
+                        .entry(rule.id)
+                        .or_default()
+                        .push(format!("fault {}", entry.name));
+                }
+                let ids: Vec<&str> = entry.rules.iter().map(|r| r.id).collect();
+                println!(
+                    "caught  {:<28} {n} scenario(s) failed, breaking {}",
+                    entry.name,
+                    ids.join(", ")
+                );
+            }
+            Err(why) => {
+                missed += 1;
+                println!("MISSED  {:<28} {why}", entry.name);
+            }
+        }
+    }
+
+    // Recorded exchanges of broken servers.
+    for replay in REPLAYS {
+        let (bad, good) = ((replay.broken)(), (replay.correct)());
+        if bad.broken() && good.passed() && bad.rule == good.rule {
+            seen_failing.insert(bad.name);
+            proven
+                .entry(bad.rule.id)
+                .or_default()
+                .push(format!("replay: {}", replay.what));
+            println!(
+                "proven  {:<28} by a recorded exchange: {}",
+                bad.rule.id, replay.what
+            );
+        } else {
+            problems.push(format!(
+                "the recorded exchange '{}' does not prove {}: broken {:?}, correct {:?}",
+                replay.what, bad.rule.id, bad.verdict, good.verdict
+            ));
+        }
+    }
+
+    // Every rule judged has a proof; every rule of the catalogue is judged or replayed;
+    // every check that runs has been seen to fail.
+    for (rule, scenarios) in &judged {
+        if !proven.contains_key(rule) {
+            let first = scenarios.iter().next().cloned().unwrap_or_default();
+            problems.push(format!(
+                "rule {rule} is judged ({} scenario(s), e.g. '{first}') but nothing proves it can fail",
+                scenarios.len()
+            ));
+        }
+    }
+    for rule in rules::all() {
+        if !judged.contains_key(rule.id) && !proven.contains_key(rule.id) {
+            problems.push(format!(
+                "rule {} is in the catalogue but nothing judges it",
+                rule.id
+            ));
+        }
+    }
+    for check in &checks_run {
+        if !seen_failing.contains(check) {
+            problems.push(format!(
+                "check {check} runs but no fault or recorded exchange makes it fail"
+            ));
+        }
+    }
+    for p in &problems {
+        println!("PROBLEM {p}");
+    }
+    let by_fault = proven
+        .values()
+        .filter(|how| how.iter().any(|h| h.starts_with("fault")))
+        .count();
     println!(
-        "mutation score: caught {caught} of {} faults",
-        CATALOGUE.len()
+        "faults: caught {caught} of {}; rules: {} in the catalogue, {} judged by the mocks, {} proven ({by_fault} by faults, {} by recorded exchanges only); checks: {} run, {} seen to fail",
+        faults::all().count(),
+        rules::all().count(),
+        judged.len(),
+        proven.len(),
+        proven.len() - by_fault,
+        checks_run.len(),
+        checks_run.intersection(&seen_failing).count(),
     );
-    let failed = missed + usize::from(!baseline_ok) + problems.len();
+    let failed = missed + problems.len();
     println!("{caught} passed, {failed} failed");
     if failed == 0 {
         ExitCode::SUCCESS

@@ -1,4 +1,4 @@
-@api @authentication
+@api @authentication @rule:MyID-5.1-api-token
 Feature: Bearer tokens at the Core API
   Every Core API call needs an access token from the auth server (MyID manual §5.1):
   no token, or an invalid, expired, revoked or forged one, is answered 401 with a
@@ -34,18 +34,19 @@ Feature: Bearer tokens at the Core API
     Then the API must refuse the token as invalid_token
 
   # Five minutes is ASP.NET's default ClockSkew; the manual does not say MyID keeps it.
-  @myid @assumed
+  @myid @assumed @rule:assumed-MyID-clock-skew
   Scenario: ASP.NET's five minutes of clock skew still accept a just-expired token
     When the access token lifetime passes
     And the client calls GET "/api/Groups?q=*"
     Then the API must answer with status 200
 
+  @rule:MyID-4.5-revocation-at-api
   Scenario: A revoked token is refused from then on (manual §4.5)
     When the client revokes its access token
     And the client calls GET "/api/Groups?q=*"
     Then the API must refuse the token as invalid_token
 
-  @requires:client.limited
+  @requires:client.limited @rule:MyID-2.2-permissions
   Scenario: A missing permission is 403 WS50000
     Given the client "limited" has an access token
     When the client calls POST "/api/People?confirm=false" with:
@@ -55,7 +56,7 @@ Feature: Bearer tokens at the Core API
       """
     Then the API must answer with the error "WS50000"
 
-  @requires:client.limited
+  @requires:client.limited @rule:MyID-2.2-permissions
   Scenario: A user with view permission may list groups and people
     Given the client "limited" has an access token
     When the client calls GET "/api/Groups?q=*"

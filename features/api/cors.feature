@@ -1,4 +1,4 @@
-@api @cors @myid @requires:cors
+@api @cors @myid @requires:cors @rule:MyID-4.1.3-cors
 Feature: CORS on the Core API
   A browser application on another origin calls rest.core when that origin is in
   MyID:Cors:AllowedOrigins (manual §4.1.3): the preflight is answered before the API

@@ -1,4 +1,4 @@
-@api @directories @requires:seed_data
+@api @directories @requires:seed_data @rule:MyID-7-directories
 Feature: Managing directories
   Directory connections are listed and read without their passwords, tested with new
   settings, updated and verified (MyID manual chapter 7).

@@ -1,4 +1,4 @@
-@api @documentation @requires:swagger
+@api @documentation @requires:swagger @rule:MyID-2.1-documentation
 Feature: The API documentation
   MyID serves a Swagger (OpenAPI) description of its Core API (manual §2.1).
 

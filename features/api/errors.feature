@@ -1,4 +1,4 @@
-@api @errors
+@api @errors @rule:MyID-8.8.6-ws-errors
 Feature: MyID's error codes
   Every error body is {"message", "code", "invalidField"?, "invalidFieldReason"?} with
   the WS code the manual documents (§8.8.6, §8.13.6); bodies that do not bind get
@@ -41,6 +41,7 @@ Feature: MyID's error codes
       """
     Then the API must answer with the error "WS40005"
 
+  @rule:MyID-8.10.7-problem-details
   Scenario Outline: A body that is not a JSON object gets problem details
     When the client calls POST "/api/People?confirm=false" with:
       """
@@ -54,6 +55,7 @@ Feature: MyID's error codes
       | [1, 2, 3]    |
       | {"unclosed": |
 
+  @rule:MyID-8.8-media-type
   Scenario: A body that is not JSON at all is 415
     When the client calls POST "/api/People?confirm=false" with the content type "text/plain" and:
       """

@@ -1,4 +1,4 @@
-@api @links @myid @requires:seed_data
+@api @links @myid @requires:seed_data @rule:MyID-8.12-links
 Feature: The API's links lead somewhere
   Listings name each record's own URL in href (groups/{id}, credprofiles/{id},
   people/{id}); those, and a device's own URL, answer with the record (MyID manual
@@ -26,6 +26,7 @@ Feature: The API's links lead somewhere
     And the response "sn" must be "04000002"
     And the response "owner.href" must be "people/ECB2481E-C0E8-5904-8A92-3418F101CBDB"
 
+  @rule:MyID-8.8.6-ws-errors
   Scenario: An unknown group is WS40005
     When the client calls GET "/api/Groups/00000000-0000-0000-0000-000000000000"
     Then the API must answer with the error "WS40005"

@@ -21,6 +21,7 @@ Feature: Paged reports
     Then the pages must hold every row once, by "RequestID", in "-InitiationDate" order, linked page to page
     And the two walks must visit the same rows, by "RequestID"
 
+  @rule:MyID-8.8.6-ws-errors
   Scenario Outline: A page number must be a whole number from 1
     When the client calls GET "/api/Reports/100406?page=<page>"
     Then the API must answer with the error "WS30001" for the field "page"
@@ -32,14 +33,14 @@ Feature: Paged reports
       | abc  |
       | 1.5  |
 
-  @requires:seed_data
+  @requires:seed_data @rule:MyID-8.8.6-ws-errors
   Scenario: An unknown report is WS40005
     When the client calls GET "/api/Reports/999999?page=1"
     Then the API must answer with the error "WS40005"
 
   # The manual puts the client identifier on the grant request and says the audit
   # keeps it (§3.3.2), but not under which column the report shows it.
-  @assumed
+  @assumed @rule:assumed-MyID-audit-columns
   Scenario: The audit report records the client identifier of the grant request (290015)
     Given the client "service" has an access token requested with the header "CLIENT_IDENTIFIER: ci-{unique}"
     When the client calls GET "/api/Groups?q=*"
@@ -47,7 +48,7 @@ Feature: Paged reports
     Then the walked rows must include one whose "ClientIdentifier" is "ci-{unique}"
 
   # Nor does it say rest.core reads the header on API calls too: the mock does.
-  @assumed
+  @assumed @rule:assumed-MyID-audit-columns
   Scenario: An identifier sent with an API call is recorded for that call (290015)
     When the client calls GET "/api/Groups?q=*" with the header "CLIENT_IDENTIFIER: call-{unique}"
     And the client walks every page of report "290015" ordered by "AuditID"

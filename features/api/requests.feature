@@ -1,4 +1,4 @@
-@api @requests
+@api @requests @rule:MyID-8.11-requests
 Feature: Photos, credential profiles, requests and devices
   The rest of the manual's worked example (§8.10–8.13): upload a photo and read it
   back, list the credential profiles a person can receive, request a device, follow
@@ -9,7 +9,7 @@ Feature: Photos, credential profiles, requests and devices
     When the client calls GET "/api/Groups?q=*"
     And the client remembers the "id" of the result whose "name" is "Finance" as "finance"
 
-  @mutating
+  @mutating @rule:MyID-8.10-images
   Scenario: A photo is stored and returned with its MIME type (manual §8.10)
     When the client calls POST "/api/People?confirm=false" with:
       """
@@ -22,7 +22,7 @@ Feature: Photos, credential profiles, requests and devices
     When the client calls GET "/api/People/{person}/images/photo"
     Then the API must return the uploaded photo with its MIME type
 
-  @mutating
+  @mutating @rule:MyID-8.10.7-problem-details
   Scenario: An empty image is refused with problem details
     When the client calls POST "/api/People?confirm=false" with:
       """
@@ -61,7 +61,7 @@ Feature: Photos, credential profiles, requests and devices
     When the client calls GET "/api/Requests"
     Then the results must include one whose "id" is "{request}"
 
-  @mutating @myid @requires:client.mcs
+  @mutating @myid @requires:client.mcs @rule:MyID-6.1-operation
   Scenario: A request's MyID Client Service link buys an operation token (manual §6.1)
     When the client calls POST "/api/People?confirm=false" with:
       """
@@ -81,7 +81,7 @@ Feature: Photos, credential profiles, requests and devices
     Then the token response is a success
     And the access token must carry "requestId" = "{request}"
 
-  @requires:seed_data
+  @requires:seed_data @rule:MyID-8.13-devices
   Scenario: A completed request shows its device, and the device its requests
     When the client calls GET "/api/Requests"
     And the client remembers the "device.id" of the result whose "status" is "Completed" as "device"
@@ -89,11 +89,12 @@ Feature: Photos, credential profiles, requests and devices
     Then the API must answer with status 200
     And every result's "device.id" must be "{device}"
 
+  @rule:MyID-8.8.6-ws-errors
   Scenario: An unknown device is WS40005
     When the client calls GET "/api/Devices/00000000-0000-0000-0000-000000000000/requests"
     Then the API must answer with the error "WS40005"
 
-  @mutating @requires:seed_data
+  @mutating @requires:seed_data @rule:MyID-8.8.6-ws-errors
   Scenario Outline: MyID refuses requests it cannot fulfil
     When the client calls POST "/api/People?confirm=false" with:
       """
@@ -116,6 +117,7 @@ Feature: Photos, credential profiles, requests and devices
       | noface    | Cardholder | PIV Card             | WS50034 |
       | nodata    | Cardholder | Mobile Identity      | WS50016 |
 
+  @rule:MyID-8.8.6-ws-errors
   Scenario: A request id that is not a GUID is WS30001
     When the client calls GET "/api/Requests/42"
     Then the API must answer with the error "WS30001"

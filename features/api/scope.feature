@@ -1,4 +1,4 @@
-@api @scope @requires:client.limited
+@api @scope @requires:client.limited @rule:MyID-2.2.1-scope
 Feature: Role scope limits what the API user sees
   The API user sees only the people its roles' scope reaches: itself, its department,
   its division or everyone (MyID manual §2.2.1, §3.1.3).

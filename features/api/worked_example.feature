@@ -1,4 +1,4 @@
-@api @mutating
+@api @mutating @rule:MyID-8.7-worked-example
 Feature: The manual's worked example
   What an integrator tries first (MyID manual chapter 8): list the groups, add Susan
   Smith, find her by logon name and rename her.
@@ -44,7 +44,7 @@ Feature: The manual's worked example
     And the response "name.last" must be "Jones"
     And the response "name.first" must be "Susan"
 
-  @myid
+  @myid @rule:MyID-8.9-patch
   Scenario: PATCH ignores attributes MyID does not know, with 200
     When the client calls GET "/api/Groups?q=*"
     And the client remembers the "id" of the result whose "name" is "Finance" as "finance"
@@ -60,6 +60,7 @@ Feature: The manual's worked example
     Then the API must answer with status 200
     And the response "name.title" must be "Dr"
 
+  @rule:MyID-8.8-media-type
   Scenario: The body may also be application/json
     When the client calls GET "/api/Groups?q=*"
     And the client remembers the "id" of the result whose "name" is "Finance" as "finance"

@@ -39,7 +39,7 @@ Feature: Authorization code flow
     And the access token must name the signed-in user in sub
 
   # RFC 9700 §4.8.2 requires the refusal but names no error code.
-  @requires:client.web
+  @requires:client.web @rule:RFC9700-4.8.2-downgrade
   Scenario: A verifier for a code issued without a challenge is refused (downgrade)
     Given the client "web"
     When the user signs in and authorizes the client without PKCE
@@ -54,15 +54,15 @@ Feature: Authorization code flow
     And the client exchanges the code
     Then the token response is a success
 
-  @requires:client.web_pkce
+  @requires:client.web_pkce @rule:RFC7636-4.6-verifier
   Scenario: With both required, the secret alone is not enough
     Given the client "web_pkce"
     When the user signs in and authorizes the client
     And the client exchanges the code with:
       | code_verifier | <absent> |
-    Then the token endpoint must answer with the error "invalid_grant"
+    Then the token endpoint must answer with the error "invalid_grant" or "invalid_request"
 
-  @requires:client.spa
+  @requires:client.spa @rule:RFC6749-4.1.2-code-once
   Scenario: A code works once
     Given the client "spa"
     When the user signs in and authorizes the client
@@ -70,7 +70,7 @@ Feature: Authorization code flow
     And the client exchanges the code again
     Then the token endpoint must answer with the error "invalid_grant"
 
-  @requires:client.web
+  @requires:client.web @rule:RFC6749-4.1.2-code-once
   Scenario: A code issued without PKCE works once too
     Given the client "web"
     When the user signs in and authorizes the client without PKCE
@@ -78,7 +78,7 @@ Feature: Authorization code flow
     And the client exchanges the code again
     Then the token endpoint must answer with the error "invalid_grant"
 
-  @requires:client.spa
+  @requires:client.spa @rule:RFC6749-4.1.3-redirect-uri
   Scenario: The redirect_uri must be the one sent to authorize
     Given the client "spa"
     When the user signs in and authorizes the client
@@ -86,7 +86,7 @@ Feature: Authorization code flow
       | redirect_uri | https://client.example/elsewhere |
     Then the token endpoint must answer with the error "invalid_grant"
 
-  @requires:client.spa @identityserver
+  @requires:client.spa @identityserver @rule:IS4-token-code-burned
   Scenario: A failed redirect_uri check burns the code
     Given the client "spa"
     When the user signs in and authorizes the client
@@ -95,7 +95,7 @@ Feature: Authorization code flow
     And the client exchanges the code
     Then the token endpoint must answer with the error "invalid_grant"
 
-  @requires:client.spa @identityserver
+  @requires:client.spa @identityserver @rule:IS4-token-redirect-uri-required
   Scenario: A missing redirect_uri is unauthorized_client, as IdentityServer answers
     Given the client "spa"
     When the user signs in and authorizes the client
@@ -104,41 +104,44 @@ Feature: Authorization code flow
     Then the token endpoint must answer with the error "unauthorized_client"
 
   @requires:client.spa
+  # A missing verifier is a missing parameter (RFC 6749 §5.2 invalid_request) as much
+  # as a failed PKCE check (RFC 7636 §4.6 invalid_grant).
+  @rule:RFC7636-4.6-verifier
   Scenario Outline: The verifier must match the challenge
     Given the client "spa"
     When the user signs in and authorizes the client
     And the client exchanges the code with:
       | code_verifier | <verifier> |
-    Then the token endpoint must answer with the error "invalid_grant"
+    Then the token endpoint must answer with the error "invalid_grant" or "<or>"
 
     Examples:
-      | verifier                         |
-      | <absent>                         |
-      | {repeat:W:43}                    |
-      | {challenge}                      |
+      | verifier      | or              |
+      | <absent>      | invalid_request |
+      | {repeat:W:43} | invalid_grant   |
+      | {challenge}   | invalid_grant   |
 
-  # RFC 7636 §4.6 names invalid_grant for a verifier that does not match; one of the
-  # wrong length is also a malformed request (RFC 6749 §5.2 invalid_request).
-  @requires:client.spa
-  Scenario Outline: The verifier must have 43 to 128 characters
+  # RFC 7636 §4.1's length binds the client; IdentityServer refuses a verifier of
+  # another length.
+  @requires:client.spa @identityserver @rule:IS4-token-verifier-length
+  Scenario Outline: IdentityServer refuses a verifier of fewer than 43 or more than 128 characters
     Given the client "spa"
     When the user signs in and authorizes the client with a verifier of <length> characters
     And the client exchanges the code
-    Then the token endpoint must answer with the error "invalid_grant" or "invalid_request"
+    Then the token endpoint must answer with the error "invalid_grant"
 
     Examples:
       | length |
       | 42     |
       | 129    |
 
-  @requires:client.spa @requires:client.web
+  @requires:client.spa @requires:client.web @rule:RFC6749-4.1.3-code-client
   Scenario: A code is bound to the client it was issued to
     Given the client "spa"
     When the user signs in and authorizes the client
     And the client "web" exchanges the code
     Then the token endpoint must answer with the error "invalid_grant"
 
-  @requires:client.spa
+  @requires:client.spa @rule:RFC6749-4.1.2-code-lifetime
   Scenario: A code expires after its lifetime
     Given the client "spa"
     When the user signs in and authorizes the client
@@ -154,7 +157,7 @@ Feature: Authorization code flow
     Then the client must receive an authorization code
     And the state must come back unchanged
 
-  @requires:client.spa
+  @requires:client.spa @rule:RFC6749-4.1.2.1-no-redirect
   Scenario Outline: An untrusted client or redirect_uri never gets the user back
     Given the client "spa"
     When the client sends the user to authorize with:
@@ -171,14 +174,14 @@ Feature: Authorization code flow
 
   # RFC 6749 §3.1.2.3 lets a client with one registered redirect URI leave it out;
   # IdentityServer requires it always.
-  @requires:client.spa @identityserver
+  @requires:client.spa @identityserver @rule:IS4-authorize-redirect-uri-required
   Scenario: IdentityServer requires the redirect_uri
     Given the client "spa"
     When the client sends the user to authorize with:
       | redirect_uri | <absent> |
     Then the user must not be sent to the client
 
-  @requires:client.spa @identityserver
+  @requires:client.spa @identityserver @rule:IS4-authorize-error-page
   Scenario Outline: IdentityServer's error page names the error
     Given the client "spa"
     When the client sends the user to authorize with:
@@ -203,19 +206,22 @@ Feature: Authorization code flow
   # Unknown scopes may be ignored (RFC 6749 §3.3) and plain PKCE may be supported
   # (RFC 7636 §4.2), so only what every server must refuse is here. A missing
   # response_type is a missing parameter, or a response type the server does not support.
+  # RFC 6749 §4.1.2.1 sends the error to the client; RFC 9700 §4.11.2 would rather the
+  # server not send an unauthenticated user anywhere, and the OpenID conformance suite
+  # takes its own page: either refuses.
   @requires:client.spa
-  Scenario Outline: Other authorization errors go back to the client
+  Scenario Outline: An invalid authorization request is refused
     Given the client "spa"
     When the client sends the user to authorize with:
       | <parameter> | <value> |
-    Then the user must be sent to the client with the error "<error>" or "<or>"
+    Then the authorization request must be refused with the error "<error>" or "<or>"
 
     Examples:
       | parameter     | value         | error                     | or                        |
       | response_type | <absent>      | invalid_request           | unsupported_response_type |
       | response_type | no-such-type  | unsupported_response_type | unsupported_response_type |
 
-  @requires:client.spa @requires:login.form @myid
+  @requires:client.spa @requires:login.form
   Scenario: Without a successful sign-in there is no code
     Given the client "spa"
     When the user signs in with the password "not-the-password"
@@ -223,7 +229,7 @@ Feature: Authorization code flow
 
   # IdentityServer's quickstart UI asks on a consent page; the login driver passes it by
   # its first button, "Yes, Allow".
-  @requires:client.spa @identityserver
+  @requires:client.spa @identityserver @rule:IS4-consent
   Scenario: prompt=consent shows a consent page the user can pass
     Given the client "spa"
     When the client sends the user to authorize with:

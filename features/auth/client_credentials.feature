@@ -17,6 +17,9 @@ Feature: Client credentials grant
     And no refresh token should be issued
     And the token response members must be in IdentityServer's order
 
+  # RFC 6749 §2.3.1 lets a server take credentials in the body (MAY); IdentityServer
+  # does.
+  @rule:IS4-client-body-credentials
   Scenario: A token with the credentials in the body
     When the client requests a token with client credentials with its credentials in the body
     Then the token response is a success
@@ -33,7 +36,7 @@ Feature: Client credentials grant
     And the access token must live exactly expires_in seconds
     And the access token must be valid now by the server's clock
     And the access token must name the client in client_id
-    And the access token scope claim must list the granted scope
+    And the access token scope claim should list the granted scope
 
   Scenario: The access token against the strict JWT profile
     When the client requests a token with client credentials with HTTP Basic
@@ -42,13 +45,14 @@ Feature: Client credentials grant
     And the access token must carry the claims "sub"
     And the access token scope claim should be a space-delimited string
 
-  @identityserver
+  @identityserver @rule:IS4-token-default-scopes
   Scenario: Without a scope the client gets all of its API scopes
     When the client sends a token request with HTTP Basic and the form:
       | grant_type | client_credentials |
     Then the token response is a success
     And the granted scope must be "{scope}"
 
+  @rule:RFC6749-3.2-unknown-params
   Scenario: Parameters the server does not know are ignored
     When the client sends a token request with HTTP Basic and the form:
       | grant_type | client_credentials  |
@@ -56,7 +60,7 @@ Feature: Client credentials grant
       | padding    | {repeat:x:2000}     |
     Then the token response is a success
 
-  @identityserver
+  @identityserver @rule:IS4-token-first-value
   Scenario: A repeated parameter counts by its first value
     When the client sends a token request with HTTP Basic and the form:
       | grant_type | client_credentials |
@@ -64,20 +68,20 @@ Feature: Client credentials grant
       | scope      | {scope}            |
     Then the token response is a success
 
-  @identityserver
+  @identityserver @rule:IS4-client-basic-first
   Scenario: With a Basic secret, body credentials are ignored
     When the client sends a token request with HTTP Basic and another client's credentials in the body and the form:
       | grant_type | client_credentials |
       | scope      | {scope}            |
     Then the token response is a success
 
-  @requires:client.encoded
+  @requires:client.encoded @rule:RFC6749-2.3.1-basic-decoding
   Scenario: A secret with reserved characters through RFC 6749 §2.3.1 encoding
     Given the client "encoded"
     When the client requests a token with client credentials with HTTP Basic
     Then the token response is a success
 
-  @requires:client.encoded
+  @requires:client.encoded @rule:RFC6749-2.3.1-basic-decoding
   Scenario: The server decodes Basic credentials, so an unencoded secret fails
     Given the client "encoded"
     When the client sends a token request with HTTP Basic encoded without RFC 6749 §2.3.1 and the form:
@@ -85,6 +89,7 @@ Feature: Client credentials grant
       | scope      | {scope}            |
     Then the token endpoint must answer with the error "invalid_client" or "invalid_request"
 
+  @rule:RFC6749-3.2.1-client-authentication
   Scenario Outline: Client authentication failures are invalid_client
     When the client sends a token request <authentication> and the form:
       | grant_type | client_credentials |
@@ -105,6 +110,7 @@ Feature: Client credentials grant
 
   # RFC 6749 §5.2 fits a malformed Authorization header under invalid_request as well
   # as under invalid_client; either refuses the client.
+  @rule:RFC6749-3.2.1-client-authentication
   Scenario Outline: A malformed Basic header is refused
     When the client sends a token request <authentication> and the form:
       | grant_type | client_credentials |
@@ -116,7 +122,7 @@ Feature: Client credentials grant
       | with the Authorization header "Basic !!not-base64" |
       | with the Authorization header "Basic bm9jb2xvbg==" |
 
-  @identityserver
+  @identityserver @rule:IS4-client-malformed-basic
   Scenario Outline: IdentityServer calls a malformed Basic header invalid_client
     When the client sends a token request <authentication> and the form:
       | grant_type | client_credentials |
@@ -128,6 +134,7 @@ Feature: Client credentials grant
       | with the Authorization header "Basic !!not-base64" |
       | with the Authorization header "Basic bm9jb2xvbg==" |
 
+  @rule:RFC6749-3.2.1-client-authentication
   Scenario Outline: Over-long credentials are not credentials
     When the client sends a token request without credentials and the form:
       | grant_type    | client_credentials |
@@ -140,6 +147,7 @@ Feature: Client credentials grant
       | {repeat:a:101}    | secret            |
       | {client_id}       | {repeat:s:101}    |
 
+  @rule:RFC6749-5.2-error-code
   Scenario Outline: The grant type must be one the server supports
     When the client sends a token request with HTTP Basic and the form:
       | grant_type | <grant_type> |
@@ -149,18 +157,27 @@ Feature: Client credentials grant
     Examples:
       | grant_type         |
       | foo                |
-      | Client_Credentials |
       | implicit           |
       | {repeat:g:101}     |
 
+  # RFC 6749 names grant types exactly and leaves a server free to be lenient;
+  # IdentityServer is not.
+  @identityserver @rule:IS4-token-grant-type-exact
+  Scenario: IdentityServer compares grant types exactly
+    When the client sends a token request with HTTP Basic and the form:
+      | grant_type | Client_Credentials |
+      | scope      | {scope}            |
+    Then the token endpoint must answer with the error "unsupported_grant_type"
+
   # A missing value is a missing parameter (invalid_request) as much as an unknown type.
+  @rule:RFC6749-5.2-error-code
   Scenario: An empty grant type is refused
     When the client sends a token request with HTTP Basic and the form:
       | grant_type |         |
       | scope      | {scope} |
     Then the token endpoint must answer with the error "unsupported_grant_type" or "invalid_request"
 
-  @identityserver
+  @identityserver @rule:IS4-token-empty-grant
   Scenario: IdentityServer calls an empty grant type unsupported
     When the client sends a token request with HTTP Basic and the form:
       | grant_type |         |
@@ -170,7 +187,7 @@ Feature: Client credentials grant
   # IdentityServer checks AllowedGrantTypes for each grant type it knows, the password
   # and device grants among them, before anything else of that grant
   # (`TokenRequestValidator`), so a client not allowed one is unauthorized_client.
-  @identityserver
+  @identityserver @rule:IS4-token-grant-not-allowed
   Scenario Outline: IdentityServer refuses a known grant type the client may not use as unauthorized_client
     When the client sends a token request with HTTP Basic and the form:
       | grant_type | <grant_type> |
@@ -182,7 +199,7 @@ Feature: Client credentials grant
       | password                                     |
       | urn:ietf:params:oauth:grant-type:device_code |
 
-  @requires:client.web
+  @requires:client.web @rule:RFC6749-5.2-error-code
   Scenario: A client not allowed client credentials is unauthorized_client
     Given the client "web"
     When the client sends a token request with HTTP Basic and the form:
@@ -203,7 +220,7 @@ Feature: Client credentials grant
       | {other_scope}         | {other_scope} |
       | {scope} {other_scope} | {other_scope} |
 
-  @identityserver
+  @identityserver @rule:IS4-token-invalid-scope
   Scenario Outline: Scopes the client cannot have are invalid_scope
     When the client sends a token request with HTTP Basic and the form:
       | grant_type | client_credentials |
@@ -219,30 +236,7 @@ Feature: Client credentials grant
       | {scope} offline_access   |
       | {repeat:{scope} :40}     |
 
-  # RFC 6749 §3.2 tells clients to send form posts and leaves how a server refuses other
-  # shapes to it; a server that serves them anyway is lenient, which warns.
-  Scenario Outline: The token endpoint issues nothing for a request that is not a form post
-    When the client posts a client credentials request as "<content type>" with HTTP Basic
-    Then the token endpoint should refuse the request
-
-    Examples:
-      | content type                      |
-      | application/json                  |
-      | multipart/form-data; boundary=XyZ |
-      | text/plain                        |
-      |                                   |
-
-  Scenario Outline: The token endpoint issues nothing for a method other than POST
-    When the client sends a client credentials request by <method>
-    Then the token endpoint should refuse the request
-
-    Examples:
-      | method |
-      | GET    |
-      | PUT    |
-      | DELETE |
-
-  @identityserver
+  @identityserver @rule:IS4-token-form-only
   Scenario Outline: IdentityServer answers a request that is not a form post with invalid_request
     When the client posts a client credentials request as "<content type>" with HTTP Basic
     Then the token endpoint must answer with the error "invalid_request"
@@ -254,7 +248,7 @@ Feature: Client credentials grant
       | text/plain                        |
       |                                   |
 
-  @identityserver
+  @identityserver @rule:IS4-token-form-only
   Scenario Outline: IdentityServer answers other methods with invalid_request
     When the client sends a client credentials request by <method>
     Then the token endpoint must answer with the error "invalid_request"
@@ -265,7 +259,7 @@ Feature: Client credentials grant
       | PUT    |
       | DELETE |
 
-  @myid
+  @myid @rule:MyID-3.3-form-utf8
   Scenario: A form that is not UTF-8 is refused cleanly
     When the client sends a token request with HTTP Basic whose scope is not UTF-8
     Then the token endpoint must answer with the error "invalid_scope"

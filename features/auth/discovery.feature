@@ -9,9 +9,20 @@ Feature: Discovery document and signing keys
     Then the discovery document must be served as JSON
     And the issuer must be the target's issuer
     And the discovery document must have every required member
-    And "grant_types_supported" must include "client_credentials"
+
+  # What the metadata lists is what the server does: an absent list means RFC 8414 §2's
+  # default (the code and implicit grants, client_secret_basic), which leaves client
+  # credentials out.
+  @requires:client.service
+  Scenario: The metadata names the client credentials grant and Basic
+    When the discovery document is fetched
+    Then "grant_types_supported" must include "client_credentials"
     And "token_endpoint_auth_methods_supported" must include "client_secret_basic"
-    And "code_challenge_methods_supported" must include "S256"
+
+  @requires:login
+  Scenario: The metadata says the server supports PKCE
+    When the discovery document is fetched
+    Then "code_challenge_methods_supported" should include "S256"
 
   Scenario: Every endpoint the metadata names is served
     When the discovery document is fetched
@@ -22,15 +33,16 @@ Feature: Discovery document and signing keys
     When the discovery document is fetched
     Then the endpoints must sit under the issuer
 
-  @myid
+  @myid @rule:MyID-3.3-api-scope
   Scenario: MyID publishes its API scope
     When the discovery document is fetched
     Then "scopes_supported" should include "myid.rest.basic"
 
-  Scenario: The published keys are public RSA signing keys
+  Scenario: The published keys are well-formed public keys
     When the published keys are fetched
     Then the key set must be served as JSON
     And every published key must be well formed
+    And the published keys must name distinct key ids
     And the published keys must hold no private key material
 
   @identityserver
@@ -38,7 +50,7 @@ Feature: Discovery document and signing keys
     When the discovery document is requested by POST
     Then the discovery endpoint must refuse the method with 405
 
-  @identityserver
+  @identityserver @rule:IS4-paths-any-case
   Scenario: Endpoint paths are matched without regard to letter case
     When the discovery document is fetched with its path in other letter case
     Then the discovery document must be served as JSON

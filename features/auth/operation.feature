@@ -1,4 +1,4 @@
-@auth @operation @myid @requires:client.mcs
+@auth @operation @myid @requires:client.mcs @rule:MyID-6.1-operation
 Feature: The operation extension grant
   The MyID Client Service trades an access token for a short-lived token that allows
   one operation on one device, person or request, or opens the Select Security Device
@@ -30,6 +30,7 @@ Feature: The operation extension grant
     Then the token response is a success
     And the access token must carry "op" = "100221"
 
+  @rule:MyID-6.1-operation-refusals
   Scenario Outline: Refusals name what is wrong
     When the client "mcs" asks for an operation token with:
       | op       | <op>       |
@@ -49,6 +50,7 @@ Feature: The operation extension grant
       | 297    | myid.devicepicker | deviceId  | 0F2B5C3D-1A2B-4C3D-8E9F-001122334455 | {access_token} | invalid_scope  |
       | 297    | myid.rest.basic   | deviceId  | 0F2B5C3D-1A2B-4C3D-8E9F-001122334455 | {access_token} | invalid_scope  |
 
+  @rule:MyID-6.1-operation-refusals
   Scenario: Exactly one target
     When the client "mcs" asks for an operation token with:
       | op       | 297                                  |
@@ -59,6 +61,7 @@ Feature: The operation extension grant
     Then the token endpoint must answer with the error "invalid_request"
 
   # Past its lifetime and the five minutes of clock skew any JWT validator may allow.
+  @rule:MyID-6.1-operation-refusals
   Scenario: An expired access token buys nothing
     When the access token lifetime passes
     And 300 seconds pass
@@ -71,7 +74,7 @@ Feature: The operation extension grant
 
   # IdentityServer's token validator allows ASP.NET's five minutes of clock skew; the
   # manual does not say MyID's operation validator uses it.
-  @assumed
+  @assumed @rule:assumed-MyID-clock-skew
   Scenario: A token just past its lifetime still buys an operation within the clock skew
     When the access token lifetime passes
     And the client "mcs" asks for an operation token with:
@@ -81,6 +84,7 @@ Feature: The operation extension grant
       | token    | {access_token}                       |
     Then the token response is a success
 
+  @rule:MyID-6.1-operation-refusals
   Scenario: Only clients allowed the grant may use it
     When the client "service" asks for an operation token with:
       | op       | 297                                  |

@@ -1,8 +1,9 @@
 @auth @refresh @requires:login @requires:client.spa
 Feature: Refresh tokens
-  With offline_access a client gets a refresh token (OpenID Connect Core §11) it can use
-  for fresh tokens; a public client's is replaced on each use (RFC 9700 §4.14.2), and a
-  reused or foreign one gets invalid_grant (RFC 6749 §6). IdentityServer's sliding and
+  With offline_access a client may get a refresh token (OpenID Connect Core §11 asks;
+  RFC 6749 leaves it to the server) it can use for fresh tokens; a public client's is
+  replaced on each use (RFC 9700 §4.14.2), and a reused or foreign one is refused
+  (RFC 6749 §6). IdentityServer's sliding and
   absolute lifetimes (MyID: two hours, never past six days from the first sign-in;
   manual §4.4) are its own model, tagged @identityserver. A server that issues no
   refresh token skips the scenarios that need one.
@@ -12,11 +13,12 @@ Feature: Refresh tokens
     When the user signs in and authorizes the client with offline access
     And the client exchanges the code
 
+  @rule:IS4-refresh-offline-access
   Scenario: offline_access gives a refresh token (manual §4.4.3)
     Then the token response is a success
     And a refresh token must be issued
 
-  @identityserver
+  @identityserver @rule:IS4-refresh-scope-names-offline
   Scenario: The granted scope names offline_access
     Then the token response is a success
     And the granted scope must be "{scope} offline_access"
@@ -25,11 +27,11 @@ Feature: Refresh tokens
     When the client refreshes the token
     Then the token response is a success
     And the response must not be cached
-    And a refresh token must be issued
     And the refresh token must have been replaced by a new one
     And the access token must verify with a key published through discovery
     And the access token must be valid now by the server's clock
 
+  @rule:RFC9700-4.14.2-old-refused
   Scenario: A refresh token works once
     When the client refreshes the token
     And the client refreshes with its first refresh token again
@@ -42,16 +44,17 @@ Feature: Refresh tokens
     Then the token response is a success
     And the first access token must still be valid by the server's clock
 
+  @rule:RFC6749-6-refresh-valid
   Scenario: A refresh token the server never issued is refused
     When the client refreshes with the token "never-issued-by-this-server"
     Then the token endpoint must answer with the error "invalid_grant"
 
-  @requires:client.web
+  @requires:client.web @rule:RFC6749-6-refresh-client
   Scenario: A refresh token is bound to its client
     When the client "web" refreshes the other client's token
     Then the token endpoint must answer with the error "invalid_grant"
 
-  @identityserver
+  @identityserver @rule:IS4-refresh-sliding
   Scenario: Each use slides the expiry forward
     When the sliding refresh lifetime nearly passes
     And the client refreshes the token
@@ -60,7 +63,7 @@ Feature: Refresh tokens
     And the client refreshes the token
     Then the token response is a success
 
-  @identityserver
+  @identityserver @rule:IS4-refresh-sliding
   Scenario: An unused refresh token expires after the sliding lifetime
     When the sliding refresh lifetime passes
     And the client refreshes the token
@@ -71,6 +74,7 @@ Feature: Refresh tokens
     When the client keeps refreshing just within the sliding lifetime until the absolute lifetime has passed
     Then every refresh within the absolute lifetime must succeed and the first one after it fail with "invalid_grant"
 
+  @rule:RFC6749-5.2-error-code
   Scenario: A refresh without a refresh_token is invalid_request
     When the client sends a token request with only its client id in the body and the form:
       | grant_type | refresh_token |

@@ -4,7 +4,7 @@ Feature: Token revocation
   must revoke refresh tokens (§2); revoking an access token may end its grant's refresh
   tokens too (§2.1), which MyID does, recording the token so the Core API refuses it.
 
-  @requires:login @requires:client.spa @myid
+  @requires:login @requires:client.spa @myid @rule:MyID-4.5-revocation-ends-grant
   Scenario: Revoking an access token ends its refresh tokens too (manual §4.5)
     Given the client "spa"
     When the user signs in and authorizes the client with offline access
@@ -14,7 +14,7 @@ Feature: Token revocation
     When the client refreshes the token
     Then the token endpoint must answer with the error "invalid_grant"
 
-  @requires:login @requires:client.spa
+  @requires:login @requires:client.spa @rule:RFC7009-2-refresh-revoked
   Scenario: A revoked refresh token is refused
     Given the client "spa"
     When the user signs in and authorizes the client with offline access
@@ -24,7 +24,7 @@ Feature: Token revocation
     When the client refreshes the token
     Then the token endpoint must answer with the error "invalid_grant"
 
-  @requires:login @requires:client.spa
+  @requires:login @requires:client.spa @rule:RFC7009-2.1-search
   Scenario: Without a hint the server finds the refresh token
     Given the client "spa"
     When the user signs in and authorizes the client with offline access
@@ -34,7 +34,7 @@ Feature: Token revocation
     When the client refreshes the token
     Then the token endpoint must answer with the error "invalid_grant"
 
-  @requires:login @requires:client.spa @requires:client.web
+  @requires:login @requires:client.spa @requires:client.web @rule:RFC7009-2.1-client-binding
   Scenario: Another client cannot revoke a client's tokens
     Given the client "spa"
     When the user signs in and authorizes the client with offline access
@@ -43,6 +43,7 @@ Feature: Token revocation
     And the client refreshes the token
     Then the token response is a success
 
+  @rule:RFC7009-2.2-ok
   Scenario: An unknown token is answered with success (RFC 7009 §2.2)
     Given the client "service"
     When the client revokes the token "not-a-token-this-server-issued"
@@ -50,7 +51,7 @@ Feature: Token revocation
 
   # A server need not revoke access tokens (§2: SHOULD), but every one revokes refresh
   # tokens, so the hint is tried on one of those.
-  @requires:login @requires:client.spa
+  @requires:login @requires:client.spa @rule:RFC7009-2.1-unknown-hint
   Scenario: An unknown hint is ignored (RFC 7009 §2.1)
     Given the client "spa"
     When the user signs in and authorizes the client with offline access
@@ -58,13 +59,13 @@ Feature: Token revocation
     And the client revokes its refresh token with the hint "id_token"
     Then the revocation must succeed
 
-  @identityserver
+  @identityserver @rule:IS4-revocation-hint
   Scenario: IdentityServer refuses an unknown hint
     Given the client "service" has an access token
     When the client revokes its access token with the hint "id_token"
     Then the revocation endpoint must answer with the error "unsupported_token_type"
 
-  @identityserver
+  @identityserver @rule:IS4-revocation-form-only
   Scenario Outline: Revocation takes only form posts
     Given the client "service" has an access token
     When the client revokes its access token <how>
@@ -75,7 +76,7 @@ Feature: Token revocation
       | by GET  | 405    |
       | as JSON | 415    |
 
-  @myid @requires:client.mcs
+  @myid @requires:client.mcs @rule:MyID-4.5-revocation-at-api
   Scenario: A revoked access token is recorded, so it buys no operation token
     Given the client "service" has an access token
     When the client revokes its access token

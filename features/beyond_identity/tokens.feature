@@ -10,6 +10,7 @@ Feature: Beyond Identity's application token endpoint
   Background:
     Given the client "service"
 
+  @rule:BI-token-client-credentials
   Scenario: A token as Beyond Identity's docs show it
     When the client requests a token with client credentials with HTTP Basic
     Then the token response is a success
@@ -20,6 +21,7 @@ Feature: Beyond Identity's application token endpoint
     And the access token must carry the bi claims of the grant "client_credentials"
     And the access token must live 86400 seconds
 
+  @rule:BI-token-client-credentials
   Scenario: Without a scope the application gets every allowed scope
     When the client sends a token request with HTTP Basic and the form:
       | grant_type | client_credentials |
@@ -35,7 +37,7 @@ Feature: Beyond Identity's application token endpoint
 
   # The docs give expiration_time as seconds, at most the application's Expires; the
   # error for any other value is not documented.
-  @assumed
+  @assumed @rule:assumed-BI-expiration-error
   Scenario Outline: An expiration_time that is not seconds within the application's Expires is refused
     When the client sends a token request with HTTP Basic and the form:
       | grant_type      | client_credentials |
@@ -56,6 +58,7 @@ Feature: Beyond Identity's application token endpoint
     Then the token response is a success
     And the access token must carry bi_custom {"tier": "gold", "seats": 3}
 
+  @rule:BI-introspection
   Scenario: A revoked token introspects as inactive
     Given the client "service" has an access token
     When the client introspects its access token

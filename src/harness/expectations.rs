@@ -14,6 +14,7 @@ use regex::Regex;
 use serde::Deserialize;
 
 use super::checks::{Finding, NAMES};
+use crate::protocol::rules;
 
 /// MyID's known deviations, used for the embedded mock.
 pub const MYID: &str = include_str!("../../fixtures/expectations/myid.toml");
@@ -34,8 +35,9 @@ pub struct Deviation {
     pub example: Option<String>,
     /// The check's name (one of [`NAMES`]).
     pub check: String,
-    /// The rule, as the check cites it.
-    pub spec: String,
+    /// The rule's id in the catalogue (`RFC6749-5.2-invalid-client-401`).
+    #[serde(alias = "spec")]
+    pub rule: String,
     /// A regular expression that the finding's whole detail must match, e.g.
     /// `missing claims: sub`.
     pub observed: String,
@@ -75,6 +77,22 @@ impl Expectations {
                     return Err(format!(
                         "deviation for scenario {:?}: there is no check named '{}'",
                         entry.scenario, entry.check
+                    ));
+                }
+                if rules::by_id(&entry.rule).is_none() {
+                    let near: Vec<&str> = rules::all()
+                        .map(|r| r.id)
+                        .filter(|id| id.starts_with(&entry.rule) || entry.rule.starts_with(*id))
+                        .collect();
+                    return Err(format!(
+                        "deviation for scenario {:?}: there is no rule '{}'{}",
+                        entry.scenario,
+                        entry.rule,
+                        if near.is_empty() {
+                            " (`myid-conformance rules` lists them)".to_owned()
+                        } else {
+                            format!(" (perhaps {})", near.join(", "))
+                        }
                     ));
                 }
                 let observed = Regex::new(&format!("^(?:{})$", entry.observed)).map_err(|e| {
@@ -128,7 +146,7 @@ impl Expectations {
             .enumerate()
             .find(|(_, c)| {
                 c.entry.check == finding.check
-                    && c.entry.spec == finding.spec
+                    && c.entry.rule == finding.rule.id
                     && c.entry.scenario.as_deref().is_none_or(|s| s == scenario)
                     && c.entry.example.as_deref().is_none_or(|e| {
                         example.iter().any(|cell| cell == e) || example.join(" | ") == e
@@ -166,16 +184,19 @@ impl Expectations {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::harness::checks::{Check, Severity};
+    use crate::harness::checks::{Check, Rule};
+    use crate::protocol::rules::oauth::{
+        RFC6749_ERROR_CODE, RFC7009_OK, RFC9068_CLAIMS, RFC9068_TYP,
+    };
 
-    fn failed(check: &'static str, spec: &'static str, detail: &str) -> Finding {
-        Finding::judge(Check::fail(check, spec, detail.to_owned()), Severity::Fail)
+    fn failed(check: &'static str, rule: &'static Rule, detail: &str) -> Finding {
+        Finding::judge(Check::fail(check, rule, detail.to_owned()))
     }
 
     #[test]
     fn the_shipped_file_parses() {
         let e = Expectations::new(Expectations::parse(MYID, "myid.toml").unwrap(), false).unwrap();
-        assert!(e.deviations().count() >= 4);
+        assert!(e.deviations().count() >= 3);
     }
 
     /// The entry written for "client-credentials tokens carry no sub" excuses exactly
@@ -187,24 +208,29 @@ mod tests {
                 scenario: Some("Strict profile".into()),
                 example: None,
                 check: "required_claims".into(),
-                spec: "RFC9068-2.2".into(),
+                rule: "RFC9068-2.2-claims".into(),
                 observed: "missing claims: sub".into(),
                 reason: "no sub for client credentials".into(),
             }],
             false,
         )
         .unwrap();
-        let sub = failed("required_claims", "RFC9068-2.2", "missing claims: sub");
+        let sub = failed("required_claims", &RFC9068_CLAIMS, "missing claims: sub");
         assert!(e.matching("Strict profile", &[], &sub).is_some());
-        let more = failed("required_claims", "RFC9068-2.2", "missing claims: aud, sub");
+        let more = failed(
+            "required_claims",
+            &RFC9068_CLAIMS,
+            "missing claims: aud, sub",
+        );
         assert!(e.matching("Strict profile", &[], &more).is_none());
         assert!(e.matching("Another scenario", &[], &sub).is_none());
-        let other_rule = failed("required_claims", "RFC9068-2.1", "missing claims: sub");
+        let other_rule = failed("required_claims", &RFC9068_TYP, "missing claims: sub");
         assert!(e.matching("Strict profile", &[], &other_rule).is_none());
-        let passed = Finding::judge(
-            Check::pass("required_claims", "RFC9068-2.2", "missing claims: sub"),
-            Severity::Fail,
-        );
+        let passed = Finding::judge(Check::pass(
+            "required_claims",
+            &RFC9068_CLAIMS,
+            "missing claims: sub",
+        ));
         assert!(e.matching("Strict profile", &[], &passed).is_none());
     }
 
@@ -216,7 +242,7 @@ mod tests {
                 scenario: Some("Failures".into()),
                 example: Some("without credentials".into()),
                 check: "error_code".into(),
-                spec: "RFC6749-5.2".into(),
+                rule: "RFC6749-5.2-error-code".into(),
                 observed: "expected error 'invalid_client', got 'invalid_request'.*".into(),
                 reason: "r".into(),
             }],
@@ -225,7 +251,7 @@ mod tests {
         .unwrap();
         let f = failed(
             "error_code",
-            "RFC6749-5.2",
+            &RFC6749_ERROR_CODE,
             "expected error 'invalid_client', got 'invalid_request' (status 400)",
         );
         let row = |s: &str| vec![s.to_owned()];
@@ -250,18 +276,18 @@ mod tests {
             scenario: Some(scenario.into()),
             example: None,
             check: "status".into(),
-            spec: "RFC7009-2.2".into(),
+            rule: "RFC7009-2.2-ok".into(),
             observed: "expected status 200, got 400".into(),
             reason: "r".into(),
         };
         let e = Expectations::new(vec![entry("A"), entry("B"), entry("C")], false).unwrap();
-        let mut excused = failed("status", "RFC7009-2.2", "expected status 200, got 400");
+        let mut excused = failed("status", &RFC7009_OK, "expected status 200, got 400");
         excused.deviation = e.matching("A", &[], &excused).map(|(i, _)| i);
         assert_eq!(excused.deviation, Some(0));
         let hit = [excused];
         let miss = [failed(
             "status",
-            "RFC7009-2.2",
+            &RFC7009_OK,
             "expected status 200, got 500",
         )];
         let stale = e.stale(&[("A", &hit), ("B", &miss)]);
@@ -274,6 +300,10 @@ mod tests {
                 .unwrap_err()
                 .contains("statsu")
         );
+        let mut unknown = entry("A");
+        unknown.rule = "RFC7009-2.2".into();
+        let refused = Expectations::new(vec![unknown], false).unwrap_err();
+        assert!(refused.contains("perhaps RFC7009-2.2-ok"), "{refused}");
         let mut bad = entry("A");
         bad.observed = "(".into();
         assert!(Expectations::new(vec![bad], false).is_err());

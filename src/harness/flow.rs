@@ -83,6 +83,9 @@ pub struct FlowState {
     /// Whether the last introspection was made as the target's declared resource
     /// server, which the target file says may introspect.
     pub introspected_as_resource: bool,
+    /// The server's time when each authorize request of the scenario was sent, oldest
+    /// first: an id_token's auth_time is the time of one of these sign-ins.
+    pub authorize_sent: Vec<i64>,
 }
 
 impl FlowState {

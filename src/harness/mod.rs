@@ -20,6 +20,7 @@ pub mod flow;
 pub mod html;
 pub mod profiles;
 pub mod progress;
+pub mod proofs;
 pub mod report;
 pub mod run;
 pub(crate) mod steps;

@@ -11,7 +11,13 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::protocol::rules::Source;
+use crate::protocol::rules::{Document, Source, beyond_identity, clearid, jim2, myid};
+
+// What each product profile adds: its own documentation.
+static MYID_SOURCES: [Source; 1] = [Source::Product(&myid::MANUAL)];
+static JIM2_SOURCES: [Source; 1] = [Source::Product(&jim2::HELP)];
+static CLEARID_SOURCES: [Source; 1] = [Source::Product(&clearid::GUIDE)];
+static BI_SOURCES: [Source; 1] = [Source::Product(&beyond_identity::DOCS)];
 
 /// A kind of server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -72,17 +78,17 @@ impl ServerProfile {
         }
     }
 
-    /// The source this profile adds to its parent's, and the scenario tag that marks
-    /// scenarios resting on it.
-    fn adds(self) -> (Source, &'static str) {
+    /// The sources this profile adds to its parent's, and the scenario tag that marks
+    /// scenarios resting on them.
+    fn adds(self) -> (&'static [Source], &'static str) {
         match self {
-            ServerProfile::OAuth2 => (Source::Rfc, "oauth2"),
-            ServerProfile::Oidc => (Source::Oidc, "oidc"),
-            ServerProfile::IdentityServer4 => (Source::IdentityServer, "identityserver"),
-            ServerProfile::Myid => (Source::Manual, "myid"),
-            ServerProfile::Jim2 => (Source::Vendor, "jim2"),
-            ServerProfile::ClearId => (Source::Vendor, "clearid"),
-            ServerProfile::BeyondIdentity => (Source::Vendor, "beyond_identity"),
+            ServerProfile::OAuth2 => (&[Source::Rfc, Source::Web], "oauth2"),
+            ServerProfile::Oidc => (&[Source::OpenId], "oidc"),
+            ServerProfile::IdentityServer4 => (&[Source::IdentityServer], "identityserver"),
+            ServerProfile::Myid => (&MYID_SOURCES, "myid"),
+            ServerProfile::Jim2 => (&JIM2_SOURCES, "jim2"),
+            ServerProfile::ClearId => (&CLEARID_SOURCES, "clearid"),
+            ServerProfile::BeyondIdentity => (&BI_SOURCES, "beyond_identity"),
         }
     }
 
@@ -91,23 +97,38 @@ impl ServerProfile {
         std::iter::successors(Some(self), |p| p.parent())
     }
 
-    /// Whether a target of this profile is judged on rules from `source`. Assumptions
-    /// are claimed by the product profiles whose silence they fill (MyID's, a
-    /// vendor's), and judged there at reduced strength unless the target is the mock
-    /// itself.
+    /// Whether a target of this profile is judged on rules from `source`. A product's
+    /// assumptions are claimed with its documentation, whose silence they fill, and
+    /// judged there at reduced strength unless the target is the mock itself.
     pub fn claims(self, source: Source) -> bool {
         match source {
-            Source::Assumed => self.chain().any(|p| {
-                matches!(
-                    p,
-                    ServerProfile::Myid
-                        | ServerProfile::Jim2
-                        | ServerProfile::ClearId
-                        | ServerProfile::BeyondIdentity
-                )
-            }),
-            other => self.chain().any(|p| p.adds().0 == other),
+            Source::Assumed(doc) => self.claims(Source::Product(doc)),
+            other => self.chain().any(|p| p.adds().0.contains(&other)),
         }
+    }
+
+    /// The product whose documentation this profile claims, if any: an `@assumed`
+    /// scenario's verdicts rest on an assumption about it.
+    pub fn product(self) -> Option<&'static Document> {
+        self.chain().find_map(|p| match p.adds().0 {
+            [Source::Product(doc)] => Some(*doc),
+            _ => None,
+        })
+    }
+
+    /// The profile a scenario tag names (`oidc`, `identityserver`, `myid`, a vendor's).
+    pub fn tagged(tag: &str) -> Option<ServerProfile> {
+        Self::ALL.iter().copied().find(|p| p.adds().1 == tag)
+    }
+
+    /// How far down the chain the profile is: more specific profiles are deeper.
+    pub fn depth(self) -> usize {
+        self.chain().count()
+    }
+
+    /// The source this profile adds (the first, where it adds several).
+    pub fn source(self) -> Source {
+        self.adds().0[0]
     }
 
     /// Whether a scenario carrying `tag` applies: a profile tag (`@oidc`,
@@ -121,7 +142,7 @@ impl ServerProfile {
     /// Whether the profile's servers promise JWT access tokens. RFC 6749 leaves the
     /// format open (§1.4); MyID's manual verifies its tokens as JWTs (§8).
     pub fn promises_jwt_access_tokens(self) -> bool {
-        self.claims(Source::Manual)
+        self.claims(Source::Product(&myid::MANUAL))
     }
 }
 
@@ -155,13 +176,19 @@ mod tests {
     #[test]
     fn a_profile_claims_its_ancestors_sources_and_no_more() {
         use ServerProfile::*;
-        assert!(OAuth2.claims(Source::Rfc));
-        assert!(!OAuth2.claims(Source::Oidc));
-        assert!(!OAuth2.claims(Source::Assumed));
-        assert!(Oidc.claims(Source::Oidc) && !Oidc.claims(Source::IdentityServer));
+        let manual = Source::Product(&myid::MANUAL);
+        let jim2_help = Source::Product(&jim2::HELP);
+        assert!(OAuth2.claims(Source::Rfc) && OAuth2.claims(Source::Web));
+        assert!(!OAuth2.claims(Source::OpenId));
+        assert!(!OAuth2.claims(Source::Assumed(&myid::MANUAL)));
+        assert!(Oidc.claims(Source::OpenId) && !Oidc.claims(Source::IdentityServer));
         assert!(IdentityServer4.claims(Source::IdentityServer));
-        assert!(!IdentityServer4.claims(Source::Manual));
-        assert!(Myid.claims(Source::Manual) && Myid.claims(Source::Assumed));
+        assert!(!IdentityServer4.claims(manual));
+        assert!(Myid.claims(manual) && Myid.claims(Source::Assumed(&myid::MANUAL)));
+        assert!(
+            !Myid.claims(Source::Assumed(&jim2::HELP)),
+            "one product's assumptions are not another's"
+        );
         assert_eq!(OAuth2.takes_tag("myid"), Some(false));
         assert_eq!(Myid.takes_tag("identityserver"), Some(true));
         assert_eq!(Oidc.takes_tag("oidc"), Some(true));
@@ -169,12 +196,19 @@ mod tests {
         assert_eq!("oidc".parse::<ServerProfile>(), Ok(Oidc));
         assert!("openid".parse::<ServerProfile>().is_err());
         assert!(Myid.promises_jwt_access_tokens() && !Oidc.promises_jwt_access_tokens());
-        assert!(Jim2.claims(Source::Vendor) && Jim2.claims(Source::Assumed));
-        assert!(!Jim2.claims(Source::Oidc) && !Jim2.claims(Source::Manual));
+        assert!(Jim2.claims(jim2_help) && Jim2.claims(Source::Assumed(&jim2::HELP)));
+        assert!(!Jim2.claims(Source::OpenId) && !Jim2.claims(manual));
+        assert!(
+            !Jim2.claims(Source::Product(&clearid::GUIDE)),
+            "vendors do not share a bucket"
+        );
         assert_eq!(Jim2.takes_tag("myid"), Some(false));
         assert_eq!(Myid.takes_tag("jim2"), Some(false));
         assert_eq!(ClearId.takes_tag("jim2"), Some(false));
         assert_eq!(ClearId.takes_tag("clearid"), Some(true));
-        assert!(BeyondIdentity.claims(Source::Assumed) && !BeyondIdentity.claims(Source::Oidc));
+        assert!(BeyondIdentity.claims(Source::Assumed(&beyond_identity::DOCS)));
+        assert!(!BeyondIdentity.claims(Source::OpenId));
+        assert_eq!(Myid.product(), Some(&myid::MANUAL));
+        assert_eq!(Oidc.product(), None);
     }
 }

@@ -28,9 +28,10 @@ use serde::Serialize;
 
 use super::checks::{Finding, Source};
 use super::expectations::{Deviation, Expectations};
+use super::profiles::ServerProfile;
 use super::progress::{Mode, Progress};
 use super::target::{Target, TargetProfile};
-use super::world::{ConformanceWorld, SKIP_MARK};
+use super::world::{ConformanceWorld, SKIP_MARK, scenario_rule};
 use super::{features, steps};
 
 /// What to run.
@@ -239,20 +240,25 @@ fn select(
     }
 }
 
-/// The rule source a scenario's tags name.
+/// The kind of rule a scenario rests on: its `@rule`'s source, or else that of the most
+/// specific profile its tags name (`@myid`, `@beyond_identity`, ...), or the RFCs; an
+/// `@assumed` scenario rests on an assumption about that profile's product.
 pub fn scenario_source(tags: &[String]) -> Source {
-    let has = |t: &str| tags.iter().any(|x| x == t);
-    if has("assumed") {
-        Source::Assumed
-    } else if has("myid") {
-        Source::Manual
-    } else if has("identityserver") {
-        Source::IdentityServer
-    } else if has("oidc") {
-        Source::Oidc
-    } else {
-        Source::Rfc
+    let profile = tags
+        .iter()
+        .filter_map(|t| ServerProfile::tagged(t))
+        .max_by_key(|p| p.depth());
+    if tags.iter().any(|t| t == "assumed")
+        && let Some(doc) = profile.and_then(ServerProfile::product)
+    {
+        return Source::Assumed(doc);
     }
+    scenario_rule(tags)
+        .ok()
+        .flatten()
+        .map(|r| r.source())
+        .or_else(|| profile.map(ServerProfile::source))
+        .unwrap_or(Source::Rfc)
 }
 
 /// The feature's file, as reports name it.
@@ -378,12 +384,14 @@ pub async fn run(options: RunOptions) -> Result<RunReport, RunError> {
         })
         .before(move |feature, rule, scenario, world| {
             let target = target.clone();
-            let assumed = tags_of(feature, rule, scenario)
-                .iter()
-                .any(|t| t == "assumed");
-            world.expect(hook_expectations.clone(), scenario, assumed);
+            let tags = tags_of(feature, rule, scenario);
+            world.expect(hook_expectations.clone(), scenario, &tags);
             world.progress = Some(hook_progress.clone());
             async move {
+                if let Some(e) = world.feature_error().map(str::to_owned) {
+                    world.attach_error(e);
+                    return;
+                }
                 match target.connect().await {
                     Ok(conn) => world.attach(conn),
                     Err(e) => world.attach_error(format!("cannot reach the target: {e}")),
@@ -429,6 +437,12 @@ pub async fn run(options: RunOptions) -> Result<RunReport, RunError> {
                             why.push_str(&format!("\n(then: {r})"));
                         }
                         status = Status::Failed;
+                        reason = Some(why);
+                    }
+                    if status == Status::Passed
+                        && let Some(why) = hollow(world.findings())
+                    {
+                        status = Status::Skipped;
                         reason = Some(why);
                     }
                     out.status = status;
@@ -478,7 +492,7 @@ pub async fn run(options: RunOptions) -> Result<RunReport, RunError> {
             feature: "(run)".into(),
             scenario: "cucumber reported errors outside any scenario".into(),
             line: 0,
-            source: Source::Assumed,
+            source: Source::Rfc,
             tags: Vec::new(),
             status: Status::Failed,
             reason: Some(format!(
@@ -506,6 +520,32 @@ pub async fn run(options: RunOptions) -> Result<RunReport, RunError> {
         elapsed_ms: started.elapsed().as_millis(),
         strict: options.strict,
         stale,
+    })
+}
+
+/// Why a scenario that passed judged nothing, if it did: every check was of a rule the
+/// target's profile does not claim, or lacked its premise. Such a scenario is reported
+/// as skipped, never as a pass that proves nothing.
+fn hollow(findings: &[Finding]) -> Option<String> {
+    if findings.iter().any(Finding::is_judged) {
+        return None;
+    }
+    let mut notes: Vec<String> = findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{} ({}): {}",
+                f.check,
+                f.rule.id,
+                f.note.as_deref().unwrap_or("not judged")
+            )
+        })
+        .collect();
+    notes.dedup();
+    Some(if notes.is_empty() {
+        "nothing was judged".to_owned()
+    } else {
+        format!("nothing was judged for this target: {}", notes.join("; "))
     })
 }
 

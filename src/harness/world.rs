@@ -5,13 +5,13 @@ use std::fmt;
 
 use serde_json::Value;
 
-use super::checks::{Check, Finding, Severity};
+use super::checks::{Check, Finding, Severity, Strength};
 use super::client::{Exchange, RecordedResponse, Recorder, RequestSpec};
 use super::endpoints::{Endpoint, Endpoints};
 use super::expectations::Expectations;
 use super::flow::FlowState;
 use super::target::{ClientProfile, Connection, TargetClock};
-use crate::protocol::rules::Source;
+use crate::protocol::rules::{self, Rule, Source};
 
 /// Why a step could not go on; cucumber shows it as the step's failure.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,6 +85,11 @@ pub struct ConformanceWorld {
     scenario: String,
     example: Vec<String>,
     assumed: bool,
+    /// The requirement the scenario tests (`@rule:ID`), which its verdict steps cite.
+    scenario_rule: Option<&'static Rule>,
+    /// A problem with the scenario itself (an unknown rule id), reported at its first
+    /// step.
+    feature_error: Option<String>,
     /// The run's progress, for a wait on a live server's real time to show itself.
     pub progress: Option<std::sync::Arc<super::progress::Progress>>,
 }
@@ -95,6 +100,34 @@ impl fmt::Debug for ConformanceWorld {
             .field("role", &self.role)
             .field("findings", &self.findings.len())
             .finish_non_exhaustive()
+    }
+}
+
+/// The rule a scenario's tags name (`@rule:ID`, the most specific one), checked
+/// against the catalogue.
+pub fn scenario_rule(tags: &[String]) -> Result<Option<&'static Rule>, String> {
+    match tags.iter().rev().find_map(|t| t.strip_prefix("rule:")) {
+        None => Ok(None),
+        Some(id) => rules::by_id(id)
+            .map(Some)
+            .ok_or_else(|| format!("feature error: @rule:{id} names no rule of the catalogue")),
+    }
+}
+
+/// A step's must or should agrees with the strength of the rule it judges.
+fn agrees(word: &str, rule: &Rule) -> StepResult {
+    let said = Strength::from_word(word)
+        .ok_or_else(|| StepFailure(format!("'{word}' is neither must nor should")))?;
+    if said == rule.strength {
+        Ok(())
+    } else {
+        Err(StepFailure(format!(
+            "feature error: the step says '{word}', but {} ({}) is a {}: write '{}'",
+            rule.id,
+            rule.citation(),
+            rule.strength.word().to_uppercase(),
+            rule.strength.word()
+        )))
     }
 }
 
@@ -115,6 +148,8 @@ impl ConformanceWorld {
             scenario: String::new(),
             example: Vec::new(),
             assumed: false,
+            scenario_rule: None,
+            feature_error: None,
             progress: None,
         })
     }
@@ -234,16 +269,44 @@ impl ConformanceWorld {
     /// the scenario they are matched against.
     /// A scenario tagged `@assumed` rests on the mock's reading where the documentation
     /// is silent: its checks count as assumptions.
+    /// The scenario's rule is its last `@rule:ID` tag (a scenario's own tag overrides
+    /// its feature's).
     pub fn expect(
         &mut self,
         expectations: std::sync::Arc<Expectations>,
         scenario: &cucumber::gherkin::Scenario,
-        assumed: bool,
+        tags: &[String],
     ) {
         self.expectations = expectations;
         self.scenario = scenario.name.clone();
         self.example = example_row(scenario);
-        self.assumed = assumed;
+        self.assumed = tags.iter().any(|t| t == "assumed");
+        match scenario_rule(tags) {
+            Ok(rule) => self.scenario_rule = rule,
+            Err(e) => self.feature_error = Some(e),
+        }
+    }
+
+    /// The requirement the scenario tests, which a verdict step cites; `default` when
+    /// the scenario names none.
+    pub fn rule_or(&self, default: &'static Rule) -> &'static Rule {
+        self.scenario_rule.unwrap_or(default)
+    }
+
+    /// The requirement the scenario tests, for a verdict step that has no requirement
+    /// of its own (a refusal is refused for a reason: the scenario names it).
+    pub fn rule(&self) -> Result<&'static Rule, StepFailure> {
+        self.scenario_rule.ok_or_else(|| {
+            StepFailure(format!(
+                "feature error: scenario '{}' judges a verdict but names no requirement: tag it @rule:ID (`myid-conformance rules` lists them)",
+                self.scenario
+            ))
+        })
+    }
+
+    /// A problem with the scenario's text, found when it was set up.
+    pub fn feature_error(&self) -> Option<&str> {
+        self.feature_error.as_deref()
     }
 
     /// The URL of an endpoint of the target for the scenario's client; a target
@@ -279,35 +342,37 @@ impl ConformanceWorld {
         Ok(own.unwrap_or_else(|| conn.profile.issuer.clone()))
     }
 
-    /// Judges one check: what the step asked for, narrowed by the target's profile
-    /// (a rule from a source the profile does not claim is not judged; an assumption
-    /// only warns except against the mock) and by its known deviations.
-    fn judge_one(&self, check: Check, severity: Severity) -> Finding {
-        let mut f = Finding::judge(check, severity);
+    /// Judges one check at its rule's strength, narrowed by the target's profile (a rule
+    /// from a source the profile does not claim is not judged; an assumption only warns
+    /// except against the mock) and by its known deviations.
+    fn judge_one(&self, check: Check) -> Finding {
+        let mut f = Finding::judge(check);
+        let profile = self.conn.as_ref().map(|c| &c.profile);
         // In an @assumed scenario every verdict rests on the assumption (that the
         // server refuses, say, where its documentation is silent), so each check the
-        // profile would judge counts as assumed: against a live server it warns.
-        let claimed = self
-            .conn
-            .as_ref()
-            .is_none_or(|c| c.profile.server.claims(f.source));
-        if self.assumed && (f.source == Source::Manual || claimed) {
-            f.source = Source::Assumed;
+        // profile would judge counts as an assumption about the product's silence.
+        if self.assumed
+            && let Some(doc) = profile.and_then(|p| p.server.product())
+            && profile.is_some_and(|p| p.server.claims(f.source))
+        {
+            f.source = Source::Assumed(doc);
         }
-        if let Some(conn) = &self.conn {
-            let p = &conn.profile;
+        if let Some(p) = profile
+            && f.is_judged()
+        {
             if !p.server.claims(f.source) {
                 f.severity = Severity::NotJudged;
                 f.note = Some(format!(
                     "profile '{}' does not claim {} rules",
-                    p.server, f.source
+                    p.server,
+                    f.source.label()
                 ));
-            } else if f.source == Source::Assumed && !p.is_mock && f.severity == Severity::Fail {
+            } else if f.source.is_assumed() && !p.is_mock && f.severity == Severity::Fail {
                 f.severity = Severity::Warn;
                 f.note = Some("an assumed rule: judged as a must only against the mock".into());
             }
         }
-        if f.severity != Severity::NotJudged
+        if f.is_judged()
             && let Some((i, d)) = self
                 .expectations
                 .matching(&self.scenario, &self.example, &f)
@@ -321,30 +386,39 @@ impl ConformanceWorld {
         f
     }
 
-    /// Records checks at a severity. A `Then` goes on after a failed check, so a
-    /// scenario reports every failure it has; the runner fails the scenario at its end.
-    pub fn judge(
-        &mut self,
-        severity: Severity,
-        checks: impl IntoIterator<Item = Check>,
-    ) -> StepResult {
-        let judged: Vec<Finding> = checks
-            .into_iter()
-            .map(|c| self.judge_one(c, severity))
-            .collect();
+    /// Records checks that a step judges without a must or should of its own (`the
+    /// token response is a success`): each at its rule's strength. A `Then` goes on after
+    /// a failed check, so a scenario reports every failure it has; the runner fails the
+    /// scenario at its end.
+    pub fn record(&mut self, checks: impl IntoIterator<Item = Check>) -> StepResult {
+        let judged: Vec<Finding> = checks.into_iter().map(|c| self.judge_one(c)).collect();
         self.findings.extend(judged);
         Ok(())
+    }
+
+    /// Records checks for a step that says `must` or `should`: the first check is the
+    /// step's verdict, and the word must be its rule's strength (a feature cannot make a
+    /// SHOULD a must, nor soften a MUST); the rest are judged at their own rules'.
+    pub fn judge(&mut self, word: &str, checks: impl IntoIterator<Item = Check>) -> StepResult {
+        let checks: Vec<Check> = checks.into_iter().collect();
+        if let Some(first) = checks.first() {
+            agrees(word, first.rule)?;
+        }
+        self.record(checks)
     }
 
     /// Like [`Self::judge`], for a precondition the rest of the scenario builds on: a
     /// failure stops the scenario there.
     pub fn require(
         &mut self,
-        severity: Severity,
+        word: Option<&str>,
         checks: impl IntoIterator<Item = Check>,
     ) -> StepResult {
         let before = self.findings.len();
-        self.judge(severity, checks)?;
+        match word {
+            Some(w) => self.judge(w, checks)?,
+            None => self.record(checks)?,
+        }
         let failures: Vec<String> = self.findings[before..]
             .iter()
             .filter(|f| f.is_failure())

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::error::json;
-use super::faults::Fault;
+use super::faults;
 use super::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -47,8 +47,21 @@ async fn set_faults(State(state): State<AppState>, body: Bytes) -> Response {
     let mut parsed = Vec::new();
     for (names, on) in [(&change.enable, true), (&change.disable, false)] {
         for name in names {
-            match Fault::parse(name) {
-                Some(f) => parsed.push((f, on)),
+            let profile = state.config.vendor.profile();
+            match faults::parse(name) {
+                Some(f) if f.profile == profile => parsed.push((f, on)),
+                Some(f) => {
+                    return problem(format!(
+                        "the fault '{name}' breaks the {} mock, not this {} one (its faults: {})",
+                        f.profile.name(),
+                        profile.name(),
+                        faults::all()
+                            .filter(|f| f.profile == profile)
+                            .map(|f| f.name)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
+                }
                 None => {
                     return problem(format!(
                         "unknown fault '{name}' (see `myid-conformance faults`)"

@@ -1,69 +1,60 @@
-//! Checks on Core API answers: RFC 6750 challenges, MyID's error bodies, and the paging
-//! invariants of reports (manual §8.14).
+//! Checks on Core API answers: MyID's error bodies and statuses, what results hold,
+//! photos, and the paging invariants of reports (manual §8.14).
 
 use serde_json::Value;
 
-use super::Check;
+use super::{Check, Rule};
 use crate::harness::client::RecordedResponse;
+use crate::protocol::rules::myid::{
+    ASSUMED_WS_STATUS, MYID_IMAGES, MYID_PAGES_NEXT, MYID_PAGES_ONCE, MYID_PAGES_ORDER,
+    MYID_PAGES_PAST_END, MYID_PAGES_SAME_ROWS, MYID_PROBLEM_DETAILS, MYID_WS_ERRORS,
+    MYID_WS50000_STATUS,
+};
 
-/// RFC 6750 §3 / §3.1: a 401 with a `Bearer` challenge; `error="invalid_token"` exactly
-/// when a token was sent.
-pub fn bearer_challenge(resp: &RecordedResponse, token_sent: bool) -> Check {
-    let challenge = resp.header("www-authenticate").unwrap_or("").to_owned();
-    let is_bearer = challenge
-        .trim_start()
-        .to_ascii_lowercase()
-        .starts_with("bearer");
-    let has_error = challenge.contains("error=\"invalid_token\"");
-    let ok = resp.status == 401 && is_bearer && has_error == token_sent;
+/// The HTTP status MyID gives each family of WS codes: the manual documents 403 for
+/// WS50000 (§8.6.4); 404 for WS40005 and 400 for the rest are the mock's reading.
+pub fn status_for(code: &str) -> (u16, &'static Rule) {
+    match code {
+        "WS50000" => (403, &MYID_WS50000_STATUS),
+        "WS40005" => (404, &ASSUMED_WS_STATUS),
+        _ => (400, &ASSUMED_WS_STATUS),
+    }
+}
+
+/// The API refused the call (a 4xx), as `rule` (the requirement the scenario tests)
+/// says it must; what the refusal says is judged by [`ws_error`] and [`ws_status`].
+pub fn api_refused(resp: &RecordedResponse, rule: &'static Rule) -> Check {
     Check::expect(
-        "bearer_challenge",
-        "RFC6750-3.1",
-        ok,
-        format!("401, WWW-Authenticate: {challenge}"),
+        "api_refused",
+        rule,
+        (400..500).contains(&resp.status),
+        format!("refused with status {}", resp.status),
         || {
             format!(
-                "expected 401 with WWW-Authenticate: Bearer{}; got {} with '{challenge}'",
-                if token_sent {
-                    " error=\"invalid_token\""
-                } else {
-                    " (no error attribute)"
-                },
-                resp.status
+                "expected a refusal, got status {} {}",
+                resp.status,
+                String::from_utf8_lossy(&resp.body)
+                    .chars()
+                    .take(120)
+                    .collect::<String>()
             )
         },
     )
 }
 
-/// The HTTP status MyID gives each family of WS codes.
-pub fn status_for(code: &str) -> u16 {
-    match code {
-        "WS50000" => 403,
-        "WS40005" => 404,
-        c if c.starts_with("WS5") => 400,
-        _ => 400,
-    }
-}
-
-/// The HTTP status of a WS error. The manual documents 403 for WS50000 (§8.6.4); the
-/// status of every other code is the mock's reading, so that rule is assumed.
+/// The HTTP status of a WS error.
 pub fn ws_status(resp: &RecordedResponse, code: &str) -> Check {
-    let status = status_for(code);
-    let spec = if code == "WS50000" {
-        "MyID-8.6.4"
-    } else {
-        "assumed-MyID-ws-status"
-    };
+    let (status, rule) = status_for(code);
     Check::expect(
         "ws_status",
-        spec,
+        rule,
         resp.status == status,
         format!("status {status}"),
         || format!("expected status {status} for {code}, got {}", resp.status),
     )
 }
 
-/// MyID's error body: `{"message", "code", "invalidField"?, "invalidFieldReason"?}`.
+/// MyID's error body: `{"message", "code", ...}` with the code `code`.
 pub fn ws_error(resp: &RecordedResponse, code: &str) -> Check {
     let body = resp.json().unwrap_or(Value::Null);
     let got = body.get("code").and_then(Value::as_str).unwrap_or("");
@@ -71,7 +62,7 @@ pub fn ws_error(resp: &RecordedResponse, code: &str) -> Check {
     let ok = got == code && !message.is_empty();
     Check::expect(
         "ws_error",
-        "MyID-8.8.6",
+        &MYID_WS_ERRORS,
         ok,
         format!("{got}: {message}"),
         || {
@@ -87,7 +78,26 @@ pub fn ws_error(resp: &RecordedResponse, code: &str) -> Check {
     )
 }
 
-/// ASP.NET problem details (RFC 9110 §15.5.1 / RFC 9457) for a body that does not bind.
+/// The error body names the field that is wrong: `invalidField` is `field`.
+pub fn invalid_field(resp: &RecordedResponse, field: &str) -> Check {
+    let got = resp
+        .json()
+        .and_then(|b| {
+            b.get("invalidField")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
+        .unwrap_or_default();
+    Check::expect(
+        "invalid_field",
+        &MYID_WS_ERRORS,
+        got == field,
+        got.clone(),
+        || format!("expected invalidField '{field}', got '{got}'"),
+    )
+}
+
+/// ASP.NET problem details (RFC 9457) for a body that does not bind.
 pub fn problem_details(resp: &RecordedResponse) -> Check {
     let body = resp.json().unwrap_or(Value::Null);
     let ok = resp.status == 400
@@ -96,10 +106,50 @@ pub fn problem_details(resp: &RecordedResponse) -> Check {
             .all(|k| body.get(*k).is_some());
     Check::expect(
         "problem_details",
-        "MyID-8.10.7",
+        &MYID_PROBLEM_DETAILS,
         ok,
         "type, title, status, traceId",
         || format!("expected 400 problem details, got {} {}", resp.status, body),
+    )
+}
+
+/// The answer's member at `path` is `expected` (text compared without case, or JSON),
+/// as `rule` says it is.
+pub fn response_field(
+    resp: &RecordedResponse,
+    path: &str,
+    expected: &str,
+    rule: &'static Rule,
+) -> Check {
+    let body = resp.json().unwrap_or(Value::Null);
+    let got = lookup(&body, path).cloned().unwrap_or(Value::Null);
+    let ok = got
+        .as_str()
+        .map(|s| s.eq_ignore_ascii_case(expected))
+        .unwrap_or(false)
+        || serde_json::from_str::<Value>(expected).is_ok_and(|e| e == got);
+    Check::expect("response_field", rule, ok, got.to_string(), || {
+        format!("expected {path} = {expected}, got {got}")
+    })
+}
+
+/// The answer is the photo `sent`, byte for byte, as `mime`.
+pub fn image_round_trip(resp: &RecordedResponse, sent: &[u8], mime: &str) -> Check {
+    let ct = resp.header("content-type").unwrap_or("").to_owned();
+    let ok = resp.status == 200 && resp.body == sent && ct.starts_with(mime);
+    Check::expect(
+        "image_round_trip",
+        &MYID_IMAGES,
+        ok,
+        format!("{} bytes of {ct}", resp.body.len()),
+        || {
+            format!(
+                "expected the {} uploaded bytes as {mime}, got {} with {} bytes of '{ct}'",
+                sent.len(),
+                resp.status,
+                resp.body.len()
+            )
+        },
     )
 }
 
@@ -126,12 +176,19 @@ pub fn results(body: &Value) -> Vec<Value> {
         .unwrap_or_default()
 }
 
-/// Whether some result has `path` = `value` (`want`), or none has (`!want`).
-pub fn results_include(results: &[Value], path: &str, value: &str, want: bool) -> Check {
+/// Whether some result has `path` = `value` (`want`), or none has (`!want`), as `rule`
+/// says.
+pub fn results_include(
+    results: &[Value],
+    path: &str,
+    value: &str,
+    want: bool,
+    rule: &'static Rule,
+) -> Check {
     let found = results.iter().any(|r| text_is(r, path, value));
     Check::expect(
         "results_include",
-        "MyID-8.7",
+        rule,
         found == want,
         format!("{} results", results.len()),
         || {
@@ -144,8 +201,9 @@ pub fn results_include(results: &[Value], path: &str, value: &str, want: bool) -
     )
 }
 
-/// MyID §2.2.1: every result lies within the scope (`path` = `value` for all).
-pub fn scope_respected(results: &[Value], path: &str, value: &str) -> Check {
+/// Every result has `path` = `value` (the scope reaches only that group, a device's
+/// requests are that device's), and there is at least one.
+pub fn every_result(results: &[Value], path: &str, value: &str, rule: &'static Rule) -> Check {
     let stray: Vec<String> = results
         .iter()
         .filter(|r| !text_is(r, path, value))
@@ -158,8 +216,8 @@ pub fn scope_respected(results: &[Value], path: &str, value: &str) -> Check {
         })
         .collect();
     Check::expect(
-        "scope_respected",
-        "MyID-2.2.1",
+        "every_result",
+        rule,
         !results.is_empty() && stray.is_empty(),
         format!("{} results", results.len()),
         || {
@@ -184,7 +242,7 @@ pub struct Page {
 }
 
 /// No row appears twice across the pages (by `key`).
-pub fn no_duplicates(pages: &[Page], key: &str) -> Check {
+pub fn paging_no_duplicates(pages: &[Page], key: &str) -> Check {
     let mut seen = std::collections::HashSet::new();
     let dup = pages
         .iter()
@@ -193,7 +251,7 @@ pub fn no_duplicates(pages: &[Page], key: &str) -> Check {
         .find(|k| !seen.insert(k.clone()));
     Check::expect(
         "paging_no_duplicates",
-        "MyID-8.14",
+        &MYID_PAGES_ONCE,
         dup.is_none(),
         format!("{} distinct rows", seen.len()),
         || {
@@ -217,7 +275,7 @@ fn cmp(a: &Value, b: &Value) -> std::cmp::Ordering {
 }
 
 /// The rows, read page after page, keep the order `order_by` asks for.
-pub fn ordered(pages: &[Page], order_by: &str) -> Check {
+pub fn paging_ordered(pages: &[Page], order_by: &str) -> Check {
     let (desc, column) = order_by
         .strip_prefix('-')
         .map_or((false, order_by), |c| (true, c));
@@ -236,7 +294,7 @@ pub fn ordered(pages: &[Page], order_by: &str) -> Check {
     });
     Check::expect(
         "paging_ordered",
-        "MyID-8.14",
+        &MYID_PAGES_ORDER,
         broken.is_none(),
         format!("{} rows by {order_by}", values.len()),
         || {
@@ -254,7 +312,7 @@ pub fn ordered(pages: &[Page], order_by: &str) -> Check {
 
 /// Each page but the last links to the next page number with the same `order_by`; the
 /// last links nowhere; every full page has the same size.
-pub fn links_consistent(pages: &[Page], report: &str, order_by: &str) -> Check {
+pub fn paging_links(pages: &[Page], report: &str, order_by: &str) -> Check {
     let mut problems = Vec::new();
     for (i, p) in pages.iter().enumerate() {
         let last = i + 1 == pages.len();
@@ -292,7 +350,7 @@ pub fn links_consistent(pages: &[Page], report: &str, order_by: &str) -> Check {
     }
     Check::expect(
         "paging_links",
-        "MyID-8.14",
+        &MYID_PAGES_NEXT,
         problems.is_empty(),
         format!("{} pages", pages.len()),
         || problems.join("; "),
@@ -300,7 +358,7 @@ pub fn links_consistent(pages: &[Page], report: &str, order_by: &str) -> Check {
 }
 
 /// Two walks of the same report visit the same rows (no gaps whatever the order).
-pub fn same_rows(a: &[Page], b: &[Page], key: &str) -> Check {
+pub fn paging_no_gaps(a: &[Page], b: &[Page], key: &str) -> Check {
     let set = |pages: &[Page]| -> std::collections::BTreeSet<String> {
         pages
             .iter()
@@ -312,7 +370,7 @@ pub fn same_rows(a: &[Page], b: &[Page], key: &str) -> Check {
     let missing: Vec<&String> = x.symmetric_difference(&y).take(3).collect();
     Check::expect(
         "paging_no_gaps",
-        "MyID-8.14",
+        &MYID_PAGES_SAME_ROWS,
         x == y,
         format!("{} rows either way", x.len()),
         || {
@@ -325,9 +383,62 @@ pub fn same_rows(a: &[Page], b: &[Page], key: &str) -> Check {
     )
 }
 
+/// The page after the last answers 200 with empty results.
+pub fn paging_past_end(resp: &RecordedResponse, page: usize) -> Check {
+    let empty = resp.status == 200
+        && resp
+            .json()
+            .and_then(|b| {
+                b.get("results")
+                    .and_then(Value::as_array)
+                    .map(Vec::is_empty)
+            })
+            .unwrap_or(false);
+    Check::expect(
+        "paging_past_end",
+        &MYID_PAGES_PAST_END,
+        empty,
+        "200 with empty results",
+        || {
+            format!(
+                "page {page} answered {} {}",
+                resp.status,
+                String::from_utf8_lossy(&resp.body)
+                    .chars()
+                    .take(120)
+                    .collect::<String>()
+            )
+        },
+    )
+}
+
+/// Some row of the walked `pages` has `path` = `value`, as `rule` says.
+pub fn report_row_present(pages: &[Page], path: &str, value: &str, rule: &'static Rule) -> Check {
+    let rows: Vec<&Value> = pages.iter().flat_map(|p| &p.rows).collect();
+    let found = rows.iter().any(|r| {
+        lookup(r, path)
+            .and_then(Value::as_str)
+            .is_some_and(|s| s == value)
+    });
+    Check::expect(
+        "report_row_present",
+        rule,
+        found,
+        format!("found among {} rows", rows.len()),
+        || {
+            format!(
+                "no row with {path} = {value} among {} rows on {} pages",
+                rows.len(),
+                pages.len()
+            )
+        },
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::rules::myid::{MYID_SCOPE, MYID_WORKED_EXAMPLE};
     use serde_json::json;
 
     fn page(n: usize, ids: &[i64], next: bool) -> Page {
@@ -348,21 +459,23 @@ mod tests {
             page(2, &[3, 4], true),
             page(3, &[5], false),
         ];
-        assert!(no_duplicates(&good, "id").passed());
-        assert!(ordered(&good, "t").passed());
-        assert!(!ordered(&good, "-t").passed());
-        assert!(links_consistent(&good, "1", "t").passed());
+        assert!(paging_no_duplicates(&good, "id").passed());
+        assert!(paging_ordered(&good, "t").passed());
+        assert!(!paging_ordered(&good, "-t").passed());
+        assert!(paging_links(&good, "1", "t").passed());
         let dup = vec![page(1, &[1, 2], true), page(2, &[2, 3], false)];
-        assert!(!no_duplicates(&dup, "id").passed());
+        assert!(!paging_no_duplicates(&dup, "id").passed());
         let endless = vec![page(1, &[1, 2], true), page(2, &[3], true)];
-        assert!(!links_consistent(&endless, "1", "t").passed());
+        assert!(!paging_links(&endless, "1", "t").passed());
         let ragged = vec![
             page(1, &[1, 2], true),
             page(2, &[3], true),
             page(3, &[4], false),
         ];
-        assert!(!links_consistent(&ragged, "1", "t").passed());
-        assert!(!same_rows(&good, &dup, "id").passed());
+        assert!(!paging_links(&ragged, "1", "t").passed());
+        assert!(!paging_no_gaps(&good, &dup, "id").passed());
+        assert!(report_row_present(&good, "t", "003", &MYID_WORKED_EXAMPLE).passed());
+        assert!(report_row_present(&good, "t", "009", &MYID_WORKED_EXAMPLE).broken());
     }
 
     #[test]
@@ -371,36 +484,22 @@ mod tests {
             json!({"logonName": "a", "group": {"id": "G1"}}),
             json!({"logonName": "b", "group": {"id": "g2"}}),
         ];
-        assert!(results_include(&rows, "group.id", "G2", true).passed());
-        assert!(!results_include(&rows, "group.id", "G3", true).passed());
-        assert!(results_include(&rows, "group.id", "G3", false).passed());
-        assert!(!scope_respected(&rows, "group.id", "G1").passed());
-        assert!(scope_respected(&rows[..1], "group.id", "g1").passed());
-        assert!(!scope_respected(&[], "group.id", "G1").passed());
+        assert!(results_include(&rows, "group.id", "G2", true, &MYID_WORKED_EXAMPLE).passed());
+        assert!(!results_include(&rows, "group.id", "G3", true, &MYID_WORKED_EXAMPLE).passed());
+        assert!(results_include(&rows, "group.id", "G3", false, &MYID_WORKED_EXAMPLE).passed());
+        assert!(!every_result(&rows, "group.id", "G1", &MYID_SCOPE).passed());
+        assert!(every_result(&rows[..1], "group.id", "g1", &MYID_SCOPE).passed());
+        assert!(!every_result(&[], "group.id", "G1", &MYID_SCOPE).passed());
         assert_eq!(lookup(&json!({"a": [{"b": 1}]}), "a.0.b"), Some(&json!(1)));
     }
 
     #[test]
-    fn challenges_and_errors() {
+    fn errors_and_fields() {
         let r = |status: u16, h: &[(&str, &str)], body: &str| RecordedResponse {
             status,
             headers: h.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect(),
             body: body.as_bytes().to_vec(),
         };
-        assert!(bearer_challenge(&r(401, &[("WWW-Authenticate", "Bearer")], ""), false).passed());
-        assert!(!bearer_challenge(&r(401, &[("WWW-Authenticate", "Bearer")], ""), true).passed());
-        assert!(
-            bearer_challenge(
-                &r(
-                    401,
-                    &[("WWW-Authenticate", "Bearer error=\"invalid_token\"")],
-                    ""
-                ),
-                true
-            )
-            .passed()
-        );
-        assert!(!bearer_challenge(&r(403, &[("WWW-Authenticate", "Bearer")], ""), false).passed());
         assert!(
             ws_error(
                 &r(403, &[], r#"{"message":"no","code":"WS50000"}"#),
@@ -417,9 +516,46 @@ mod tests {
         );
         assert!(!ws_error(&r(403, &[], r#"{"code":"WS50000"}"#), "WS50000").passed());
         assert_eq!(
-            ws_status(&r(404, &[], ""), "WS40005").spec,
-            "assumed-MyID-ws-status"
+            ws_status(&r(404, &[], ""), "WS40005").rule,
+            &ASSUMED_WS_STATUS
         );
+        assert!(invalid_field(&r(400, &[], r#"{"invalidField":"page"}"#), "page").passed());
+        assert!(
+            response_field(
+                &r(200, &[], r#"{"a":{"b":"X"}}"#),
+                "a.b",
+                "x",
+                &MYID_WORKED_EXAMPLE
+            )
+            .passed()
+        );
+        assert!(
+            response_field(
+                &r(200, &[], r#"{"a":null}"#),
+                "a",
+                "null",
+                &MYID_WORKED_EXAMPLE
+            )
+            .passed()
+        );
+        assert!(
+            image_round_trip(
+                &r(200, &[("content-type", "image/png")], "ab"),
+                b"ab",
+                "image/png"
+            )
+            .passed()
+        );
+        assert!(
+            image_round_trip(
+                &r(200, &[("content-type", "application/octet-stream")], "ab"),
+                b"ab",
+                "image/png"
+            )
+            .broken()
+        );
+        assert!(paging_past_end(&r(200, &[], r#"{"results":[]}"#), 4).passed());
+        assert!(paging_past_end(&r(200, &[], r#"{"results":[1]}"#), 4).broken());
         assert!(
             problem_details(&r(
                 400,

@@ -1,7 +1,11 @@
 //! Checks on where the authorize leg ended (RFC 6749 §4.1.2, §4.1.2.1).
 
-use super::Check;
+use super::{Check, Rule};
 use crate::harness::flow::AuthorizeOutcome;
+use crate::protocol::rules::identityserver::{IS4_CODE_FORMAT, IS4_ERROR_PAGE};
+use crate::protocol::rules::oauth::{
+    RFC6749_AUTHENTICATE_OWNER, RFC6749_AUTHORIZE_ERROR, RFC6749_CODE_ISSUED, RFC6749_STATE,
+};
 
 /// RFC 6749 §4.1.2: the user comes back to the client with a `code`.
 pub fn code_delivered(outcome: &AuthorizeOutcome) -> Check {
@@ -9,12 +13,12 @@ pub fn code_delivered(outcome: &AuthorizeOutcome) -> Check {
         AuthorizeOutcome::ToClient { params, .. } => match outcome.param("code") {
             Some(code) if !code.is_empty() => Check::pass(
                 "code_delivered",
-                "RFC6749-4.1.2",
+                &RFC6749_CODE_ISSUED,
                 format!("{} characters", code.len()),
             ),
             _ => Check::fail(
                 "code_delivered",
-                "RFC6749-4.1.2",
+                &RFC6749_CODE_ISSUED,
                 format!(
                     "sent to the client without a code: {}",
                     params
@@ -27,14 +31,14 @@ pub fn code_delivered(outcome: &AuthorizeOutcome) -> Check {
         },
         AuthorizeOutcome::Page { url, status, .. } => Check::fail(
             "code_delivered",
-            "RFC6749-4.1.2",
+            &RFC6749_CODE_ISSUED,
             format!(
                 "the user never got back to the client; the browser stopped at {url} (status {status})"
             ),
         ),
         AuthorizeOutcome::Offsite { url } => Check::fail(
             "code_delivered",
-            "RFC6749-4.1.2",
+            &RFC6749_CODE_ISSUED,
             format!("the server sent the user to {url}, which is not the client's redirect_uri"),
         ),
     }
@@ -46,12 +50,18 @@ pub fn code_format(code: &str) -> Check {
         && code
             .bytes()
             .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b));
-    Check::expect("code_format", "IS4-codes", ok, "64 uppercase hex", || {
-        format!(
-            "expected 64 uppercase hex characters, got {} characters",
-            code.len()
-        )
-    })
+    Check::expect(
+        "code_format",
+        &IS4_CODE_FORMAT,
+        ok,
+        "64 uppercase hex",
+        || {
+            format!(
+                "expected 64 uppercase hex characters, got {} characters",
+                code.len()
+            )
+        },
+    )
 }
 
 /// RFC 6749 §4.1.2 / §4.1.2.1: `state` comes back exactly as sent, and not at all when
@@ -60,27 +70,28 @@ pub fn state_echoed(outcome: &AuthorizeOutcome, sent: Option<&str>) -> Check {
     let got = outcome.param("state");
     Check::expect(
         "state_echoed",
-        "RFC6749-4.1.2",
+        &RFC6749_STATE,
         got == sent,
         format!("{got:?}"),
         || format!("sent state {sent:?}, got back {got:?}"),
     )
 }
 
-/// RFC 6749 §4.1.2.1: with a bad client or redirect URI the server MUST NOT redirect
-/// the user to it. Only a page that shows the server's refusal passes: a 404 means the
-/// request never reached an authorize endpoint, and a page that still holds a form means
-/// the sign-in did not finish, so neither proves anything. A redirect off the server's
-/// hosts is an open redirector (RFC 9700 §4.11), judged by its `Location` alone.
-pub fn not_sent_to_client(outcome: &AuthorizeOutcome) -> Check {
+/// The user is not sent to the client: with a bad client or redirect URI (RFC 6749
+/// §4.1.2.1), or whatever `rule` the scenario tests keeps the user on the server. Only a
+/// page that shows the server's refusal passes: a 404 means the request never reached
+/// an authorize endpoint, and a page that still holds a form means the sign-in did not
+/// finish, so neither proves anything. A redirect off the server's hosts is an open
+/// redirector (RFC 9700 §4.11), judged by its `Location` alone.
+pub fn not_sent_to_client(outcome: &AuthorizeOutcome, rule: &'static Rule) -> Check {
     const NAME: &str = "not_sent_to_client";
-    const SPEC: &str = "RFC6749-4.1.2.1";
+    let spec = rule;
     match outcome {
         AuthorizeOutcome::Page {
             status: 404, url, ..
         } => Check::fail(
             NAME,
-            SPEC,
+            spec,
             format!(
                 "{url} answered 404: the request reached no authorize endpoint, so no refusal was seen"
             ),
@@ -91,22 +102,22 @@ pub fn not_sent_to_client(outcome: &AuthorizeOutcome) -> Check {
             ..
         } => Check::fail(
             NAME,
-            SPEC,
+            spec,
             format!(
                 "the sign-in stopped on a form at {url}: a refusal cannot be told from a sign-in that did not finish"
             ),
         ),
         AuthorizeOutcome::Page { status, .. } => Check::pass(
             NAME,
-            SPEC,
+            spec,
             format!("stayed on the server (status {status})"),
         ),
         AuthorizeOutcome::ToClient { url, .. } => {
-            Check::fail(NAME, SPEC, format!("the user was sent to {url}"))
+            Check::fail(NAME, spec, format!("the user was sent to {url}"))
         }
         AuthorizeOutcome::Offsite { url } => Check::fail(
             NAME,
-            SPEC,
+            spec,
             format!("an open redirect: the server sent the user to {url}"),
         ),
     }
@@ -122,36 +133,42 @@ pub fn stays_on_sign_in(outcome: &AuthorizeOutcome) -> Check {
             ..
         } => Check::pass(
             "stays_on_sign_in",
-            "RFC6749-3.1",
+            &RFC6749_AUTHENTICATE_OWNER,
             format!("a form again (status {status})"),
         ),
         AuthorizeOutcome::Page { url, status, .. } => Check::fail(
             "stays_on_sign_in",
-            "RFC6749-3.1",
+            &RFC6749_AUTHENTICATE_OWNER,
             format!("the browser stopped at {url} (status {status}) with no form to sign in again"),
         ),
         AuthorizeOutcome::ToClient { url, .. } | AuthorizeOutcome::Offsite { url } => Check::fail(
             "stays_on_sign_in",
-            "RFC6749-3.1",
+            &RFC6749_AUTHENTICATE_OWNER,
             format!("without a successful sign-in the user was sent to {url}"),
         ),
     }
 }
 
-/// RFC 6749 §4.1.2.1: other errors go back to the client as `error=…` with the state.
-pub fn error_sent_to_client(outcome: &AuthorizeOutcome, allowed: &[&str]) -> Check {
+/// The error goes back to the client as `error=…`, one of `allowed`, as `rule` (the
+/// requirement the scenario tests: OpenID Connect's `prompt=none`, a product's PKCE
+/// rule) says it must.
+pub fn error_sent_to_client(
+    outcome: &AuthorizeOutcome,
+    allowed: &[&str],
+    rule: &'static Rule,
+) -> Check {
     let error = allowed.join("' or '");
     match outcome.param("error") {
         Some(e) => Check::expect(
             "error_sent_to_client",
-            "RFC6749-4.1.2.1",
+            rule,
             allowed.contains(&e),
             e.to_owned(),
             || format!("expected error '{error}' at the client, got '{e}'"),
         ),
         None => Check::fail(
             "error_sent_to_client",
-            "RFC6749-4.1.2.1",
+            rule,
             match outcome {
                 AuthorizeOutcome::Page { status, .. } => format!(
                     "the error stayed on the server's page (status {status}) instead of going to the client as {error}"
@@ -163,19 +180,65 @@ pub fn error_sent_to_client(outcome: &AuthorizeOutcome, allowed: &[&str]) -> Che
     }
 }
 
+/// An invalid authorization request is refused: the error goes back to the client (one
+/// of `allowed`, RFC 6749 §4.1.2.1), or the request stops at the server's own page,
+/// which the OpenID conformance suite accepts and RFC 9700 §4.11.2 prefers to sending an
+/// unauthenticated user to a redirect URI. No code, no other error, no other site.
+pub fn authorize_refused(outcome: &AuthorizeOutcome, allowed: &[&str]) -> Check {
+    const NAME: &str = "authorize_refused";
+    let rule = &RFC6749_AUTHORIZE_ERROR;
+    match outcome {
+        AuthorizeOutcome::ToClient { .. } => {
+            match (outcome.param("error"), outcome.param("code")) {
+                (Some(e), _) => Check::expect(
+                    NAME,
+                    rule,
+                    allowed.contains(&e),
+                    format!("error {e} at the client"),
+                    || {
+                        format!(
+                            "expected error '{}' at the client, got '{e}'",
+                            allowed.join("' or '")
+                        )
+                    },
+                ),
+                (None, Some(_)) => Check::fail(NAME, rule, "the invalid request got a code"),
+                (None, None) => {
+                    Check::fail(NAME, rule, "the client got neither an error nor a code")
+                }
+            }
+        }
+        AuthorizeOutcome::Page {
+            status: 404, url, ..
+        } => Check::fail(
+            NAME,
+            rule,
+            format!("{url} answered 404: the request reached no authorize endpoint"),
+        ),
+        AuthorizeOutcome::Page { status, .. } => Check::pass(
+            NAME,
+            rule,
+            format!("stopped at the server's page (status {status})"),
+        ),
+        AuthorizeOutcome::Offsite { url } => {
+            Check::fail(NAME, rule, format!("the server sent the user to {url}"))
+        }
+    }
+}
+
 /// IdentityServer4 v4 keeps authorize errors on its error page, which names the error.
 pub fn error_page_shows(outcome: &AuthorizeOutcome, error: &str) -> Check {
     match outcome {
         AuthorizeOutcome::Page { body, .. } => Check::expect(
             "error_page_shows",
-            "IS4-authorize-errors",
+            &IS4_ERROR_PAGE,
             body.contains(error),
             error.to_owned(),
             || format!("the page does not mention '{error}'"),
         ),
         AuthorizeOutcome::ToClient { url, .. } | AuthorizeOutcome::Offsite { url } => Check::fail(
             "error_page_shows",
-            "IS4-authorize-errors",
+            &IS4_ERROR_PAGE,
             format!("the user was sent to {url}"),
         ),
     }
@@ -184,6 +247,7 @@ pub fn error_page_shows(outcome: &AuthorizeOutcome, error: &str) -> Check {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::rules::oauth::RFC6749_NO_REDIRECT;
 
     fn to_client(params: &[(&str, &str)]) -> AuthorizeOutcome {
         AuthorizeOutcome::ToClient {
@@ -220,27 +284,59 @@ mod tests {
             url: "https://evil.example/cb?code=x".into(),
         };
         assert!(
-            !not_sent_to_client(&missing).passed(),
+            !not_sent_to_client(&missing, &RFC6749_NO_REDIRECT).passed(),
             "a 404 is no refusal"
         );
         assert!(
-            !not_sent_to_client(&login).passed(),
+            !not_sent_to_client(&login, &RFC6749_NO_REDIRECT).passed(),
             "an unfinished sign-in is no refusal"
         );
-        assert!(!not_sent_to_client(&away).passed() && !code_delivered(&away).passed());
+        assert!(
+            !not_sent_to_client(&away, &RFC6749_NO_REDIRECT).passed()
+                && !code_delivered(&away).passed()
+        );
         assert!(stays_on_sign_in(&login).passed() && !stays_on_sign_in(&page).passed());
         assert!(code_delivered(&ok).passed() && !code_delivered(&page).passed());
         assert!(state_echoed(&ok, Some("s")).passed() && !state_echoed(&ok, Some("t")).passed());
         assert!(!state_echoed(&ok, None).passed());
-        assert!(not_sent_to_client(&page).passed() && !not_sent_to_client(&ok).passed());
+        assert!(
+            not_sent_to_client(&page, &RFC6749_NO_REDIRECT).passed()
+                && !not_sent_to_client(&ok, &RFC6749_NO_REDIRECT).passed()
+        );
         assert!(error_page_shows(&page, "invalid_request").passed());
-        assert!(!error_sent_to_client(&page, &["invalid_request"]).passed());
+        assert!(
+            !error_sent_to_client(&page, &["invalid_request"], &RFC6749_AUTHORIZE_ERROR).passed()
+        );
         assert!(
             error_sent_to_client(
                 &to_client(&[("error", "access_denied")]),
-                &["access_denied"]
+                &["access_denied"],
+                &RFC6749_AUTHORIZE_ERROR
             )
             .passed()
+        );
+        assert!(
+            authorize_refused(&page, &["invalid_request"]).passed(),
+            "an error page refuses"
+        );
+        assert!(
+            authorize_refused(
+                &to_client(&[("error", "invalid_request")]),
+                &["invalid_request"]
+            )
+            .passed()
+        );
+        assert!(
+            authorize_refused(&ok, &["invalid_request"]).broken(),
+            "a code is no refusal"
+        );
+        assert!(authorize_refused(&missing, &["invalid_request"]).broken());
+        assert!(
+            authorize_refused(
+                &to_client(&[("error", "server_error")]),
+                &["invalid_request"]
+            )
+            .broken()
         );
         assert!(code_format(&"A".repeat(64)).passed() && !code_format(&"a".repeat(64)).passed());
     }

@@ -7,6 +7,10 @@ use serde_json::Value;
 use super::Check;
 use super::jwt::Jwt;
 use crate::harness::client::RecordedResponse;
+use crate::protocol::rules::clearid::{
+    CLEARID_ACCOUNT_ID, CLEARID_ASSERTION, CLEARID_CLAIM_ORDER, CLEARID_IDENTITIES,
+    CLEARID_LIFETIME,
+};
 
 /// The claims of ClearID's published tokens, in their order (the per-account claims
 /// between `account_id` and `jti` are left out: their names vary).
@@ -38,7 +42,7 @@ pub fn lifetime_at_most(token: &Jwt, expires_in: i64, max: i64) -> Check {
     };
     Check::expect(
         "lifetime_at_most",
-        "ClearID-access-token-lifetime",
+        &CLEARID_LIFETIME,
         (0..=max).contains(&life) && (0..=max).contains(&expires_in),
         format!("lives {life} s, expires_in {expires_in}"),
         || {
@@ -59,7 +63,7 @@ pub fn account_id_shape(token: &Jwt) -> Check {
     };
     Check::expect(
         "account_id_shape",
-        "ClearID-access-token",
+        &CLEARID_ACCOUNT_ID,
         ok,
         "account_id is a string or an array of strings",
         || {
@@ -87,7 +91,7 @@ pub fn claim_order(token: &Jwt) -> Check {
     expected.sort_by_key(|k| CLAIM_ORDER.iter().position(|c| c == k));
     Check::expect(
         "claim_order",
-        "ClearID-access-token",
+        &CLEARID_CLAIM_ORDER,
         present == expected,
         present.join(", "),
         || {
@@ -105,10 +109,31 @@ pub fn identities_listed(resp: &RecordedResponse) -> Check {
     let listed = resp.status == 200 && resp.json().is_some_and(|v| v.is_array());
     Check::expect(
         "identities_listed",
-        "ClearID-identities-api",
+        &CLEARID_IDENTITIES,
         listed,
         "200 with a JSON array",
         || format!("expected 200 with a JSON array, got status {}", resp.status),
+    )
+}
+
+/// A token bought with an assertion says so: `amr` lists `amr`.
+pub fn amr_lists(token: &Jwt, amr: &str) -> Check {
+    let has = token
+        .claims
+        .get("amr")
+        .and_then(Value::as_array)
+        .is_some_and(|v| v.iter().any(|a| a == amr));
+    Check::expect(
+        "amr_lists",
+        &CLEARID_ASSERTION,
+        has,
+        format!("amr lists {amr}"),
+        || {
+            format!(
+                "expected amr to list '{amr}', got {}",
+                token.claims.get("amr").unwrap_or(&Value::Null)
+            )
+        },
     )
 }
 
@@ -127,13 +152,17 @@ mod tests {
         assert_eq!(t.claims["nbf"], 1_640_030_122);
         assert_eq!(t.header["alg"], "RS512");
         assert_eq!(t.header["typ"], "at+jwt");
-        assert!(super::super::jwt::alg_is(&t, "RS512", "ClearID-access-token").passed());
+        assert!(
+            super::super::jwt::alg_is(&t, "RS512", &crate::protocol::rules::clearid::CLEARID_ALG)
+                .passed()
+        );
+        assert!(amr_lists(&t, "assertion").passed() && amr_lists(&t, "pwd").broken());
         assert!(lifetime_at_most(&t, 3600, 3600).passed());
         assert!(!lifetime_at_most(&t, 7200, 3600).passed());
         assert!(account_id_shape(&t).passed());
         assert!(claim_order(&t).passed());
         assert!(
-            super::super::jwt::scope_claim_lists(
+            super::super::jwt::scope_claim(
                 &t,
                 "iams-all-permissions-delegated iams-api iams-roles openid"
             )

@@ -1,13 +1,14 @@
 //! Checks on the HTTP layer of any response.
 
-use super::Check;
+use super::{Check, Rule};
 use crate::harness::client::RecordedResponse;
+use crate::protocol::rules::oauth::{FETCH_CORS_ALLOW, RFC6749_NO_STORE, RFC6749_PRAGMA};
 
-/// The status code is `expected`; `spec` names the rule that demands it.
-pub fn status_is(resp: &RecordedResponse, expected: u16, spec: &'static str) -> Check {
+/// The status code is `expected`; `rule` is the requirement that demands it.
+pub fn status(resp: &RecordedResponse, expected: u16, rule: &'static Rule) -> Check {
     Check::expect(
         "status",
-        spec,
+        rule,
         resp.status == expected,
         format!("status {expected}"),
         || format!("expected status {expected}, got {}", resp.status),
@@ -15,33 +16,20 @@ pub fn status_is(resp: &RecordedResponse, expected: u16, spec: &'static str) -> 
 }
 
 /// The media type is `application/json` (parameters such as charset allowed).
-pub fn json_content_type(resp: &RecordedResponse, spec: &'static str) -> Check {
-    json_media_type(resp, spec, &[])
-}
-
-/// The media type is `application/json` or one of `also` (a registered JSON type).
-pub fn json_media_type(resp: &RecordedResponse, spec: &'static str, also: &[&str]) -> Check {
+pub fn json_content_type(resp: &RecordedResponse, rule: &'static Rule) -> Check {
     let ct = resp.header("content-type").unwrap_or("");
     let media = ct.split(';').next().unwrap_or("").trim();
-    let ok = std::iter::once("application/json")
-        .chain(also.iter().copied())
-        .any(|m| media.eq_ignore_ascii_case(m));
-    Check::expect("json_content_type", spec, ok, ct.to_owned(), || {
-        format!(
-            "expected Content-Type {}, got '{ct}'",
-            std::iter::once("application/json")
-                .chain(also.iter().copied())
-                .collect::<Vec<_>>()
-                .join(" or ")
-        )
+    let ok = media.eq_ignore_ascii_case("application/json");
+    Check::expect("json_content_type", rule, ok, ct.to_owned(), || {
+        format!("expected Content-Type application/json, got '{ct}'")
     })
 }
 
 /// The body parses as a JSON object.
-pub fn json_object_body(resp: &RecordedResponse, spec: &'static str) -> Check {
+pub fn json_object_body(resp: &RecordedResponse, rule: &'static Rule) -> Check {
     Check::expect(
         "json_object_body",
-        spec,
+        rule,
         resp.json().is_some_and(|v| v.is_object()),
         "a JSON object",
         || {
@@ -59,6 +47,13 @@ pub fn json_object_body(resp: &RecordedResponse, spec: &'static str) -> Check {
 /// RFC 6749 §5.1: responses carrying tokens have `Cache-Control: no-store`. The
 /// header is tokenised, since servers add other directives (`no-cache, max-age=0`).
 pub fn cache_control_no_store(resp: &RecordedResponse) -> Check {
+    if !carries_token(resp) {
+        return Check::unjudged(
+            "cache_control_no_store",
+            &RFC6749_NO_STORE,
+            "no token in the response",
+        );
+    }
     let values: Vec<&str> = resp
         .headers
         .iter()
@@ -71,7 +66,7 @@ pub fn cache_control_no_store(resp: &RecordedResponse) -> Check {
         .any(|d| d.trim().eq_ignore_ascii_case("no-store"));
     Check::expect(
         "cache_control_no_store",
-        "RFC6749-5.1",
+        &RFC6749_NO_STORE,
         ok,
         values.join(", "),
         || {
@@ -85,42 +80,62 @@ pub fn cache_control_no_store(resp: &RecordedResponse) -> Check {
 
 /// RFC 6749 §5.1: `Pragma: no-cache` alongside `Cache-Control`.
 pub fn pragma_no_cache(resp: &RecordedResponse) -> Check {
+    if !carries_token(resp) {
+        return Check::unjudged(
+            "pragma_no_cache",
+            &RFC6749_PRAGMA,
+            "no token in the response",
+        );
+    }
     let v = resp.header("pragma").unwrap_or("");
     Check::expect(
         "pragma_no_cache",
-        "RFC6749-5.1",
+        &RFC6749_PRAGMA,
         v.trim().eq_ignore_ascii_case("no-cache"),
         v.to_owned(),
         || format!("expected Pragma: no-cache, got '{v}'"),
     )
 }
 
+/// Whether the response carries a token, which the caching rules protect.
+fn carries_token(resp: &RecordedResponse) -> bool {
+    resp.json()
+        .is_some_and(|b| b.get("access_token").is_some() || b.get("refresh_token").is_some())
+}
+
 /// The Fetch standard's CORS protocol: a 2xx carrying `Access-Control-Allow-Origin`
-/// for exactly this origin.
-pub fn cors_allows(resp: &RecordedResponse, origin: &str) -> Check {
+/// for exactly this origin, which the target file says the server allows.
+pub fn cors_allows_origin(resp: &RecordedResponse, origin: &str) -> Check {
     let got = resp
         .header("access-control-allow-origin")
         .unwrap_or("")
         .to_owned();
     let ok = got == origin && (200..300).contains(&resp.status);
-    Check::expect("cors_allows_origin", "Fetch-CORS", ok, got.clone(), || {
-        format!(
-            "expected a 2xx with Access-Control-Allow-Origin: {origin}, got {} with '{got}'",
-            resp.status
-        )
-    })
+    Check::expect(
+        "cors_allows_origin",
+        &FETCH_CORS_ALLOW,
+        ok,
+        got.clone(),
+        || {
+            format!(
+                "expected a 2xx with Access-Control-Allow-Origin: {origin}, got {} with '{got}'",
+                resp.status
+            )
+        },
+    )
 }
 
-/// MyID manual §4.1.3: an origin no client lists gets no `Access-Control-Allow-Origin`
-/// for itself (nor `*`).
-pub fn cors_refuses(resp: &RecordedResponse, origin: &str) -> Check {
+/// An origin the server's policy does not allow gets no `Access-Control-Allow-Origin`
+/// for itself (nor `*`). Whose policy that is, `rule` says: no RFC asks a server to
+/// refuse an origin, IdentityServer and MyID allow only those configured.
+pub fn cors_refuses_origin(resp: &RecordedResponse, origin: &str, rule: &'static Rule) -> Check {
     let got = resp
         .header("access-control-allow-origin")
         .map(str::to_owned);
     let ok = got.as_deref().is_none_or(|g| g != origin && g != "*");
     Check::expect(
         "cors_refuses_origin",
-        "MyID-4.1.3",
+        rule,
         ok,
         "no Access-Control-Allow-Origin for it",
         || {
@@ -135,6 +150,8 @@ pub fn cors_refuses(resp: &RecordedResponse, origin: &str) -> Check {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::rules::myid::MYID_CORS;
+    use crate::protocol::rules::oauth::RFC8414_JSON;
 
     fn resp(headers: &[(&str, &str)]) -> RecordedResponse {
         RecordedResponse {
@@ -143,7 +160,7 @@ mod tests {
                 .iter()
                 .map(|(k, v)| ((*k).into(), (*v).into()))
                 .collect(),
-            body: b"{}".to_vec(),
+            body: br#"{"access_token":"t"}"#.to_vec(),
         }
     }
 
@@ -170,24 +187,27 @@ mod tests {
             ("content-type", "application/json; charset=UTF-8"),
             ("pragma", "no-cache"),
         ]);
-        assert!(json_content_type(&r, "s").passed());
-        assert!(!json_content_type(&resp(&[("content-type", "text/html")]), "s").passed());
+        assert!(json_content_type(&r, &RFC8414_JSON).passed());
+        assert!(
+            !json_content_type(&resp(&[("content-type", "text/html")]), &RFC8414_JSON).passed()
+        );
         assert!(pragma_no_cache(&r).passed());
-        assert!(status_is(&r, 200, "s").passed());
-        assert!(!status_is(&r, 400, "s").passed());
-        assert!(json_object_body(&r, "s").passed());
+        assert!(status(&r, 200, &RFC8414_JSON).passed());
+        assert!(!status(&r, 400, &RFC8414_JSON).passed());
+        assert!(json_object_body(&r, &RFC8414_JSON).passed());
         let mut allowed = resp(&[("access-control-allow-origin", "https://a.example")]);
         allowed.status = 204;
-        assert!(cors_allows(&allowed, "https://a.example").passed());
-        assert!(!cors_refuses(&allowed, "https://a.example").passed());
-        assert!(cors_refuses(&allowed, "https://b.example").passed());
+        assert!(cors_allows_origin(&allowed, "https://a.example").passed());
+        assert!(!cors_refuses_origin(&allowed, "https://a.example", &MYID_CORS).passed());
+        assert!(cors_refuses_origin(&allowed, "https://b.example", &MYID_CORS).passed());
         assert!(
-            !cors_refuses(
+            !cors_refuses_origin(
                 &resp(&[("access-control-allow-origin", "*")]),
-                "https://b.example"
+                "https://b.example",
+                &MYID_CORS
             )
             .passed()
         );
-        assert!(!cors_allows(&resp(&[]), "https://a.example").passed());
+        assert!(!cors_allows_origin(&resp(&[]), "https://a.example").passed());
     }
 }

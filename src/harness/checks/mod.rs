@@ -1,8 +1,9 @@
-//! Small named checks, each citing the rule it enforces (`RFC6749-5.2`,
-//! `MyID-3.3.1`, `IS4-token-errors`). A check only judges what it is shown; the step
-//! that runs it chooses how much a failure matters ([`Severity`], from the feature's
-//! "must", "should" or "may"), the target's profile decides whether the rule's
-//! [`Source`] applies at all, and a failure becomes a [`Finding`], never a panic.
+//! Small named checks, each judging one rule of the catalogue
+//! ([`crate::protocol::rules`]) against what it is shown. A check is a function whose
+//! name is the check's name; it returns a [`Check`] that held, broke, or could not be
+//! judged for want of a premise (no audience given, a token that is not a JWT). The
+//! strength comes from the rule, the target's profile decides whether the rule's
+//! [`Source`] applies at all, and a broken check becomes a [`Finding`], never a panic.
 
 pub mod api;
 pub mod authorize;
@@ -19,168 +20,93 @@ pub mod token;
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
-pub use crate::protocol::rules::{Source, Strength};
+pub use crate::protocol::rules::{Rule, Source, Strength};
 
-/// Every check's name, so that an expectations file naming a check that does not exist
-/// is refused when it is read rather than silently matching nothing.
-pub const NAMES: &[&str] = &[
-    "absolute_lifetime_enforced",
-    "access_token_present",
-    "account_id_shape",
-    "alg",
-    "amr",
-    "at_hash",
-    "aud",
-    "bearer_challenge",
-    "bearer_refused",
-    "bearer_required",
-    "bi_claims",
-    "bi_custom",
-    "bi_p_identity",
-    "cache_control_no_store",
-    "claim_order",
-    "client_id",
-    "code_delivered",
-    "code_format",
-    "cors_allows_origin",
-    "cors_refuses_origin",
-    "endpoints_under_issuer",
-    "error_charset",
-    "error_code",
-    "error_page_shows",
-    "error_sent_to_client",
-    "error_status",
-    "expires_in_positive",
-    "granted_scope",
-    "id_token",
-    "id_token_aud",
-    "id_token_auth_time",
-    "id_token_current",
-    "id_token_for_client",
-    "id_token_identityserver_claims",
-    "id_token_iss",
-    "id_token_issued",
-    "id_token_nonce",
-    "identities_listed",
-    "image_round_trip",
-    "introspection_active",
-    "introspection_caller_refused",
-    "invalid_client_challenge",
-    "invalid_field",
-    "iss",
-    "issuer_matches_url",
-    "jku",
-    "json_content_type",
-    "json_object_body",
-    "jwks_keys_well_formed",
-    "jwks_max_age",
-    "jwks_public_only",
-    "licence_error",
-    "licence_refused",
-    "lifetime",
-    "lifetime_at_most",
-    "lifetime_matches_expires_in",
-    "list_includes",
-    "logoff_accepted",
-    "logoff_ends_tokens",
-    "member_order",
-    "metadata_endpoint_served",
-    "no_id_token_without_openid",
-    "no_refresh_token",
-    "not_sent_to_client",
-    "operation_claim",
-    "paging_links",
-    "paging_no_duplicates",
-    "paging_no_gaps",
-    "paging_ordered",
-    "paging_past_end",
-    "post_logout_redirect",
-    "pragma_no_cache",
-    "problem_details",
-    "refresh_token_issued",
-    "refresh_token_rotated",
-    "report_row_present",
-    "required_claims",
-    "required_members",
-    "response_field",
-    "results_include",
-    "revoke_basic_refused",
-    "scope_claim",
-    "scope_claim_string",
-    "scope_not_granted",
-    "scope_respected",
-    "session_state",
-    "short_lived",
-    "signature_verifies",
-    "sliding_refreshes_succeed",
-    "state_echoed",
-    "status",
-    "stays_on_sign_in",
-    "token_refused",
-    "token_type_bearer",
-    "typ_at_jwt",
-    "userinfo_claim",
-    "userinfo_names_subject",
-    "userinfo_sub",
-    "valid_now",
-    "ws_error",
-    "ws_status",
-];
+/// What a check found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// The rule held.
+    Held,
+    /// The rule was broken.
+    Broken,
+    /// A premise the rule needs is missing, so nothing was judged.
+    NotJudged,
+}
 
 /// The outcome of one check.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Check {
-    /// What is checked, e.g. `token_error_code`.
+    /// The check, named as its function is (`error_code`).
     pub name: &'static str,
-    /// The rule, e.g. `RFC6749-5.2`.
-    pub spec: &'static str,
-    /// `Ok` with what was seen, or `Err` with what was wrong.
-    pub outcome: Result<String, String>,
+    /// The rule it judges.
+    pub rule: &'static Rule,
+    /// Held, broken, or not judged.
+    pub verdict: Verdict,
+    /// What was seen, what was wrong, or which premise is missing.
+    pub detail: String,
 }
 
 impl Check {
     /// A check that held.
-    pub fn pass(name: &'static str, spec: &'static str, evidence: impl Into<String>) -> Self {
+    pub fn pass(name: &'static str, rule: &'static Rule, evidence: impl Into<String>) -> Self {
         Check {
             name,
-            spec,
-            outcome: Ok(evidence.into()),
+            rule,
+            verdict: Verdict::Held,
+            detail: evidence.into(),
         }
     }
 
     /// A check that did not hold.
-    pub fn fail(name: &'static str, spec: &'static str, problem: impl Into<String>) -> Self {
+    pub fn fail(name: &'static str, rule: &'static Rule, problem: impl Into<String>) -> Self {
         Check {
             name,
-            spec,
-            outcome: Err(problem.into()),
+            rule,
+            verdict: Verdict::Broken,
+            detail: problem.into(),
+        }
+    }
+
+    /// A check whose premise is missing: recorded, never judged.
+    pub fn unjudged(name: &'static str, rule: &'static Rule, why: impl Into<String>) -> Self {
+        Check {
+            name,
+            rule,
+            verdict: Verdict::NotJudged,
+            detail: why.into(),
         }
     }
 
     /// Passes when `ok`, with `problem` as the explanation otherwise.
     pub fn expect(
         name: &'static str,
-        spec: &'static str,
+        rule: &'static Rule,
         ok: bool,
         evidence: impl Into<String>,
         problem: impl FnOnce() -> String,
     ) -> Self {
         if ok {
-            Check::pass(name, spec, evidence)
+            Check::pass(name, rule, evidence)
         } else {
-            Check::fail(name, spec, problem())
+            Check::fail(name, rule, problem())
         }
     }
 
     /// Whether the check held.
     pub fn passed(&self) -> bool {
-        self.outcome.is_ok()
+        self.verdict == Verdict::Held
+    }
+
+    /// Whether the check found the rule broken.
+    pub fn broken(&self) -> bool {
+        self.verdict == Verdict::Broken
     }
 }
 
-/// How much a failed check matters; chosen by the step, following the RFC's words.
+/// How much a failed check matters: the rule's strength, narrowed by the target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -188,18 +114,10 @@ pub enum Severity {
     Fail,
     /// A SHOULD, or a documented deviation: reported, the scenario still passes.
     Warn,
-    /// Recorded, never judged: a MAY, or a rule whose source the target's profile does
-    /// not claim.
+    /// Recorded, never judged: a MAY, a rule whose source the target's profile does not
+    /// claim, or a check whose premise is missing.
     #[serde(rename = "not judged")]
     NotJudged,
-}
-
-impl Severity {
-    /// `must` → [`Severity::Fail`], `should` → [`Severity::Warn`], `may` →
-    /// [`Severity::NotJudged`].
-    pub fn from_word(word: &str) -> Option<Self> {
-        Strength::from_word(word).map(Severity::from)
-    }
 }
 
 impl From<Strength> for Severity {
@@ -213,47 +131,48 @@ impl From<Strength> for Severity {
 }
 
 /// A judged check, as reports show it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     /// The check's name.
     pub check: &'static str,
     /// The rule.
-    pub spec: &'static str,
-    /// The kind of document the rule comes from.
+    pub rule: &'static Rule,
+    /// The kind of document the verdict rests on: the rule's, or an assumption when the
+    /// scenario is tagged `@assumed`.
     pub source: Source,
-    /// What the step made of a failure.
+    /// What the verdict means for the run.
     pub severity: Severity,
     /// Whether the check held.
     pub passed: bool,
     /// What was seen, or what was wrong.
     pub detail: String,
     /// When the failure is a known deviation of the target: why.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected: Option<String>,
-    /// Why the finding was judged more gently than the step asked, or not at all.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Why the finding was judged more gently than its rule, or not at all.
     pub note: Option<String>,
     /// Which entry of the target's expectations excused it, by position.
-    #[serde(skip)]
     pub deviation: Option<usize>,
 }
 
 impl Finding {
-    /// Judges a check at a severity.
-    pub fn judge(check: Check, severity: Severity) -> Self {
-        let (passed, detail) = match check.outcome {
-            Ok(d) => (true, d),
-            Err(d) => (false, d),
+    /// A check judged at its rule's strength (not judged when its premise is missing).
+    pub fn judge(check: Check) -> Self {
+        let (severity, note) = match check.verdict {
+            Verdict::NotJudged => (
+                Severity::NotJudged,
+                Some(format!("not judged: {}", check.detail)),
+            ),
+            _ => (Severity::from(check.rule.strength), None),
         };
         Finding {
             check: check.name,
-            source: Source::of(check.spec),
-            spec: check.spec,
+            source: check.rule.source(),
+            rule: check.rule,
             severity,
-            passed,
-            detail,
+            passed: check.verdict == Verdict::Held,
+            detail: check.detail,
             expected: None,
-            note: None,
+            note,
             deviation: None,
         }
     }
@@ -267,6 +186,52 @@ impl Finding {
     pub fn is_warning(&self) -> bool {
         !self.passed && self.severity == Severity::Warn
     }
+
+    /// Whether the finding was judged at all (a failure, a warning or a pass).
+    pub fn is_judged(&self) -> bool {
+        self.severity != Severity::NotJudged
+    }
+
+    /// The rule broken here, judged: what a fault must produce to prove its rule.
+    pub fn breaks(&self, rule: &Rule) -> bool {
+        !self.passed && self.is_judged() && self.rule == rule
+    }
+}
+
+impl Serialize for Finding {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Out<'a> {
+            check: &'a str,
+            rule: &'a str,
+            citation: String,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            link: Option<String>,
+            strength: Strength,
+            source: Source,
+            severity: Severity,
+            passed: bool,
+            detail: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            expected: &'a Option<String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            note: &'a Option<String>,
+        }
+        Out {
+            check: self.check,
+            rule: self.rule.id,
+            citation: self.rule.citation(),
+            link: self.rule.link(),
+            strength: self.rule.strength,
+            source: self.source,
+            severity: self.severity,
+            passed: self.passed,
+            detail: &self.detail,
+            expected: &self.expected,
+            note: &self.note,
+        }
+        .serialize(s)
+    }
 }
 
 impl fmt::Display for Finding {
@@ -279,8 +244,11 @@ impl fmt::Display for Finding {
         };
         write!(
             f,
-            "[{label}] {} ({}): {}",
-            self.check, self.spec, self.detail
+            "[{label}] {} ({}, {}): {}",
+            self.check,
+            self.rule.id,
+            self.rule.citation(),
+            self.detail
         )?;
         if let Some(reason) = &self.expected {
             write!(f, " [known deviation: {reason}]")?;
@@ -292,49 +260,201 @@ impl fmt::Display for Finding {
     }
 }
 
+/// Every check's name, so that an expectations file naming a check that does not exist
+/// is refused when it is read rather than silently matching nothing.
+pub const NAMES: &[&str] = &[
+    "absolute_lifetime_enforced",
+    "access_token_present",
+    "account_id_shape",
+    "alg_asymmetric",
+    "alg_is",
+    "alg_signed",
+    "amr_lists",
+    "api_refused",
+    "at_hash",
+    "aud_array",
+    "aud_includes",
+    "authorize_refused",
+    "bearer_challenge",
+    "bearer_error_attribute",
+    "bearer_required",
+    "bi_claims",
+    "bi_custom",
+    "bi_id_token",
+    "bi_id_token_aud",
+    "bi_id_token_iss",
+    "bi_p_identity",
+    "cache_control_no_store",
+    "claim_is",
+    "claim_order",
+    "client_id_claim",
+    "code_delivered",
+    "code_format",
+    "cors_allows_origin",
+    "cors_refuses_origin",
+    "endpoints_under_issuer",
+    "error_charset",
+    "error_code",
+    "error_page_shows",
+    "error_sent_to_client",
+    "error_status",
+    "every_result",
+    "expires_in_given",
+    "expires_in_positive",
+    "granted_scope",
+    "id_token_auth_time",
+    "id_token_current",
+    "id_token_for_client",
+    "id_token_identityserver_claims",
+    "id_token_issued",
+    "id_token_nonce",
+    "id_token_sub",
+    "identities_listed",
+    "image_round_trip",
+    "introspection_active",
+    "introspection_caller_refused",
+    "invalid_client_challenge",
+    "invalid_field",
+    "iss_is_issuer",
+    "issuer_matches_url",
+    "jku",
+    "json_content_type",
+    "json_object_body",
+    "jwk_set",
+    "jwks_distinct_kids",
+    "jwks_keys_well_formed",
+    "jwks_max_age",
+    "jwks_public_only",
+    "jwt_access_token",
+    "licence_error",
+    "licence_refused",
+    "lifetime",
+    "lifetime_at_most",
+    "list_includes",
+    "logoff_accepted",
+    "logoff_ends_tokens",
+    "member_order",
+    "metadata_endpoint_served",
+    "no_id_token_without_openid",
+    "no_refresh_token",
+    "not_sent_to_client",
+    "paging_links",
+    "paging_no_duplicates",
+    "paging_no_gaps",
+    "paging_ordered",
+    "paging_past_end",
+    "pkce_methods_published",
+    "post_logout_redirect",
+    "pragma_no_cache",
+    "problem_details",
+    "refresh_token_issued",
+    "refresh_token_rotated",
+    "refused",
+    "report_row_present",
+    "required_claims",
+    "required_members",
+    "resource_refused",
+    "response_field",
+    "results_include",
+    "revoke_basic_refused",
+    "scope_claim",
+    "scope_claim_string",
+    "scope_not_granted",
+    "scope_returned",
+    "session_state",
+    "short_lived",
+    "signature_verifies",
+    "sliding_refreshes_succeed",
+    "state_echoed",
+    "status",
+    "stays_on_sign_in",
+    "token_type_bearer",
+    "typ_at_jwt",
+    "userinfo_claim",
+    "userinfo_sub",
+    "valid_now",
+    "ws_error",
+    "ws_status",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::rules::oauth::{RFC6749_ERROR_CODE, RFC6749_EXPIRES_IN};
 
     #[test]
-    fn severity_decides_what_a_failure_means() {
-        let failed = || Check::fail("x", "RFC0-1", "wrong");
-        assert!(Finding::judge(failed(), Severity::Fail).is_failure());
-        let warn = Finding::judge(failed(), Severity::Warn);
-        assert!(warn.is_warning() && !warn.is_failure());
-        assert_eq!(warn.to_string(), "[WARN] x (RFC0-1): wrong");
-        assert!(!Finding::judge(Check::pass("x", "s", "fine"), Severity::Fail).is_failure());
-        assert_eq!(Severity::from_word("should"), Some(Severity::Warn));
-        assert_eq!(Severity::from_word("may"), Some(Severity::NotJudged));
-        assert_eq!(Severity::from_word("might"), None);
-        let not_judged = Finding::judge(failed(), Severity::NotJudged);
-        assert!(!not_judged.is_failure() && !not_judged.is_warning());
+    fn the_rule_decides_what_a_failure_means() {
+        let broken = Finding::judge(Check::fail("x", &RFC6749_ERROR_CODE, "wrong"));
+        assert!(broken.is_failure());
+        assert!(
+            broken
+                .to_string()
+                .starts_with("[FAIL] x (RFC6749-5.2-error-code, RFC 6749 §5.2): wrong")
+        );
+        let should = Finding::judge(Check::fail("x", &RFC6749_EXPIRES_IN, "none"));
+        assert!(should.is_warning() && !should.is_failure());
+        assert!(!Finding::judge(Check::pass("x", &RFC6749_ERROR_CODE, "fine")).is_failure());
+        let premise = Finding::judge(Check::unjudged("x", &RFC6749_ERROR_CODE, "no audience"));
+        assert!(!premise.is_judged() && !premise.is_failure() && !premise.is_warning());
+        assert!(broken.breaks(&RFC6749_ERROR_CODE) && !premise.breaks(&RFC6749_ERROR_CODE));
+        let json = serde_json::to_value(&broken).unwrap();
+        assert_eq!(json["rule"], "RFC6749-5.2-error-code");
+        assert_eq!(json["citation"], "RFC 6749 §5.2");
+        assert_eq!(json["strength"], "must");
     }
 
-    /// Every name a check reports under is in [`NAMES`], and every entry of [`NAMES`]
-    /// is reported by some check, so the registry cannot drift from the code.
+    /// Every check is a function in this module's files that reports under its own
+    /// name, and nothing outside them builds a check: a check's name is where to read it.
     #[test]
-    fn the_registry_lists_exactly_the_checks() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/harness");
-        let mut files = vec![dir.clone()];
-        let mut texts = Vec::new();
+    fn every_check_reports_under_its_functions_name() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let built = regex::Regex::new(
+            r#"(?:Check::(?:pass|fail|expect|unjudged)\(\s*|const NAME: &str = )"([a-z_]+)""#,
+        )
+        .unwrap();
+        let function = regex::Regex::new(r"(?m)^pub fn ([a-z_0-9]+)").unwrap();
+        let mut files = vec![root.clone()];
+        let mut names = std::collections::BTreeSet::new();
         while let Some(path) = files.pop() {
             if path.is_dir() {
                 files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                texts.push(std::fs::read_to_string(&path).unwrap());
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let in_checks = path.starts_with(root.join("harness/checks"));
+            let code = text.split("#[cfg(test)]\nmod tests").next().unwrap_or("");
+            if !in_checks {
+                assert!(
+                    !built.is_match(code),
+                    "{} builds a check: checks live in harness/checks",
+                    path.display()
+                );
+                continue;
+            }
+            // Each public function's body, up to the next one.
+            let starts: Vec<(usize, String)> = function
+                .captures_iter(code)
+                .map(|c| (c.get(0).unwrap().start(), c[1].to_owned()))
+                .collect();
+            for (i, (start, name)) in starts.iter().enumerate() {
+                let end = starts.get(i + 1).map_or(code.len(), |(s, _)| *s);
+                for reported in built.captures_iter(&code[*start..end]) {
+                    assert_eq!(
+                        &reported[1],
+                        name.as_str(),
+                        "{}: fn {name} reports as {}",
+                        path.display(),
+                        &reported[1]
+                    );
+                    names.insert(name.clone());
+                }
             }
         }
-        let re = regex::Regex::new(r#"Check::(?:pass|fail|expect)\(\s*"([a-z_]+)""#).unwrap();
-        let consts = regex::Regex::new(r#"const NAME: &str = "([a-z_]+)""#).unwrap();
-        let mut found: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
-        for text in &texts {
-            for c in re.captures_iter(text).chain(consts.captures_iter(text)) {
-                found.insert(c[1].to_owned());
-            }
-        }
-        found.retain(|n| n.len() > 1);
-        for name in &found {
+        assert!(names.len() > 60, "{names:?}");
+        for name in &names {
             assert!(
                 NAMES.contains(&name.as_str()),
                 "{name} is missing from checks::NAMES"
@@ -342,7 +462,7 @@ mod tests {
         }
         for name in NAMES {
             assert!(
-                found.contains(*name),
+                names.contains(*name),
                 "checks::NAMES lists {name}, which no check reports"
             );
         }

@@ -7,31 +7,37 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::Value;
 
-use super::Check;
 use super::jwt::Jwt;
+use super::{Check, Rule};
 use crate::harness::flow::AuthorizeOutcome;
+use crate::protocol::rules::identityserver::{
+    IS4_LOGGED_OUT_LINK, IS4_SESSION_CLAIMS, IS4_SESSION_STATE,
+};
+use crate::protocol::rules::oauth::RFC8414_ENDPOINTS_SERVED;
+use crate::protocol::rules::openid::{
+    OIDC_AT_HASH, OIDC_AUTH_TIME, OIDC_EXP_IAT, OIDC_ID_TOKEN_ISS_AUD, OIDC_ID_TOKEN_ISSUED,
+    OIDC_NONCE, OIDC_SUB,
+};
 
-/// Core §3.1.3.3: the token response to an OpenID request carries an `id_token`.
-pub fn id_token_issued(body: &Value) -> Result<Jwt, Check> {
-    let raw = body.get("id_token").and_then(Value::as_str);
-    match raw.map(Jwt::decode) {
-        Some(Ok(t)) => Ok(t),
-        Some(Err(e)) => Err(Check::fail(
-            "id_token_issued",
-            "OIDC-Core-3.1.3.3",
-            format!("the id_token is not a JWT: {e}"),
-        )),
-        None => Err(Check::fail(
-            "id_token_issued",
-            "OIDC-Core-3.1.3.3",
-            "no id_token in the token response to an OpenID request",
-        )),
+/// The id_token of a token response, decoded, when there is one that is a JWT.
+pub fn id_token_of(body: &Value) -> Result<Jwt, String> {
+    match body.get("id_token").and_then(Value::as_str) {
+        Some(raw) => Jwt::decode(raw).map_err(|e| format!("the id_token is not a JWT: {e}")),
+        None => Err("no id_token in the token response to an OpenID request".into()),
+    }
+}
+
+/// Core §3.1.3.3: the token response to an OpenID request carries an `id_token`, a JWT.
+pub fn id_token_issued(body: &Value) -> Check {
+    match id_token_of(body) {
+        Ok(_) => Check::pass("id_token_issued", &OIDC_ID_TOKEN_ISSUED, "an id_token"),
+        Err(e) => Check::fail("id_token_issued", &OIDC_ID_TOKEN_ISSUED, e),
     }
 }
 
 /// Core §3.1.3.7, items 2–5: `iss` is the issuer exactly, `aud` names the client, and
 /// with several audiences `azp` is the client.
-pub fn id_token_for(token: &Jwt, issuer: &str, client_id: &str) -> Check {
+pub fn id_token_for_client(token: &Jwt, issuer: &str, client_id: &str) -> Check {
     let iss = token
         .claims
         .get("iss")
@@ -48,7 +54,7 @@ pub fn id_token_for(token: &Jwt, issuer: &str, client_id: &str) -> Check {
         iss == issuer && auds.contains(&client_id) && (auds.len() == 1 || azp == Some(client_id));
     Check::expect(
         "id_token_for_client",
-        "OIDC-Core-3.1.3.7",
+        &OIDC_ID_TOKEN_ISS_AUD,
         ok,
         format!("iss {iss}, aud {aud}"),
         || {
@@ -59,7 +65,7 @@ pub fn id_token_for(token: &Jwt, issuer: &str, client_id: &str) -> Check {
     )
 }
 
-/// Core §3.1.3.7 item 11: the `nonce` sent comes back.
+/// Core §2: the `nonce` sent comes back.
 pub fn id_token_nonce(token: &Jwt, nonce: &str) -> Check {
     let got = token
         .claims
@@ -68,33 +74,33 @@ pub fn id_token_nonce(token: &Jwt, nonce: &str) -> Check {
         .unwrap_or("");
     Check::expect(
         "id_token_nonce",
-        "OIDC-Core-3.1.3.7",
+        &OIDC_NONCE,
         got == nonce,
         format!("nonce {got}"),
         || format!("expected nonce '{nonce}', got '{got}'"),
     )
 }
 
-/// Core §3.1.3.7 items 9–10 and §2: `exp` is after the server's now and `iat` is there.
+/// Core §2: `exp` is after the server's now and `iat` is there.
 pub fn id_token_current(token: &Jwt, now: i64, leeway: i64) -> Check {
     let int = |k: &str| token.claims.get(k).and_then(Value::as_i64);
     let (exp, iat) = (int("exp"), int("iat"));
     Check::expect(
         "id_token_current",
-        "OIDC-Core-3.1.3.7",
+        &OIDC_EXP_IAT,
         exp.is_some_and(|e| e + leeway > now) && iat.is_some_and(|i| i <= now + leeway),
         format!("iat {iat:?}, exp {exp:?}"),
         || format!("expected iat ≤ {now} < exp, got iat {iat:?}, exp {exp:?}"),
     )
 }
 
-/// Core §3.1.3.8 and §3.2.2.9: an `at_hash`, when present, is the left half of the
-/// hash of the access token under the id_token's `alg`.
-pub fn at_hash_matches(token: &Jwt, access_token: &str) -> Check {
+/// Core §3.1.3.6: an `at_hash`, when present, is the left half of the hash of the
+/// access token under the id_token's `alg`.
+pub fn at_hash(token: &Jwt, access_token: &str) -> Check {
     let Some(at_hash) = token.claims.get("at_hash").and_then(Value::as_str) else {
-        return Check::pass(
+        return Check::unjudged(
             "at_hash",
-            "OIDC-Core-3.1.3.8",
+            &OIDC_AT_HASH,
             "no at_hash (optional in the code flow)",
         );
     };
@@ -112,72 +118,101 @@ pub fn at_hash_matches(token: &Jwt, access_token: &str) -> Check {
     } else if alg.ends_with("512") {
         &SHA512
     } else {
-        return Check::pass(
+        return Check::unjudged(
             "at_hash",
-            "OIDC-Core-3.1.3.8",
-            format!("at_hash under alg '{alg}', whose hash Core does not define: not judged"),
+            &OIDC_AT_HASH,
+            format!("at_hash under alg '{alg}', whose hash Core does not define"),
         );
     };
     let d = digest(algorithm, access_token.as_bytes());
     let expected = URL_SAFE_NO_PAD.encode(&d.as_ref()[..d.as_ref().len() / 2]);
     Check::expect(
         "at_hash",
-        "OIDC-Core-3.1.3.8",
+        &OIDC_AT_HASH,
         at_hash == expected,
         format!("at_hash {at_hash}"),
         || format!("at_hash '{at_hash}' is not the access token's ('{expected}')"),
     )
 }
 
-/// Core §3.1.2.1 and §2: with `max_age` in the request the id_token carries `auth_time`.
-pub fn has_auth_time(token: &Jwt) -> Check {
-    let t = token.claims.get("auth_time");
+/// Core §2: with `max_age` in the request the id_token carries `auth_time`, the time
+/// of the sign-in: within `signed_in` (the harness's window around it, by the server's
+/// clock), not a placeholder such as 0.
+pub fn id_token_auth_time(token: &Jwt, signed_in: (i64, i64)) -> Check {
+    let t = token.claims.get("auth_time").and_then(Value::as_i64);
+    let (from, to) = signed_in;
     Check::expect(
         "id_token_auth_time",
-        "OIDC-Core-2",
-        t.is_some_and(Value::is_i64),
+        &OIDC_AUTH_TIME,
+        t.is_some_and(|t| (from..=to).contains(&t)),
         format!("auth_time {t:?}"),
-        || "no auth_time in the id_token although max_age was sent".to_owned(),
+        || match t {
+            None => "no numeric auth_time in the id_token although max_age was sent".to_owned(),
+            Some(t) => format!("auth_time {t} is not the time of the sign-in ({from}..={to})"),
+        },
+    )
+}
+
+/// Core §2: the id_token names the user in `sub`.
+pub fn id_token_sub(token: &Jwt) -> Check {
+    let sub = token
+        .claims
+        .get("sub")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    Check::expect(
+        "id_token_sub",
+        &OIDC_SUB,
+        !sub.is_empty(),
+        format!("sub {sub}"),
+        || "the id_token names no user in sub".to_owned(),
     )
 }
 
 /// IdentityServer's identity token of a signed-in user: `sid`, `auth_time`, `idp`,
 /// `amr` (`DefaultTokenService`, `DefaultClaimsService.GetStandardSubjectClaims`).
-pub fn identityserver_claims(token: &Jwt) -> Check {
+pub fn id_token_identityserver_claims(token: &Jwt) -> Check {
     let missing: Vec<&str> = ["sid", "sub", "auth_time", "idp", "amr"]
         .into_iter()
         .filter(|k| token.claims.get(*k).is_none())
         .collect();
     Check::expect(
         "id_token_identityserver_claims",
-        "IS4-id-token",
+        &IS4_SESSION_CLAIMS,
         missing.is_empty(),
         "sid, sub, auth_time, idp, amr",
         || format!("the id_token lacks {}", missing.join(", ")),
     )
 }
 
-/// Core §5.3.2: userinfo answers 200 with a JSON object whose `sub` is the id_token's.
-pub fn userinfo_sub(status: u16, body: Option<&Value>, sub: &str) -> Check {
+/// Userinfo answers 200 with a JSON object whose `sub` is the user's (`sub`, the
+/// id_token's; Core §5.3.2), as `rule` says.
+pub fn userinfo_sub(status: u16, body: Option<&Value>, sub: &str, rule: &'static Rule) -> Check {
     let got = body
         .and_then(|b| b.get("sub"))
         .and_then(Value::as_str)
         .unwrap_or("");
     Check::expect(
-        "userinfo_names_subject",
-        "OIDC-Core-5.3.2",
+        "userinfo_sub",
+        rule,
         status == 200 && !sub.is_empty() && got == sub,
         format!("sub {got}"),
         || format!("expected 200 with sub '{sub}', got {status} with sub '{got}'"),
     )
 }
 
-/// Userinfo carries a claim of a granted identity scope (Core §5.4).
-pub fn userinfo_claim(body: Option<&Value>, claim: &str, expected: &str) -> Check {
+/// Userinfo carries a claim of a granted identity scope, with the value `rule` says
+/// (Core §5.4 names the claims; what they hold is the product's).
+pub fn userinfo_claim(
+    body: Option<&Value>,
+    claim: &str,
+    expected: &str,
+    rule: &'static Rule,
+) -> Check {
     let got = body.and_then(|b| b.get(claim)).and_then(Value::as_str);
     Check::expect(
         "userinfo_claim",
-        "OIDC-Core-5.4",
+        rule,
         got == Some(expected),
         format!("{claim} {got:?}"),
         || format!("expected {claim} '{expected}', got {got:?}"),
@@ -193,16 +228,16 @@ pub fn session_state(value: Option<&str>) -> Check {
     });
     Check::expect(
         "session_state",
-        "IS4-authorize-response",
+        &IS4_SESSION_STATE,
         ok,
         format!("session_state {value:?}"),
         || format!("expected a session_state 'hash.salt', got {value:?}"),
     )
 }
 
-/// RP-Initiated Logout §3: after logging out the user is sent back to the registered
-/// URI with the `state`, or (IdentityServer's logged-out page) shown a link to it.
-pub fn led_back(outcome: Option<&AuthorizeOutcome>, back: &str, state: &str) -> Check {
+/// After logging out the user is sent back to the registered URI with the `state`, or
+/// (IdentityServer's logged-out page) shown a link to it.
+pub fn post_logout_redirect(outcome: Option<&AuthorizeOutcome>, back: &str, state: &str) -> Check {
     let expected = format!("{back}?state={state}");
     let (ok, evidence) = match outcome {
         Some(AuthorizeOutcome::ToClient { url, params }) => (
@@ -218,19 +253,19 @@ pub fn led_back(outcome: Option<&AuthorizeOutcome>, back: &str, state: &str) -> 
     };
     Check::expect(
         "post_logout_redirect",
-        "OIDC-RP-Logout-3",
+        &IS4_LOGGED_OUT_LINK,
         ok,
         evidence.clone(),
         || format!("expected the way back to {expected}, got {evidence}"),
     )
 }
 
-/// RFC 8414 §2 and OpenID Connect Discovery §3: an endpoint the metadata names is
-/// served there (any answer but 404, 405 aside, or a server error).
-pub fn endpoint_served(member: &str, url: &str, status: u16) -> Check {
+/// An endpoint the metadata names is served there (any answer but 404, 405 aside, or a
+/// server error).
+pub fn metadata_endpoint_served(member: &str, url: &str, status: u16) -> Check {
     Check::expect(
         "metadata_endpoint_served",
-        "RFC8414-2",
+        &RFC8414_ENDPOINTS_SERVED,
         status != 404 && status < 500 && status != 0,
         format!("{member}: {status}"),
         || format!("{member} {url} answered {status}"),
@@ -249,37 +284,46 @@ mod tests {
             json!({"alg": "RS256"}),
             json!({"iss": "https://op", "aud": "c", "nonce": "n", "iat": 10, "exp": 100, "at_hash": "77QmUPtjPfzWtF2AnpK9RQ", "auth_time": 9}),
         );
-        assert!(at_hash_matches(&t, "jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y").passed());
-        assert!(!at_hash_matches(&t, "another").passed());
+        assert!(at_hash(&t, "jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y").passed());
+        assert!(!at_hash(&t, "another").passed());
         let eddsa = Jwt::unsigned(json!({"alg": "EdDSA"}), json!({"at_hash": "x"}));
-        assert!(at_hash_matches(&eddsa, "any").passed(), "not judged");
+        assert!(!at_hash(&eddsa, "any").broken(), "not judged");
         let odd = Jwt::unsigned(json!({"alg": "RSé"}), json!({"at_hash": "x"}));
         assert!(
-            at_hash_matches(&odd, "any").passed(),
+            !at_hash(&odd, "any").broken(),
             "no panic on a multi-byte alg"
         );
-        assert!(id_token_for(&t, "https://op", "c").passed());
-        assert!(!id_token_for(&t, "https://op/", "c").passed());
+        assert!(id_token_for_client(&t, "https://op", "c").passed());
+        assert!(!id_token_for_client(&t, "https://op/", "c").passed());
         let several = Jwt::unsigned(json!({}), json!({"iss": "i", "aud": ["c", "x"]}));
-        assert!(!id_token_for(&several, "i", "c").passed(), "azp needed");
+        assert!(
+            !id_token_for_client(&several, "i", "c").passed(),
+            "azp needed"
+        );
         assert!(id_token_nonce(&t, "n").passed() && !id_token_nonce(&t, "m").passed());
         assert!(id_token_current(&t, 50, 0).passed() && !id_token_current(&t, 100, 0).passed());
-        assert!(has_auth_time(&t).passed() && !identityserver_claims(&t).passed());
-        assert!(userinfo_sub(200, Some(&json!({"sub": "s"})), "s").passed());
-        assert!(!userinfo_sub(401, None, "s").passed());
+        assert!(
+            id_token_auth_time(&t, (9, 50)).passed() && id_token_auth_time(&t, (10, 50)).broken()
+        );
+        assert!(!id_token_identityserver_claims(&t).passed());
+        assert!(id_token_sub(&t).broken());
+        let rule = &crate::protocol::rules::openid::OIDC_USERINFO_SUB;
+        assert!(userinfo_sub(200, Some(&json!({"sub": "s"})), "s", rule).passed());
+        assert!(!userinfo_sub(401, None, "s", rule).passed());
         assert!(session_state(Some("abc.def")).passed() && !session_state(None).passed());
         assert!(
-            endpoint_served("x", "u", 405).passed() && !endpoint_served("x", "u", 404).passed()
+            metadata_endpoint_served("x", "u", 405).passed()
+                && !metadata_endpoint_served("x", "u", 404).passed()
         );
-        assert!(id_token_issued(&json!({})).is_err());
+        assert!(id_token_issued(&json!({})).broken());
         let page = AuthorizeOutcome::Page {
             url: "u".into(),
             status: 200,
             body: r#"<a href="https://c/out?state=s1">here</a>"#.into(),
             form_left: false,
         };
-        assert!(led_back(Some(&page), "https://c/out", "s1").passed());
-        assert!(!led_back(Some(&page), "https://c/out", "s2").passed());
-        assert!(!led_back(None, "https://c/out", "s1").passed());
+        assert!(post_logout_redirect(Some(&page), "https://c/out", "s1").passed());
+        assert!(!post_logout_redirect(Some(&page), "https://c/out", "s2").passed());
+        assert!(!post_logout_redirect(None, "https://c/out", "s1").passed());
     }
 }

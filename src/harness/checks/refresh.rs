@@ -1,18 +1,44 @@
-//! Checks on a refresh journey: a chain of refreshes, each just within the sliding
-//! lifetime, until past the absolute lifetime (MyID manual §4.4).
+//! Checks on refresh tokens: rotation, and a chain of refreshes, each just within the
+//! sliding lifetime, until past the absolute lifetime (IdentityServer's model, MyID
+//! manual §4.4).
 
-use super::Check;
+use super::{Check, Rule};
+use crate::protocol::rules::identityserver::{IS4_ABSOLUTE, IS4_SLIDING};
 
 /// One refresh: seconds since the first token, and the status it got.
 pub type Leg = (u64, u16);
 
+/// The last refresh replaced the refresh token (`before`, `after`), as `rule` wants
+/// (RFC 9700 §4.14.2 for a public client, a product's rotation setting).
+pub fn refresh_token_rotated(
+    before: Option<&str>,
+    after: Option<&str>,
+    rule: &'static Rule,
+) -> Check {
+    match (before, after) {
+        (Some(b), Some(a)) => Check::expect(
+            "refresh_token_rotated",
+            rule,
+            b != a,
+            "a new refresh token",
+            || "the refresh response returned the same refresh token".into(),
+        ),
+        (Some(_), None) => Check::fail(
+            "refresh_token_rotated",
+            rule,
+            "the refresh response carries no refresh token",
+        ),
+        _ => Check::unjudged("refresh_token_rotated", rule, "no refresh token to rotate"),
+    }
+}
+
 /// Every refresh at or before `absolute` seconds succeeded.
-pub fn refreshes_within_absolute_succeed(legs: &[Leg], absolute: u64) -> Check {
+pub fn sliding_refreshes_succeed(legs: &[Leg], absolute: u64) -> Check {
     let early_failure = legs.iter().find(|(t, s)| *t <= absolute && *s != 200);
     let within = legs.iter().filter(|(t, _)| *t <= absolute).count();
     Check::expect(
         "sliding_refreshes_succeed",
-        "MyID-4.4",
+        &IS4_SLIDING,
         early_failure.is_none() && within > 0,
         format!("{within} refreshes within {absolute} s"),
         || match early_failure {
@@ -33,7 +59,7 @@ pub fn absolute_lifetime_enforced(
     let status_after = legs.iter().find(|(t, _)| *t > absolute).map(|l| l.1);
     Check::expect(
         "absolute_lifetime_enforced",
-        "MyID-4.4",
+        &IS4_ABSOLUTE,
         status_after == Some(400) && got == Some(error),
         format!("refused after {absolute} s with {error}"),
         || {
@@ -47,18 +73,22 @@ pub fn absolute_lifetime_enforced(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::rules::oauth::RFC9700_ROTATION;
 
     #[test]
     fn journeys() {
         let good = [(100, 200), (200, 200), (300, 400)];
-        assert!(refreshes_within_absolute_succeed(&good, 250).passed());
+        assert!(sliding_refreshes_succeed(&good, 250).passed());
         assert!(
             absolute_lifetime_enforced(&good, 250, "invalid_grant", Some("invalid_grant")).passed()
         );
         let early = [(100, 400)];
-        assert!(!refreshes_within_absolute_succeed(&early, 250).passed());
+        assert!(!sliding_refreshes_succeed(&early, 250).passed());
         let endless = [(100, 200), (200, 200), (300, 200)];
         assert!(!absolute_lifetime_enforced(&endless, 250, "invalid_grant", None).passed());
-        assert!(!refreshes_within_absolute_succeed(&[], 250).passed());
+        assert!(!sliding_refreshes_succeed(&[], 250).passed());
+        assert!(refresh_token_rotated(Some("a"), Some("b"), &RFC9700_ROTATION).passed());
+        assert!(refresh_token_rotated(Some("a"), Some("a"), &RFC9700_ROTATION).broken());
+        assert!(!refresh_token_rotated(None, None, &RFC9700_ROTATION).broken());
     }
 }

@@ -18,7 +18,7 @@ use std::fmt::Write as _;
 use super::super::checks::Finding;
 use super::super::run::{RunReport, ScenarioOutcome, Status};
 use crate::protocol::markup::escape_html as esc;
-use crate::protocol::rules::link;
+use crate::protocol::rules::{self, Rule};
 
 /// The status a scenario is filtered by: a passed scenario with warnings is `warned`.
 fn shown_status(s: &ScenarioOutcome) -> &'static str {
@@ -47,14 +47,28 @@ fn text(t: &str) -> String {
     esc(&unsign_tokens(t))
 }
 
-fn rule(spec: &str) -> String {
-    match link(spec) {
+/// A rule as the page shows it: its id, and its document and clause linked to where
+/// they can be read.
+fn rule(r: &Rule) -> String {
+    let citation = match r.link() {
         Some(url) => format!(
             "<a href=\"{}\" rel=\"noreferrer\" target=\"_blank\">{}</a>",
             esc(&url),
-            esc(spec)
+            esc(&r.citation())
         ),
-        None => format!("<span title=\"no public link\">{}</span>", esc(spec)),
+        None => format!(
+            "<span title=\"no public link\">{}</span>",
+            esc(&r.citation())
+        ),
+    };
+    format!("<code>{}</code><br>{citation}", esc(r.id))
+}
+
+/// A rule named by its id (a deviation entry's).
+fn rule_id(id: &str) -> String {
+    match rules::by_id(id) {
+        Some(r) => rule(r),
+        None => esc(id),
     }
 }
 
@@ -80,8 +94,8 @@ fn finding_row(f: &Finding) -> String {
     format!(
         "<tr class=\"{class}\"><td><span class=\"mark {class}\">{label}</span></td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}{note}</td></tr>\n",
         esc(f.check),
-        rule(f.spec),
-        esc(f.source.label()),
+        rule(f.rule),
+        esc(&f.source.label()),
         text(&f.detail),
     )
 }
@@ -100,7 +114,7 @@ fn scenario(out: &mut String, index: usize, s: &ScenarioOutcome) {
         esc(&tags),
         esc(&s.scenario),
         esc(&tags),
-        esc(s.source.label()),
+        esc(&s.source.label()),
         s.elapsed_ms,
         esc(&s.feature_path),
         s.line,
@@ -210,7 +224,7 @@ pub fn html(report: &RunReport) -> String {
                 .findings
                 .iter()
                 .find(|f| f.is_failure())
-                .map(|f| format!(" — {} ({})", esc(f.check), rule(f.spec)))
+                .map(|f| format!(" — {} ({})", esc(f.check), rule(f.rule)))
                 .unwrap_or_default();
             let _ = writeln!(
                 out,
@@ -265,7 +279,10 @@ pub fn html(report: &RunReport) -> String {
             if f.expected.is_some() {
                 deviations.push((s, f));
             } else {
-                warnings.entry((f.spec, f.check)).or_default().push((s, f));
+                warnings
+                    .entry((f.rule.id, f.check))
+                    .or_default()
+                    .push((s, f));
             }
         }
     }
@@ -274,12 +291,12 @@ pub fn html(report: &RunReport) -> String {
         out.push_str("<p class=\"none\">No warnings.</p>\n");
     } else {
         out.push_str("<table><thead><tr><th>rule</th><th>check</th><th>times</th><th>first seen</th></tr></thead><tbody>\n");
-        for ((spec, check), list) in &warnings {
+        for ((_, check), list) in &warnings {
             let (s, f) = list[0];
             let _ = writeln!(
                 out,
                 "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{} <span class=\"meta\">in {}</span></td></tr>",
-                rule(spec),
+                rule(f.rule),
                 esc(check),
                 list.len(),
                 text(&f.detail),
@@ -298,7 +315,7 @@ pub fn html(report: &RunReport) -> String {
                 out,
                 "<tr><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
                 esc(&s.scenario),
-                rule(f.spec),
+                rule(f.rule),
                 esc(f.check),
                 text(&f.detail),
                 text(f.expected.as_deref().unwrap_or_default())
@@ -312,7 +329,7 @@ pub fn html(report: &RunReport) -> String {
             let _ = writeln!(
                 out,
                 "<li>{} <code>{}</code> [{}]: {}</li>",
-                esc(&d.spec),
+                rule_id(&d.rule),
                 esc(&d.check),
                 esc(d.scenario.as_deref().unwrap_or("any scenario")),
                 text(&d.reason)

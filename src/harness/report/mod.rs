@@ -50,8 +50,11 @@ pub fn terminal(report: &RunReport) -> String {
             out,
             "\nWarnings (rules the target departs from; they do not fail the run):"
         );
-        for ((check, spec), (count, example)) in &warnings {
-            let _ = writeln!(out, "  ⚠ {spec} {check} ×{count}: {example}");
+        for ((check, rule), (count, example)) in &warnings {
+            let citation = crate::protocol::rules::by_id(rule)
+                .map(|r| r.citation())
+                .unwrap_or_default();
+            let _ = writeln!(out, "  ⚠ {rule} ({citation}) {check} ×{count}: {example}");
         }
     }
     if !report.stale.is_empty() {
@@ -63,7 +66,7 @@ pub fn terminal(report: &RunReport) -> String {
             let _ = writeln!(
                 out,
                 "  ✓ {} {} [{}] observed /{}/: {}",
-                d.spec,
+                d.rule,
                 d.check,
                 d.scenario.as_deref().unwrap_or("any scenario"),
                 d.observed,
@@ -106,7 +109,7 @@ pub fn terminal(report: &RunReport) -> String {
     out
 }
 
-/// Failed warning-level findings, grouped by (check, spec): count and first detail.
+/// Failed warning-level findings, grouped by (check, rule id): count and first detail.
 fn warnings_by_rule(report: &RunReport) -> BTreeMap<(&'static str, &'static str), (usize, String)> {
     let mut map: BTreeMap<(&'static str, &'static str), (usize, String)> = BTreeMap::new();
     for f in report
@@ -115,7 +118,7 @@ fn warnings_by_rule(report: &RunReport) -> BTreeMap<(&'static str, &'static str)
         .flat_map(|s| &s.findings)
         .filter(|f| f.is_warning())
     {
-        map.entry((f.check, f.spec))
+        map.entry((f.check, f.rule.id))
             .or_insert_with(|| (0, f.detail.clone()))
             .0 += 1;
     }
@@ -268,7 +271,7 @@ pub fn markdown(report: &RunReport) -> String {
             .iter()
             .map(|d| format!(
                 "Known deviation that excused nothing (stale): {} `{}` — {}\n\n",
-                d.spec,
+                d.rule,
                 d.check,
                 md_cell(&d.reason)
             ))
@@ -285,7 +288,15 @@ pub fn markdown(report: &RunReport) -> String {
             .findings
             .iter()
             .filter(|f| !f.passed)
-            .map(|f| format!("{} `{}` {}", f.spec, f.check, f.detail))
+            .map(|f| {
+                format!(
+                    "{} ({}) `{}` {}",
+                    f.rule.id,
+                    f.rule.citation(),
+                    f.check,
+                    f.detail
+                )
+            })
             .chain(
                 s.reason
                     .iter()
@@ -307,8 +318,9 @@ pub fn markdown(report: &RunReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::harness::checks::{Check, Severity};
+    use crate::harness::checks::Check;
     use crate::harness::run::ScenarioOutcome;
+    use crate::protocol::rules::oauth::{RFC6749_EXPIRES_IN, RFC6749_STATE};
 
     fn report() -> RunReport {
         let scenario = |name: &str, status: Status, findings: Vec<Finding>| ScenarioOutcome {
@@ -330,18 +342,12 @@ mod tests {
                 scenario(
                     "ok",
                     Status::Passed,
-                    vec![Finding::judge(
-                        Check::fail("c", "RFC1-1", "meh"),
-                        Severity::Warn,
-                    )],
+                    vec![Finding::judge(Check::fail("c", &RFC6749_EXPIRES_IN, "meh"))],
                 ),
                 scenario(
                     "bad",
                     Status::Failed,
-                    vec![Finding::judge(
-                        Check::fail("d", "RFC2-2", "no"),
-                        Severity::Fail,
-                    )],
+                    vec![Finding::judge(Check::fail("d", &RFC6749_STATE, "no"))],
                 ),
                 scenario("later", Status::Skipped, vec![]),
             ],
@@ -357,10 +363,17 @@ mod tests {
         assert_eq!(closing_line(&r), "1 passed, 1 failed, 1 skipped");
         let t = terminal(&r);
         assert!(t.trim_end().ends_with("1 passed, 1 failed, 1 skipped"));
-        assert!(t.contains("RFC1-1") && t.contains("> POST /token"));
+        assert!(t.contains("RFC6749-5.1-expires-in") && t.contains("> POST /token"));
         let j: serde_json::Value = serde_json::from_str(&json(&r)).unwrap();
         assert_eq!(j["counts"]["warnings"], 1);
-        assert_eq!(j["scenarios"][1]["findings"][0]["spec"], "RFC2-2");
+        assert_eq!(
+            j["scenarios"][1]["findings"][0]["rule"],
+            "RFC6749-4.1.2-state"
+        );
+        assert_eq!(
+            j["scenarios"][1]["findings"][0]["citation"],
+            "RFC 6749 §4.1.2"
+        );
         let x = junit(&r);
         assert!(
             x.contains("failures=\"1\"")
@@ -370,7 +383,11 @@ mod tests {
         assert!(x.contains("<skipped"));
         assert!(x.contains("<property name=\"warned\" value=\"1\"/>"), "{x}");
         let m = markdown(&r);
-        assert!(m.contains("RFC2-2") && m.contains("❌") && m.contains("⚠️"));
+        assert!(
+            m.contains("RFC6749-4.1.2-state (RFC 6749 §4.1.2)")
+                && m.contains("❌")
+                && m.contains("⚠️")
+        );
         let h = html::html(&r);
         assert!(h.contains("id=\"count-failed\">1 failed"), "counts");
         assert!(h.contains("data-status=\"warned\"") && h.contains("data-status=\"skipped\""));
@@ -378,7 +395,7 @@ mod tests {
             h.contains("X &lt;&amp;&gt;") && !h.contains("X <&>"),
             "escaped"
         );
-        assert!(h.contains("href=\"https://www.rfc-editor.org/rfc/rfc2#section-2\""));
+        assert!(h.contains("href=\"https://www.rfc-editor.org/rfc/rfc6749#section-4.1.2\""));
         assert!(h.contains("<pre class=\"transcript\">&gt; POST /token</pre>"));
         assert!(
             !h.contains("src=\"http") && !h.contains("<link"),
@@ -386,7 +403,8 @@ mod tests {
         );
         let warnings = &h[h.find("id=\"warnings\"").unwrap()..h.find("id=\"deviations\"").unwrap()];
         assert!(
-            warnings.contains("RFC1-1") && !warnings.contains("RFC2-2"),
+            warnings.contains("RFC6749-5.1-expires-in")
+                && !warnings.contains("RFC6749-4.1.2-state"),
             "warnings apart"
         );
     }

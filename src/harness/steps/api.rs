@@ -5,16 +5,17 @@ use cucumber::{then, when};
 use reqwest::Method;
 use serde_json::Value;
 
-use super::{expand, severity};
+use super::expand;
 use crate::harness::checks::api::{self as checks, lookup};
-use crate::harness::checks::{Check, http};
+use crate::harness::checks::{http, introspection as resource};
 use crate::harness::client::RequestSpec;
 use crate::harness::endpoints::Endpoint;
 use crate::harness::world::{ConformanceWorld, StepFailure, StepResult};
 use crate::protocol::jwt::{Compact, b64url};
+use crate::protocol::rules::myid::{ASSUMED_REQUEST_STATUS, MYID_PROBLEM_DETAILS};
 
 /// A key no MyID server has: the harness's own, for forged tokens.
-const FOREIGN_KEY: &str = include_str!("../../../fixtures/keys/test-signing-key.pem");
+pub(super) const FOREIGN_KEY: &str = include_str!("../../../fixtures/keys/test-signing-key.pem");
 
 /// Which token a call carries.
 pub(super) enum Credential {
@@ -263,58 +264,76 @@ fn remember(world: &mut ConformanceWorld, path: String, name: String) -> StepRes
     Ok(())
 }
 
+/// The API answered with `status`, as the scenario's requirement says it must.
 #[then(regex = r"^the API (must|should) answer with status (\d+)$")]
 fn api_status(world: &mut ConformanceWorld, word: String, status: u16) -> StepResult {
     let r = world.last_response()?.clone();
-    world.judge(severity(&word)?, [http::status_is(&r, status, "MyID-5.1")])
+    let rule = world.rule()?;
+    world.judge(&word, [http::status(&r, status, rule)])
 }
 
+/// A call without a token is refused 401 (the scenario's requirement), with a Bearer
+/// challenge that names no error (RFC 6750 §3, §3.1).
 #[then(regex = r"^the API (must|should) ask for a bearer token$")]
 fn asks_for_token(world: &mut ConformanceWorld, word: String) -> StepResult {
     let r = world.last_response()?.clone();
-    world.judge(severity(&word)?, [checks::bearer_challenge(&r, false)])
+    let rule = world.rule()?;
+    world.judge(
+        &word,
+        [
+            http::status(&r, 401, rule),
+            resource::bearer_challenge(&r),
+            resource::bearer_error_attribute(&r, false),
+        ],
+    )
 }
 
+/// A call with a bad token is refused 401 (the scenario's requirement), with a Bearer
+/// challenge that says invalid_token (RFC 6750 §3, §3.1).
 #[then(regex = r"^the API (must|should) refuse the token as invalid_token$")]
 fn refuses_token(world: &mut ConformanceWorld, word: String) -> StepResult {
     let r = world.last_response()?.clone();
-    world.judge(severity(&word)?, [checks::bearer_challenge(&r, true)])
+    let rule = world.rule()?;
+    world.judge(
+        &word,
+        [
+            http::status(&r, 401, rule),
+            resource::bearer_challenge(&r),
+            resource::bearer_error_attribute(&r, true),
+        ],
+    )
 }
 
+/// A refusal: its verdict is the scenario's requirement (the scope reaches no further,
+/// MyID requires a field); its body is MyID's WS error, with the status MyID gives it.
 #[then(
     regex = r#"^the API (must|should) answer with the error "(WS\d{5})"(?: for the field "([A-Za-z.]+)")?$"#
 )]
 fn ws_error(world: &mut ConformanceWorld, word: String, code: String, field: String) -> StepResult {
     let r = world.last_response()?.clone();
-    let mut found = vec![checks::ws_error(&r, &code), checks::ws_status(&r, &code)];
+    let mut found = vec![
+        checks::api_refused(&r, world.rule()?),
+        checks::ws_error(&r, &code),
+        checks::ws_status(&r, &code),
+    ];
     if !field.is_empty() {
-        let got = r
-            .json()
-            .and_then(|b| {
-                b.get("invalidField")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned)
-            })
-            .unwrap_or_default();
-        found.push(Check::expect(
-            "invalid_field",
-            "MyID-8.8.6",
-            got == field,
-            got.clone(),
-            || format!("expected invalidField '{field}', got '{got}'"),
-        ));
+        found.push(checks::invalid_field(&r, &field));
     }
-    world.judge(severity(&word)?, found)
+    world.judge(&word, found)
 }
 
 #[then(regex = r"^the API (must|should) answer with problem details$")]
 fn problem(world: &mut ConformanceWorld, word: String) -> StepResult {
     let r = world.last_response()?.clone();
-    world.judge(severity(&word)?, [checks::problem_details(&r)])
+    let rule = world.rule_or(&MYID_PROBLEM_DETAILS);
+    world.judge(
+        &word,
+        [checks::api_refused(&r, rule), checks::problem_details(&r)],
+    )
 }
 
 /// `, as assumed` marks a value the manual does not give (the first status of a new
-/// request, say): the mock's reading, which warns on a live server.
+/// request): the mock's reading, which warns on a live server.
 #[then(regex = r#"^the response "([A-Za-z0-9.]+)" (must|should) be "([^"]*)"(, as assumed)?$"#)]
 fn field_is(
     world: &mut ConformanceWorld,
@@ -324,22 +343,13 @@ fn field_is(
     assumed: String,
 ) -> StepResult {
     let expected = expand(world, &expected)?;
-    let body = world.last_response()?.json().unwrap_or(Value::Null);
-    let got = lookup(&body, &path).cloned().unwrap_or(Value::Null);
-    let ok = got
-        .as_str()
-        .map(|s| s.eq_ignore_ascii_case(&expected))
-        .unwrap_or(false)
-        || serde_json::from_str::<Value>(&expected).is_ok_and(|e| e == got);
-    let spec = if assumed.is_empty() {
-        "MyID-5.1"
+    let r = world.last_response()?.clone();
+    let rule = if assumed.is_empty() {
+        world.rule()?
     } else {
-        "assumed-MyID"
+        &ASSUMED_REQUEST_STATUS
     };
-    let check = Check::expect("response_field", spec, ok, got.to_string(), || {
-        format!("expected {path} = {expected}, got {got}")
-    });
-    world.judge(severity(&word)?, [check])
+    world.judge(&word, [checks::response_field(&r, &path, &expected, rule)])
 }
 
 #[then(
@@ -354,8 +364,15 @@ fn results_include(
 ) -> StepResult {
     let value = expand(world, &value)?;
     let body = world.last_response()?.json().unwrap_or(Value::Null);
-    let check = checks::results_include(&checks::results(&body), &path, &value, mode == "include");
-    world.judge(severity(&word)?, [check])
+    let rule = world.rule()?;
+    let check = checks::results_include(
+        &checks::results(&body),
+        &path,
+        &value,
+        mode == "include",
+        rule,
+    );
+    world.judge(&word, [check])
 }
 
 #[then(regex = r#"^every result's "([A-Za-z.]+)" (must|should) be "([^"]*)"$"#)]
@@ -367,8 +384,9 @@ fn every_result(
 ) -> StepResult {
     let value = expand(world, &value)?;
     let body = world.last_response()?.json().unwrap_or(Value::Null);
-    let check = checks::scope_respected(&checks::results(&body), &path, &value);
-    world.judge(severity(&word)?, [check])
+    let rule = world.rule()?;
+    let check = checks::every_result(&checks::results(&body), &path, &value, rule);
+    world.judge(&word, [check])
 }
 
 /// A tiny valid PNG (1×1, one grey pixel), the photo the scenarios upload.
@@ -404,23 +422,10 @@ async fn upload_photo(world: &mut ConformanceWorld, what: String, person: String
 #[then(regex = r"^the API (must|should) return the uploaded photo with its MIME type$")]
 fn same_photo(world: &mut ConformanceWorld, word: String) -> StepResult {
     let r = world.last_response()?.clone();
-    let ct = r.header("content-type").unwrap_or("").to_owned();
-    let ok = r.status == 200 && r.body == PHOTO_PNG && ct.starts_with("image/png");
-    let check = Check::expect(
-        "image_round_trip",
-        "MyID-8.10",
-        ok,
-        format!("{} bytes of {ct}", r.body.len()),
-        || {
-            format!(
-                "expected the {} uploaded bytes as image/png, got {} with {} bytes of '{ct}'",
-                PHOTO_PNG.len(),
-                r.status,
-                r.body.len()
-            )
-        },
-    );
-    world.judge(severity(&word)?, [check])
+    world.judge(
+        &word,
+        [checks::image_round_trip(&r, &PHOTO_PNG, "image/png")],
+    )
 }
 
 #[when(

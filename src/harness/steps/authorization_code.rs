@@ -4,13 +4,14 @@
 use cucumber::gherkin::Step;
 use cucumber::{then, when};
 
-use super::{severity, table_params, with_overrides};
+use super::{table_params, with_overrides};
 use crate::harness::checks::authorize as checks;
 use crate::harness::endpoints::Endpoint;
 use crate::harness::flow::{self, AuthorizeOutcome};
 use crate::harness::world::{ConformanceWorld, StepFailure, StepResult};
 use crate::protocol::handle::random_hex;
 use crate::protocol::pkce;
+use crate::protocol::rules::oauth::{RFC6749_CODE_ISSUED, RFC6749_NO_REDIRECT};
 
 /// `url` with `query` appended, after any query the server's endpoint already has.
 fn with_query(url: &str, query: &str) -> String {
@@ -68,6 +69,8 @@ fn default_params(
 }
 
 async fn go_authorize(world: &mut ConformanceWorld, params: Vec<(String, String)>) -> StepResult {
+    let sent = world.server_now().await?;
+    world.flow.authorize_sent.push(sent);
     world.flow.state = params
         .iter()
         .find(|(k, _)| k == "state")
@@ -202,38 +205,40 @@ fn outcome(world: &ConformanceWorld) -> Result<AuthorizeOutcome, StepFailure> {
         .ok_or_else(|| "the user has not been sent to authorize yet".into())
 }
 
+/// A code came back: RFC 6749 §4.1.2, or the requirement the scenario tests (a
+/// consent page passed, a sign-in reused).
 #[then(regex = r"^the client (must|should) receive an authorization code$")]
 fn receives_code(world: &mut ConformanceWorld, word: String) -> StepResult {
     let o = outcome(world)?;
-    world.judge(severity(&word)?, [checks::code_delivered(&o)])
+    let mut check = checks::code_delivered(&o);
+    check.rule = world.rule_or(&RFC6749_CODE_ISSUED);
+    world.judge(&word, [check])
 }
 
 #[then(regex = r"^the authorization code (must|should) be 64 uppercase hex characters$")]
 fn code_format(world: &mut ConformanceWorld, word: String) -> StepResult {
     let code = world.flow.code()?;
-    world.judge(severity(&word)?, [checks::code_format(&code)])
+    world.judge(&word, [checks::code_format(&code)])
 }
 
 #[then(regex = r"^the state (must|should) come back unchanged$")]
 fn state_back(world: &mut ConformanceWorld, word: String) -> StepResult {
     let o = outcome(world)?;
     let sent = world.flow.state.clone();
-    world.judge(
-        severity(&word)?,
-        [checks::state_echoed(&o, sent.as_deref())],
-    )
+    world.judge(&word, [checks::state_echoed(&o, sent.as_deref())])
 }
 
 #[then(regex = r"^the user (must|should) not be sent to the client$")]
 fn not_sent(world: &mut ConformanceWorld, word: String) -> StepResult {
     let o = outcome(world)?;
-    world.judge(severity(&word)?, [checks::not_sent_to_client(&o)])
+    let rule = world.rule_or(&RFC6749_NO_REDIRECT);
+    world.judge(&word, [checks::not_sent_to_client(&o, rule)])
 }
 
 #[then(regex = r"^the user (must|should) stay on the sign-in form$")]
 fn stays_on_sign_in(world: &mut ConformanceWorld, word: String) -> StepResult {
     let o = outcome(world)?;
-    world.judge(severity(&word)?, [checks::stays_on_sign_in(&o)])
+    world.judge(&word, [checks::stays_on_sign_in(&o)])
 }
 
 #[then(
@@ -251,12 +256,36 @@ fn sent_with_error(
     if !alternative.is_empty() && alternative != error {
         allowed.push(&alternative);
     }
-    let mut found = vec![checks::error_sent_to_client(&o, &allowed)];
+    let mut found = vec![checks::error_sent_to_client(&o, &allowed, world.rule()?)];
     // The state rule applies only once something reached the client.
     if o.param("error").is_some() {
         found.push(checks::state_echoed(&o, sent.as_deref()));
     }
-    world.judge(severity(&word)?, found)
+    world.judge(&word, found)
+}
+
+/// RFC 6749 §4.1.2.1 with RFC 9700 §4.11.2: an invalid request goes back to the
+/// client with the error, or stops at the server's own page; either way, no code.
+#[then(
+    regex = r#"^the authorization request (must|should) be refused with the error "([a-z_]+)"(?: or "([a-z_]+)")?$"#
+)]
+fn authorize_refused(
+    world: &mut ConformanceWorld,
+    word: String,
+    error: String,
+    alternative: String,
+) -> StepResult {
+    let o = outcome(world)?;
+    let sent = world.flow.state.clone();
+    let mut allowed: Vec<&str> = vec![error.as_str()];
+    if !alternative.is_empty() && alternative != error {
+        allowed.push(&alternative);
+    }
+    let mut found = vec![checks::authorize_refused(&o, &allowed)];
+    if o.param("error").is_some() {
+        found.push(checks::state_echoed(&o, sent.as_deref()));
+    }
+    world.judge(&word, found)
 }
 
 #[then(regex = r#"^the error page (must|should) show "([a-z_]+)"$"#)]
@@ -268,7 +297,7 @@ fn error_page(world: &mut ConformanceWorld, word: String, error: String) -> Step
             "the login command reports no page, so the error page cannot be read",
         ));
     }
-    world.judge(severity(&word)?, [checks::error_page_shows(&o, &error)])
+    world.judge(&word, [checks::error_page_shows(&o, &error)])
 }
 
 /// Sends the code exchange and remembers a successful answer.

@@ -5,12 +5,15 @@
 use cucumber::{then, when};
 use serde_json::Value;
 
-use super::{expand, severity};
-use crate::harness::checks::{beyond_identity, jwt};
+use super::expand;
+use crate::harness::checks::{beyond_identity, introspection as resource, jwt, oidc, token};
 use crate::harness::client::RequestSpec;
 use crate::harness::endpoints::Endpoint;
 use crate::harness::flow;
 use crate::harness::world::{ConformanceWorld, StepFailure, StepResult};
+use crate::protocol::rules::beyond_identity::{
+    BI_EXPIRATION_TIME, BI_ID_TOKEN, BI_LIFETIME, BI_OFFLINE_VALIDATION, BI_REFRESH_ENABLED,
+};
 
 #[then(
     regex = r"^the access token header (must|should) name its key set in jku and its key in kid$"
@@ -20,10 +23,10 @@ async fn jku(world: &mut ConformanceWorld, word: String) -> StepResult {
     let issuer = world.issuer()?;
     let jwks = world.jwks().await?;
     world.judge(
-        severity(&word)?,
+        &word,
         [
-            beyond_identity::jku_under_issuer(&token, &issuer),
-            jwt::signature_verifies(&token, &jwks),
+            beyond_identity::jku(&token, &issuer),
+            jwt::signature_verifies(&token, &jwks, None, &BI_OFFLINE_VALIDATION),
         ],
     )
 }
@@ -32,27 +35,30 @@ async fn jku(world: &mut ConformanceWorld, word: String) -> StepResult {
 fn aud(world: &mut ConformanceWorld, word: String) -> StepResult {
     let (token, _) = super::last_jwt(world)?;
     let id = world.client()?.client_id.as_str().to_owned();
-    world.judge(
-        severity(&word)?,
-        [beyond_identity::aud_array_naming(&token, &id)],
-    )
+    world.judge(&word, [beyond_identity::aud_array(&token, &id)])
 }
 
 #[then(regex = r#"^the access token (must|should) carry the bi claims of the grant "([a-z_]+)"$"#)]
 fn bi(world: &mut ConformanceWorld, word: String, grant: String) -> StepResult {
     let (token, _) = super::last_jwt(world)?;
-    world.judge(
-        severity(&word)?,
-        [beyond_identity::bi_claims(&token, &grant)],
-    )
+    world.judge(&word, [beyond_identity::bi_claims(&token, &grant)])
 }
 
+/// How long the token lives: the request's expiration_time when it sent one, else the
+/// application's Expires.
 #[then(regex = r"^the access token (must|should) live (\d+) seconds$")]
 fn lives(world: &mut ConformanceWorld, word: String, seconds: i64) -> StepResult {
     let (token, expires_in) = super::last_jwt(world)?;
+    let asked = form_urlencoded::parse(&world.last_exchange()?.request.body)
+        .any(|(k, _)| k == "expiration_time");
+    let rule = if asked {
+        &BI_EXPIRATION_TIME
+    } else {
+        &BI_LIFETIME
+    };
     world.judge(
-        severity(&word)?,
-        [beyond_identity::lives(&token, expires_in, seconds)],
+        &word,
+        [beyond_identity::lifetime(&token, expires_in, seconds, rule)],
     )
 }
 
@@ -61,10 +67,7 @@ fn custom(world: &mut ConformanceWorld, word: String, expected: String) -> StepR
     let expected: Value = serde_json::from_str(&expand(world, &expected)?)
         .map_err(|e| format!("the expected bi_custom is not JSON: {e}"))?;
     let (token, _) = super::last_jwt(world)?;
-    world.judge(
-        severity(&word)?,
-        [beyond_identity::bi_custom(&token, &expected)],
-    )
+    world.judge(&word, [beyond_identity::bi_custom(&token, &expected)])
 }
 
 /// BI tells relying parties to cache the key set for the `max-age` it is served with.
@@ -72,8 +75,8 @@ fn custom(world: &mut ConformanceWorld, word: String, expected: String) -> StepR
 fn cacheable(world: &mut ConformanceWorld, word: String) -> StepResult {
     let r = world.last_response()?.clone();
     world.judge(
-        severity(&word)?,
-        [beyond_identity::cacheable(r.header("cache-control"))],
+        &word,
+        [beyond_identity::jwks_max_age(r.header("cache-control"))],
     )
 }
 
@@ -86,37 +89,41 @@ async fn id_token(world: &mut ConformanceWorld, word: String) -> StepResult {
     let issuer = world.issuer()?;
     let client_id = world.client()?.client_id.as_str().to_owned();
     let jwks = world.jwks().await?;
-    world.judge(
-        severity(&word)?,
-        beyond_identity::id_token(&body, &jwks, &issuer, &client_id),
-    )
+    let checks = match beyond_identity::bi_id_token(&body) {
+        Ok(token) => vec![
+            jwt::signature_verifies(&token, &jwks, None, &BI_ID_TOKEN),
+            beyond_identity::bi_id_token_iss(&token, &issuer),
+            beyond_identity::bi_id_token_aud(&token, &client_id),
+        ],
+        Err(broken) => vec![broken],
+    };
+    world.judge(&word, checks)
 }
 
 #[then(regex = r"^no id_token (must|should) be issued, as the code was asked without openid$")]
 fn no_id_token(world: &mut ConformanceWorld, word: String) -> StepResult {
     let body = world.last_response()?.json().unwrap_or(Value::Null);
-    world.judge(severity(&word)?, [beyond_identity::no_id_token(&body)])
+    world.judge(&word, [beyond_identity::no_id_token_without_openid(&body)])
 }
 
 #[then(regex = r"^the access token (must|should) name the signed-in identity$")]
 fn names_identity(world: &mut ConformanceWorld, word: String) -> StepResult {
     let (token, _) = super::last_jwt(world)?;
-    world.judge(severity(&word)?, [beyond_identity::names_identity(&token)])
+    world.judge(&word, [beyond_identity::bi_p_identity(&token)])
 }
 
 /// BI issues refresh tokens only to applications with "Enable Refresh Tokens" on.
 #[then(
-    regex = r"^no refresh token (must|should) be issued, as the application has not enabled them$"
+    regex = r"^(a|no) refresh token (must|should) be issued, as the application has (enabled|not enabled) them$"
 )]
-fn no_refresh(world: &mut ConformanceWorld, word: String) -> StepResult {
+fn refresh_enabled(world: &mut ConformanceWorld, a: String, word: String) -> StepResult {
     let r = world.last_response()?.clone();
-    world.judge(
-        severity(&word)?,
-        [crate::harness::checks::token::no_refresh_token(
-            &r,
-            "BI-refresh-enabled",
-        )],
-    )
+    let check = if a == "a" {
+        token::refresh_token_issued(&r, &BI_REFRESH_ENABLED)
+    } else {
+        token::no_refresh_token(&r, &BI_REFRESH_ENABLED)
+    };
+    world.judge(&word, [check])
 }
 
 #[when(regex = r#"^the client calls userinfo(?: of the client "([^"]+)")? with its access token$"#)]
@@ -141,25 +148,25 @@ fn userinfo_names(world: &mut ConformanceWorld, word: String) -> StepResult {
         })
         .unwrap_or_default();
     let r = world.last_response()?.clone();
+    let rule = world.rule()?;
     world.judge(
-        severity(&word)?,
-        [beyond_identity::userinfo_names(
-            r.status,
-            r.json().as_ref(),
-            &sub,
-        )],
+        &word,
+        [oidc::userinfo_sub(r.status, r.json().as_ref(), &sub, rule)],
     )
 }
 
+/// Userinfo refuses the token, for the reason the scenario names, with a Bearer
+/// challenge (RFC 6750 §3).
 #[then(regex = r"^userinfo (must|should) refuse the token$")]
 fn userinfo_refuses(world: &mut ConformanceWorld, word: String) -> StepResult {
     let r = world.last_response()?.clone();
+    let rule = world.rule()?;
     world.judge(
-        severity(&word)?,
-        [beyond_identity::bearer_refused(
-            r.status,
-            r.header("www-authenticate"),
-        )],
+        &word,
+        [
+            resource::resource_refused(&r, rule),
+            resource::bearer_challenge(&r),
+        ],
     )
 }
 
@@ -223,8 +230,5 @@ async fn management_introspects(world: &mut ConformanceWorld, kind: String) -> S
 #[then(regex = r"^the revocation (must|should) refuse the application's own credentials$")]
 fn revocation_refuses_basic(world: &mut ConformanceWorld, word: String) -> StepResult {
     let r = world.last_response()?.clone();
-    world.judge(
-        severity(&word)?,
-        [beyond_identity::revoke_basic_refused(r.status)],
-    )
+    world.judge(&word, [beyond_identity::revoke_basic_refused(r.status)])
 }

@@ -4,7 +4,6 @@
 use cucumber::{then, when};
 use reqwest::Method;
 
-use super::severity;
 use crate::harness::checks::http;
 use crate::harness::client::RequestSpec;
 use crate::harness::world::{ConformanceWorld, StepFailure, StepResult};
@@ -65,14 +64,15 @@ async fn fetch(world: &mut ConformanceWorld, which: String) -> StepResult {
 fn allows(world: &mut ConformanceWorld, word: String, which: String) -> StepResult {
     let o = origin(world, &which)?;
     let r = world.last_response()?.clone();
-    world.judge(severity(&word)?, [http::cors_allows(&r, &o)])
+    world.judge(&word, [http::cors_allows_origin(&r, &o)])
 }
 
 #[then(regex = r"^the response (must|should) not allow the (allowed|disallowed) origin$")]
 fn refuses(world: &mut ConformanceWorld, word: String, which: String) -> StepResult {
     let o = origin(world, &which)?;
     let r = world.last_response()?.clone();
-    world.judge(severity(&word)?, [http::cors_refuses(&r, &o)])
+    let rule = world.rule()?;
+    world.judge(&word, [http::cors_refuses_origin(&r, &o, rule)])
 }
 
 /// The Core API's base URL; a target without one skips the scenario.

@@ -4,11 +4,12 @@ use cucumber::{then, when};
 use reqwest::Method;
 use serde_json::Value;
 
-use super::severity;
 use crate::harness::checks::{discovery, http};
 use crate::harness::client::RequestSpec;
 use crate::harness::endpoints::Endpoint;
 use crate::harness::world::{ConformanceWorld, StepFailure, StepResult};
+use crate::protocol::rules::identityserver::IS4_DISCOVERY_GET_ONLY;
+use crate::protocol::rules::oauth::{RFC8414_AUTH_METHODS, RFC8414_GRANT_TYPES, RFC8414_JSON};
 
 /// The metadata URL the target answered on; a target that publishes none skips.
 fn discovery_url(world: &ConformanceWorld) -> Result<String, StepFailure> {
@@ -55,35 +56,31 @@ async fn fetch_keys(world: &mut ConformanceWorld) -> StepResult {
     world.send(RequestSpec::get(url)).await.map(|_| ())
 }
 
+/// The metadata is served as JSON (RFC 8414 §3.2); the scenario may test something
+/// that its status proves (paths in any letter case).
 #[then(regex = r"^the discovery document (must|should) be served as JSON$")]
 fn served_as_json(world: &mut ConformanceWorld, word: String) -> StepResult {
     let r = world.last_response()?.clone();
     world.judge(
-        severity(&word)?,
+        &word,
         [
-            http::status_is(&r, 200, "RFC8414-3.2"),
-            http::json_content_type(&r, "RFC8414-3.2"),
-            http::json_object_body(&r, "RFC8414-3.2"),
+            http::status(&r, 200, world.rule_or(&RFC8414_JSON)),
+            http::json_content_type(&r, &RFC8414_JSON),
+            http::json_object_body(&r, &RFC8414_JSON),
         ],
     )
 }
 
-/// RFC 7517 §8.5 registers `application/jwk-set+json` for key sets; plain
-/// `application/json` is what most servers send, and both are JSON.
+/// A JSON object with a non-empty `keys` array (RFC 7517 §5). Its media type is free:
+/// `application/jwk-set+json` is registered (§8.5), plain `application/json` is what
+/// most servers send, and no rule picks one.
 #[then(regex = r"^the key set (must|should) be served as JSON$")]
 fn key_set_served_as_json(world: &mut ConformanceWorld, word: String) -> StepResult {
     let r = world.last_response()?.clone();
-    world.judge(
-        severity(&word)?,
-        [
-            http::status_is(&r, 200, "RFC7517-5"),
-            http::json_media_type(&r, "RFC7517-8.5", &["application/jwk-set+json"]),
-            http::json_object_body(&r, "RFC7517-5"),
-        ],
-    )
+    world.judge(&word, [discovery::jwk_set(&r)])
 }
 
-fn last_json(world: &ConformanceWorld) -> Result<Value, crate::harness::world::StepFailure> {
+fn last_json(world: &ConformanceWorld) -> Result<Value, StepFailure> {
     world
         .last_response()?
         .json()
@@ -94,15 +91,17 @@ fn last_json(world: &ConformanceWorld) -> Result<Value, crate::harness::world::S
 fn issuer(world: &mut ConformanceWorld, word: String) -> StepResult {
     let doc = last_json(world)?;
     let base = world.issuer()?;
-    world.judge(severity(&word)?, [discovery::issuer_matches(&doc, &base)])
+    world.judge(&word, [discovery::issuer_matches_url(&doc, &base)])
 }
 
 #[then(regex = r"^the discovery document (must|should) have every required member$")]
 fn required(world: &mut ConformanceWorld, word: String) -> StepResult {
     let doc = last_json(world)?;
-    world.judge(severity(&word)?, discovery::required_members(&doc))
+    world.judge(&word, discovery::required_members(&doc))
 }
 
+/// A list of the metadata names a value; the rule that wants it there is the list's
+/// (RFC 8414 §2 for what the server serves), or the scenario's.
 #[then(regex = r#"^"([a-z_]+)" (must|should) include "([^"]+)"$"#)]
 fn includes(
     world: &mut ConformanceWorld,
@@ -111,50 +110,47 @@ fn includes(
     value: String,
 ) -> StepResult {
     let doc = last_json(world)?;
-    // The rule that makes each list worth publishing.
-    let spec = match member.as_str() {
-        "code_challenge_methods_supported" => "RFC9700-2.1.1",
-        "grant_types_supported" | "token_endpoint_auth_methods_supported" | "scopes_supported" => {
-            "RFC8414-2"
+    let check = match member.as_str() {
+        "code_challenge_methods_supported" if value == "S256" => {
+            discovery::pkce_methods_published(&doc)
         }
-        _ => "OIDC-Discovery-3",
+        "grant_types_supported" => {
+            discovery::list_includes(&doc, &member, &value, &RFC8414_GRANT_TYPES)
+        }
+        "token_endpoint_auth_methods_supported" => {
+            discovery::list_includes(&doc, &member, &value, &RFC8414_AUTH_METHODS)
+        }
+        _ => discovery::list_includes(&doc, &member, &value, world.rule()?),
     };
-    // PKCE protects the authorization endpoint: a server with no grant that uses it
-    // has nothing to publish.
-    let check = if member == "code_challenge_methods_supported"
-        && !discovery::uses_authorization_endpoint(&doc)
-    {
-        crate::harness::checks::Check::pass(
-            "list_includes",
-            spec,
-            "no grant uses the authorization endpoint: PKCE does not apply",
-        )
-    } else {
-        discovery::list_includes(&doc, &member, &value, spec)
-    };
-    world.judge(severity(&word)?, [check])
+    world.judge(&word, [check])
 }
 
 #[then(regex = r"^the endpoints (must|should) sit under the issuer$")]
 fn endpoints(world: &mut ConformanceWorld, word: String) -> StepResult {
     let doc = last_json(world)?;
-    world.judge(severity(&word)?, [discovery::endpoints_under_issuer(&doc)])
+    world.judge(&word, [discovery::endpoints_under_issuer(&doc)])
 }
 
 #[then(regex = r"^every published key (must|should) be well formed$")]
 fn keys_well_formed(world: &mut ConformanceWorld, word: String) -> StepResult {
     let keys = last_json(world)?;
-    world.judge(severity(&word)?, [discovery::jwks_keys_well_formed(&keys)])
+    world.judge(&word, [discovery::jwks_keys_well_formed(&keys)])
+}
+
+#[then(regex = r"^the published keys (must|should) name distinct key ids$")]
+fn keys_distinct(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let keys = last_json(world)?;
+    world.judge(&word, [discovery::jwks_distinct_kids(&keys)])
 }
 
 #[then(regex = r"^the published keys (must|should) hold no private key material$")]
 fn keys_public(world: &mut ConformanceWorld, word: String) -> StepResult {
     let keys = last_json(world)?;
-    world.judge(severity(&word)?, [discovery::jwks_public_only(&keys)])
+    world.judge(&word, [discovery::jwks_public_only(&keys)])
 }
 
 #[then(regex = r"^the discovery endpoint (must|should) refuse the method with 405$")]
 fn refuses_method(world: &mut ConformanceWorld, word: String) -> StepResult {
     let r = world.last_response()?.clone();
-    world.judge(severity(&word)?, [http::status_is(&r, 405, "RFC8414-3.1")])
+    world.judge(&word, [http::status(&r, 405, &IS4_DISCOVERY_GET_ONLY)])
 }

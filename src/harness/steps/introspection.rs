@@ -5,12 +5,12 @@
 
 use cucumber::{then, when};
 
-use super::severity;
 use crate::harness::checks::introspection as checks;
 use crate::harness::client::RequestSpec;
 use crate::harness::endpoints::Endpoint;
 use crate::harness::flow;
 use crate::harness::world::{ConformanceWorld, StepFailure, StepResult};
+use crate::protocol::rules::oauth::{RFC7662_ACTIVE, RFC7662_INACTIVE};
 
 async fn introspect(
     world: &mut ConformanceWorld,
@@ -82,13 +82,19 @@ fn says(world: &mut ConformanceWorld, word: String, state: String) -> StepResult
             r.status
         )));
     }
-    world.judge(severity(&word)?, [checks::active_is(&r, state == "active")])
+    let active = state == "active";
+    let rule = world.rule_or(if active {
+        &RFC7662_ACTIVE
+    } else {
+        &RFC7662_INACTIVE
+    });
+    world.judge(&word, [checks::introspection_active(&r, active, rule)])
 }
 
 #[then(regex = r"^the introspection endpoint (must|should) refuse the caller$")]
 fn refuses(world: &mut ConformanceWorld, word: String) -> StepResult {
     let r = world.last_response()?.clone();
-    world.judge(severity(&word)?, [checks::caller_refused(&r)])
+    world.judge(&word, [checks::introspection_caller_refused(&r)])
 }
 
 #[when("the userinfo endpoint is called without an access token")]
@@ -100,5 +106,5 @@ async fn userinfo_without_token(world: &mut ConformanceWorld) -> StepResult {
 #[then(regex = r"^the userinfo endpoint (must|should) ask for a bearer token$")]
 fn userinfo_refuses(world: &mut ConformanceWorld, word: String) -> StepResult {
     let r = world.last_response()?.clone();
-    world.judge(severity(&word)?, [checks::bearer_required(&r)])
+    world.judge(&word, [checks::bearer_required(&r)])
 }

@@ -1,6 +1,8 @@
 //! Step definitions, one module per concept. Steps stay thin: they capture typed
-//! values, make one harness call and, in `Then`, run named checks at the severity the
-//! wording chooses ("must" fails the scenario, "should" warns).
+//! values, make one harness call and, in `Then`, run named checks. A check's rule says
+//! how strongly it binds; a step's "must" or "should" must agree with the rule of the
+//! check that is its verdict, and a verdict that has no rule of its own (a refusal,
+//! a status) cites the requirement the scenario names with `@rule:ID`.
 
 mod access_token;
 pub(crate) mod api;
@@ -21,7 +23,6 @@ mod token_endpoint;
 
 use cucumber::gherkin::Step;
 
-use super::checks::Severity;
 use super::world::{ConformanceWorld, StepFailure};
 use crate::protocol::pkce;
 
@@ -46,11 +47,6 @@ fn last_jwt(world: &ConformanceWorld) -> Result<(super::checks::jwt::Jwt, i64), 
         .and_then(serde_json::Value::as_i64)
         .unwrap_or(-1);
     Ok((token, expires_in))
-}
-
-/// "must"/"should" in a step's text.
-fn severity(word: &str) -> Result<Severity, StepFailure> {
-    Severity::from_word(word).ok_or_else(|| format!("'{word}' is neither must nor should").into())
 }
 
 /// Expands placeholders in a table value or step argument: `{client_id}`, `{scope}`,

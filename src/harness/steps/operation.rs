@@ -3,11 +3,12 @@
 use cucumber::gherkin::Step;
 use cucumber::{given, then, when};
 
-use super::{severity, table_params};
+use super::table_params;
 use crate::harness::checks::token;
 use crate::harness::endpoints::Endpoint;
 use crate::harness::flow;
 use crate::harness::world::{ConformanceWorld, StepFailure, StepResult};
+use crate::protocol::rules::myid::ASSUMED_OPERATION_LIFETIME;
 
 #[given(
     regex = r#"^the client "([^"]+)" has an access token(?: requested with the header "([A-Za-z_-]+): ([^"]*)")?$"#
@@ -53,5 +54,8 @@ async fn operation_token(world: &mut ConformanceWorld, role: String, step: &Step
 #[then(regex = r"^the token (must|should) live at most (\d+) seconds$")]
 fn short_lived(world: &mut ConformanceWorld, word: String, max: i64) -> StepResult {
     let r = world.last_response()?.clone();
-    world.judge(severity(&word)?, [token::expires_in_at_most(&r, max)])
+    world.judge(
+        &word,
+        [token::short_lived(&r, max, &ASSUMED_OPERATION_LIFETIME)],
+    )
 }

@@ -4,12 +4,16 @@ use cucumber::gherkin::Step;
 use cucumber::{given, then, when};
 use reqwest::Method;
 
-use super::{expand, severity, table_params};
+use super::{expand, table_params};
 use crate::harness::checks::{http, token};
 use crate::harness::client::RequestSpec;
 use crate::harness::endpoints::Endpoint;
 use crate::harness::world::{ConformanceWorld, StepFailure, StepResult};
 use crate::protocol::basic;
+use crate::protocol::rules::identityserver::IS4_REFRESH_OFFLINE;
+use crate::protocol::rules::oauth::{
+    RFC6749_ERROR_JSON, RFC6749_NO_REFRESH_FOR_CLIENT_CREDENTIALS, RFC6749_TOKEN_ISSUED,
+};
 
 /// IdentityServer's member order for token responses.
 const TOKEN_MEMBER_ORDER: [&str; 6] = [
@@ -190,36 +194,45 @@ async fn token_request_with_content_type(
 
 #[when(regex = r"^the client sends a token request with HTTP Basic whose scope is not UTF-8$")]
 async fn token_request_not_utf8(world: &mut ConformanceWorld) -> StepResult {
+    let scope = world.client()?.scope.clone();
     let mut spec = token_request(world, &Auth::Basic, Vec::new())?;
-    spec.body = b"grant_type=client_credentials&scope=myid.rest.basic%FF%FE\xFF".to_vec();
+    let mut body = format!("grant_type=client_credentials&scope={scope}%FF%FE").into_bytes();
+    body.push(0xFF);
+    spec.body = body;
     world.send(spec).await.map(|_| ())
 }
 
+/// A token was issued: the verdict cites the scenario's requirement when it names one
+/// (a refresh still works after another client tried to revoke it), and the response's
+/// shape is RFC 6749 §5.1's.
 #[then("the token response is a success")]
 fn token_success(world: &mut ConformanceWorld) -> StepResult {
     let r = world.last_response()?.clone();
-    world.judge(
-        crate::harness::checks::Severity::Fail,
-        [
-            http::status_is(&r, 200, "RFC6749-5.1"),
-            http::json_content_type(&r, "RFC6749-5.1"),
-            token::has_access_token(&r),
-            token::token_type_bearer(&r),
-            token::expires_in_positive(&r),
-        ],
-    )
+    let verdict = http::status(&r, 200, world.rule_or(&RFC6749_TOKEN_ISSUED));
+    // The response's shape is judged when a token came; a refusal is the verdict's.
+    if !verdict.passed() {
+        return world.record([verdict]);
+    }
+    world.record([
+        verdict,
+        http::json_content_type(&r, &RFC6749_TOKEN_ISSUED),
+        token::access_token_present(&r),
+        token::token_type_bearer(&r),
+        token::expires_in_given(&r),
+        token::expires_in_positive(&r),
+    ])
 }
 
 #[then(regex = r"^the response (must|should) not be cached$")]
 fn not_cached(world: &mut ConformanceWorld, word: String) -> StepResult {
     let r = world.last_response()?.clone();
-    world.judge(severity(&word)?, [http::cache_control_no_store(&r)])
+    world.judge(&word, [http::cache_control_no_store(&r)])
 }
 
 #[then(regex = r#"^the response (must|should) carry "Pragma: no-cache"$"#)]
 fn pragma(world: &mut ConformanceWorld, word: String) -> StepResult {
     let r = world.last_response()?.clone();
-    world.judge(severity(&word)?, [http::pragma_no_cache(&r)])
+    world.judge(&word, [http::pragma_no_cache(&r)])
 }
 
 #[then(regex = r"^the token response members (must|should) be in IdentityServer's order$")]
@@ -231,47 +244,54 @@ fn member_order(world: &mut ConformanceWorld, word: String) -> StepResult {
         .copied()
         .filter(|m| present.iter().any(|p| p == m))
         .collect();
-    world.judge(severity(&word)?, [token::member_order(&r, &expected)])
+    world.judge(&word, [token::member_order(&r, &expected)])
 }
 
+/// What was granted: IdentityServer's rule (a scope whole or not at all), or the
+/// product's the scenario names.
 #[then(regex = r#"^the granted scope (must|should) be "([^"]*)"$"#)]
 fn granted_scope(world: &mut ConformanceWorld, word: String, scope: String) -> StepResult {
     let scope = expand(world, &scope)?;
     let requested =
         form_value(&world.last_exchange()?.request.body, "scope").unwrap_or_else(|| scope.clone());
     let r = world.last_response()?.clone();
-    world.judge(
-        severity(&word)?,
-        [token::granted_scope_is(&r, &scope, &requested)],
-    )
+    let mut check = token::granted_scope(&r, &scope, &requested);
+    check.rule = world.rule_or(check.rule);
+    world.judge(&word, [check])
 }
 
 /// For client credentials RFC 6749 §4.4.3 says a refresh token SHOULD NOT be issued;
-/// that a code exchange without `offline_access` gets none is IdentityServer's rule.
+/// that a code exchange without `offline_access` gets none is IdentityServer's rule; a
+/// product that never issues one says so in the scenario's rule.
 #[then(regex = r"^no refresh token (must|should) be issued( without offline_access)?$")]
 fn no_refresh(world: &mut ConformanceWorld, word: String, without_offline: String) -> StepResult {
-    let spec = if without_offline.is_empty() {
-        "RFC6749-4.4.3"
+    let rule = if without_offline.is_empty() {
+        world.rule_or(&RFC6749_NO_REFRESH_FOR_CLIENT_CREDENTIALS)
     } else {
-        "IS4-refresh-tokens"
+        &IS4_REFRESH_OFFLINE
     };
     let r = world.last_response()?.clone();
-    world.judge(severity(&word)?, [token::no_refresh_token(&r, spec)])
+    world.judge(&word, [token::no_refresh_token(&r, rule)])
 }
 
-#[then(regex = r"^the token endpoint (must|should) refuse the request$")]
-fn refused(world: &mut ConformanceWorld, word: String) -> StepResult {
-    let r = world.last_response()?.clone();
-    world.judge(severity(&word)?, [token::token_refused(&r)])
-}
-
+/// RFC 6749 §3.3: a forbidden scope is refused or left out; §5.1: a response that left
+/// it out says what it granted.
 #[then(regex = r#"^the scope "([^"]*)" (must|should) not be granted$"#)]
 fn scope_not_granted(world: &mut ConformanceWorld, scope: String, word: String) -> StepResult {
     let scope = expand(world, &scope)?;
+    let requested = form_value(&world.last_exchange()?.request.body, "scope").unwrap_or_default();
     let r = world.last_response()?.clone();
-    world.judge(severity(&word)?, [token::scope_not_granted(&r, &scope)])
+    world.judge(
+        &word,
+        [
+            token::scope_not_granted(&r, &scope),
+            token::scope_returned(&r, &requested),
+        ],
+    )
 }
 
+/// A refusal: its verdict is the requirement the scenario tests (a code works once, a
+/// client authenticates); the error's shape is RFC 6749 §5.2's, judged when it came.
 #[then(
     regex = r#"^the (?:token|revocation) endpoint (must|should) answer with the error "([a-z_]+)"(?: or "([a-z_]+)")?$"#
 )]
@@ -282,25 +302,21 @@ fn token_error(
     alternative: String,
 ) -> StepResult {
     let r = world.last_response()?.clone();
-    let code_check = if alternative.is_empty() {
-        token::error_code_is(&r, &code)
-    } else {
-        token::error_code_in(&r, &[&code, &alternative])
-    };
-    let got = r
-        .json()
-        .and_then(|b| b.get("error").and_then(|e| e.as_str()).map(str::to_owned))
-        .filter(|e| *e == alternative)
-        .unwrap_or(code);
-    world.judge(
-        severity(&word)?,
-        [
-            token::error_status(&r, &got),
-            http::json_content_type(&r, "RFC6749-5.2"),
-            code_check,
-            token::error_charset(&r),
-        ],
-    )
+    let mut allowed = vec![code.as_str()];
+    if !alternative.is_empty() {
+        allowed.push(&alternative);
+    }
+    let verdict = token::refused(&r, world.rule()?);
+    let mut checks = vec![verdict];
+    if (400..500).contains(&r.status) {
+        checks.push(http::json_content_type(&r, &RFC6749_ERROR_JSON));
+    }
+    checks.extend([
+        token::error_status(&r),
+        token::error_code(&r, &allowed),
+        token::error_charset(&r),
+    ]);
+    world.judge(&word, checks)
 }
 
 #[then(regex = r"^the invalid_client answer (must|should) be 401 with a Basic challenge$")]
@@ -312,10 +328,7 @@ fn invalid_client_challenge(world: &mut ConformanceWorld, word: String) -> StepR
         .and_then(|h| h.split_whitespace().next())
         .is_some_and(|scheme| scheme.eq_ignore_ascii_case("basic"));
     let r = world.last_response()?.clone();
-    world.judge(
-        severity(&word)?,
-        [token::invalid_client_challenge(&r, used_basic)],
-    )
+    world.judge(&word, [token::invalid_client_challenge(&r, used_basic)])
 }
 
 /// The first value of `name` in a form body.

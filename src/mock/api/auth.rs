@@ -15,7 +15,6 @@ use serde_json::{Map, Value};
 use super::data::{AuditEntry, MAX_CLIENT_IDENTIFIER, MAX_OPERATION, SeedData, cut};
 use super::error::ApiError;
 use crate::mock::AUTH_BASE;
-use crate::mock::faults::Fault;
 use crate::mock::state::AppState;
 
 /// `TokenValidationParameters.ClockSkew`'s default.
@@ -158,7 +157,7 @@ pub fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<ApiUser, Ap
         .ok_or_else(invalid)?;
     let now = state.clock.now();
     let expired = claims.exp.is_none_or(|exp| now > exp + CLOCK_SKEW)
-        && !state.fault(Fault::ApiAcceptsExpired);
+        && !state.fault(&crate::mock::faults::myid::API_ACCEPTS_EXPIRED);
     if expired || claims.nbf.is_some_and(|nbf| nbf > now + CLOCK_SKEW) {
         return Err(invalid());
     }
@@ -188,7 +187,7 @@ pub fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<ApiUser, Ap
         .jti
         .as_deref()
         .is_some_and(|j| state.is_access_token_revoked(j))
-        && !state.fault(Fault::ApiAcceptsRevoked);
+        && !state.fault(&crate::mock::faults::myid::API_ACCEPTS_REVOKED);
     if !aud_ok || !scope_ok || revoked {
         return Err(invalid());
     }
@@ -232,8 +231,8 @@ pub fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<ApiUser, Ap
     });
     Ok(ApiUser {
         grant_client_identifier,
-        ignore_permissions: state.fault(Fault::ApiIgnoresPermissions),
-        ignore_scope: state.fault(Fault::ApiIgnoresScope),
+        ignore_permissions: state.fault(&crate::mock::faults::myid::API_IGNORES_PERMISSIONS),
+        ignore_scope: state.fault(&crate::mock::faults::myid::API_IGNORES_SCOPE),
         person_id: s("id"),
         logon_name: s("logonName"),
         group_id: person

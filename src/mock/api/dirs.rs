@@ -10,7 +10,6 @@ use serde_json::{Map, Value, json};
 use super::auth::ApiUser;
 use super::error::{ApiError, json_response, results as results_response};
 use super::people::{JsonObject, check_id};
-use crate::mock::faults::Fault;
 use crate::mock::state::AppState;
 
 /// The permission: the Edit Roles workflow's "Directory Management" option (manual §7).
@@ -31,7 +30,9 @@ const HIDDEN: [&str; 2] = ["password", "serverPassword"];
 
 fn present(state: &AppState, dir: &Map<String, Value>) -> Value {
     let shown = |k: &str| {
-        !HIDDEN.contains(&k) || (k == "password" && state.fault(Fault::DirectoryPasswordShown))
+        !HIDDEN.contains(&k)
+            || (k == "password"
+                && state.fault(&crate::mock::faults::myid::DIRECTORY_PASSWORD_SHOWN))
     };
     let mut out: Map<String, Value> = dir
         .iter()

@@ -13,7 +13,6 @@ use super::auth::ApiUser;
 use super::data::Image;
 use super::error::ApiError;
 use super::people::{JsonObject, check_id};
-use crate::mock::faults::Fault;
 use crate::mock::state::AppState;
 
 /// Who may see a person's images (manual §2.2: operation 100109 is granted by these
@@ -106,7 +105,7 @@ pub async fn upload(
     let bytes = STANDARD
         .decode(data.trim())
         .map_err(|_| ApiError::Problem)?;
-    if bytes.is_empty() && !state.fault(Fault::EmptyImageAccepted) {
+    if bytes.is_empty() && !state.fault(&crate::mock::faults::myid::EMPTY_IMAGE_ACCEPTED) {
         return Err(ApiError::Problem);
     }
     let mimetype = image

@@ -12,7 +12,6 @@ use serde_json::{Map, Value, json};
 use super::auth::ApiUser;
 use super::data::{ApiStore, AuditEntry, iso8601};
 use super::error::{ApiError, json_response};
-use crate::mock::faults::Fault;
 use crate::mock::form::FormParams;
 use crate::mock::state::AppState;
 
@@ -214,8 +213,11 @@ pub async fn run(
     let api = state.api();
     let table = table(&state, &api, &user, report)?;
     // A total order: the chosen column, then the report's key, so pages never overlap.
-    let start =
-        crate::mock::faults::shifted_page_start(&state, page, (page - 1).saturating_mul(PAGE_SIZE));
+    let start = crate::mock::faults::myid::shifted_page_start(
+        &state,
+        page,
+        (page - 1).saturating_mul(PAGE_SIZE),
+    );
     let audit = report.id != "100406";
     // The audit is kept in key order, and in time order unless the clock was set back:
     // its default and key orders find the page's rows without sorting the window.
@@ -266,7 +268,7 @@ pub async fn run(
     drop(table);
     drop(api);
     let mut links = Vec::new();
-    if start + PAGE_SIZE < total || state.fault(Fault::NextPageNeverEnds) {
+    if start + PAGE_SIZE < total || state.fault(&crate::mock::faults::myid::NEXT_PAGE_NEVER_ENDS) {
         links.push(json!({
             "op": "nextPage",
             "cat": "page",

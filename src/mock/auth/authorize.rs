@@ -11,7 +11,6 @@ use axum::response::{IntoResponse, Response};
 use super::{base_url, pages, session_subject};
 use crate::mock::AUTH_BASE;
 use crate::mock::config::Client;
-use crate::mock::faults::Fault;
 use crate::mock::form::{FormParams, has_form_content_type};
 use crate::mock::state::AppState;
 use crate::mock::store::{AuthorizationCode, ErrorMessage, Subject};
@@ -121,7 +120,7 @@ pub fn validate<'a>(state: &'a AppState, p: &FormParams) -> Result<Validated<'a>
         .redirect_uris
         .iter()
         .any(|r| r.eq_ignore_ascii_case(redirect_uri));
-    if !registered && !state.fault(Fault::OpenRedirect) {
+    if !registered && !state.fault(&crate::mock::faults::myid::OPEN_REDIRECT) {
         return Err(page("invalid_request", "Invalid redirect_uri", id));
     }
     let request_state = p.get("state").filter(|s| !s.is_empty()).map(str::to_owned);
@@ -159,7 +158,8 @@ pub fn validate<'a>(state: &'a AppState, p: &FormParams) -> Result<Validated<'a>
                 }
                 // An omitted method means plain (RFC 7636 §4.3).
                 let method = p.present("code_challenge_method").unwrap_or("plain");
-                let plain_ok = client.allow_plain_text_pkce || state.fault(Fault::PlainAccepted);
+                let plain_ok = client.allow_plain_text_pkce
+                    || state.fault(&crate::mock::faults::myid::PLAIN_ACCEPTED);
                 if !(method == "S256" || (method == "plain" && plain_ok)) {
                     return Err(page(
                         "invalid_request",
@@ -516,7 +516,7 @@ fn issue_code(state: &AppState, request: Validated<'_>, subject: Subject) -> Res
         ("scope", request.scopes.to_param()),
         (
             "state",
-            if state.fault(Fault::StateNotEchoed) {
+            if state.fault(&crate::mock::faults::myid::STATE_NOT_ECHOED) {
                 String::new()
             } else {
                 request.state.clone().unwrap_or_default()

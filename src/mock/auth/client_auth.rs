@@ -6,7 +6,6 @@ use axum::http::{HeaderMap, header};
 
 use crate::mock::config::Client;
 use crate::mock::error::OAuthError;
-use crate::mock::faults::Fault;
 use crate::mock::form::FormParams;
 use crate::mock::state::AppState;
 use crate::protocol::secret::{SecretMatch, verify_secret};
@@ -119,7 +118,11 @@ pub fn authenticate<'a>(
     {
         match verify_secret(&stored.value, secret) {
             SecretMatch::Match => return Ok(client),
-            SecretMatch::NoMatch if state.fault(Fault::WrongSecretAccepted) => return Ok(client),
+            SecretMatch::NoMatch
+                if state.fault(&crate::mock::faults::myid::WRONG_SECRET_ACCEPTED) =>
+            {
+                return Ok(client);
+            }
             SecretMatch::NoMatch => {}
             // IdentityServer stops at a malformed stored value, even if a later one would match.
             SecretMatch::InvalidStoredValue => {

@@ -9,7 +9,6 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::mock::faults::Fault;
 use crate::mock::state::AppState;
 use crate::mock::{API_BASE, AUTH_BASE};
 
@@ -41,7 +40,7 @@ fn allowed_origin(state: &AppState, headers: &HeaderMap, path: &str) -> Option<H
             .api_cors_origins
             .iter()
             .any(|o| o.eq_ignore_ascii_case(origin))
-            || state.fault(Fault::CorsAnyOrigin);
+            || state.fault(&crate::mock::faults::myid::CORS_ANY_ORIGIN);
         return allowed
             .then(|| HeaderValue::from_str(origin).ok())
             .flatten();
@@ -66,7 +65,7 @@ fn allowed_origin(state: &AppState, headers: &HeaderMap, path: &str) -> Option<H
         .iter()
         .flat_map(|c| c.allowed_cors_origins.iter())
         .any(|o| o.eq_ignore_ascii_case(origin))
-        || state.fault(Fault::CorsAnyOrigin);
+        || state.fault(&crate::mock::faults::myid::CORS_ANY_ORIGIN);
     allowed
         .then(|| HeaderValue::from_str(origin).ok())
         .flatten()

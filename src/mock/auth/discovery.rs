@@ -9,7 +9,6 @@ use serde_json::{Map, Value, json};
 
 use super::{base_url, issuer};
 use crate::mock::error::json;
-use crate::mock::faults::Fault;
 use crate::mock::state::AppState;
 
 pub async fn document(State(state): State<AppState>, headers: HeaderMap) -> Response {
@@ -47,7 +46,7 @@ pub async fn document(State(state): State<AppState>, headers: HeaderMap) -> Resp
     let mut put = |k: &str, v: Value| {
         doc.insert(k.to_owned(), v);
     };
-    let slash = if state.fault(Fault::IssuerTrailingSlash) {
+    let slash = if state.fault(&crate::mock::faults::myid::ISSUER_TRAILING_SLASH) {
         "/"
     } else {
         ""
@@ -60,7 +59,7 @@ pub async fn document(State(state): State<AppState>, headers: HeaderMap) -> Resp
     // Every endpoint IdentityServer lists, in its order, but device authorization and
     // the front- and back-channel logout flags: the mock lists only what it serves, so
     // a client (or the harness) that follows discovery never meets a 404.
-    let token = if state.fault(Fault::DiscoveryMisplacesToken) {
+    let token = if state.fault(&crate::mock::faults::myid::DISCOVERY_MISPLACES_TOKEN) {
         "token-moved"
     } else {
         "token"

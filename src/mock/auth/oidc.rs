@@ -18,7 +18,6 @@ use super::access_tokens::{has_scope, valid_access_token};
 use super::issuer;
 use crate::mock::config::Client;
 use crate::mock::error::{NO_CACHE, OAuthError};
-use crate::mock::faults::Fault;
 use crate::mock::form::{FormParams, has_form_content_type};
 use crate::mock::state::AppState;
 use crate::mock::store::Subject;
@@ -55,7 +54,7 @@ pub struct IdToken<'a> {
 /// (`AlwaysIncludeUserClaimsInIdToken` is false).
 pub fn id_token(state: &AppState, t: IdToken<'_>) -> Result<String, OAuthError> {
     let mut c = id_claims(state.clock.now(), &t);
-    if state.fault(Fault::IdTokenNonceDropped) {
+    if state.fault(&crate::mock::faults::myid::ID_TOKEN_NONCE_DROPPED) {
         c.remove("nonce");
     }
     sign_id_token(state, &c)
@@ -172,7 +171,9 @@ pub async fn userinfo(
     let Some(claims) = valid_access_token(&state, &issuer(&headers), &token) else {
         return resource_error("invalid_token");
     };
-    if !has_scope(&claims, OPENID) && !state.fault(Fault::UserinfoIgnoresScope) {
+    if !has_scope(&claims, OPENID)
+        && !state.fault(&crate::mock::faults::myid::USERINFO_IGNORES_SCOPE)
+    {
         return resource_error("insufficient_scope");
     }
     let Some(sub) = claims.get("sub").and_then(Value::as_str) else {

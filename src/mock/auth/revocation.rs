@@ -12,7 +12,6 @@ use serde_json::Value;
 use super::client_auth;
 use crate::mock::config::Client;
 use crate::mock::error::json;
-use crate::mock::faults::Fault;
 use crate::mock::form::{FormParams, has_form_content_type};
 use crate::mock::state::AppState;
 use crate::protocol::ErrorCode;
@@ -101,7 +100,7 @@ fn revoke_access_token(state: &AppState, client: &Client, token: &str) -> bool {
         store.revoked_access_tokens.insert(jti.clone(), exp);
     }
     if let Some((grant, _)) = store.access_grants.get(&jti).cloned()
-        && !state.fault(Fault::RefreshSurvivesRevocation)
+        && !state.fault(&crate::mock::faults::myid::REFRESH_SURVIVES_REVOCATION)
     {
         store.kill_grant(&grant);
     }
@@ -122,7 +121,7 @@ fn revoke_refresh_token(state: &AppState, client: &Client, token: &str) -> bool 
     // IdentityServer alone deletes only this record; MyID invalidates the grant's
     // refresh tokens (manual §4.5), so the whole chain goes.
     let grant = record.grant_id.clone();
-    if state.fault(Fault::RefreshSurvivesRevocation) {
+    if state.fault(&crate::mock::faults::myid::REFRESH_SURVIVES_REVOCATION) {
         // The faulty server answers 200 but keeps everything.
         return true;
     }

@@ -10,7 +10,6 @@ use axum::response::{IntoResponse, Response};
 use super::grants::{self, GrantContext};
 use super::{client_auth, issuer};
 use crate::mock::error::{OAuthError, no_cache_json};
-use crate::mock::faults::Fault;
 use crate::mock::form::{FormParams, has_form_content_type};
 use crate::mock::state::AppState;
 use crate::protocol::ErrorCode;
@@ -30,14 +29,14 @@ pub async fn token(
 ) -> Response {
     match handle(&state, &method, &headers, body).await {
         Ok(mut body) => {
-            if state.fault(Fault::TokenTypeWrong) {
+            if state.fault(&crate::mock::faults::myid::TOKEN_TYPE_WRONG) {
                 body.token_type = "mac".into();
             }
-            if state.fault(Fault::ExpiresInMismatch) {
-                body.expires_in = crate::mock::faults::mismatched_expires_in(body.expires_in);
+            if state.fault(&crate::mock::faults::myid::EXPIRES_IN_MISMATCH) {
+                body.expires_in = crate::mock::faults::myid::mismatched_expires_in(body.expires_in);
             }
             let mut response = no_cache_json(StatusCode::OK, &body);
-            if state.fault(Fault::NoStoreMissing) {
+            if state.fault(&crate::mock::faults::myid::NO_STORE_MISSING) {
                 response.headers_mut().insert(
                     axum::http::header::CACHE_CONTROL,
                     axum::http::HeaderValue::from_static("no-cache"),
@@ -46,7 +45,7 @@ pub async fn token(
             response
         }
         Err(mut error) => {
-            if state.fault(Fault::InvalidClientMislabelled)
+            if state.fault(&crate::mock::faults::myid::INVALID_CLIENT_MISLABELLED)
                 && error.code == ErrorCode::InvalidClient
             {
                 error.code = ErrorCode::InvalidRequest;

@@ -6,7 +6,6 @@ use super::GrantContext;
 use crate::mock::auth::oidc;
 use crate::mock::auth::tokens::{self, OFFLINE_ACCESS};
 use crate::mock::error::OAuthError;
-use crate::mock::faults::Fault;
 use crate::protocol::handle::random_hex;
 use crate::protocol::secret::constant_time_eq;
 use crate::protocol::token::{BEARER, TokenResponse};
@@ -28,7 +27,7 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
         if code.client_id != client.client_id.as_str() {
             return Err(err(ErrorCode::InvalidGrant));
         }
-        if state.fault(Fault::CodeReuse) {
+        if state.fault(&crate::mock::faults::myid::CODE_REUSE) {
             code.clone()
         } else {
             store
@@ -47,18 +46,20 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
     let redirect_uri = form
         .present("redirect_uri")
         .ok_or(err(ErrorCode::UnauthorizedClient))?;
-    if redirect_uri != code.redirect_uri && !state.fault(Fault::RedirectMismatchAccepted) {
+    if redirect_uri != code.redirect_uri
+        && !state.fault(&crate::mock::faults::myid::REDIRECT_MISMATCH_ACCEPTED)
+    {
         return Err(err(ErrorCode::InvalidGrant));
     }
     if code.scopes.is_empty() {
         return Err(err(ErrorCode::InvalidRequest));
     }
-    if !state.fault(Fault::PkceIgnored) {
+    if !state.fault(&crate::mock::faults::myid::PKCE_IGNORED) {
         check_pkce(
             client.require_pkce,
             code.challenge.as_ref(),
             form.present("code_verifier"),
-            !state.fault(Fault::VerifierLengthUnchecked),
+            !state.fault(&crate::mock::faults::myid::VERIFIER_LENGTH_UNCHECKED),
         )?;
     }
 

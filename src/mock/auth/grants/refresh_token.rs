@@ -5,7 +5,6 @@
 use super::GrantContext;
 use crate::mock::auth::{oidc, tokens};
 use crate::mock::error::OAuthError;
-use crate::mock::faults::Fault;
 use crate::mock::store::Subject;
 use crate::protocol::ErrorCode;
 use crate::protocol::Scopes;
@@ -35,16 +34,16 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
         return Err(err(ErrorCode::InvalidGrant));
     }
     let mut next = record.clone();
-    next.lifetime = if state.fault(Fault::SlidingIgnored) {
+    next.lifetime = if state.fault(&crate::mock::faults::myid::SLIDING_IGNORED) {
         record.lifetime
-    } else if state.fault(Fault::AbsoluteIgnored) {
-        crate::mock::faults::absolute_ignored_lifetime(client, record, now)
+    } else if state.fault(&crate::mock::faults::myid::ABSOLUTE_IGNORED) {
+        crate::mock::faults::myid::absolute_ignored_lifetime(client, record, now)
     } else {
         tokens::slid_refresh_lifetime(client, record, now)
     };
     let new_handle = if tokens::rotates(client) {
         if let Some(used) = store.refresh_tokens.get_mut(handle) {
-            used.consumed = !state.fault(Fault::RefreshReusable);
+            used.consumed = !state.fault(&crate::mock::faults::myid::REFRESH_REUSABLE);
         }
         random_hex(32)
     } else {

@@ -14,7 +14,6 @@ use serde::{Deserialize, Serialize};
 use super::{Application, Bi, Code, Pkce, TheApp};
 use crate::mock::auth::authorize::{ResponseMode, encode, to_client};
 use crate::mock::auth::pages;
-use crate::mock::faults::Fault;
 use crate::mock::form::{FormParams, has_form_content_type};
 use crate::protocol::ClientSecret;
 use crate::protocol::handle::random_hex;
@@ -100,7 +99,10 @@ fn challenge(
     p: &FormParams,
 ) -> Result<Option<(String, String)>, &'static str> {
     let Some(c) = p.present("code_challenge") else {
-        let waived = !app.is_confidential() && bi.app.fault(Fault::BiPublicWithoutPkce);
+        let waived = !app.is_confidential()
+            && bi
+                .app
+                .fault(&crate::mock::profiles::beyond_identity::faults::PUBLIC_WITHOUT_PKCE);
         return match app.pkce {
             Pkce::Disabled => Ok(None),
             _ if waived => Ok(None),

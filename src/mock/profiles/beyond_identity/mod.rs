@@ -22,6 +22,7 @@
 //! id_token's claims, userinfo's answer, and refresh-token reuse ending its chain.
 
 mod authorize;
+pub mod faults;
 pub(crate) mod mint;
 mod revocation;
 pub mod settings;

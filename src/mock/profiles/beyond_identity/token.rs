@@ -10,7 +10,6 @@ use serde_json::{Map, Value, json};
 use super::tokens::{self, Grant, IdToken};
 use super::{Application, Bi, Protocol, RefreshRecord, TheApp, authenticate, issuer, oauth_error};
 use crate::mock::error::no_cache_json;
-use crate::mock::faults::Fault;
 use crate::mock::form::{FormParams, has_form_content_type};
 use crate::protocol::handle::random_hex;
 use crate::protocol::{PkceVerifier, pkce};
@@ -74,7 +73,9 @@ pub(super) async fn token(
 /// `expiration_time` (seconds, at most the app's Expires) and `custom_claims` (a JSON
 /// object), which every grant takes.
 fn options(bi: &Bi, app: &Application, form: &FormParams) -> Result<(i64, Option<Value>), Refusal> {
-    let ignored = bi.app.fault(Fault::BiExpirationIgnored);
+    let ignored = bi
+        .app
+        .fault(&crate::mock::profiles::beyond_identity::faults::EXPIRATION_IGNORED);
     let lifetime = match form.present("expiration_time") {
         None => app.expires,
         Some(_) if ignored => app.expires,
@@ -100,7 +101,10 @@ fn options(bi: &Bi, app: &Application, form: &FormParams) -> Result<(i64, Option
             }
         },
     };
-    let custom = custom.filter(|_| !bi.app.fault(Fault::BiCustomClaimsDropped));
+    let custom = custom.filter(|_| {
+        !bi.app
+            .fault(&crate::mock::profiles::beyond_identity::faults::CUSTOM_CLAIMS_DROPPED)
+    });
     Ok((lifetime, custom))
 }
 
@@ -232,7 +236,12 @@ fn code_exchange(
     check_pkce(code.challenge.as_ref(), form.present("code_verifier"))?;
     let (mut body, lifetime) = user_tokens(bi, iss, app, form, &code.identity, &code.scopes)?;
     let openid = code.scopes.iter().any(|s| s == "openid");
-    if app.protocol == Protocol::Oidc && openid && !bi.app.fault(Fault::BiNoIdToken) {
+    if app.protocol == Protocol::Oidc
+        && openid
+        && !bi
+            .app
+            .fault(&crate::mock::profiles::beyond_identity::faults::NO_ID_TOKEN)
+    {
         let t = IdToken {
             app,
             sub: &code.identity,
@@ -245,7 +254,7 @@ fn code_exchange(
     }
     let refresh = app.refresh.map(|r| r.absolute_duration).or_else(|| {
         bi.app
-            .fault(Fault::BiRefreshWhenDisabled)
+            .fault(&crate::mock::profiles::beyond_identity::faults::REFRESH_WHEN_DISABLED)
             .then_some(app.expires)
     });
     if let Some(duration) = refresh {
@@ -302,7 +311,9 @@ fn refresh(
             return Err(Refusal::grant("the refresh token has been used already"));
         }
         if let Some(new_jti) = &successor {
-            if !bi.app.fault(Fault::BiRotationIgnored)
+            if !bi
+                .app
+                .fault(&crate::mock::profiles::beyond_identity::faults::ROTATION_IGNORED)
                 && let Some(r) = store.refresh.get_mut(&jti)
             {
                 r.consumed = true;

@@ -184,6 +184,6 @@ pub(super) fn live_access(bi: &Bi, token: &str, now: i64) -> Option<Map<String, 
     let revoked = str_claim(&claims, "jti").is_some_and(|j| bi.store(now).revoked.contains_key(j))
         && !bi
             .app
-            .fault(crate::mock::faults::Fault::BiRevokedStillActive);
+            .fault(&crate::mock::profiles::beyond_identity::faults::REVOKED_STILL_ACTIVE);
     (exp > now && !revoked).then_some(claims)
 }

@@ -15,6 +15,7 @@
 //! IdentityServer's paths; an assertion's `jti` works once and its lifetime is at most
 //! an hour; the API answers 401 for a bad token and 403 for another account's.
 
+pub mod faults;
 pub(crate) mod mint;
 pub mod settings;
 
@@ -33,7 +34,6 @@ use serde_json::{Value, json};
 pub use self::settings::{ClearIdClient, ClearIdSettings, DEFAULT_APPSETTINGS, Identity};
 use super::origin;
 use crate::mock::error::{OAuthError, json as json_response, no_cache_json};
-use crate::mock::faults::Fault;
 use crate::mock::form::{FormParams, has_form_content_type};
 use crate::mock::keys::{Rsa, verify_signed_by};
 use crate::mock::state::AppState;
@@ -171,7 +171,11 @@ async fn token(State(c): State<ClearId>, headers: HeaderMap, body: Bytes) -> Res
                 }
                 _ => false,
             };
-            if !ok && !c.app.fault(Fault::WrongSecretAccepted) {
+            if !ok
+                && !c
+                    .app
+                    .fault(&crate::mock::faults::myid::WRONG_SECRET_ACCEPTED)
+            {
                 return error(ErrorCode::InvalidClient);
             }
             false
@@ -205,7 +209,10 @@ fn check_assertion(
         .ok_or("the client has no registered key")?;
     let claims: Assertion = match verify_signed_by(key, Rsa::Rs512, assertion) {
         Some((_, claims)) => claims,
-        None if c.app.fault(Fault::ClearIdAssertionUnverified) => {
+        None if c
+            .app
+            .fault(&crate::mock::profiles::clearid::faults::ASSERTION_UNVERIFIED) =>
+        {
             let payload = assertion.split('.').nth(1).ok_or("not a JWT")?;
             crate::protocol::jwt::decode_segment(payload).ok_or("not a JWT")?
         }
@@ -221,11 +228,19 @@ fn check_assertion(
         Some(Value::Array(v)) => v.iter().any(|a| a == audience),
         _ => false,
     };
-    if !aud_ok && !c.app.fault(Fault::ClearIdAudienceIgnored) {
+    if !aud_ok
+        && !c
+            .app
+            .fault(&crate::mock::profiles::clearid::faults::AUDIENCE_IGNORED)
+    {
         return Err("aud must name the STS");
     }
     let exp = claims.exp.ok_or("no exp")?;
-    if exp + SKEW < now && !c.app.fault(Fault::ClearIdExpiredAssertion) {
+    if exp + SKEW < now
+        && !c
+            .app
+            .fault(&crate::mock::profiles::clearid::faults::EXPIRED_ASSERTION)
+    {
         return Err("the assertion has expired");
     }
     if claims.nbf.is_some_and(|nbf| nbf > now + SKEW) {
@@ -304,7 +319,10 @@ fn issue(
         by_assertion,
         &client.scopes,
     );
-    let alg = if c.app.fault(Fault::ClearIdSignsRs256) {
+    let alg = if c
+        .app
+        .fault(&crate::mock::profiles::clearid::faults::SIGNS_RS256)
+    {
         Rsa::Rs256
     } else {
         Rsa::Rs512

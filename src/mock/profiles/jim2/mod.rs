@@ -14,6 +14,7 @@
 //! for "no licence is free", `logoff` taking the access token as a bearer token and
 //! ending every token of the client's session.
 
+pub mod faults;
 pub mod licences;
 pub(crate) mod mint;
 pub mod settings;
@@ -33,7 +34,6 @@ use self::licences::Grant;
 pub use self::settings::{DEFAULT_APPSETTINGS, Jim2Client, Jim2Settings};
 use self::store::{Issued, Store};
 use crate::mock::error::no_cache_json;
-use crate::mock::faults::Fault;
 use crate::mock::form::{FormParams, has_form_content_type};
 use crate::mock::state::AppState;
 use crate::protocol::secret::{SecretMatch, verify_secret};
@@ -164,13 +164,22 @@ async fn token(State(jim2): State<Jim2>, headers: HeaderMap, body: Bytes) -> Res
     let now = jim2.app.clock.now();
     let settings = &jim2.settings;
     let mut store = jim2.store();
-    if !view_only || jim2.app.fault(Fault::Jim2ViewTakesLicence) {
-        let size = if jim2.app.fault(Fault::Jim2PoolUnbounded) {
+    if !view_only
+        || jim2
+            .app
+            .fault(&crate::mock::profiles::jim2::faults::VIEW_TAKES_LICENCE)
+    {
+        let size = if jim2
+            .app
+            .fault(&crate::mock::profiles::jim2::faults::POOL_UNBOUNDED)
+        {
             usize::MAX
         } else {
             settings.licences
         };
-        let extend = !jim2.app.fault(Fault::Jim2SessionNotSliding);
+        let extend = !jim2
+            .app
+            .fault(&crate::mock::profiles::jim2::faults::SESSION_NOT_SLIDING);
         if store
             .pool
             .acquire(&id, now, settings.session_lifetime, size, extend)
@@ -221,7 +230,10 @@ async fn logoff(State(jim2): State<Jim2>, headers: HeaderMap) -> Response {
     let Some(client) = client else {
         return super::bearer_challenge();
     };
-    if !jim2.app.fault(Fault::Jim2LicenceNotReleased) {
+    if !jim2
+        .app
+        .fault(&crate::mock::profiles::jim2::faults::LICENCE_NOT_RELEASED)
+    {
         store.pool.release(&client);
     }
     end_session(&mut store, &client);
