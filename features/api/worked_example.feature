@@ -59,6 +59,7 @@ Feature: The manual's worked example
       """
     Then the API must answer with status 200
     And the response "name.title" must be "Dr"
+    And the response "name.first" must be "Patch"
 
   @rule:MyID-8.8-media-type
   Scenario: The body may also be application/json

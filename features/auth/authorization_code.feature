@@ -101,7 +101,7 @@ Feature: Authorization code flow
     When the user signs in and authorizes the client
     And the client exchanges the code with:
       | redirect_uri | <absent> |
-    Then the token endpoint must answer with the error "unauthorized_client"
+    Then the token endpoint must name the error "unauthorized_client"
 
   @requires:client.spa
   # A missing verifier is a missing parameter (RFC 6749 §5.2 invalid_request) as much

@@ -127,7 +127,7 @@ Feature: Client credentials grant
     When the client sends a token request <authentication> and the form:
       | grant_type | client_credentials |
       | scope      | {scope}            |
-    Then the token endpoint must answer with the error "invalid_client"
+    Then the token endpoint must name the error "invalid_client"
 
     Examples:
       | authentication                                     |
@@ -152,7 +152,7 @@ Feature: Client credentials grant
     When the client sends a token request with HTTP Basic and the form:
       | grant_type | <grant_type> |
       | scope      | {scope}      |
-    Then the token endpoint must answer with the error "unsupported_grant_type"
+    Then the token endpoint must name the error "unsupported_grant_type"
 
     Examples:
       | grant_type         |
@@ -167,7 +167,7 @@ Feature: Client credentials grant
     When the client sends a token request with HTTP Basic and the form:
       | grant_type | Client_Credentials |
       | scope      | {scope}            |
-    Then the token endpoint must answer with the error "unsupported_grant_type"
+    Then the token endpoint must name the error "unsupported_grant_type"
 
   # A missing value is a missing parameter (invalid_request) as much as an unknown type.
   @rule:RFC6749-5.2-error-code
@@ -175,14 +175,14 @@ Feature: Client credentials grant
     When the client sends a token request with HTTP Basic and the form:
       | grant_type |         |
       | scope      | {scope} |
-    Then the token endpoint must answer with the error "unsupported_grant_type" or "invalid_request"
+    Then the token endpoint must name the error "unsupported_grant_type" or "invalid_request"
 
   @identityserver @rule:IS4-token-empty-grant
   Scenario: IdentityServer calls an empty grant type unsupported
     When the client sends a token request with HTTP Basic and the form:
       | grant_type |         |
       | scope      | {scope} |
-    Then the token endpoint must answer with the error "unsupported_grant_type"
+    Then the token endpoint must name the error "unsupported_grant_type"
 
   # IdentityServer checks AllowedGrantTypes for each grant type it knows, the password
   # and device grants among them, before anything else of that grant
@@ -192,7 +192,7 @@ Feature: Client credentials grant
     When the client sends a token request with HTTP Basic and the form:
       | grant_type | <grant_type> |
       | scope      | {scope}      |
-    Then the token endpoint must answer with the error "unauthorized_client"
+    Then the token endpoint must name the error "unauthorized_client"
 
     Examples:
       | grant_type                                   |
@@ -205,7 +205,7 @@ Feature: Client credentials grant
     When the client sends a token request with HTTP Basic and the form:
       | grant_type | client_credentials |
       | scope      | {scope}            |
-    Then the token endpoint must answer with the error "unauthorized_client"
+    Then the token endpoint must name the error "unauthorized_client"
 
   # RFC 6749 §3.3 lets a server ignore a scope it will not grant, or refuse the request.
   Scenario Outline: A scope the client may not have is refused or left out
@@ -225,7 +225,7 @@ Feature: Client credentials grant
     When the client sends a token request with HTTP Basic and the form:
       | grant_type | client_credentials |
       | scope      | <scope>            |
-    Then the token endpoint must answer with the error "invalid_scope"
+    Then the token endpoint must name the error "invalid_scope"
 
     Examples:
       | scope                    |
@@ -239,7 +239,7 @@ Feature: Client credentials grant
   @identityserver @rule:IS4-token-form-only
   Scenario Outline: IdentityServer answers a request that is not a form post with invalid_request
     When the client posts a client credentials request as "<content type>" with HTTP Basic
-    Then the token endpoint must answer with the error "invalid_request"
+    Then the token endpoint must name the error "invalid_request"
 
     Examples:
       | content type                      |
@@ -251,7 +251,7 @@ Feature: Client credentials grant
   @identityserver @rule:IS4-token-form-only
   Scenario Outline: IdentityServer answers other methods with invalid_request
     When the client sends a client credentials request by <method>
-    Then the token endpoint must answer with the error "invalid_request"
+    Then the token endpoint must name the error "invalid_request"
 
     Examples:
       | method |
@@ -262,4 +262,4 @@ Feature: Client credentials grant
   @myid @rule:MyID-3.3-form-utf8
   Scenario: A form that is not UTF-8 is refused cleanly
     When the client sends a token request with HTTP Basic whose scope is not UTF-8
-    Then the token endpoint must answer with the error "invalid_scope"
+    Then the token endpoint must name the error "invalid_scope"

@@ -37,7 +37,7 @@ Feature: The operation extension grant
       | scope    | <scope>    |
       | <target> | <id>       |
       | token    | <token>    |
-    Then the token endpoint must answer with the error "<error>"
+    Then the token endpoint must name the error "<error>"
 
     Examples:
       | op     | scope             | target    | id                                   | token          | error          |
@@ -58,7 +58,7 @@ Feature: The operation extension grant
       | deviceId | 0F2B5C3D-1A2B-4C3D-8E9F-001122334455 |
       | personId | 6A3F2B1C-8D4E-4F5A-9B6C-7D8E9F0A1B2C |
       | token    | {access_token}                       |
-    Then the token endpoint must answer with the error "invalid_request"
+    Then the token endpoint must name the error "invalid_request"
 
   # Past its lifetime and the five minutes of clock skew any JWT validator may allow.
   @rule:MyID-6.1-operation-refusals
@@ -70,7 +70,7 @@ Feature: The operation extension grant
       | scope    | myid.operation                       |
       | deviceId | 0F2B5C3D-1A2B-4C3D-8E9F-001122334455 |
       | token    | {access_token}                       |
-    Then the token endpoint must answer with the error "invalid_grant"
+    Then the token endpoint must name the error "invalid_grant"
 
   # IdentityServer's token validator allows ASP.NET's five minutes of clock skew; the
   # manual does not say MyID's operation validator uses it.
@@ -91,4 +91,4 @@ Feature: The operation extension grant
       | scope    | myid.operation                       |
       | deviceId | 0F2B5C3D-1A2B-4C3D-8E9F-001122334455 |
       | token    | {access_token}                       |
-    Then the token endpoint must answer with the error "unsupported_grant_type"
+    Then the token endpoint must name the error "unsupported_grant_type"

@@ -37,12 +37,14 @@ Feature: Refresh tokens
     And the client refreshes with its first refresh token again
     Then the token endpoint must answer with the error "invalid_grant"
 
-  @identityserver
+  @identityserver @rule:IS4-refresh-keeps-access-token
   Scenario: The earlier access token stays valid after a refresh (manual §4.4.4)
     When 600 seconds pass
     And the client refreshes the token
     Then the token response is a success
     And the first access token must still be valid by the server's clock
+    When the client introspects its first access token
+    Then the introspection must say the token is active
 
   @rule:RFC6749-6-refresh-valid
   Scenario: A refresh token the server never issued is refused
@@ -78,4 +80,4 @@ Feature: Refresh tokens
   Scenario: A refresh without a refresh_token is invalid_request
     When the client sends a token request with only its client id in the body and the form:
       | grant_type | refresh_token |
-    Then the token endpoint must answer with the error "invalid_request"
+    Then the token endpoint must name the error "invalid_request"

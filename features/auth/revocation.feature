@@ -63,7 +63,7 @@ Feature: Token revocation
   Scenario: IdentityServer refuses an unknown hint
     Given the client "service" has an access token
     When the client revokes its access token with the hint "id_token"
-    Then the revocation endpoint must answer with the error "unsupported_token_type"
+    Then the revocation endpoint must name the error "unsupported_token_type"
 
   @identityserver @rule:IS4-revocation-form-only
   Scenario Outline: Revocation takes only form posts

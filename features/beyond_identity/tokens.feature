@@ -42,7 +42,7 @@ Feature: Beyond Identity's application token endpoint
     When the client sends a token request with HTTP Basic and the form:
       | grant_type      | client_credentials |
       | expiration_time | <seconds>          |
-    Then the token endpoint must answer with the error "invalid_request"
+    Then the token endpoint must name the error "invalid_request"
 
     Examples:
       | seconds |

@@ -23,6 +23,12 @@ Feature: Genetec ClearID's STS and Identity Service
     And the access token account_id must be a string or an array of strings
     And the access token claims must be in ClearID's order
 
+  @rule:RFC6749-3.2.1-client-authentication
+  Scenario: A wrong secret is refused
+    When the client sends a token request with a wrong secret in the body and the form:
+      | grant_type | client_credentials |
+    Then the token endpoint must answer with the error "invalid_client"
+
   @rule:ClearID-token-assertion
   Scenario: A signed assertion buys a token
     When the client asks for a token with an assertion
@@ -57,7 +63,7 @@ Feature: Genetec ClearID's STS and Identity Service
   Scenario: A request without a grant type is unsupported_grant_type
     When the client sends a token request with its credentials in the body and the form:
       | grant_type |  |
-    Then the token endpoint must answer with the error "unsupported_grant_type"
+    Then the token endpoint must name the error "unsupported_grant_type"
 
   @assumed @rule:assumed-ClearID-assertion-once
   Scenario: An assertion works once

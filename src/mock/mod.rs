@@ -166,10 +166,16 @@ fn normalise_auth_path(mut request: Request) -> Request {
         };
         if let Ok(new_uri) = lowered.parse::<Uri>() {
             *request.uri_mut() = new_uri;
+            request.extensions_mut().insert(CaseFolded);
         }
     }
     request
 }
+
+/// Marks a request whose path came in another letter case and was folded: what a
+/// server matching paths exactly would not have found.
+#[derive(Debug, Clone, Copy)]
+pub struct CaseFolded;
 
 /// The whole server as `serve` runs it: the router behind path normalisation. Tests
 /// that call it in-process see exactly what a client over HTTP sees.

@@ -21,17 +21,24 @@ pub fn status_for(code: &str) -> (u16, &'static Rule) {
     }
 }
 
-/// The API refused the call (a 4xx), as `rule` (the requirement the scenario tests)
-/// says it must; what the refusal says is judged by [`ws_error`] and [`ws_status`].
-pub fn api_refused(resp: &RecordedResponse, rule: &'static Rule) -> Check {
+/// The API refused the call (a 4xx) for the reason `code` names (`None`: any reason,
+/// as for a body that does not bind), as `rule` (the requirement the scenario tests)
+/// says it must; how the refusal is shaped is judged by [`ws_error`] and [`ws_status`].
+pub fn api_refused(resp: &RecordedResponse, code: Option<&str>, rule: &'static Rule) -> Check {
+    let got = resp
+        .json()
+        .and_then(|b| b.get("code").and_then(Value::as_str).map(str::to_owned));
+    let ok = (400..500).contains(&resp.status) && code.is_none_or(|c| got.as_deref() == Some(c));
+    let said = got.as_deref().map(|c| format!(", {c}")).unwrap_or_default();
     Check::expect(
         "api_refused",
         rule,
-        (400..500).contains(&resp.status),
-        format!("refused with status {}", resp.status),
+        ok,
+        format!("refused with status {}{said}", resp.status),
         || {
             format!(
-                "expected a refusal, got status {} {}",
+                "expected a refusal{}, got status {}{said}: {}",
+                code.map(|c| format!(" with {c}")).unwrap_or_default(),
                 resp.status,
                 String::from_utf8_lossy(&resp.body)
                     .chars()
@@ -54,7 +61,7 @@ pub fn ws_status(resp: &RecordedResponse, code: &str) -> Check {
     )
 }
 
-/// MyID's error body: `{"message", "code", ...}` with the code `code`.
+/// MyID's error body: `{"message", "code", ...}`, a message and a WS code.
 pub fn ws_error(resp: &RecordedResponse, code: &str) -> Check {
     let body = resp.json().unwrap_or(Value::Null);
     let got = body.get("code").and_then(Value::as_str).unwrap_or("");

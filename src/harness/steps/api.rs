@@ -312,7 +312,7 @@ fn refuses_token(world: &mut ConformanceWorld, word: String) -> StepResult {
 fn ws_error(world: &mut ConformanceWorld, word: String, code: String, field: String) -> StepResult {
     let r = world.last_response()?.clone();
     let mut found = vec![
-        checks::api_refused(&r, world.rule()?),
+        checks::api_refused(&r, Some(&code), world.rule()?),
         checks::ws_error(&r, &code),
         checks::ws_status(&r, &code),
     ];
@@ -328,7 +328,10 @@ fn problem(world: &mut ConformanceWorld, word: String) -> StepResult {
     let rule = world.rule_or(&MYID_PROBLEM_DETAILS);
     world.judge(
         &word,
-        [checks::api_refused(&r, rule), checks::problem_details(&r)],
+        [
+            checks::api_refused(&r, None, rule),
+            checks::problem_details(&r),
+        ],
     )
 }
 

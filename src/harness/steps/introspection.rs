@@ -48,12 +48,14 @@ async fn introspect(
     world.send(spec).await.map(|_| ())
 }
 
-#[when(regex = r"^the client introspects its (access|refresh) token$")]
+#[when(regex = r"^the client introspects its (access|first access|refresh) token$")]
 async fn introspect_own(world: &mut ConformanceWorld, kind: String) -> StepResult {
-    let token = if kind == "access" {
-        world.flow.access_token(0)?
-    } else {
-        world.flow.refresh_token(false)?
+    let token = match kind.as_str() {
+        "access" => world.flow.access_token(0)?,
+        "first access" => world
+            .flow
+            .access_token(world.flow.tokens.len().saturating_sub(1))?,
+        _ => world.flow.refresh_token(false)?,
     };
     introspect(world, token, true).await
 }

@@ -290,14 +290,18 @@ fn scope_not_granted(world: &mut ConformanceWorld, scope: String, word: String) 
     )
 }
 
-/// A refusal: its verdict is the requirement the scenario tests (a code works once, a
-/// client authenticates); the error's shape is RFC 6749 §5.2's, judged when it came.
+/// A refusal. `answer with`: its verdict is the requirement the scenario tests (a code
+/// works once, a client authenticates), and which error it names is RFC 6749 §5.2's.
+/// `name`: the error named is itself the requirement (IdentityServer's choice of code,
+/// MyID's operation grant), so it is judged under the scenario's rule. Either way the
+/// error's shape is §5.2's, judged when a refusal came.
 #[then(
-    regex = r#"^the (?:token|revocation) endpoint (must|should) answer with the error "([a-z_]+)"(?: or "([a-z_]+)")?$"#
+    regex = r#"^the (?:token|revocation) endpoint (must|should) (answer with|name) the error "([a-z_]+)"(?: or "([a-z_]+)")?$"#
 )]
 fn token_error(
     world: &mut ConformanceWorld,
     word: String,
+    how: String,
     code: String,
     alternative: String,
 ) -> StepResult {
@@ -306,16 +310,16 @@ fn token_error(
     if !alternative.is_empty() {
         allowed.push(&alternative);
     }
-    let verdict = token::refused(&r, world.rule()?);
-    let mut checks = vec![verdict];
+    let rule = world.rule()?;
+    let mut named = token::error_code(&r, &allowed);
+    if how == "name" {
+        named.rule = rule;
+    }
+    let mut checks = vec![token::refused(&r, rule)];
     if (400..500).contains(&r.status) {
         checks.push(http::json_content_type(&r, &RFC6749_ERROR_JSON));
     }
-    checks.extend([
-        token::error_status(&r),
-        token::error_code(&r, &allowed),
-        token::error_charset(&r),
-    ]);
+    checks.extend([token::error_status(&r), named, token::error_charset(&r)]);
     world.judge(&word, checks)
 }
 

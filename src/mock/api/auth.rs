@@ -7,7 +7,7 @@
 //! client's `MyIDLogonName` (client credentials) or by `sub` (a signed-in user).
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
@@ -15,6 +15,7 @@ use serde_json::{Map, Value};
 use super::data::{AuditEntry, MAX_CLIENT_IDENTIFIER, MAX_OPERATION, SeedData, cut};
 use super::error::ApiError;
 use crate::mock::AUTH_BASE;
+use crate::mock::faults::myid as fault;
 use crate::mock::state::AppState;
 
 /// `TokenValidationParameters.ClockSkew`'s default.
@@ -156,9 +157,14 @@ pub fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<ApiUser, Ap
         .verify_as(token)
         .ok_or_else(invalid)?;
     let now = state.clock.now();
-    let expired = claims.exp.is_none_or(|exp| now > exp + CLOCK_SKEW)
-        && !state.fault(&crate::mock::faults::myid::API_ACCEPTS_EXPIRED);
-    if expired || claims.nbf.is_some_and(|nbf| nbf > now + CLOCK_SKEW) {
+    let skew = if state.fault(&fault::NO_CLOCK_SKEW) {
+        0
+    } else {
+        CLOCK_SKEW
+    };
+    let expired =
+        claims.exp.is_none_or(|exp| now > exp + skew) && !state.fault(&fault::API_ACCEPTS_EXPIRED);
+    if expired || claims.nbf.is_some_and(|nbf| nbf > now + skew) {
         return Err(invalid());
     }
     // The configured authority (assumed: MyID checks against its own, whatever host the
@@ -181,13 +187,14 @@ pub fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<ApiUser, Ap
     if !issuer_ok {
         return Err(invalid());
     }
-    let aud_ok = claims.aud.contains("myid.rest");
-    let scope_ok = claims.scope.iter().any(|v| v == "myid.rest.basic");
+    let unchecked = state.fault(&fault::API_TOKEN_SCOPE_UNCHECKED);
+    let aud_ok = claims.aud.contains("myid.rest") || unchecked;
+    let scope_ok = claims.scope.iter().any(|v| v == "myid.rest.basic") || unchecked;
     let revoked = claims
         .jti
         .as_deref()
         .is_some_and(|j| state.is_access_token_revoked(j))
-        && !state.fault(&crate::mock::faults::myid::API_ACCEPTS_REVOKED);
+        && !state.fault(&fault::API_ACCEPTS_REVOKED);
     if !aud_ok || !scope_ok || revoked {
         return Err(invalid());
     }
@@ -231,8 +238,8 @@ pub fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<ApiUser, Ap
     });
     Ok(ApiUser {
         grant_client_identifier,
-        ignore_permissions: state.fault(&crate::mock::faults::myid::API_IGNORES_PERMISSIONS),
-        ignore_scope: state.fault(&crate::mock::faults::myid::API_IGNORES_SCOPE),
+        ignore_permissions: state.fault(&fault::API_IGNORES_PERMISSIONS),
+        ignore_scope: state.fault(&fault::API_IGNORES_SCOPE),
         person_id: s("id"),
         logon_name: s("logonName"),
         group_id: person
@@ -283,9 +290,18 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
         Some(v) => cut(v, MAX_CLIENT_IDENTIFIER).to_owned(),
         None => user.grant_client_identifier.clone().unwrap_or_default(),
     };
+    let client_identifier = if state.fault(&fault::AUDIT_DROPS_IDENTIFIER) {
+        String::new()
+    } else {
+        client_identifier
+    };
     let operator = user.logon_name.clone();
     request.extensions_mut().insert(user);
-    let response = next.run(request).await;
+    let mut response = next.run(request).await;
+    // Fault `not-found-400`: WS40005 goes out as a bad request.
+    if response.status() == StatusCode::NOT_FOUND && state.fault(&fault::NOT_FOUND_400) {
+        *response.status_mut() = StatusCode::BAD_REQUEST;
+    }
     let entry = AuditEntry {
         time: state.clock.now(),
         operation,

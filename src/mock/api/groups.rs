@@ -53,13 +53,19 @@ pub async fn get(
         .iter()
         .find(|g| g.id.eq_ignore_ascii_case(&id))
         .ok_or_else(ApiError::not_found)?;
+    // Fault `href-singular`: a link that names the resource in the singular.
+    let collection = if state.fault(&crate::mock::faults::myid::HREF_SINGULAR) {
+        "group"
+    } else {
+        "groups"
+    };
     let row = Row {
         name: &g.name,
         desc: &g.desc,
         ou: &g.ou,
         parent_name: &g.parent_name,
         id: &g.id,
-        href: format!("groups/{}", g.id),
+        href: format!("{collection}/{}", g.id),
     };
     Ok(json_response(
         axum::http::StatusCode::OK,

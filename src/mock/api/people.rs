@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 use super::auth::{ApiUser, Scope};
 use super::error::{ApiError, MAX_BODY, json_response, results as results_response};
 use super::{is_guid, wildcard_match};
+use crate::mock::faults::myid as fault;
 use crate::mock::form::FormParams;
 use crate::mock::state::AppState;
 use crate::protocol::handle::random_hex;
@@ -75,7 +76,12 @@ pub async fn list(
         .people
         .iter()
         .filter(|p| user.can_see(seed, scope, p))
-        .filter(|p| logon.is_none_or(|l| text(p, "logonName").eq_ignore_ascii_case(l)))
+        .filter(|p| {
+            logon.is_none_or(|l| {
+                text(p, "logonName").eq_ignore_ascii_case(l)
+                    && !state.fault(&fault::LOGON_SEARCH_BLIND)
+            })
+        })
         .filter(|p| {
             q.is_none_or(|q| {
                 let full = format!("{} {}", text(p, "name.first"), text(p, "name.last"));
@@ -125,27 +131,34 @@ pub async fn get(
 /// another media type, problem details for a body that is not a JSON object.
 pub struct JsonObject(pub Map<String, Value>);
 
-impl<S: Send + Sync> FromRequest<S> for JsonObject {
+impl FromRequest<AppState> for JsonObject {
     type Rejection = Response;
 
-    async fn from_request(request: Request, _state: &S) -> Result<Self, Response> {
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Response> {
         let (parts, body) = request.into_parts();
-        json_body(&parts.headers, body).await.map(JsonObject)
+        let any_media = state.fault(&fault::ANY_MEDIA_TYPE);
+        json_body(&parts.headers, body, any_media)
+            .await
+            .map(JsonObject)
     }
 }
 
-async fn json_body(headers: &HeaderMap, body: Body) -> Result<Map<String, Value>, Response> {
+async fn json_body(
+    headers: &HeaderMap,
+    body: Body,
+    any_media: bool,
+) -> Result<Map<String, Value>, Response> {
     let media = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
         .map(|m| m.trim().to_ascii_lowercase())
         .unwrap_or_default();
-    if !(media == "application/json"
+    let json = media == "application/json"
         || media == "application/json-patch+json"
         || media.ends_with("+json")
-        || media == "text/json")
-    {
+        || media == "text/json";
+    if !(json || any_media) {
         return Err(ApiError::UnsupportedMediaType.into_response());
     }
     let bytes = to_bytes(body, MAX_BODY)
@@ -339,6 +352,14 @@ pub async fn patch(
         .cloned()
         .ok_or_else(ApiError::not_found)?;
     let mut person = current;
+    // Fault `patch-replaces-objects`: an object in the body replaces the stored one.
+    if state.fault(&fault::PATCH_REPLACES_OBJECTS) {
+        for (key, value) in &body {
+            if value.is_object() {
+                person.insert(key.clone(), Value::Object(Map::new()));
+            }
+        }
+    }
     merge(&mut person, &body)?;
     canonical_group(&mut person);
     validate(&state, &user, &person, &id)?;

@@ -167,6 +167,7 @@ pub async fn for_person(
     person_in_scope(&state, &user, &id, &VIEW_REQUESTS)?;
     let results = visible_requests(&state, &user, |r| {
         text(r, "target.id").eq_ignore_ascii_case(&id)
+            && !state.fault(&crate::mock::faults::myid::PERSON_REQUESTS_EMPTY)
     })?;
     Ok(results_response(results))
 }
@@ -189,6 +190,7 @@ pub async fn for_device(
     }
     let results = visible_requests(&state, &user, |r| {
         text(r, "device.id").eq_ignore_ascii_case(&id)
+            || state.fault(&crate::mock::faults::myid::DEVICE_REQUESTS_ALL)
     })?;
     Ok(results_response(results))
 }
@@ -297,7 +299,12 @@ pub async fn create(
     .to_owned();
     let mut request = Map::new();
     request.insert("id".into(), json!(request_id));
-    request.insert("status".into(), json!("Awaiting Issue"));
+    let status = if state.fault(&crate::mock::faults::myid::REQUEST_AWAITING_VALIDATION) {
+        "Awaiting Validation"
+    } else {
+        "Awaiting Issue"
+    };
+    request.insert("status".into(), json!(status));
     request.insert(
         "target".into(),
         json!({ "id": text(&person, "id"), "name": name }),

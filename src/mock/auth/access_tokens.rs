@@ -25,8 +25,13 @@ pub fn valid_access_token(
     let claims: Map<String, Value> = state.config.signing_key.verify_as(token)?;
     let now = state.clock.now();
     let int = |k: &str| claims.get(k).and_then(Value::as_i64);
-    let in_time = int("exp").is_some_and(|e| now <= e + CLOCK_SKEW)
-        && int("nbf").is_none_or(|n| n <= now + CLOCK_SKEW);
+    let skew = if state.fault(&crate::mock::faults::myid::NO_CLOCK_SKEW) {
+        0
+    } else {
+        CLOCK_SKEW
+    };
+    let in_time =
+        int("exp").is_some_and(|e| now <= e + skew) && int("nbf").is_none_or(|n| n <= now + skew);
     let ours = claims.get("iss").and_then(Value::as_str) == Some(issuer);
     (in_time && ours && claims.contains_key("client_id")).then_some(claims)
 }

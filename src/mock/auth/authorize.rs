@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use super::{base_url, pages, session_subject};
 use crate::mock::AUTH_BASE;
 use crate::mock::config::Client;
+use crate::mock::faults::myid as fault;
 use crate::mock::form::{FormParams, has_form_content_type};
 use crate::mock::state::AppState;
 use crate::mock::store::{AuthorizationCode, ErrorMessage, Subject};
@@ -110,6 +111,13 @@ pub fn validate<'a>(state: &'a AppState, p: &FormParams) -> Result<Validated<'a>
     }
     let redirect_uri = p
         .present("redirect_uri")
+        .or_else(|| {
+            // Fault `redirect-uri-optional`: the client's first registered URI stands in.
+            state
+                .fault(&fault::REDIRECT_URI_OPTIONAL)
+                .then(|| client.redirect_uris.first().map(String::as_str))
+                .flatten()
+        })
         .filter(|r| r.len() <= MAX_REDIRECT_URI && is_absolute_uri(r))
         .ok_or_else(|| page("invalid_request", "Invalid redirect_uri", id))?;
     if client.protocol_type != "oidc" {
@@ -120,7 +128,7 @@ pub fn validate<'a>(state: &'a AppState, p: &FormParams) -> Result<Validated<'a>
         .redirect_uris
         .iter()
         .any(|r| r.eq_ignore_ascii_case(redirect_uri));
-    if !registered && !state.fault(&crate::mock::faults::myid::OPEN_REDIRECT) {
+    if !registered && !state.fault(&fault::OPEN_REDIRECT) {
         return Err(page("invalid_request", "Invalid redirect_uri", id));
     }
     let request_state = p.get("state").filter(|s| !s.is_empty()).map(str::to_owned);
@@ -128,8 +136,20 @@ pub fn validate<'a>(state: &'a AppState, p: &FormParams) -> Result<Validated<'a>
     // Response type, PKCE, mode.
     let response_type = p
         .present("response_type")
-        .ok_or_else(|| page("unsupported_response_type", "Missing response_type", id))?;
-    let response_type = normalised_response_type(response_type);
+        .ok_or_else(|| page("unsupported_response_type", "Missing response_type", id));
+    let response_type = match response_type {
+        // Fault `unknown-response-type-code`: anything not understood is taken as code.
+        _ if state.fault(&fault::UNKNOWN_RESPONSE_TYPE_CODE)
+            && !p.present("response_type").is_some_and(|t| {
+                RESPONSE_TYPES
+                    .iter()
+                    .any(|k| normalised_response_type(k) == normalised_response_type(t))
+            }) =>
+        {
+            "code".to_owned()
+        }
+        found => normalised_response_type(found?),
+    };
     if !RESPONSE_TYPES
         .iter()
         .any(|t| normalised_response_type(t) == response_type)
@@ -158,8 +178,7 @@ pub fn validate<'a>(state: &'a AppState, p: &FormParams) -> Result<Validated<'a>
                 }
                 // An omitted method means plain (RFC 7636 §4.3).
                 let method = p.present("code_challenge_method").unwrap_or("plain");
-                let plain_ok = client.allow_plain_text_pkce
-                    || state.fault(&crate::mock::faults::myid::PLAIN_ACCEPTED);
+                let plain_ok = client.allow_plain_text_pkce || state.fault(&fault::PLAIN_ACCEPTED);
                 if !(method == "S256" || (method == "plain" && plain_ok)) {
                     return Err(page(
                         "invalid_request",
@@ -412,11 +431,12 @@ fn process(
     // max_age (OpenID Connect Core §3.1.2.1): a sign-in older than it is no sign-in
     // (IdentityServer's `ProcessLoginAsync` checks the session's auth_time).
     let subject = session_subject(state, headers).filter(|s| {
-        request.max_age.is_none_or(|m| {
-            now <= s
-                .auth_time
-                .saturating_add(i64::try_from(m).unwrap_or(i64::MAX))
-        })
+        state.fault(&fault::MAX_AGE_IGNORED)
+            || request.max_age.is_none_or(|m| {
+                now <= s
+                    .auth_time
+                    .saturating_add(i64::try_from(m).unwrap_or(i64::MAX))
+            })
     });
     let forced_login = request
         .prompt
@@ -495,7 +515,12 @@ fn issue_code(state: &AppState, request: Validated<'_>, subject: Subject) -> Res
         challenge: request.challenge.clone(),
         subject,
         created: state.clock.now(),
-        lifetime: request.client.authorization_code_lifetime,
+        // Fault `code-never-expires`: a code kept (and good) for a year.
+        lifetime: if state.fault(&fault::CODE_NEVER_EXPIRES) {
+            365 * 24 * 3600
+        } else {
+            request.client.authorization_code_lifetime
+        },
         nonce: request.nonce.clone(),
     };
     // session_state for OpenID requests (Session Management §3; IdentityServer's
@@ -516,7 +541,7 @@ fn issue_code(state: &AppState, request: Validated<'_>, subject: Subject) -> Res
         ("scope", request.scopes.to_param()),
         (
             "state",
-            if state.fault(&crate::mock::faults::myid::STATE_NOT_ECHOED) {
+            if state.fault(&fault::STATE_NOT_ECHOED) {
                 String::new()
             } else {
                 request.state.clone().unwrap_or_default()

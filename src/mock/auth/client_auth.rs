@@ -6,6 +6,7 @@ use axum::http::{HeaderMap, header};
 
 use crate::mock::config::Client;
 use crate::mock::error::OAuthError;
+use crate::mock::faults::myid as fault;
 use crate::mock::form::FormParams;
 use crate::mock::state::AppState;
 use crate::protocol::secret::{SecretMatch, verify_secret};
@@ -32,15 +33,18 @@ impl Credential {
 }
 
 /// `BasicAuthenticationSecretParser`: a malformed header is "not found", never an error.
-fn from_basic(headers: &HeaderMap) -> Option<Credential> {
+fn from_basic(state: &AppState, headers: &HeaderMap) -> Option<Credential> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let raw = basic::parse(value)?;
     // Lengths are checked on the still-encoded values.
     if raw.id.trim().is_empty() || raw.id.len() > MAX_ID || raw.secret.len() > MAX_SECRET {
         return None;
     }
-    let id = raw.client_id();
-    let secret = raw.secret();
+    let (id, secret) = if state.fault(&fault::BASIC_NOT_DECODED) {
+        (raw.id.clone(), raw.secret.clone())
+    } else {
+        (raw.client_id(), raw.secret())
+    };
     Some(if secret.is_empty() {
         Credential::IdOnly { id }
     } else {
@@ -52,7 +56,10 @@ fn from_basic(headers: &HeaderMap) -> Option<Credential> {
 }
 
 /// `PostBodySecretParser`.
-fn from_body(form: &FormParams) -> Option<Credential> {
+fn from_body(state: &AppState, form: &FormParams) -> Option<Credential> {
+    if state.fault(&fault::BODY_CREDENTIALS_IGNORED) {
+        return None;
+    }
     let id = form
         .present("client_id")
         .filter(|id| id.len() <= MAX_ID)?
@@ -70,17 +77,24 @@ fn from_body(form: &FormParams) -> Option<Credential> {
 /// `SecretParser.ParseAsync`: the first parser that finds a shared secret wins; an
 /// id-only result is kept unless a later parser finds something. So with a Basic
 /// secret the body's `client_id`/`client_secret` are ignored outright.
-fn parse(headers: &HeaderMap, form: &FormParams) -> Option<Credential> {
-    match from_basic(headers) {
+fn parse(state: &AppState, headers: &HeaderMap, form: &FormParams) -> Option<Credential> {
+    if state.fault(&fault::BODY_CREDENTIALS_FIRST) {
+        return from_body(state, form).or_else(|| from_basic(state, headers));
+    }
+    match from_basic(state, headers) {
         found @ Some(Credential::Shared { .. }) => found,
-        basic_id_only => from_body(form).or(basic_id_only),
+        basic_id_only => from_body(state, form).or(basic_id_only),
     }
 }
 
 /// The id and secret a caller presents, parsed as for clients: what IdentityServer's
 /// `ApiSecretValidator` reads an API resource's credentials with.
-pub fn presented(headers: &HeaderMap, form: &FormParams) -> Option<(String, Option<ClientSecret>)> {
-    Some(match parse(headers, form)? {
+pub fn presented(
+    state: &AppState,
+    headers: &HeaderMap,
+    form: &FormParams,
+) -> Option<(String, Option<ClientSecret>)> {
+    Some(match parse(state, headers, form)? {
         Credential::Shared { id, secret } => (id, Some(secret)),
         Credential::IdOnly { id } => (id, None),
     })
@@ -93,7 +107,15 @@ pub fn authenticate<'a>(
     form: &FormParams,
 ) -> Result<&'a Client, OAuthError> {
     let invalid = || OAuthError::new(ErrorCode::InvalidClient);
-    let credential = parse(headers, form).ok_or_else(invalid)?;
+    if state.fault(&fault::MALFORMED_BASIC_INVALID_REQUEST)
+        && headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| basic::parse(v).is_none())
+    {
+        return Err(OAuthError::new(ErrorCode::InvalidRequest));
+    }
+    let credential = parse(state, headers, form).ok_or_else(invalid)?;
     let client = state
         .config
         .auth
@@ -118,9 +140,7 @@ pub fn authenticate<'a>(
     {
         match verify_secret(&stored.value, secret) {
             SecretMatch::Match => return Ok(client),
-            SecretMatch::NoMatch
-                if state.fault(&crate::mock::faults::myid::WRONG_SECRET_ACCEPTED) =>
-            {
+            SecretMatch::NoMatch if state.fault(&fault::WRONG_SECRET_ACCEPTED) => {
                 return Ok(client);
             }
             SecretMatch::NoMatch => {}

@@ -45,6 +45,9 @@ pub fn allowed(
     let d: Decision = state
         .open(params.present(CONSENT_PARAM)?)
         .and_then(|b| serde_json::from_slice(&b).ok())?;
+    if state.fault(&crate::mock::faults::myid::CONSENT_NEVER_TAKEN) {
+        return None;
+    }
     let fresh = state.clock.now() <= d.at + DECISION_LIFETIME;
     (fresh && d.client_id == client_id && d.sub == sub).then_some(d.scopes)
 }

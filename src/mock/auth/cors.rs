@@ -9,6 +9,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use crate::mock::faults::myid as fault;
 use crate::mock::state::AppState;
 use crate::mock::{API_BASE, AUTH_BASE};
 
@@ -31,6 +32,9 @@ fn is_api(path: &str) -> bool {
 
 fn allowed_origin(state: &AppState, headers: &HeaderMap, path: &str) -> Option<HeaderValue> {
     let origin = headers.get(header::ORIGIN)?.to_str().ok()?;
+    if state.fault(&fault::CORS_ALLOWS_NOBODY) {
+        return None;
+    }
     // rest.core: ASP.NET Core's CORS policy over `MyID:Cors:AllowedOrigins`, for every
     // path of the API, ahead of authentication (manual §4.1.3).
     if is_api(path) {
@@ -40,13 +44,14 @@ fn allowed_origin(state: &AppState, headers: &HeaderMap, path: &str) -> Option<H
             .api_cors_origins
             .iter()
             .any(|o| o.eq_ignore_ascii_case(origin))
-            || state.fault(&crate::mock::faults::myid::CORS_ANY_ORIGIN);
+            || state.fault(&fault::CORS_ANY_ORIGIN);
         return allowed
             .then(|| HeaderValue::from_str(origin).ok())
             .flatten();
     }
     let rest = path.strip_prefix(AUTH_BASE)?;
-    if !CORS_PATHS.contains(&rest) {
+    let authorize = rest == "/connect/authorize" && state.fault(&fault::AUTHORIZE_CORS);
+    if !CORS_PATHS.contains(&rest) && !authorize {
         return None;
     }
     let own = headers
@@ -65,7 +70,7 @@ fn allowed_origin(state: &AppState, headers: &HeaderMap, path: &str) -> Option<H
         .iter()
         .flat_map(|c| c.allowed_cors_origins.iter())
         .any(|o| o.eq_ignore_ascii_case(origin))
-        || state.fault(&crate::mock::faults::myid::CORS_ANY_ORIGIN);
+        || state.fault(&fault::CORS_ANY_ORIGIN);
     allowed
         .then(|| HeaderValue::from_str(origin).ok())
         .flatten()

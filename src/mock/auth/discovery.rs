@@ -2,20 +2,50 @@
 //! shape (`DiscoveryResponseGenerator`): keys in emission order, URLs built from the
 //! request, the issuer lower-cased.
 
+use axum::Extension;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use super::{base_url, issuer};
+use crate::mock::CaseFolded;
 use crate::mock::error::json;
+use crate::mock::faults::myid as fault;
 use crate::mock::state::AppState;
 
-pub async fn document(State(state): State<AppState>, headers: HeaderMap) -> Response {
+/// Discovery by POST: 405, as for any method but GET and HEAD; the document under
+/// fault `discovery-any-method`.
+pub async fn posted(
+    State(state): State<AppState>,
+    folded: Option<Extension<CaseFolded>>,
+    headers: HeaderMap,
+) -> Response {
+    if state.fault(&fault::DISCOVERY_ANY_METHOD) {
+        return document(State(state), folded, headers).await;
+    }
+    let mut refused = StatusCode::METHOD_NOT_ALLOWED.into_response();
+    refused
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("GET,HEAD"));
+    refused
+}
+
+pub async fn document(
+    State(state): State<AppState>,
+    folded: Option<Extension<CaseFolded>>,
+    headers: HeaderMap,
+) -> Response {
+    // Fault `paths-case-sensitive`: a path in other letter case is not found.
+    if folded.is_some() && state.fault(&fault::PATHS_CASE_SENSITIVE) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
     let base = base_url(&headers);
     let resources = &state.config.auth.resources;
     let mut scopes: Vec<String> = resources.identity.iter().map(|r| r.name.clone()).collect();
-    scopes.extend(resources.api_scopes.iter().map(|s| s.name.clone()));
+    if !state.fault(&fault::API_SCOPE_UNPUBLISHED) {
+        scopes.extend(resources.api_scopes.iter().map(|s| s.name.clone()));
+    }
     // IdentityServer always appends offline_access when it shows API scopes.
     scopes.push("offline_access".into());
     let mut claims: Vec<String> = Vec::new();
@@ -46,7 +76,7 @@ pub async fn document(State(state): State<AppState>, headers: HeaderMap) -> Resp
     let mut put = |k: &str, v: Value| {
         doc.insert(k.to_owned(), v);
     };
-    let slash = if state.fault(&crate::mock::faults::myid::ISSUER_TRAILING_SLASH) {
+    let slash = if state.fault(&fault::ISSUER_TRAILING_SLASH) {
         "/"
     } else {
         ""
@@ -59,7 +89,7 @@ pub async fn document(State(state): State<AppState>, headers: HeaderMap) -> Resp
     // Every endpoint IdentityServer lists, in its order, but device authorization and
     // the front- and back-channel logout flags: the mock lists only what it serves, so
     // a client (or the harness) that follows discovery never meets a 404.
-    let token = if state.fault(&crate::mock::faults::myid::DISCOVERY_MISPLACES_TOKEN) {
+    let token = if state.fault(&fault::DISCOVERY_MISPLACES_TOKEN) {
         "token-moved"
     } else {
         "token"

@@ -14,6 +14,7 @@ use serde_json::{Map, Value, json};
 use super::access_tokens::valid_access_token;
 use super::client_auth;
 use crate::mock::error::no_cache_json;
+use crate::mock::faults::myid as fault;
 use crate::mock::form::{FormParams, has_form_content_type};
 use crate::mock::state::AppState;
 use crate::protocol::secret::{SecretMatch, verify_secret};
@@ -35,7 +36,7 @@ pub async fn introspect(
     };
     let form = FormParams::parse(&bytes);
     let resources = &state.config.auth.resources;
-    let api = client_auth::presented(&headers, &form).and_then(|(id, secret)| {
+    let api = client_auth::presented(&state, &headers, &form).and_then(|(id, secret)| {
         let secret = secret?;
         resources.api_resources.iter().find(|r| {
             r.name == id
@@ -43,6 +44,14 @@ pub async fn introspect(
                     .iter()
                     .any(|h| verify_secret(h, &secret) == SecretMatch::Match)
         })
+    });
+    // Fault `introspection-open`: a caller that does not authenticate is taken for the
+    // first API resource.
+    let api = api.or_else(|| {
+        state
+            .fault(&fault::INTROSPECTION_OPEN)
+            .then(|| resources.api_resources.first())
+            .flatten()
     });
     let Some(api) = api else {
         return StatusCode::UNAUTHORIZED.into_response();
@@ -60,8 +69,14 @@ pub async fn introspect(
         {
             c
         }
+        _ if state.fault(&fault::INTROSPECTION_ALWAYS_ACTIVE) => {
+            return no_cache_json(StatusCode::OK, &json!({"active": true}));
+        }
         _ => return no_cache_json(StatusCode::OK, &json!({"active": false})),
     };
+    if state.fault(&fault::INTROSPECTION_NEVER_ACTIVE) {
+        return no_cache_json(StatusCode::OK, &json!({"active": false}));
+    }
     let token_scopes: Vec<String> = match claims.remove("scope") {
         Some(Value::Array(a)) => a
             .iter()

@@ -44,7 +44,7 @@ pub fn router() -> Router<AppState> {
         .route("/home/error", get(error_page::show))
         .route(
             "/.well-known/openid-configuration",
-            get(discovery::document),
+            get(discovery::document).post(discovery::posted),
         )
         .route(
             "/.well-known/openid-configuration/jwks",

@@ -194,6 +194,7 @@ pub async fn userinfo(
     {
         for claim in &resource.user_claims {
             let value = match claim.as_str() {
+                "name" if state.fault(&crate::mock::faults::myid::USERINFO_NAME_MISSING) => None,
                 "name" if !user.name.is_empty() => Some(user.name.clone()),
                 "preferred_username" => Some(user.username.clone()),
                 _ => None,
@@ -203,6 +204,12 @@ pub async fn userinfo(
             }
         }
     }
+    // Fault `userinfo-wrong-sub`: the user's name where its subject belongs.
+    let sub = if state.fault(&crate::mock::faults::myid::USERINFO_WRONG_SUB) {
+        user.username.as_str()
+    } else {
+        sub
+    };
     out.insert("sub".into(), json!(sub));
     crate::mock::error::no_cache_json(StatusCode::OK, &Value::Object(out))
 }

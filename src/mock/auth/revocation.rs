@@ -12,6 +12,7 @@ use serde_json::Value;
 use super::client_auth;
 use crate::mock::config::Client;
 use crate::mock::error::json;
+use crate::mock::faults::myid as fault;
 use crate::mock::form::{FormParams, has_form_content_type};
 use crate::mock::state::AppState;
 use crate::protocol::ErrorCode;
@@ -34,6 +35,11 @@ pub async fn revocation(
     body: Body,
 ) -> Response {
     // 405 and 415 with empty bodies, unlike the token endpoint's 400.
+    if state.fault(&fault::REVOCATION_WRONG_REQUEST_400)
+        && (method != Method::POST || !has_form_content_type(&headers))
+    {
+        return error(ErrorCode::InvalidRequest);
+    }
     if method != Method::POST {
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
     }
@@ -54,19 +60,24 @@ pub async fn revocation(
     // The hint restricts the lookup instead of ordering it: an IdentityServer departure
     // from RFC 7009 §2.1, which asks servers to search further.
     // A blank hint is no hint (`IsPresent`).
-    match form.present("token_type_hint") {
-        Some("access_token") => {
-            revoke_access_token(&state, client, token);
-        }
-        Some("refresh_token") => {
-            revoke_refresh_token(&state, client, token);
+    let hint = form.present("token_type_hint").filter(|h| {
+        !state.fault(&fault::UNKNOWN_HINT_IGNORED) || matches!(*h, "access_token" | "refresh_token")
+    });
+    let found = match hint {
+        Some("access_token") => revoke_access_token(&state, client, token),
+        Some("refresh_token") => revoke_refresh_token(&state, client, token),
+        // Fault `revocation-needs-hint`: without a hint, only access tokens are looked for.
+        None if state.fault(&fault::REVOCATION_NEEDS_HINT) => {
+            revoke_access_token(&state, client, token)
         }
         None => {
-            if !revoke_access_token(&state, client, token) {
-                revoke_refresh_token(&state, client, token);
-            }
+            revoke_access_token(&state, client, token)
+                || revoke_refresh_token(&state, client, token)
         }
         Some(_) => return error(ErrorCode::UnsupportedTokenType),
+    };
+    if !found && state.fault(&fault::REVOKE_UNKNOWN_REFUSED) {
+        return error(ErrorCode::InvalidRequest);
     }
     // 200 and no body whatever was found (RFC 7009 §2.2).
     StatusCode::OK.into_response()
@@ -81,7 +92,7 @@ fn revoke_access_token(state: &AppState, client: &Client, token: &str) -> bool {
         .get("client_id")
         .and_then(Value::as_str)
         .unwrap_or_default();
-    if owner != client.client_id.as_str() {
+    if owner != client.client_id.as_str() && !state.fault(&fault::REVOKE_ANY_CLIENT) {
         tracing::warn!(client_id = %client.client_id, owner, "revocation of another client's token ignored");
         return true;
     }
@@ -100,7 +111,7 @@ fn revoke_access_token(state: &AppState, client: &Client, token: &str) -> bool {
         store.revoked_access_tokens.insert(jti.clone(), exp);
     }
     if let Some((grant, _)) = store.access_grants.get(&jti).cloned()
-        && !state.fault(&crate::mock::faults::myid::REFRESH_SURVIVES_REVOCATION)
+        && !state.fault(&fault::REFRESH_SURVIVES_REVOCATION)
     {
         store.kill_grant(&grant);
     }
@@ -114,14 +125,14 @@ fn revoke_refresh_token(state: &AppState, client: &Client, token: &str) -> bool 
     let Some(record) = store.refresh_tokens.get(token) else {
         return false;
     };
-    if record.client_id != client.client_id.as_str() {
+    if record.client_id != client.client_id.as_str() && !state.fault(&fault::REVOKE_ANY_CLIENT) {
         tracing::warn!(client_id = %client.client_id, "revocation of another client's refresh token ignored");
         return true;
     }
     // IdentityServer alone deletes only this record; MyID invalidates the grant's
     // refresh tokens (manual §4.5), so the whole chain goes.
     let grant = record.grant_id.clone();
-    if state.fault(&crate::mock::faults::myid::REFRESH_SURVIVES_REVOCATION) {
+    if state.fault(&fault::REFRESH_SURVIVES_REVOCATION) {
         // The faulty server answers 200 but keeps everything.
         return true;
     }

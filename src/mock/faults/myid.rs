@@ -60,8 +60,14 @@ super::faults! { Profile::Myid;
         [&oauth::RFC8414_ISSUER],
         [("@discovery", "The discovery document describes the auth server")];
     CORS_ANY_ORIGIN = "cors-any-origin", "every origin is allowed by CORS",
-        [&identityserver::IS4_CORS_POLICY],
-        [("@cors", "Other origins are not allowed")];
+        [&identityserver::IS4_CORS_POLICY, &myid::MYID_CORS],
+        [("@cors", "Other origins are not allowed"), ("@cors", "Another origin's preflight is not allowed (manual §4.1.3.1)")];
+    CORS_ALLOWS_NOBODY = "cors-allows-nobody", "no origin is allowed by CORS, the configured ones included",
+        [&oauth::FETCH_CORS_ALLOW, &myid::MYID_CORS],
+        [("@cors", "A request from an allowed origin carries the allow header"), ("@cors", "A preflight from an allowed origin is answered before authentication")];
+    AUTHORIZE_CORS = "authorize-cors", "the authorize endpoint answers CORS requests",
+        [&oauth::RFC9700_NO_AUTHORIZE_CORS],
+        [("@cors", "The authorize endpoint is not a CORS endpoint")];
     API_ACCEPTS_EXPIRED = "api-accepts-expired", "the Core API accepts expired access tokens",
         [&myid::MYID_API_TOKEN],
         [("@authentication", "An expired token is refused")];
@@ -114,6 +120,192 @@ super::faults! { Profile::Myid;
     USERINFO_IGNORES_SCOPE = "userinfo-ignores-scope", "userinfo answers for an access token without openid",
         [&identityserver::IS4_USERINFO_OPENID],
         [("@oidc", "IdentityServer's userinfo wants openid in the token")];
+    // The token endpoint's reading of a request.
+    BODY_CREDENTIALS_IGNORED = "body-credentials-ignored", "client credentials in the form body are not read",
+        [&identityserver::IS4_BODY_CREDENTIALS],
+        [("@client_credentials", "A token with the credentials in the body")];
+    BODY_CREDENTIALS_FIRST = "body-credentials-first", "credentials in the body are read before a Basic secret",
+        [&identityserver::IS4_BASIC_FIRST],
+        [("@client_credentials", "With a Basic secret, body credentials are ignored")];
+    MALFORMED_BASIC_INVALID_REQUEST = "malformed-basic-invalid-request", "a malformed Basic header is answered invalid_request",
+        [&identityserver::IS4_MALFORMED_BASIC],
+        [("@client_credentials", "IdentityServer calls a malformed Basic header invalid_client")];
+    BASIC_NOT_DECODED = "basic-not-decoded", "Basic credentials are compared without form-urldecoding them",
+        [&oauth::RFC6749_BASIC_DECODING],
+        [("@client_credentials", "A secret with reserved characters through RFC 6749 §2.3.1 encoding"), ("@client_credentials", "The server decodes Basic credentials, so an unencoded secret fails")];
+    UNKNOWN_PARAMETER_REFUSED = "unknown-parameter-refused", "a token request with a parameter the server does not know is refused",
+        [&oauth::RFC6749_UNKNOWN_PARAMS],
+        [("@client_credentials", "Parameters the server does not know are ignored")];
+    EMPTY_GRANT_INVALID_REQUEST = "empty-grant-invalid-request", "an empty grant_type is answered invalid_request",
+        [&identityserver::IS4_EMPTY_GRANT],
+        [("@client_credentials", "IdentityServer calls an empty grant type unsupported")];
+    LAST_VALUE_COUNTS = "last-value-counts", "a repeated grant_type counts by its last value",
+        [&identityserver::IS4_FIRST_VALUE],
+        [("@client_credentials", "A repeated parameter counts by its first value")];
+    TOKEN_WRONG_REQUEST_UNSUPPORTED = "token-wrong-request-unsupported", "a token request that is not a form post is answered unsupported_grant_type",
+        [&identityserver::IS4_NOT_A_FORM],
+        [("@client_credentials", "IdentityServer answers a request that is not a form post with invalid_request"), ("@client_credentials", "IdentityServer answers other methods with invalid_request")];
+    GRANT_TYPE_ANY_CASE = "grant-type-any-case", "grant types are matched without regard to case",
+        [&identityserver::IS4_GRANT_TYPE_EXACT],
+        [("@client_credentials", "IdentityServer compares grant types exactly")];
+    KNOWN_GRANT_UNSUPPORTED = "known-grant-unsupported", "a known grant type the client may not use is answered unsupported_grant_type",
+        [&identityserver::IS4_KNOWN_GRANT_NOT_ALLOWED],
+        [("@client_credentials", "IdentityServer refuses a known grant type the client may not use as unauthorized_client")];
+    FORM_NOT_UTF8_FAILS = "form-not-utf8-fails", "a form value that is not UTF-8 is a server error",
+        [&myid::MYID_FORM_UTF8],
+        [("@client_credentials", "A form that is not UTF-8 is refused cleanly")];
+    // Scope.
+    SCOPE_POLICY_IGNORED = "scope-policy-ignored", "any scope asked for is granted, the client's allowed scopes or not",
+        [&oauth::RFC6749_SCOPE_POLICY, &identityserver::IS4_INVALID_SCOPE],
+        [("@client_credentials", "A scope the client may not have is refused or left out"), ("@client_credentials", "Scopes the client cannot have are invalid_scope")];
+    FORBIDDEN_SCOPE_DROPPED = "forbidden-scope-dropped", "a scope the client may not have is left out of the grant instead of refused",
+        [&identityserver::IS4_INVALID_SCOPE],
+        [("@client_credentials", "Scopes the client cannot have are invalid_scope")];
+    NO_SCOPE_NO_GRANT = "no-scope-no-grant", "a client-credentials request without a scope is refused",
+        [&identityserver::IS4_DEFAULT_SCOPES],
+        [("@client_credentials", "Without a scope the client gets all of its API scopes")];
+    GRANTED_SCOPE_NAMES_RESOURCE = "granted-scope-names-resource", "the token response's scope names the API resource rather than the scope granted",
+        [&identityserver::IS4_GRANTED_SCOPE],
+        [("@client_credentials", "A token through HTTP Basic, as the manual shows it")];
+    // The code flow.
+    CODE_ANY_CLIENT = "code-any-client", "a code is exchanged by any client",
+        [&oauth::RFC6749_CODE_CLIENT],
+        [("@authorization_code", "A code is bound to the client it was issued to")];
+    CODE_NEVER_EXPIRES = "code-never-expires", "an authorization code outlives its lifetime",
+        [&oauth::RFC6749_CODE_LIFETIME],
+        [("@authorization_code", "A code expires after its lifetime")];
+    PKCE_DOWNGRADE_ACCEPTED = "pkce-downgrade-accepted", "a verifier sent for a code issued without a challenge is ignored",
+        [&oauth::RFC9700_PKCE_DOWNGRADE],
+        [("@authorization_code", "A verifier for a code issued without a challenge is refused (downgrade)")];
+    FAILED_CODE_KEPT = "failed-code-kept", "a code survives an exchange refused for its redirect_uri",
+        [&identityserver::IS4_CODE_BURNED],
+        [("@authorization_code", "A failed redirect_uri check burns the code")];
+    TOKEN_REDIRECT_URI_OPTIONAL = "token-redirect-uri-optional", "the code exchange does without the redirect_uri",
+        [&identityserver::IS4_TOKEN_REDIRECT_URI_REQUIRED],
+        [("@authorization_code", "A missing redirect_uri is unauthorized_client, as IdentityServer answers")];
+    REDIRECT_URI_OPTIONAL = "redirect-uri-optional", "authorize without a redirect_uri sends the user to the client's first registered one",
+        [&identityserver::IS4_REDIRECT_URI_REQUIRED],
+        [("@authorization_code", "IdentityServer requires the redirect_uri")];
+    UNKNOWN_RESPONSE_TYPE_CODE = "unknown-response-type-code", "a missing or unknown response_type is taken for code",
+        [&oauth::RFC6749_AUTHORIZE_ERROR],
+        [("@authorization_code", "An invalid authorization request is refused")];
+    SIGN_IN_ANY_PASSWORD = "sign-in-any-password", "the sign-in takes any password for a known user",
+        [&oauth::RFC6749_AUTHENTICATE_OWNER],
+        [("@authorization_code", "Without a successful sign-in there is no code")];
+    CONSENT_NEVER_TAKEN = "consent-never-taken", "the user's consent is asked for again and again, never taken",
+        [&identityserver::IS4_CONSENT],
+        [("@authorization_code", "prompt=consent shows a consent page the user can pass")];
+    MAX_AGE_IGNORED = "max-age-ignored", "an older sign-in is kept whatever max_age asks",
+        [&openid::OIDC_MAX_AGE],
+        [("@oidc", "max_age asks for a fresh sign-in, and the id_token says when it was")];
+    // Refresh.
+    OFFLINE_WITHOUT_REFRESH = "offline-without-refresh", "a grant with offline_access gets no refresh token",
+        [&identityserver::IS4_REFRESH_OFFLINE],
+        [("@refresh", "offline_access gives a refresh token (manual §4.4.3)")];
+    SCOPE_DROPS_OFFLINE = "scope-drops-offline", "the granted scope leaves out offline_access",
+        [&identityserver::IS4_GRANTED_OFFLINE],
+        [("@refresh", "The granted scope names offline_access")];
+    REFRESH_NOT_ROTATED = "refresh-not-rotated", "a refresh gives back the same refresh token",
+        [&oauth::RFC9700_ROTATION],
+        [("@refresh", "A refresh gives a new access token and a new refresh token")];
+    REFRESH_ANY_CLIENT = "refresh-any-client", "a refresh token is used by any client",
+        [&oauth::RFC6749_REFRESH_CLIENT],
+        [("@refresh", "A refresh token is bound to its client")];
+    REFRESH_NO_ID_TOKEN = "refresh-no-id-token", "a refresh of an OpenID grant brings no id_token",
+        [&identityserver::IS4_REFRESH_ID_TOKEN],
+        [("@oidc", "A refresh of an OpenID grant brings a new id_token")];
+    REFRESH_REVOKES_ACCESS_TOKEN = "refresh-revokes-access-token", "a refresh revokes the access token issued before it",
+        [&identityserver::IS4_REFRESH_KEEPS_ACCESS_TOKEN],
+        [("@refresh", "The earlier access token stays valid after a refresh (manual §4.4.4)")];
+    // Revocation and introspection.
+    REVOKE_ANY_CLIENT = "revoke-any-client", "a client revokes another client's tokens",
+        [&oauth::RFC7009_CLIENT_BINDING],
+        [("@revocation", "Another client cannot revoke a client's tokens")];
+    REVOCATION_NEEDS_HINT = "revocation-needs-hint", "without a hint only access tokens are looked for",
+        [&oauth::RFC7009_NO_HINT],
+        [("@revocation", "Without a hint the server finds the refresh token")];
+    REVOKE_UNKNOWN_REFUSED = "revoke-unknown-refused", "revoking a token the server does not know is refused",
+        [&oauth::RFC7009_OK],
+        [("@revocation", "An unknown token is answered with success (RFC 7009 §2.2)")];
+    UNKNOWN_HINT_IGNORED = "unknown-hint-ignored", "an unknown token_type_hint is ignored",
+        [&identityserver::IS4_REVOCATION_HINT],
+        [("@revocation", "IdentityServer refuses an unknown hint")];
+    REVOCATION_WRONG_REQUEST_400 = "revocation-wrong-request-400", "a revocation request that is not a form post is answered 400",
+        [&identityserver::IS4_REVOCATION_FORM],
+        [("@revocation", "Revocation takes only form posts")];
+    INTROSPECTION_OPEN = "introspection-open", "introspection answers callers that do not authenticate",
+        [&oauth::RFC7662_CALLER],
+        [("@introspection", "The endpoint answers only callers that authenticate (RFC 7662 §2.1)")];
+    INTROSPECTION_NEVER_ACTIVE = "introspection-never-active", "introspection calls every token inactive",
+        [&oauth::RFC7662_ACTIVE],
+        [("@introspection", "A fresh access token is active")];
+    INTROSPECTION_ALWAYS_ACTIVE = "introspection-always-active", "introspection calls any token active",
+        [&oauth::RFC7662_INACTIVE],
+        [("@introspection", "A token the server never issued is inactive (RFC 7662 §2.2)")];
+    // Userinfo.
+    USERINFO_WRONG_SUB = "userinfo-wrong-sub", "userinfo names the user by its username, not its subject",
+        [&openid::OIDC_USERINFO_SUB],
+        [("@oidc", "Userinfo answers for the id_token's subject")];
+    USERINFO_NAME_MISSING = "userinfo-name-missing", "userinfo leaves out the name the profile scope asks for",
+        [&myid::ASSUMED_USERINFO_NAME],
+        [("@oidc", "With profile, userinfo gives the signed-in person's name")];
+    // Discovery.
+    DISCOVERY_ANY_METHOD = "discovery-any-method", "discovery answers POST as GET",
+        [&identityserver::IS4_DISCOVERY_GET_ONLY],
+        [("@discovery", "Discovery answers GET only")];
+    PATHS_CASE_SENSITIVE = "paths-case-sensitive", "the discovery path is matched with regard to letter case",
+        [&identityserver::IS4_PATH_CASE],
+        [("@discovery", "Endpoint paths are matched without regard to letter case")];
+    API_SCOPE_UNPUBLISHED = "api-scope-unpublished", "discovery does not list the API's scope",
+        [&myid::MYID_API_SCOPE_PUBLISHED],
+        [("@discovery", "MyID publishes its API scope")];
+    // The operation grant (manual §6).
+    OPERATION_CLAIMS_MISSING = "operation-claims-missing", "an operation token does not name its operation or target",
+        [&myid::MYID_OPERATION],
+        [("@operation", "An operation token for one device (manual §6.1)")];
+    OPERATION_FIRST_TARGET = "operation-first-target", "an operation request naming several targets is served for the first",
+        [&myid::MYID_OPERATION_REFUSALS],
+        [("@operation", "Exactly one target")];
+    OPERATION_LONG_LIVED = "operation-long-lived", "an operation token lives an hour",
+        [&myid::ASSUMED_OPERATION_LIFETIME],
+        [("@operation", "An operation token for one device (manual §6.1)")];
+    NO_CLOCK_SKEW = "no-clock-skew", "a token is refused the second it expires, with no clock skew",
+        [&myid::ASSUMED_CLOCK_SKEW],
+        [("@authentication", "ASP.NET's five minutes of clock skew still accept a just-expired token"), ("@operation", "A token just past its lifetime still buys an operation within the clock skew")];
+    // The Core API.
+    API_TOKEN_SCOPE_UNCHECKED = "api-token-scope-unchecked", "the Core API takes a token without its audience and scope",
+        [&myid::MYID_SIGNED_IN_USER],
+        [("@users", "A sign-in without the API's scope buys nothing there (manual §4.2)")];
+    NOT_FOUND_400 = "not-found-400", "WS40005 is answered 400 instead of 404",
+        [&myid::ASSUMED_WS_STATUS],
+        [("@errors", "A group that does not exist is WS40005")];
+    AUDIT_DROPS_IDENTIFIER = "audit-drops-identifier", "the audit does not record the client identifier",
+        [&myid::ASSUMED_AUDIT_COLUMNS],
+        [("@paging", "An identifier sent with an API call is recorded for that call (290015)")];
+    ANY_MEDIA_TYPE = "any-media-type", "a body of any media type is read as JSON",
+        [&myid::MYID_UNSUPPORTED_MEDIA],
+        [("@errors", "A body that is not JSON at all is 415")];
+    PATCH_REPLACES_OBJECTS = "patch-replaces-objects", "PATCH replaces an object's stored attributes with the ones sent",
+        [&myid::MYID_PATCH],
+        [("@mutating", "PATCH ignores attributes MyID does not know, with 200")];
+    LOGON_SEARCH_BLIND = "logon-search-blind", "a search by logonName finds nobody",
+        [&myid::MYID_WORKED_EXAMPLE],
+        [("@mutating", "Groups, then add, find and rename a person (manual §8.7–8.9)")];
+    PERSON_REQUESTS_EMPTY = "person-requests-empty", "a person's requests list is always empty",
+        [&myid::MYID_REQUESTS],
+        [("@requests", "Request a device and follow the request (manual §8.11–8.13)")];
+    REQUEST_AWAITING_VALIDATION = "request-awaiting-validation", "a new request waits for validation, not for issue",
+        [&myid::ASSUMED_REQUEST_STATUS],
+        [("@requests", "Request a device and follow the request (manual §8.11–8.13)")];
+    DEVICE_REQUESTS_ALL = "device-requests-all", "a device's requests list every request",
+        [&myid::MYID_DEVICES],
+        [("@requests", "A completed request shows its device, and the device its requests")];
+    HREF_SINGULAR = "href-singular", "a group's href names the collection in the singular",
+        [&myid::MYID_LINKS],
+        [("@links", "A group's href reads the group")];
+    SWAGGER_MISSING = "swagger-missing", "the OpenAPI document is not served",
+        [&myid::MYID_DOCUMENTATION],
+        [("@documentation", "The OpenAPI document is served")];
 }
 
 /// Fault `absolute-ignored`: a refresh slides the chain on by the sliding lifetime

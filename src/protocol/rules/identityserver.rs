@@ -18,8 +18,6 @@ rules! { Doc::IdentityServer;
         "Every authorize validation error stays on IdentityServer's error page, which names the error";
     IS4_REDIRECT_URI_REQUIRED = "IS4-authorize-redirect-uri-required", "Validation/Default/AuthorizeRequestValidator.cs", Must,
         "An authorize request without redirect_uri is refused, even for a client with one registered";
-    IS4_PKCE_RULES = "IS4-authorize-pkce", "Validation/Default/AuthorizeRequestValidator.cs", Must,
-        "A client that requires PKCE must send an S256 challenge of 43 to 128 characters; plain is refused unless the client allows it";
     IS4_VERIFIER_LENGTH = "IS4-token-verifier-length", "Validation/Default/TokenRequestValidator.cs", Must,
         "A code_verifier shorter than 43 or longer than 128 characters is refused";
     IS4_CODE_BURNED = "IS4-token-code-burned", "Validation/Default/TokenRequestValidator.cs", Must,
@@ -30,8 +28,6 @@ rules! { Doc::IdentityServer;
         "A code granted offline_access brings a refresh token; one without it brings none";
     IS4_GRANTED_OFFLINE = "IS4-refresh-scope-names-offline", "ResponseHandling/Default/TokenResponseGenerator.cs", Must,
         "The scope of a grant with offline_access names offline_access";
-    IS4_REFRESH_ONE_TIME = "IS4-refresh-one-time", "Services/Default/DefaultRefreshTokenService.cs", Must,
-        "A OneTimeOnly refresh token is replaced on every use and refused after it";
     IS4_SLIDING = "IS4-refresh-sliding", "Services/Default/DefaultRefreshTokenService.cs", Must,
         "A sliding refresh token expires its sliding lifetime after its last use, and each use within it slides the expiry on";
     IS4_ABSOLUTE = "IS4-refresh-absolute", "Services/Default/DefaultRefreshTokenService.cs", Must,

@@ -68,8 +68,6 @@ rules! { Doc::Product(&MANUAL);
         "A signed-in person's token acts at the Core API with that person's roles; one without myid.rest.basic buys nothing there";
     MYID_FORM_UTF8 = "MyID-3.3-form-utf8", "3.3", Must,
         "A token request whose form is not UTF-8 is refused cleanly (invalid_scope), not with a server error";
-    MYID_CLIENT_IDENTIFIER = "MyID-3.3.2-client-identifier", "3.3.2", Must,
-        "The CLIENT_IDENTIFIER a grant request carries is kept in the audit";
 }
 
 /// What the mock decided where the manual is silent.

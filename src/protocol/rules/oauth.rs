@@ -29,8 +29,6 @@ rules! { Doc::Rfc(6749);
         "The state of the request comes back exactly as sent, and none comes back when none was sent";
     RFC6749_CODE_ONCE = "RFC6749-4.1.2-code-once", "4.1.2", Must,
         "An authorization code works once: a second exchange of it is refused";
-    RFC6749_CODE_REUSE_REVOKES = "RFC6749-4.1.2-code-reuse-revokes", "4.1.2", Should,
-        "When a code is used twice, the tokens already issued from it are revoked";
     RFC6749_CODE_LIFETIME = "RFC6749-4.1.2-code-lifetime", "4.1.2", Must,
         "An authorization code expires shortly after it is issued: after its lifetime it is refused";
     /// §4.1.2.1: error responses of the authorization endpoint.
@@ -81,11 +79,6 @@ rules! { Doc::Rfc(6749);
         "Only a valid refresh token of this server refreshes: one it never issued, one expired or one revoked is refused";
     RFC6749_REFRESH_CLIENT = "RFC6749-6-refresh-client", "6", Must,
         "A refresh token is used only by the client it was issued to";
-    RFC6749_REFRESH_SCOPE = "RFC6749-6-refresh-scope", "6", Must,
-        "A refresh cannot widen the grant: a scope not originally granted is refused";
-    /// §10.10: credentials a guess cannot find.
-    RFC6749_CREDENTIAL_ENTROPY = "RFC6749-10.10-entropy", "10.10", Must,
-        "Codes and refresh tokens cannot be guessed: at least 128 bits, from visible characters (the OpenID conformance suite's floor)";
 }
 
 /// RFC 6750, bearer tokens at protected resources.
@@ -98,8 +91,6 @@ pub mod rfc6750 {
             "When a token was sent and refused, the challenge names the error (error=\"invalid_token\")";
         RFC6750_NO_ERROR_WITHOUT_TOKEN = "RFC6750-3.1-no-error-without-token", "3.1", Should,
             "When no token was sent, the challenge names no error (SHOULD NOT)";
-        RFC6750_INSUFFICIENT_SCOPE = "RFC6750-3.1-insufficient-scope", "3.1", Should,
-            "A token without the scope a resource needs is answered 403 insufficient_scope";
     }
 }
 
@@ -111,16 +102,12 @@ pub mod rfc7009 {
             "A revocation is answered 200, for a token that is invalid or unknown too";
         RFC7009_REFRESH_REVOKED = "RFC7009-2-refresh-revoked", "2", Must,
             "Refresh tokens can be revoked: a revoked one is refused from then on";
-        RFC7009_ACCESS_REVOKED = "RFC7009-2-access-revoked", "2", Should,
-            "Access tokens can be revoked: a revoked one is refused from then on";
         RFC7009_NO_HINT = "RFC7009-2.1-search", "2.1", Must,
             "Without a hint, or with one that does not fit, the server still finds and revokes the token";
         RFC7009_UNKNOWN_HINT = "RFC7009-2.1-unknown-hint", "2.1", Must,
             "An unknown token_type_hint is ignored: it does not change the answer";
         RFC7009_CLIENT_BINDING = "RFC7009-2.1-client-binding", "2.1", Must,
             "A client cannot revoke a token issued to another client";
-        RFC7009_PUBLIC_CLIENT = "RFC7009-2.1-public-client", "2.1", Must,
-            "A public client revokes its own tokens with its client_id";
     }
 }
 
@@ -165,8 +152,6 @@ pub mod rfc9068 {
             "A token for a request with scope carries a scope claim listing what was granted";
         RFC9068_SCOPE_STRING = "RFC9068-2.2.3-scope-string", "2.2.3", Should,
             "The scope claim is one space-delimited string (RFC 8693 §4.2)";
-        RFC9068_AUD_SHAPE = "RFC9068-2.2-aud-shape", "2.2", Must,
-            "aud names audiences: one string, or an array of them; not the granted scopes joined by spaces";
     }
 }
 
@@ -223,19 +208,6 @@ pub mod rfc8414 {
             "grant_types_supported (by default authorization_code and implicit) lists the grants the server serves";
         RFC8414_AUTH_METHODS = "RFC8414-2-auth-methods", "2", Must,
             "token_endpoint_auth_methods_supported (by default client_secret_basic) lists the client authentication the server takes";
-        RFC8414_RESPONSE_TYPES = "RFC8414-2-response-types", "2", Must,
-            "response_types_supported holds response types (code, token, id_token and their combinations), not grant types";
-        RFC8414_HTTPS = "RFC8414-2-https", "2", Must,
-            "When the issuer is https, every endpoint the metadata names is https too";
-    }
-}
-
-/// RFC 9207, the issuer in the authorization response.
-pub mod rfc9207 {
-    use super::super::{Doc, rules};
-    rules! { Doc::Rfc(9207);
-        RFC9207_ISS = "RFC9207-2-iss", "2", Must,
-            "An iss in the authorization response is the issuer; a server that says it sends iss always does";
     }
 }
 
@@ -248,20 +220,10 @@ pub mod rfc9700 {
             "The server says it supports PKCE: code_challenge_methods_supported is published, with S256";
         RFC9700_PKCE_DOWNGRADE = "RFC9700-4.8.2-downgrade", "4.8.2", Must,
             "A code_verifier sent for a code issued without a challenge is refused (no PKCE downgrade)";
-        RFC9700_REDIRECT_EXACT = "RFC9700-4.1.3-exact-redirect", "4.1.3", Must,
-            "Redirect URIs are compared exactly: a changed case, port, path, query, scheme or an added part is not the registered one";
         RFC9700_ROTATION = "RFC9700-4.14.2-rotation", "4.14.2", Must,
             "A public client's refresh token that is not sender-constrained is rotated: each refresh issues a new one";
         RFC9700_OLD_REFRESH_REFUSED = "RFC9700-4.14.2-old-refused", "4.14.2", Must,
             "A rotated-out refresh token is refused";
-        RFC9700_REPLAY_ENDS_CHAIN = "RFC9700-4.14.2-replay-ends-chain", "4.14.2", Must,
-            "When a rotated-out refresh token comes back, the active refresh token of its chain is revoked too";
-        RFC9700_CLICKJACKING = "RFC9700-4.16-clickjacking", "4.16", Must,
-            "Every HTML page of the sign-in refuses to be framed by others (X-Frame-Options or CSP frame-ancestors)";
-        RFC9700_NO_307 = "RFC9700-4.12-no-307", "4.12", Must,
-            "The redirect after the credentials are posted is not a 307 (which would post them on)";
-        RFC9700_NO_ROPC = "RFC9700-2.4-no-password-grant", "2.4", Must,
-            "The resource owner password grant is neither advertised nor honoured";
         RFC9700_NO_AUTHORIZE_CORS = "RFC9700-2.6-no-authorize-cors", "2.6", Must,
             "The authorization endpoint answers no CORS request: it is navigated to, never fetched";
     }
@@ -285,7 +247,6 @@ pub use rfc7636::*;
 pub use rfc7662::*;
 pub use rfc8414::*;
 pub use rfc9068::*;
-pub use rfc9207::*;
 pub use rfc9700::*;
 
 /// Every RFC and web-standard rule.
@@ -299,7 +260,6 @@ pub static ALL: &[&[&super::Rule]] = &[
     rfc7636::RULES,
     rfc7662::RULES,
     rfc8414::RULES,
-    rfc9207::RULES,
     rfc9700::RULES,
     fetch::RULES,
 ];

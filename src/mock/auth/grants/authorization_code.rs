@@ -6,6 +6,7 @@ use super::GrantContext;
 use crate::mock::auth::oidc;
 use crate::mock::auth::tokens::{self, OFFLINE_ACCESS};
 use crate::mock::error::OAuthError;
+use crate::mock::faults::myid as fault;
 use crate::protocol::handle::random_hex;
 use crate::protocol::secret::constant_time_eq;
 use crate::protocol::token::{BEARER, TokenResponse};
@@ -24,10 +25,10 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
             .codes
             .get(handle)
             .ok_or(err(ErrorCode::InvalidGrant))?;
-        if code.client_id != client.client_id.as_str() {
+        if code.client_id != client.client_id.as_str() && !state.fault(&fault::CODE_ANY_CLIENT) {
             return Err(err(ErrorCode::InvalidGrant));
         }
-        if state.fault(&crate::mock::faults::myid::CODE_REUSE) {
+        if state.fault(&fault::CODE_REUSE) {
             code.clone()
         } else {
             store
@@ -43,23 +44,27 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
         return Err(err(ErrorCode::InvalidGrant));
     }
     // A missing redirect_uri is unauthorized_client: an IdentityServer quirk (§1.4).
-    let redirect_uri = form
-        .present("redirect_uri")
-        .ok_or(err(ErrorCode::UnauthorizedClient))?;
-    if redirect_uri != code.redirect_uri
-        && !state.fault(&crate::mock::faults::myid::REDIRECT_MISMATCH_ACCEPTED)
-    {
+    let redirect_uri = match form.present("redirect_uri") {
+        None if state.fault(&fault::TOKEN_REDIRECT_URI_OPTIONAL) => code.redirect_uri.as_str(),
+        found => found.ok_or(err(ErrorCode::UnauthorizedClient))?,
+    };
+    if redirect_uri != code.redirect_uri && !state.fault(&fault::REDIRECT_MISMATCH_ACCEPTED) {
+        if state.fault(&fault::FAILED_CODE_KEPT) {
+            state.store().codes.insert(handle.to_owned(), code.clone());
+        }
         return Err(err(ErrorCode::InvalidGrant));
     }
     if code.scopes.is_empty() {
         return Err(err(ErrorCode::InvalidRequest));
     }
-    if !state.fault(&crate::mock::faults::myid::PKCE_IGNORED) {
+    if !state.fault(&fault::PKCE_IGNORED) {
         check_pkce(
             client.require_pkce,
             code.challenge.as_ref(),
-            form.present("code_verifier"),
-            !state.fault(&crate::mock::faults::myid::VERIFIER_LENGTH_UNCHECKED),
+            form.present("code_verifier").filter(|_| {
+                code.challenge.is_some() || !state.fault(&fault::PKCE_DOWNGRADE_ACCEPTED)
+            }),
+            !state.fault(&fault::VERIFIER_LENGTH_UNCHECKED),
         )?;
     }
 
@@ -82,7 +87,9 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
     let refresh_token = code
         .scopes
         .contains(OFFLINE_ACCESS)
-        .then(|| tokens::store_refresh(state, client, &grant_id, &claims));
+        .then_some(())
+        .filter(|_| !state.fault(&fault::OFFLINE_WITHOUT_REFRESH))
+        .map(|()| tokens::store_refresh(state, client, &grant_id, &claims));
     let access_token = tokens::sign(state, &claims)?;
     // An identity token iff the code carries openid (`TokenResponseGenerator`).
     let id_token = if code.scopes.contains(oidc::OPENID) {
@@ -107,7 +114,17 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
         token_type: BEARER.into(),
         refresh_token,
         // The scopes as the client sent them to /authorize, de-duplicated.
-        scope: code.scopes.to_param(),
+        scope: if state.fault(&fault::SCOPE_DROPS_OFFLINE) {
+            code.scopes
+                .names()
+                .iter()
+                .filter(|s| *s != OFFLINE_ACCESS)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" ")
+        } else {
+            code.scopes.to_param()
+        },
     })
 }
 

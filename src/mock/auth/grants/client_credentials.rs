@@ -3,6 +3,7 @@
 use super::{GrantContext, MAX_SCOPE};
 use crate::mock::auth::tokens::{self, OFFLINE_ACCESS};
 use crate::mock::error::OAuthError;
+use crate::mock::faults::myid as fault;
 use crate::protocol::token::{BEARER, TokenResponse};
 use crate::protocol::{ErrorCode, Scopes};
 
@@ -19,7 +20,16 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
         expires_in: client.access_token_lifetime,
         token_type: BEARER.into(),
         refresh_token: None,
-        scope: scopes.to_param(),
+        scope: if ctx.state.fault(&fault::GRANTED_SCOPE_NAMES_RESOURCE) {
+            ctx.state
+                .config
+                .auth
+                .resources
+                .audiences_for(scopes.names())
+                .join(" ")
+        } else {
+            scopes.to_param()
+        },
     })
 }
 
@@ -33,6 +43,7 @@ fn scopes(ctx: &GrantContext<'_>, requested: Option<&str>) -> Result<Scopes, OAu
     let scopes = match requested.filter(|s| !s.trim().is_empty()) {
         Some(s) if s.len() > MAX_SCOPE => return Err(invalid()),
         Some(s) => Scopes::parse(s),
+        None if ctx.state.fault(&fault::NO_SCOPE_NO_GRANT) => return Err(invalid()),
         None => Scopes::from_names(
             client
                 .allowed_scopes
@@ -41,14 +52,20 @@ fn scopes(ctx: &GrantContext<'_>, requested: Option<&str>) -> Result<Scopes, OAu
                 .cloned(),
         ),
     };
+    let grantable = |scope: &String| {
+        let allowed = client.allowed_scopes.iter().any(|a| a == scope);
+        scope != OFFLINE_ACCESS && allowed && resources.is_api_scope(scope)
+    };
+    let scopes = if ctx.state.fault(&fault::FORBIDDEN_SCOPE_DROPPED) {
+        Scopes::from_names(scopes.names().iter().filter(|s| grantable(s)).cloned())
+    } else {
+        scopes
+    };
     if scopes.is_empty() {
         return Err(invalid());
     }
-    for scope in scopes.names() {
-        let allowed = client.allowed_scopes.iter().any(|a| a == scope);
-        if scope == OFFLINE_ACCESS || !allowed || !resources.is_api_scope(scope) {
-            return Err(invalid());
-        }
+    if !scopes.names().iter().all(grantable) && !ctx.state.fault(&fault::SCOPE_POLICY_IGNORED) {
+        return Err(invalid());
     }
     Ok(scopes.sorted())
 }

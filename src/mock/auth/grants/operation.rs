@@ -9,6 +9,7 @@ use super::{GrantContext, MAX_SCOPE};
 use crate::mock::auth::access_tokens::{has_scope, valid_access_token};
 use crate::mock::auth::tokens::{self, OFFLINE_ACCESS};
 use crate::mock::error::OAuthError;
+use crate::mock::faults::myid as fault;
 use crate::mock::store::Subject;
 use crate::protocol::token::{BEARER, TokenResponse};
 use crate::protocol::{ErrorCode, Scopes};
@@ -80,7 +81,13 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
             .iter()
             .filter_map(|t| form.present(t).map(|v| (*t, v)))
             .collect();
-        let [(name, id)] = given.as_slice() else {
+        // Fault `operation-first-target`: the first target counts, however many come.
+        let given = if state.fault(&fault::OPERATION_FIRST_TARGET) {
+            &given[..given.len().min(1)]
+        } else {
+            &given[..]
+        };
+        let [(name, id)] = given else {
             return Err(refuse(
                 ErrorCode::InvalidRequest,
                 "exactly one of deviceId, personId or requestId is required",
@@ -111,11 +118,18 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
     };
     let mut claims = tokens::claims(state, client, &scopes, &ctx.issuer, Some(&subject));
     claims.sid = None;
-    claims.extra = extra;
+    if !state.fault(&fault::OPERATION_CLAIMS_MISSING) {
+        claims.extra = extra;
+    }
+    let mut expires_in = client.access_token_lifetime;
+    if state.fault(&fault::OPERATION_LONG_LIVED) {
+        expires_in = 3600;
+        claims.exp = claims.nbf + expires_in;
+    }
     Ok(TokenResponse {
         id_token: None,
         access_token: tokens::sign(state, &claims)?,
-        expires_in: client.access_token_lifetime,
+        expires_in,
         token_type: BEARER.into(),
         refresh_token: None,
         scope: scopes.to_param(),

@@ -5,6 +5,7 @@
 use super::GrantContext;
 use crate::mock::auth::{oidc, tokens};
 use crate::mock::error::OAuthError;
+use crate::mock::faults::myid as fault;
 use crate::mock::store::Subject;
 use crate::protocol::ErrorCode;
 use crate::protocol::Scopes;
@@ -27,29 +28,35 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
         .ok_or(err(ErrorCode::InvalidGrant))?;
     let expired = now > record.created + record.lifetime;
     if expired
-        || record.client_id != client.client_id.as_str()
+        || (record.client_id != client.client_id.as_str()
+            && !state.fault(&fault::REFRESH_ANY_CLIENT))
         || !client.allow_offline_access
         || record.consumed
     {
         return Err(err(ErrorCode::InvalidGrant));
     }
     let mut next = record.clone();
-    next.lifetime = if state.fault(&crate::mock::faults::myid::SLIDING_IGNORED) {
+    next.lifetime = if state.fault(&fault::SLIDING_IGNORED) {
         record.lifetime
-    } else if state.fault(&crate::mock::faults::myid::ABSOLUTE_IGNORED) {
-        crate::mock::faults::myid::absolute_ignored_lifetime(client, record, now)
+    } else if state.fault(&fault::ABSOLUTE_IGNORED) {
+        fault::absolute_ignored_lifetime(client, record, now)
     } else {
         tokens::slid_refresh_lifetime(client, record, now)
     };
-    let new_handle = if tokens::rotates(client) {
+    let new_handle = if tokens::rotates(client) && !state.fault(&fault::REFRESH_NOT_ROTATED) {
         if let Some(used) = store.refresh_tokens.get_mut(handle) {
-            used.consumed = !state.fault(&crate::mock::faults::myid::REFRESH_REUSABLE);
+            used.consumed = !state.fault(&fault::REFRESH_REUSABLE);
         }
         random_hex(32)
     } else {
         handle.to_owned()
     };
     let stored = next.access_token.clone();
+    if state.fault(&fault::REFRESH_REVOKES_ACCESS_TOKEN)
+        && let Some(jti) = &stored.jti
+    {
+        store.revoked_access_tokens.insert(jti.clone(), stored.exp);
+    }
     let subject = stored.sub.as_ref().map(|sub| Subject {
         sub: sub.clone(),
         username: String::new(),
@@ -91,17 +98,22 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
     // An identity token again when the grant has openid; no nonce and no sid, which
     // IdentityServer takes from the code only (`CreateIdTokenFromRefreshTokenRequestAsync`).
     let id_token = match &subject {
-        Some(subject) if claims.scope.iter().any(|s| s == oidc::OPENID) => Some(oidc::id_token(
-            state,
-            oidc::IdToken {
-                client,
-                subject,
-                nonce: None,
-                access_token: Some(&access_token),
-                with_sid: false,
-                issuer: &ctx.issuer,
-            },
-        )?),
+        Some(subject)
+            if claims.scope.iter().any(|s| s == oidc::OPENID)
+                && !state.fault(&fault::REFRESH_NO_ID_TOKEN) =>
+        {
+            Some(oidc::id_token(
+                state,
+                oidc::IdToken {
+                    client,
+                    subject,
+                    nonce: None,
+                    access_token: Some(&access_token),
+                    with_sid: false,
+                    issuer: &ctx.issuer,
+                },
+            )?)
+        }
         _ => None,
     };
     Ok(TokenResponse {

@@ -26,4 +26,43 @@ crate::mock::faults::faults! { Profile::BeyondIdentity;
     NO_ID_TOKEN = "bi-no-id-token", "an OIDC application's code exchange with openid returns no id_token",
         [&beyond_identity::BI_ID_TOKEN],
         [("@beyond_identity", "An OIDC application's code flow, as BI's docs show it")];
+    LIFETIME_HOUR = "bi-lifetime-hour", "tokens live an hour, not the application's Expires",
+        [&beyond_identity::BI_LIFETIME],
+        [("@beyond_identity", "A token as Beyond Identity's docs show it")];
+    NO_SCOPE_NO_GRANT = "bi-no-scope-no-grant", "a client-credentials request without a scope is granted none",
+        [&beyond_identity::BI_CLIENT_CREDENTIALS],
+        [("@beyond_identity", "Without a scope the application gets every allowed scope")];
+    BODY_CREDENTIALS_REFUSED = "bi-body-credentials-refused", "a confidential application cannot authenticate in the body",
+        [&beyond_identity::BI_CODE_FLOW],
+        [("@beyond_identity", "A confidential application may authenticate in the body instead")];
+    DISCOVERY_TENANT_ISSUER = "bi-discovery-tenant-issuer", "discovery names the realm as issuer, not the application",
+        [&beyond_identity::BI_DISCOVERY],
+        [("@beyond_identity", "The application's discovery document describes the code flow")];
+    REFRESH_FOREVER = "bi-refresh-forever", "a refresh chain outlives the application's absolute duration",
+        [&beyond_identity::BI_REFRESH_ABSOLUTE],
+        [("@beyond_identity", "No refresh past the application's absolute duration")];
+    REVOKE_BY_APPLICATION = "bi-revoke-by-application", "an OIDC application revokes with its own credentials",
+        [&beyond_identity::BI_REVOKE],
+        [("@beyond_identity", "An OIDC application's token is revoked with a Management API token")];
+    CODE_SECOND_LATE = "bi-code-second-late", "a code is still taken on the second its lifetime ends",
+        [&beyond_identity::ASSUMED_BI_CODE_LIFETIME],
+        [("@beyond_identity", "A code is refused on the second its lifetime ends")];
+    EXPIRATION_CLAMPED = "bi-expiration-clamped", "an expiration_time out of range is brought within it instead of refused",
+        [&beyond_identity::ASSUMED_BI_EXPIRATION_ERROR],
+        [("@beyond_identity", "An expiration_time that is not seconds within the application's Expires is refused")];
+    ID_TOKEN_ALWAYS = "bi-id-token-always", "an OIDC application's code brings an id_token without openid",
+        [&beyond_identity::ASSUMED_BI_NO_ID_TOKEN],
+        [("@beyond_identity", "Without openid there is no id_token")];
+    PLAIN_AS_S256 = "bi-plain-as-s256", "a plain challenge is checked as S256",
+        [&beyond_identity::ASSUMED_BI_PLAIN_PKCE],
+        [("@beyond_identity", "A plain challenge is met by the verifier itself")];
+    REFRESH_INTROSPECTS_INACTIVE = "bi-refresh-introspects-inactive", "a live refresh token introspects as inactive",
+        [&beyond_identity::ASSUMED_BI_REFRESH_INTROSPECTION],
+        [("@beyond_identity", "A refresh token introspects as active until rotation spends it")];
+    REPLAY_KEEPS_CHAIN = "bi-replay-keeps-chain", "replaying a spent refresh token leaves its chain alive",
+        [&beyond_identity::ASSUMED_BI_REPLAY_ENDS_CHAIN],
+        [("@beyond_identity", "Replaying a spent refresh token ends its chain")];
+    USERINFO_ANY_TOKEN = "bi-userinfo-any-token", "userinfo answers for any token of the realm, an application's too",
+        [&beyond_identity::ASSUMED_BI_USERINFO],
+        [("@beyond_identity", "Userinfo is for a signed-in user's token, not an application's")];
 }

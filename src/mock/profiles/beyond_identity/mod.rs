@@ -209,8 +209,19 @@ async fn discovery(State(bi): State<Bi>, TheApp(app): TheApp, headers: HeaderMap
     if app.refresh.is_some() {
         grants.push("refresh_token");
     }
+    // Fault `bi-discovery-tenant-issuer`: the realm's URL where the application's belongs.
+    let named = if bi.app.fault(&faults::DISCOVERY_TENANT_ISSUER) {
+        format!(
+            "{}/v1/tenants/{}/realms/{}",
+            origin(&headers),
+            bi.settings.tenant,
+            bi.settings.realm
+        )
+    } else {
+        iss.clone()
+    };
     let mut doc = json!({
-        "issuer": iss,
+        "issuer": named,
         "token_endpoint": format!("{iss}/token"),
         "jwks_uri": format!("{iss}/.well-known/jwks.json"),
         "revocation_endpoint": format!("{iss}/revoke"),

@@ -63,7 +63,10 @@ pub(super) async fn revoke(
     let any_app = match management_bearer(&bi, &headers, "tokens:delete") {
         Some(Ok(())) => true,
         Some(Err(r)) => return r,
-        None if app.protocol == Protocol::Oidc && app.is_confidential() => {
+        None if app.protocol == Protocol::Oidc
+            && app.is_confidential()
+            && !bi.app.fault(&super::faults::REVOKE_BY_APPLICATION) =>
+        {
             return oauth_error(
                 StatusCode::UNAUTHORIZED,
                 "invalid_client",
@@ -147,7 +150,8 @@ pub(super) async fn introspect(
                         .get(j)
                         .map(|r| !r.consumed && r.expires > now)
                 })
-                .unwrap_or(false);
+                .unwrap_or(false)
+                && !bi.app.fault(&super::faults::REFRESH_INTROSPECTS_INACTIVE);
             live.then_some(c)
         }
         Some(_) => tokens::live_access(&bi, token, now),
@@ -174,11 +178,16 @@ pub(super) async fn userinfo(
     };
     let now = bi.app.clock.now();
     let iss = issuer(&bi, &headers, app);
-    let Some(claims) =
-        tokens::live_access(&bi, token, now).filter(|c| str_claim(c, "iss") == Some(iss.as_str()))
+    let any_token = bi.app.fault(&super::faults::USERINFO_ANY_TOKEN);
+    let Some(claims) = tokens::live_access(&bi, token, now)
+        .filter(|c| any_token || str_claim(c, "iss") == Some(iss.as_str()))
     else {
         return bearer_error(StatusCode::UNAUTHORIZED, "invalid_token");
     };
+    // Fault `bi-userinfo-any-token`: whatever the token, its subject is answered.
+    if any_token {
+        return no_cache_json(StatusCode::OK, &json!({ "sub": str_claim(&claims, "sub") }));
+    }
     let openid = str_claim(&claims, "scope").is_some_and(|s| s.split(' ').any(|x| x == "openid"));
     let person = str_claim(&claims, "sub")
         .and_then(|sub| bi.settings.identities.iter().find(|i| i.id == sub));

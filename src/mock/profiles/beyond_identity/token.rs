@@ -7,6 +7,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::{Map, Value, json};
 
+use super::faults as fault;
 use super::tokens::{self, Grant, IdToken};
 use super::{Application, Bi, Protocol, RefreshRecord, TheApp, authenticate, issuer, oauth_error};
 use crate::mock::error::no_cache_json;
@@ -42,6 +43,13 @@ pub(super) async fn token(
         return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", None);
     }
     let form = FormParams::parse(&body);
+    // Fault `bi-body-credentials-refused`: only HTTP Basic authenticates a confidential app.
+    if bi.app.fault(&fault::BODY_CREDENTIALS_REFUSED)
+        && app.is_confidential()
+        && !headers.contains_key(axum::http::header::AUTHORIZATION)
+    {
+        return oauth_error(StatusCode::BAD_REQUEST, "invalid_client", None);
+    }
     let app = match authenticate(app, &headers, &form) {
         Ok(a) => a,
         Err(status) => return oauth_error(status, "invalid_client", None),
@@ -73,14 +81,20 @@ pub(super) async fn token(
 /// `expiration_time` (seconds, at most the app's Expires) and `custom_claims` (a JSON
 /// object), which every grant takes.
 fn options(bi: &Bi, app: &Application, form: &FormParams) -> Result<(i64, Option<Value>), Refusal> {
-    let ignored = bi
-        .app
-        .fault(&crate::mock::profiles::beyond_identity::faults::EXPIRATION_IGNORED);
+    let ignored = bi.app.fault(&fault::EXPIRATION_IGNORED);
+    // Fault `bi-lifetime-hour`: tokens live an hour unless asked otherwise.
+    let default = if bi.app.fault(&fault::LIFETIME_HOUR) {
+        3600
+    } else {
+        app.expires
+    };
     let lifetime = match form.present("expiration_time") {
-        None => app.expires,
-        Some(_) if ignored => app.expires,
+        None => default,
+        Some(_) if ignored => default,
         Some(v) => match v.trim().parse::<i64>() {
             Ok(n) if n > 0 && n <= app.expires => n,
+            // Fault `bi-expiration-clamped`: a value out of range is brought within it.
+            _ if bi.app.fault(&fault::EXPIRATION_CLAMPED) => app.expires,
             _ => {
                 return Err(Refusal::bad(
                     "invalid_request",
@@ -101,10 +115,7 @@ fn options(bi: &Bi, app: &Application, form: &FormParams) -> Result<(i64, Option
             }
         },
     };
-    let custom = custom.filter(|_| {
-        !bi.app
-            .fault(&crate::mock::profiles::beyond_identity::faults::CUSTOM_CLAIMS_DROPPED)
-    });
+    let custom = custom.filter(|_| !bi.app.fault(&fault::CUSTOM_CLAIMS_DROPPED));
     Ok((lifetime, custom))
 }
 
@@ -129,6 +140,7 @@ fn client_credentials(
     form: &FormParams,
 ) -> Result<Map<String, Value>, Refusal> {
     let scopes: Vec<String> = match form.present("scope") {
+        None if bi.app.fault(&fault::NO_SCOPE_NO_GRANT) => Vec::new(),
         None => app.allowed_scopes.clone(),
         Some(s) => s
             .split(' ')
@@ -159,7 +171,11 @@ fn client_credentials(
 
 /// RFC 7636 §4.6 (and RFC 9700 §4.8.2: no verifier for a code asked without a
 /// challenge).
-fn check_pkce(challenge: Option<&(String, String)>, verifier: Option<&str>) -> Result<(), Refusal> {
+fn check_pkce(
+    challenge: Option<&(String, String)>,
+    verifier: Option<&str>,
+    plain_as_s256: bool,
+) -> Result<(), Refusal> {
     match (challenge, verifier) {
         (None, None) => Ok(()),
         (None, Some(_)) => Err(Refusal::grant(
@@ -169,7 +185,7 @@ fn check_pkce(challenge: Option<&(String, String)>, verifier: Option<&str>) -> R
         (Some((challenge, method)), Some(v)) => {
             let ok = pkce::verifier_is_well_formed(v)
                 && match method.as_str() {
-                    "S256" => {
+                    "S256" | "plain" if method == "S256" || plain_as_s256 => {
                         pkce::s256_challenge(&PkceVerifier::new(v)).as_str() == challenge.as_str()
                     }
                     _ => v == challenge,
@@ -226,22 +242,25 @@ fn code_exchange(
         .store(now)
         .codes
         .remove(handle)
-        .filter(|c| c.app == app.id && c.expires > now)
+        .filter(|c| {
+            // Fault `bi-code-second-late`: a code still good on its expiry second.
+            let late = bi.app.fault(&fault::CODE_SECOND_LATE) && c.expires == now;
+            c.app == app.id && (c.expires > now || late)
+        })
         .ok_or_else(|| Refusal::grant("the code is unknown, used, expired or another client's"))?;
     if form.present("redirect_uri") != Some(code.redirect_uri.as_str()) {
         return Err(Refusal::grant(
             "redirect_uri is not the one sent to authorize",
         ));
     }
-    check_pkce(code.challenge.as_ref(), form.present("code_verifier"))?;
+    check_pkce(
+        code.challenge.as_ref(),
+        form.present("code_verifier"),
+        bi.app.fault(&fault::PLAIN_AS_S256),
+    )?;
     let (mut body, lifetime) = user_tokens(bi, iss, app, form, &code.identity, &code.scopes)?;
-    let openid = code.scopes.iter().any(|s| s == "openid");
-    if app.protocol == Protocol::Oidc
-        && openid
-        && !bi
-            .app
-            .fault(&crate::mock::profiles::beyond_identity::faults::NO_ID_TOKEN)
-    {
+    let openid = code.scopes.iter().any(|s| s == "openid") || bi.app.fault(&fault::ID_TOKEN_ALWAYS);
+    if app.protocol == Protocol::Oidc && openid && !bi.app.fault(&fault::NO_ID_TOKEN) {
         let t = IdToken {
             app,
             sub: &code.identity,
@@ -252,9 +271,17 @@ fn code_exchange(
         let id_token = tokens::id_token(bi, iss, t, now).ok_or_else(signing_failed)?;
         body.insert("id_token".into(), json!(id_token));
     }
-    let refresh = app.refresh.map(|r| r.absolute_duration).or_else(|| {
+    // Fault `bi-refresh-forever`: a chain good for ten years.
+    let absolute = |r: super::settings::RefreshSettings| {
+        if bi.app.fault(&fault::REFRESH_FOREVER) {
+            10 * 365 * 86400
+        } else {
+            r.absolute_duration
+        }
+    };
+    let refresh = app.refresh.map(absolute).or_else(|| {
         bi.app
-            .fault(&crate::mock::profiles::beyond_identity::faults::REFRESH_WHEN_DISABLED)
+            .fault(&fault::REFRESH_WHEN_DISABLED)
             .then_some(app.expires)
     });
     if let Some(duration) = refresh {
@@ -307,13 +334,13 @@ fn refresh(
         if record.consumed {
             // A rotated token used again: someone else may hold the chain, so it ends
             // (RFC 9700 §4.14.2; BI does not say what it does).
-            store.refresh.retain(|_, r| r.family != record.family);
+            if !bi.app.fault(&fault::REPLAY_KEEPS_CHAIN) {
+                store.refresh.retain(|_, r| r.family != record.family);
+            }
             return Err(Refusal::grant("the refresh token has been used already"));
         }
         if let Some(new_jti) = &successor {
-            if !bi
-                .app
-                .fault(&crate::mock::profiles::beyond_identity::faults::ROTATION_IGNORED)
+            if !bi.app.fault(&fault::ROTATION_IGNORED)
                 && let Some(r) = store.refresh.get_mut(&jti)
             {
                 r.consumed = true;

@@ -16,6 +16,7 @@
 //! an hour; the API answers 401 for a bad token and 403 for another account's.
 
 pub mod faults;
+use self::faults as fault;
 pub(crate) mod mint;
 pub mod settings;
 
@@ -153,7 +154,11 @@ async fn token(State(c): State<ClearId>, headers: HeaderMap, body: Bytes) -> Res
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(basic::parse);
-    let (id, secret) = match (&from_basic, form.present("client_id")) {
+    // Fault `clearid-body-secret-refused`: only HTTP Basic authenticates.
+    let body_id = form
+        .present("client_id")
+        .filter(|_| !c.app.fault(&fault::BODY_SECRET_REFUSED));
+    let (id, secret) = match (&from_basic, body_id) {
         (Some(b), _) => (b.client_id(), Some(b.secret())),
         (None, Some(id)) => (id.to_owned(), form.get("client_secret").map(str::to_owned)),
         (None, None) => return error(ErrorCode::InvalidClient),
@@ -171,11 +176,7 @@ async fn token(State(c): State<ClearId>, headers: HeaderMap, body: Bytes) -> Res
                 }
                 _ => false,
             };
-            if !ok
-                && !c
-                    .app
-                    .fault(&crate::mock::faults::myid::WRONG_SECRET_ACCEPTED)
-            {
+            if !ok && !c.app.fault(&fault::ANY_SECRET) {
                 return error(ErrorCode::InvalidClient);
             }
             false
@@ -186,6 +187,10 @@ async fn token(State(c): State<ClearId>, headers: HeaderMap, body: Bytes) -> Res
                 return OAuthError::described(ErrorCode::InvalidGrant, e).into_response();
             }
             true
+        }
+        // Fault `clearid-missing-grant-invalid-request`.
+        "" if c.app.fault(&fault::MISSING_GRANT_INVALID_REQUEST) => {
+            return error(ErrorCode::InvalidRequest);
         }
         // A missing grant type too: IdentityServer calls it unsupported.
         _ => return error(ErrorCode::UnsupportedGrantType),
@@ -209,17 +214,15 @@ fn check_assertion(
         .ok_or("the client has no registered key")?;
     let claims: Assertion = match verify_signed_by(key, Rsa::Rs512, assertion) {
         Some((_, claims)) => claims,
-        None if c
-            .app
-            .fault(&crate::mock::profiles::clearid::faults::ASSERTION_UNVERIFIED) =>
-        {
+        None if c.app.fault(&fault::ASSERTION_UNVERIFIED) => {
             let payload = assertion.split('.').nth(1).ok_or("not a JWT")?;
             crate::protocol::jwt::decode_segment(payload).ok_or("not a JWT")?
         }
         None => return Err("the signature does not verify with the client's key"),
     };
     let me = Some(client.client_id.as_str());
-    if claims.iss.as_deref() != me || claims.sub.as_deref() != me {
+    let iss_ok = claims.iss.as_deref() == me || c.app.fault(&fault::ISSUER_IGNORED);
+    if !iss_ok || claims.sub.as_deref() != me {
         return Err("iss and sub must be the client id");
     }
     let audience = c.settings.assertion_audience.as_str();
@@ -228,19 +231,11 @@ fn check_assertion(
         Some(Value::Array(v)) => v.iter().any(|a| a == audience),
         _ => false,
     };
-    if !aud_ok
-        && !c
-            .app
-            .fault(&crate::mock::profiles::clearid::faults::AUDIENCE_IGNORED)
-    {
+    if !aud_ok && !c.app.fault(&fault::AUDIENCE_IGNORED) {
         return Err("aud must name the STS");
     }
     let exp = claims.exp.ok_or("no exp")?;
-    if exp + SKEW < now
-        && !c
-            .app
-            .fault(&crate::mock::profiles::clearid::faults::EXPIRED_ASSERTION)
-    {
+    if exp + SKEW < now && !c.app.fault(&fault::EXPIRED_ASSERTION) {
         return Err("the assertion has expired");
     }
     if claims.nbf.is_some_and(|nbf| nbf > now + SKEW) {
@@ -252,7 +247,7 @@ fn check_assertion(
     let jti = claims.jti.ok_or("no jti")?;
     let mut store = c.store.lock().unwrap_or_else(|p| p.into_inner());
     store.used_jti.retain(|_, until| *until >= now);
-    if store.used_jti.contains_key(&jti) {
+    if store.used_jti.contains_key(&jti) && !c.app.fault(&fault::ASSERTION_REPLAYABLE) {
         return Err("the assertion was used before");
     }
     // Remembered for as long as the assertion could be accepted: its exp and the skew.
@@ -319,10 +314,7 @@ fn issue(
         by_assertion,
         &client.scopes,
     );
-    let alg = if c
-        .app
-        .fault(&crate::mock::profiles::clearid::faults::SIGNS_RS256)
-    {
+    let alg = if c.app.fault(&fault::SIGNS_RS256) {
         Rsa::Rs256
     } else {
         Rsa::Rs512
@@ -363,6 +355,10 @@ async fn identities(
 ) -> Response {
     let unauthorized = super::bearer_challenge;
     let Some(token) = super::bearer(&headers) else {
+        // Fault `clearid-identities-open`: no token, no questions.
+        if c.app.fault(&fault::IDENTITIES_OPEN) {
+            return json_response(StatusCode::OK, &json!(identities_of(&c, &account)));
+        }
         return unauthorized();
     };
     let Some(claims) = c.app.config.signing_key.verify_with::<ApiClaims>(
@@ -390,14 +386,17 @@ async fn identities(
             .any(|a| a.eq_ignore_ascii_case(&account)),
         _ => false,
     };
-    if !reaches {
+    if !reaches && !c.app.fault(&fault::ANY_ACCOUNT) {
         return StatusCode::FORBIDDEN.into_response();
     }
-    let people: Vec<&Identity> = c
-        .settings
+    json_response(StatusCode::OK, &json!(identities_of(&c, &account)))
+}
+
+/// The identities of `account`.
+fn identities_of<'a>(c: &'a ClearId, account: &str) -> Vec<&'a Identity> {
+    c.settings
         .identities
         .iter()
-        .filter(|i| i.account.eq_ignore_ascii_case(&account))
-        .collect();
-    json_response(StatusCode::OK, &json!(people))
+        .filter(|i| i.account.eq_ignore_ascii_case(account))
+        .collect()
 }

@@ -30,6 +30,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::json;
 
+use self::faults as fault;
 use self::licences::Grant;
 pub use self::settings::{DEFAULT_APPSETTINGS, Jim2Client, Jim2Settings};
 use self::store::{Issued, Store};
@@ -144,6 +145,8 @@ async fn token(State(jim2): State<Jim2>, headers: HeaderMap, body: Bytes) -> Res
     match form.present("grant_type") {
         None => return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", None),
         Some("client_credentials") => {}
+        // Fault `jim2-any-grant`: every grant type is served as client credentials.
+        Some(_) if jim2.app.fault(&fault::ANY_GRANT) => {}
         Some(_) => return oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", None),
     }
     let scopes: Vec<&str> = match form.present("scope") {
@@ -164,31 +167,27 @@ async fn token(State(jim2): State<Jim2>, headers: HeaderMap, body: Bytes) -> Res
     let now = jim2.app.clock.now();
     let settings = &jim2.settings;
     let mut store = jim2.store();
-    if !view_only
-        || jim2
-            .app
-            .fault(&crate::mock::profiles::jim2::faults::VIEW_TAKES_LICENCE)
-    {
-        let size = if jim2
-            .app
-            .fault(&crate::mock::profiles::jim2::faults::POOL_UNBOUNDED)
-        {
+    if !view_only || jim2.app.fault(&fault::VIEW_TAKES_LICENCE) {
+        let size = if jim2.app.fault(&fault::POOL_UNBOUNDED) {
             usize::MAX
         } else {
             settings.licences
         };
-        let extend = !jim2
-            .app
-            .fault(&crate::mock::profiles::jim2::faults::SESSION_NOT_SLIDING);
+        let extend = !jim2.app.fault(&fault::SESSION_NOT_SLIDING);
         if store
             .pool
             .acquire(&id, now, settings.session_lifetime, size, extend)
             == Grant::NoneFree
         {
             tracing::debug!(client_id = %id, "token refused: no licence is free");
+            let error = if jim2.app.fault(&fault::LICENCE_ERROR_ACCESS_DENIED) {
+                "access_denied"
+            } else {
+                "invalid_grant"
+            };
             return oauth_error(
                 StatusCode::BAD_REQUEST,
-                "invalid_grant",
+                error,
                 Some("no licence is available"),
             );
         }
@@ -197,24 +196,33 @@ async fn token(State(jim2): State<Jim2>, headers: HeaderMap, body: Bytes) -> Res
     // Only a handle: the session it stands for is the pool's, and Jim2 documents no
     // grant that takes it back, so the mock keeps nothing for it.
     let refresh_token = crate::protocol::handle::random_hex(32);
+    // Fault `jim2-token-short-lived`: an access token that lives a minute.
+    let lifetime = if jim2.app.fault(&fault::TOKEN_SHORT_LIVED) {
+        60
+    } else {
+        settings.access_token_lifetime
+    };
     store.access.insert(
         access_token.clone(),
         Issued {
             client: id.clone(),
-            expires: now + settings.access_token_lifetime,
+            expires: now + lifetime,
         },
     );
     drop(store);
     tracing::debug!(client_id = %id, view_only, "token issued");
-    no_cache_json(
-        StatusCode::OK,
-        &json!({
-            "access_token": access_token,
-            "token_type": settings.token_type,
-            "expires_in": settings.access_token_lifetime,
-            "refresh_token": refresh_token,
-        }),
-    )
+    let mut body = json!({
+        "access_token": access_token,
+        "token_type": settings.token_type,
+        "expires_in": lifetime,
+        "refresh_token": refresh_token,
+    });
+    if jim2.app.fault(&fault::NO_REFRESH_TOKEN)
+        && let Some(members) = body.as_object_mut()
+    {
+        members.remove("refresh_token");
+    }
+    no_cache_json(StatusCode::OK, &body)
 }
 
 /// Ends the bearer token's session and gives its licence back. Assumed: the access
@@ -230,13 +238,12 @@ async fn logoff(State(jim2): State<Jim2>, headers: HeaderMap) -> Response {
     let Some(client) = client else {
         return super::bearer_challenge();
     };
-    if !jim2
-        .app
-        .fault(&crate::mock::profiles::jim2::faults::LICENCE_NOT_RELEASED)
-    {
+    if !jim2.app.fault(&fault::LICENCE_NOT_RELEASED) {
         store.pool.release(&client);
     }
-    end_session(&mut store, &client);
+    if !jim2.app.fault(&fault::LOGOFF_KEEPS_TOKENS) {
+        end_session(&mut store, &client);
+    }
     tracing::debug!(client_id = %client, "logged off");
     StatusCode::OK.into_response()
 }
