@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
+use myid_conformance::harness::run::RunError;
 use myid_conformance::harness::{RunOptions, Target, report, run};
 use myid_conformance::mock::api::data::SeedData;
 use myid_conformance::mock::config::{AuthSettings, Settings};
@@ -104,6 +105,11 @@ enum Command {
         /// Report the target's known deviations (its expectations file) as failures.
         #[arg(long)]
         strict: bool,
+        /// Exit 2 when fewer scenarios than this are judged (passed or failed), so a gate
+        /// notices when coverage silently drops; the target file's `min_judged` otherwise.
+        /// A run that judges nothing exits 2 whatever this says.
+        #[arg(long, value_name = "N")]
+        min_judged: Option<usize>,
         /// Also fail when an entry of the target's expectations excused nothing: the
         /// list must be exactly what the server does, no more and no less.
         #[arg(long)]
@@ -118,6 +124,18 @@ enum Command {
     },
     /// List the named faults the mock can switch on, one per line.
     Faults,
+    /// List every rule of the catalogue: its document, clause and strength, the
+    /// scenarios that judge it (found by running the embedded mocks), the faults and
+    /// recorded exchanges that prove it can fail, and with --from a run's verdict.
+    Rules {
+        /// text, json, markdown, or summary (the README's table of counts).
+        #[arg(long, default_value = "text",
+              value_parser = clap::builder::PossibleValuesParser::new(["text", "json", "markdown", "summary"]))]
+        format: String,
+        /// A JSON report of `check --json`: each rule's verdict in that run.
+        #[arg(long, value_name = "FILE")]
+        from: Option<PathBuf>,
+    },
     /// Print the value to store in ClientSecrets: Base64(SHA-256(secret)).
     HashSecret {
         /// The plaintext secret.
@@ -170,6 +188,7 @@ fn main() -> ExitCode {
             };
             outcome(faults.and_then(|faults| runtime().block_on(serve(options, faults))))
         }
+        Command::Rules { format, from } => outcome(runtime().block_on(list_rules(&format, from))),
         Command::Faults => {
             for f in faults::all() {
                 let caught: Vec<String> = f
@@ -199,6 +218,7 @@ fn main() -> ExitCode {
             concurrency,
             strict,
             exact,
+            min_judged,
             faults,
             mock,
         } => outcome(parse_faults(&faults, &mock).and_then(|faults| {
@@ -208,7 +228,11 @@ fn main() -> ExitCode {
                 markdown,
                 html,
             };
-            let judging = Judging { strict, exact };
+            let judging = Judging {
+                strict,
+                exact,
+                min_judged,
+            };
             let target = match target {
                 Some(path) => Choice::Live(path),
                 None => Choice::Embedded(mock, faults),
@@ -263,6 +287,30 @@ fn print_pkce(verifier: Option<String>) -> ExitCode {
     );
     println!("code_challenge_method=S256");
     ExitCode::SUCCESS
+}
+
+/// `rules`: the catalogue with its coverage, in `format`.
+async fn list_rules(format: &str, from: Option<PathBuf>) -> Result<ExitCode, UsageError> {
+    use myid_conformance::harness::coverage;
+    let mut entries = coverage::survey().await.map_err(usage)?;
+    if let Some(path) = from {
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read the report {}", path.display()))
+            .map_err(UsageError)?;
+        let report: serde_json::Value = serde_json::from_str(&text)
+            .with_context(|| format!("{} is not JSON", path.display()))
+            .map_err(UsageError)?;
+        coverage::apply_verdicts(&mut entries, &report)
+            .map_err(|e| UsageError(anyhow::anyhow!("{}: {e}", path.display())))?;
+    }
+    let out = match format {
+        "json" => coverage::json(&entries),
+        "markdown" => coverage::markdown(&entries),
+        "summary" => coverage::summary(&entries),
+        _ => coverage::text(&entries),
+    };
+    print!("{out}");
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Fault names from the command line, each of which must break the mock of `profile`.
@@ -460,10 +508,11 @@ struct Reports {
 }
 
 /// How the known deviations count: as failures (`strict`), and whether a stale one
-/// fails the gate (`exact`).
+/// fails the gate (`exact`); how many scenarios must be judged (`min_judged`).
 struct Judging {
     strict: bool,
     exact: bool,
+    min_judged: Option<usize>,
 }
 
 /// What `check` runs against: a target file, or an embedded mock of a profile with
@@ -485,7 +534,9 @@ async fn check(
         Choice::Embedded(vendor, faults) => Target::embedded_vendor(vendor, faults),
     }
     .map_err(usage)?;
-    let result = run(RunOptions {
+    let min_judged = judging.min_judged.or(target.profile().min_judged);
+    let name = target.profile().name.clone();
+    let result = match run(RunOptions {
         target,
         tags,
         concurrency,
@@ -493,7 +544,20 @@ async fn check(
         strict: judging.strict,
     })
     .await
-    .map_err(usage)?;
+    {
+        Ok(result) => result,
+        Err(RunError::Setup(message)) => {
+            // The gate did not run: a CI system reading the JUnit file sees an error,
+            // not an empty success.
+            if let Some(path) = &reports.junit {
+                std::fs::write(path, report::junit_setup_error(&name, &message))
+                    .with_context(|| format!("cannot write the report {}", path.display()))
+                    .map_err(UsageError)?;
+            }
+            return Err(UsageError(anyhow::anyhow!("setup: {message}")));
+        }
+        Err(e) => return Err(usage(e)),
+    };
     for (path, text) in [
         (reports.junit, report::junit(&result)),
         (reports.json, report::json(&result)),
@@ -513,6 +577,23 @@ async fn check(
             "--exact: {} known deviation(s) excused nothing, so the list no longer matches the server",
             result.stale.len()
         );
+    }
+    let judged = result.counts().passed + result.counts().failed;
+    if judged == 0 {
+        return Err(UsageError(anyhow::anyhow!(
+            "nothing was judged: every scenario was skipped{}",
+            report::commonest_skip(&result)
+                .map(|(why, n)| format!(" ({n} of them because {why})"))
+                .unwrap_or_default()
+        )));
+    }
+    if let Some(min) = min_judged.filter(|min| judged < *min) {
+        return Err(UsageError(anyhow::anyhow!(
+            "only {judged} scenario(s) were judged, fewer than the {min} required (--min-judged or the target's min_judged){}",
+            report::commonest_skip(&result)
+                .map(|(why, n)| format!("; the commonest skip, {n} times: {why}"))
+                .unwrap_or_default()
+        )));
     }
     Ok(if result.counts().failed == 0 && !stale_fails {
         ExitCode::SUCCESS

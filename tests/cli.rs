@@ -694,3 +694,200 @@ fn a_target_with_only_an_issuer_and_a_client_runs() {
         "no api_base: the Core API scenarios skip"
     );
 }
+
+/// A target file for a server at `auth_base`, with the staged client.
+fn target_at(auth_base: &str, name: &str) -> PathBuf {
+    let path = temp_path(name);
+    std::fs::write(
+        &path,
+        format!(
+            "name = \"{name}\"\nprofile = \"myid\"\nauth_base = \"{auth_base}\"\n[clients.service]\nclient_id = \"myid.mysystem\"\nsecret_env = \"STAGED_SECRET\"\n"
+        ),
+    )
+    .unwrap();
+    path
+}
+
+#[test]
+fn an_unreachable_issuer_stops_the_gate_with_exit_2_and_an_error_in_junit() {
+    // Nothing listens on port 9 of this host's loopback.
+    let target = target_at("http://127.0.0.1:9/web.oauth2", "unreachable.toml");
+    let junit = temp_path("unreachable.xml");
+    let out = bin()
+        .args(["check", "--target"])
+        .arg(&target)
+        .arg("--junit")
+        .arg(&junit)
+        .env("STAGED_SECRET", SECRET)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let t = text(&out);
+    assert!(
+        t.contains("setup: the server does not answer at http://127.0.0.1:9/web.oauth2/.well-known/openid-configuration"),
+        "{t}"
+    );
+    assert!(!t.contains("passed"), "no scenario ran: {t}");
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(
+        xml.contains("errors=\"1\"") && xml.contains("<error message=\"the server does not answer"),
+        "{xml}"
+    );
+}
+
+#[test]
+fn an_html_page_for_discovery_stops_the_gate_with_exit_2() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(GET);
+        then.status(200)
+            .header("content-type", "text/html")
+            .body("<html><body>Sign in to continue</body></html>");
+    });
+    let target = target_at(&server.url("/web.oauth2"), "html.toml");
+    let out = bin()
+        .args(["check", "--target"])
+        .arg(&target)
+        .env("STAGED_SECRET", SECRET)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("did not answer a JSON object"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn a_refused_secret_stops_the_gate_naming_the_role_and_its_variable() {
+    let served = Served::start();
+    let target = target_with_login(&served.base, "wrong-secret.toml", "");
+    let env = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/targets/mock.env"
+    ))
+    .unwrap();
+    let mut cmd = bin();
+    for line in env.lines().filter_map(|l| l.strip_prefix("export ")) {
+        let (k, v) = line.split_once('=').unwrap();
+        cmd.env(k, v.trim_matches('\''));
+    }
+    let out = cmd
+        .env("MYID_LIMITED_SECRET", "not-the-limited-secret")
+        .args(["check", "--target"])
+        .arg(&target)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let t = text(&out);
+    assert!(
+        t.contains("client role 'limited'") && t.contains("$MYID_LIMITED_SECRET"),
+        "{t}"
+    );
+    assert!(
+        !t.contains("not-the-limited-secret"),
+        "the secret leaked: {t}"
+    );
+    assert_eq!(
+        t.lines().filter(|l| !l.trim().is_empty()).count(),
+        1,
+        "one message: {t}"
+    );
+}
+
+#[test]
+fn a_run_that_judges_nothing_or_too_little_exits_2() {
+    let out = bin()
+        .args(["check", "--tags", "@no_such_tag"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("nothing was judged"), "{}", text(&out));
+    let out = bin()
+        .args(["check", "--tags", "@discovery", "--min-judged", "100000"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("fewer than the 100000 required"),
+        "{}",
+        text(&out)
+    );
+    let out = bin()
+        .args(["check", "--tags", "@discovery", "--min-judged", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}
+
+#[test]
+fn the_rules_command_lists_the_catalogue_and_the_readme_states_its_counts() {
+    let out = bin()
+        .args(["rules", "--format", "summary"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let summary = String::from_utf8(out.stdout).unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let block = readme
+        .split("-->\n")
+        .find(|part| part.contains("<!-- end of rules summary"))
+        .and_then(|part| part.split("<!-- end of rules summary").next())
+        .unwrap();
+    assert_eq!(
+        block, summary,
+        "the README's rules summary is stale: paste `myid-conformance rules --format summary` into it"
+    );
+
+    // JSON: every rule with its document, strength and proofs; with --from, its verdict.
+    let report = temp_path("rules-run.json");
+    let run = bin()
+        .args([
+            "check",
+            "--fault",
+            "no-store-missing",
+            "--tags",
+            "@client_credentials",
+            "--json",
+        ])
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1), "{}", text(&run));
+    let out = bin()
+        .args(["rules", "--format", "json", "--from"])
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let rules: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rule = |id: &str| {
+        rules
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .unwrap_or_else(|| panic!("no rule {id}"))
+            .clone()
+    };
+    let no_store = rule("RFC6749-5.1-no-store");
+    assert_eq!(no_store["verdict"], "broken");
+    assert_eq!(no_store["strength"], "must");
+    assert_eq!(no_store["citation"], "RFC 6749 §5.1");
+    assert!(
+        no_store["faults"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("no-store-missing"))
+    );
+    assert_eq!(rule("RFC6749-5.1-token-type")["verdict"], "held");
+    assert_eq!(rule("Jim2-logoff")["verdict"], "not run");
+    let out = bin().args(["rules"]).output().unwrap();
+    assert!(
+        text(&out).contains("RFC6749-5.1-no-store  MUST  RFC 6749 §5.1"),
+        "{}",
+        text(&out)
+    );
+}

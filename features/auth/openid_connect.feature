@@ -59,7 +59,7 @@ Feature: OpenID Connect sign-in, userinfo and logout
     And the client calls userinfo with its access token
     Then userinfo must carry "name" = "Test User"
 
-  @rule:OIDC-Core-3.1.2.1-max-age
+  @requires:login.session @rule:OIDC-Core-3.1.2.1-max-age
   Scenario: max_age asks for a fresh sign-in, and the id_token says when it was
     Given the client "spa"
     When the client sends the user to authorize with OpenID and:
@@ -75,7 +75,7 @@ Feature: OpenID Connect sign-in, userinfo and logout
 
   # RP-Initiated Logout §2: the provider may ask the user first (the driver says yes);
   # once the user has said yes, it logs them out of itself too.
-  @rule:OIDC-RPLogout-2-ends-session
+  @requires:login.session @rule:OIDC-RPLogout-2-ends-session
   Scenario: After logging out, the session is gone
     Given the client "spa"
     When the user signs in and authorizes the client with OpenID

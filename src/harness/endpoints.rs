@@ -64,7 +64,8 @@ pub struct Overrides {
 }
 
 impl Overrides {
-    fn get(&self, e: Endpoint) -> Option<&String> {
+    /// The URL the target file gives for `e`, if any.
+    pub fn get(&self, e: Endpoint) -> Option<&String> {
         match e {
             Endpoint::Token => self.token.as_ref(),
             Endpoint::Authorization => self.authorization.as_ref(),

@@ -4,20 +4,26 @@
 //!   [`endpoints`]: where its endpoints are, from its discovery document.
 //! - [`profiles`]: what a target claims to be, and so which rule sources judge it.
 //! - [`client`]: the HTTP client that records exchanges and redacts credentials.
-//! - [`checks`]: small named checks with spec references.
+//! - [`checks`]: small named checks, each judging one rule of the catalogue;
+//!   [`proofs`]: recorded exchanges of broken servers that prove checks can fail;
+//!   [`coverage`]: the catalogue with what judges and proves each rule.
 //! - [`world`] and `steps`: the cucumber world and the step definitions.
 //! - [`flow`] and [`html`]: the interactive flows (sign-in through the target's login
 //!   driver, code exchange, refresh, moving the server's time).
 //! - [`features`]: the feature files, compiled in.
+//! - [`preflight`]: a live target checked before any scenario: it answers, and it
+//!   takes every client role's credentials.
 //! - `run` and `report`: the runner and its reports (terminal, JSON, JUnit, Markdown).
 
 pub mod checks;
 pub mod client;
+pub mod coverage;
 pub mod endpoints;
 pub mod expectations;
 pub mod features;
 pub mod flow;
 pub mod html;
+pub mod preflight;
 pub mod profiles;
 pub mod progress;
 pub mod proofs;

@@ -67,6 +67,10 @@ pub enum RunError {
     /// The target's expectations do not hold together.
     #[error("{0}")]
     Expectations(String),
+    /// The target cannot be tested: it does not answer, or refuses a client's
+    /// credentials ([`preflight`](super::preflight)).
+    #[error("setup: {0}")]
+    Setup(String),
 }
 
 /// A scenario's result.
@@ -307,6 +311,11 @@ pub async fn run(options: RunOptions) -> Result<RunReport, RunError> {
         })
         .transpose()?;
     let profile = options.target.profile().clone();
+    if options.target.is_shared() {
+        super::preflight::check(&profile)
+            .await
+            .map_err(RunError::Setup)?;
+    }
 
     let mut results = Vec::new();
     let mut planned: Vec<(String, String)> = Vec::new();

@@ -104,6 +104,8 @@ struct TargetFile {
     #[serde(default)]
     max_wait_seconds: u64,
     #[serde(default)]
+    min_judged: Option<usize>,
+    #[serde(default)]
     clients: BTreeMap<String, ClientEntry>,
     #[serde(default)]
     login: Option<LoginEntry>,
@@ -339,6 +341,9 @@ pub struct TargetProfile {
     pub capabilities: BTreeSet<String>,
     /// How long a scenario may wait for real time against this target.
     pub max_wait_seconds: u64,
+    /// How many scenarios a run must judge (pass or fail) before `check` believes it:
+    /// fewer exits 2, so a gate notices coverage that silently drops.
+    pub min_judged: Option<usize>,
     /// Clients by role.
     pub clients: BTreeMap<String, ClientProfile>,
     /// How users sign in, when the target supports interactive flows.
@@ -506,8 +511,12 @@ impl TargetProfile {
         }
         if let Some(l) = &login {
             capabilities.insert("login".into());
+            // The form driver keeps the browser's cookies for the scenario, so a second
+            // authorization meets the first sign-in's session; a login command does not,
+            // and scenarios about that session (max_age, logout) would pass on nothing.
             if matches!(l, LoginDriver::Form { .. }) {
                 capabilities.insert("login.form".into());
+                capabilities.insert("login.session".into());
             }
         }
         if file.cors.is_some() {
@@ -558,6 +567,7 @@ impl TargetProfile {
                 .map(|c| c.trim_end_matches('/').to_owned()),
             capabilities,
             max_wait_seconds: file.max_wait_seconds,
+            min_judged: file.min_judged,
             clients,
             login,
             cors: file.cors.map(|c| CorsOrigins {
@@ -1110,7 +1120,11 @@ mod tests {
                 |i| i != p.issuer && i.ends_with("c79348d3-8e5a-49b1-8725-4f94aed38c59")
             )
         );
-        assert!(p.has("login.form") && p.has("client.management"));
+        assert!(p.has("login.form") && p.has("login.session") && p.has("client.management"));
+        // A login command keeps no browser session between sign-ins.
+        let command = "name = \"c\"\nissuer = \"https://a.example\"\n[login]\ndriver = \"command\"\ncommand = [\"sign-in\", \"{url}\"]\n";
+        let c = TargetProfile::parse(command, "command.toml", &any).unwrap();
+        assert!(c.has("login") && !c.has("login.form") && !c.has("login.session"));
         let bad = "issuer = \"https://a.example\"\n[clients.x]\nclient_id = \"c\"\nissuer = \"ftp://b\"\n";
         assert!(TargetProfile::parse(bad, "bad.toml", &any).is_err());
     }

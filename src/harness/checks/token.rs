@@ -240,11 +240,14 @@ pub fn error_code(resp: &RecordedResponse, allowed: &[&str]) -> Check {
     if !refusal(resp) {
         return Check::unjudged(NAME, &RFC6749_ERROR_CODE, "the request was not refused");
     }
-    let list = allowed
-        .iter()
-        .map(|c| format!("'{c}'"))
-        .collect::<Vec<_>>()
-        .join(" or ");
+    let mut named: Vec<String> = Vec::new();
+    for c in allowed {
+        let quoted = format!("'{c}'");
+        if !named.contains(&quoted) {
+            named.push(quoted);
+        }
+    }
+    let list = named.join(" or ");
     match member(resp, "error") {
         Some(Value::String(e)) => Check::expect(
             NAME,

@@ -162,6 +162,34 @@ fn finding_lines(findings: &[Finding], keep: impl Fn(&Finding) -> bool) -> Strin
         .collect()
 }
 
+/// JUnit XML for a run that could not start: one `setup` test case in error, so a CI
+/// system reading the file sees the gate fail rather than an empty success.
+pub fn junit_setup_error(target: &str, message: &str) -> String {
+    let name = xml_escape(&format!("myid-conformance against {target}"));
+    let message = xml_escape(message);
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"{name}\" tests=\"1\" failures=\"0\" errors=\"1\">\n  <testsuite name=\"setup\" tests=\"1\" failures=\"0\" errors=\"1\">\n    <testcase name=\"the target can be tested\" classname=\"setup\">\n      <error message=\"{message}\"/>\n    </testcase>\n  </testsuite>\n</testsuites>\n"
+    )
+}
+
+/// The reason most scenarios were skipped for, and how many.
+pub fn commonest_skip(report: &RunReport) -> Option<(String, usize)> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for s in report
+        .scenarios
+        .iter()
+        .filter(|s| s.status == Status::Skipped)
+    {
+        *counts
+            .entry(s.reason.as_deref().unwrap_or("no reason given"))
+            .or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .max_by_key(|(_, n)| *n)
+        .map(|(why, n)| (why.to_owned(), n))
+}
+
 /// JUnit XML: one `testsuite` per feature, one `testcase` per scenario.
 pub fn junit(report: &RunReport) -> String {
     let mut by_feature: BTreeMap<&str, Vec<_>> = BTreeMap::new();
