@@ -3,12 +3,10 @@
 //! Run with `cargo run --release --example startup`; compare the ratios, not the
 //! absolute numbers, on a shared machine.
 
-use std::sync::Arc;
 use std::time::Instant;
 
-use myid_conformance::mock::config::AuthSettings;
+use myid_conformance::mock::MockServer;
 use myid_conformance::mock::keys::SigningKey;
-use myid_conformance::mock::{MockConfig, MockServer};
 use myid_conformance::protocol::{Clock, basic};
 
 #[tokio::main]
@@ -20,14 +18,10 @@ async fn main() {
     }
     let keygen = t.elapsed() / 10;
 
-    let config = MockConfig {
-        auth: AuthSettings::defaults(),
-        signing_key: Arc::new(SigningKey::generate().unwrap()),
-        control_plane: true,
-        data: std::sync::Arc::new(myid_conformance::mock::api::data::SeedData::shipped()),
-        faults: Vec::new(),
-        vendor: Default::default(),
-    };
+    let config = myid_conformance::MockBuilder::new(myid_conformance::Profile::MYID)
+        .control_plane(true)
+        .config()
+        .unwrap();
     let t = Instant::now();
     let mut mocks = Vec::new();
     for _ in 0..N {

@@ -167,7 +167,7 @@
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! use myid_conformance::{Client, Mint, MockBuilder, Profile};
 //!
-//! let mock = MockBuilder::new(Profile::BeyondIdentity)
+//! let mock = MockBuilder::new(Profile::BEYOND_IDENTITY)
 //!     .client(Client::confidential("inventory", "s3cret").scopes(["pets:read"]))
 //!     .start()
 //!     .await?;

@@ -5,18 +5,14 @@ use std::io::Write as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use myid_conformance::harness::run::RunError;
 use myid_conformance::harness::{RunOptions, Target, report, run};
-use myid_conformance::mock::api::data::SeedData;
-use myid_conformance::mock::config::{AuthSettings, Settings};
 use myid_conformance::mock::faults::{self, Fault};
-use myid_conformance::mock::keys::SigningKey;
-use myid_conformance::mock::profiles::{Profile, Vendor};
-use myid_conformance::mock::{self, MockConfig};
+use myid_conformance::mock::profiles::Profile;
+use myid_conformance::mock::{self, MockBuilder, MockConfig};
 use myid_conformance::protocol::{ClientSecret, Clock, PkceVerifier, pkce, secret};
 
 // mimalloc rather than the system allocator: a request allocates dozens of small
@@ -62,7 +58,7 @@ enum Command {
         #[arg(long = "fault", value_name = "NAME")]
         faults: Vec<String>,
         /// The service to imitate: myid (the default), jim2, clearid or beyond-identity.
-        #[arg(long, default_value = "myid", value_parser = clap::builder::PossibleValuesParser::new(Vendor::NAMES))]
+        #[arg(long, default_value = "myid", value_parser = clap::builder::PossibleValuesParser::new(Profile::names()))]
         profile: String,
         /// Serve HTTPS, as MyID is served: with --tls-cert and --tls-key, or with a
         /// self-signed certificate for localhost and the bound address, written to
@@ -119,7 +115,7 @@ enum Command {
         faults: Vec<String>,
         /// The service the embedded mock imitates: myid (the default), jim2, clearid or beyond-identity.
         #[arg(long, value_name = "PROFILE", default_value = "myid", conflicts_with = "target",
-              value_parser = clap::builder::PossibleValuesParser::new(Vendor::NAMES))]
+              value_parser = clap::builder::PossibleValuesParser::new(Profile::names()))]
         mock: String,
     },
     /// List the named faults the mock can switch on, one per line.
@@ -363,66 +359,84 @@ struct TlsChoice {
 }
 
 async fn serve(options: ServeOptions, faults: Vec<Fault>) -> Result<ExitCode, UsageError> {
-    let ServeOptions {
-        bind,
-        configs,
-        control,
-        signing_key,
-        data,
-        profile,
-        tls,
-    } = options;
-    let data = match &data {
-        Some(dir) => SeedData::from_dir(dir).map_err(usage)?,
-        None => SeedData::shipped(),
-    };
-    let profile = Profile::parse(&profile).ok_or_else(|| {
-        UsageError(anyhow::anyhow!(
-            "no profile '{profile}' (one of: {})",
-            Vendor::NAMES.join(", ")
-        ))
-    })?;
-    let mut settings = Settings::default();
-    // A vendor's defaults sit under any --config file, which changes what it names;
-    // MyID's shipped clients are used only without one (as `MockBuilder` does).
-    if profile != Profile::Myid || configs.is_empty() {
-        let (text, name) = profile.shipped_settings();
-        settings.layer(text, name).map_err(usage)?;
-    }
-    for path in &configs {
-        settings.layer_file(path).map_err(usage)?;
-    }
-    let vendor = profile.vendor(&settings).map_err(usage)?;
-    let auth = AuthSettings::from_settings(&settings).map_err(usage)?;
-    for rejected in auth.clients.rejected() {
-        tracing::warn!(
-            "client '{}' is treated as unknown, as IdentityServer would: {}",
-            rejected.client_id,
-            rejected.reasons.join("; ")
-        );
-    }
-    let key = match &signing_key {
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read the signing key {}", path.display()))
-                .map_err(UsageError)?;
-            SigningKey::from_pem(&text)
-                .with_context(|| format!("{}", path.display()))
-                .map_err(UsageError)?
-        }
-        None => SigningKey::generate().map_err(usage)?,
-    };
-    let listener = tokio::net::TcpListener::bind(bind)
+    let config = serve_config(&options, faults)?;
+    let listener = tokio::net::TcpListener::bind(options.bind)
         .await
-        .with_context(|| format!("cannot listen on {bind}"))
+        .with_context(|| format!("cannot listen on {}", options.bind))
         .map_err(UsageError)?;
     let addr = listener.local_addr().map_err(usage)?;
-    let identity = match &tls {
-        None => None,
+    let identity = tls_identity(options.tls.as_ref(), addr)?;
+    let scheme = if identity.is_some() { "https" } else { "http" };
+    let clock = if options.control {
+        Clock::manual_from_system()
+    } else {
+        Clock::system()
+    };
+    let service = config.vendor.profile().service();
+    tracing::info!(
+        control = options.control,
+        "mock {} at {scheme}://{addr}: {}",
+        service.title(),
+        config.vendor.describe(&config)
+    );
+    // The base URL on standard output is the "ready" signal scripts wait for.
+    println!("{scheme}://{addr}");
+    let _ = std::io::stdout().flush();
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    match &identity {
+        Some(identity) => mock::run_tls(listener, identity, config, clock, shutdown).await,
+        None => mock::run(listener, config, clock, shutdown).await,
+    }
+    .context("the server stopped")
+    .map_err(UsageError)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What `serve` serves, built as a user's test builds a mock: the profile's shipped
+/// settings with the `--config` files over them, the seed data, the key, the faults.
+fn serve_config(options: &ServeOptions, faults: Vec<Fault>) -> Result<MockConfig, UsageError> {
+    let profile = Profile::parse(&options.profile).ok_or_else(|| {
+        UsageError(anyhow::anyhow!(
+            "no profile '{}' (one of: {})",
+            options.profile,
+            Profile::names().join(", ")
+        ))
+    })?;
+    let mut builder = MockBuilder::new(profile).control_plane(options.control);
+    for path in &options.configs {
+        builder = builder.settings_file(path);
+    }
+    if let Some(dir) = &options.data {
+        builder = builder.data_dir(dir);
+    }
+    if let Some(path) = &options.signing_key {
+        let pem = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the signing key {}", path.display()))
+            .map_err(UsageError)?;
+        builder = builder.signing_key_pem(pem);
+    }
+    for fault in faults {
+        builder = builder.fault(fault);
+    }
+    builder.config().map_err(usage)
+}
+
+/// The certificate `serve --tls` serves with: the given files, or a self-signed one
+/// for `localhost`, `127.0.0.1` and the bound address, written out for clients to trust.
+fn tls_identity(
+    tls: Option<&TlsChoice>,
+    addr: SocketAddr,
+) -> Result<Option<mock::tls::TlsIdentity>, UsageError> {
+    match tls {
+        None => Ok(None),
         Some(TlsChoice {
             files: Some((cert, key)),
             ..
-        }) => Some(mock::tls::TlsIdentity::from_files(cert, key).map_err(UsageError)?),
+        }) => Ok(Some(
+            mock::tls::TlsIdentity::from_files(cert, key).map_err(UsageError)?,
+        )),
         Some(TlsChoice { cert_out, .. }) => {
             let mut names = vec!["localhost".to_owned(), "127.0.0.1".to_owned()];
             if !addr.ip().is_unspecified() && !addr.ip().is_loopback() {
@@ -437,66 +451,9 @@ async fn serve(options: ServeOptions, faults: Vec<Fault>) -> Result<ExitCode, Us
                 names.join(", "),
                 cert_out.display()
             );
-            Some(identity)
+            Ok(Some(identity))
         }
-    };
-    let scheme = if identity.is_some() { "https" } else { "http" };
-    let clock = if control {
-        Clock::manual_from_system()
-    } else {
-        Clock::system()
-    };
-    match &vendor {
-        Vendor::Myid => tracing::info!(
-            clients = auth.clients.all().len(),
-            kid = key.kid(),
-            control,
-            "mock MyID at {scheme}://{addr}: auth server {}, Core API {}/api",
-            mock::AUTH_BASE,
-            mock::API_BASE
-        ),
-        Vendor::Jim2(s) => tracing::info!(
-            clients = s.clients.len(),
-            licences = s.licences,
-            control,
-            "mock Jim2 at {scheme}://{addr}: token endpoint {}/token, logoff {}/logoff",
-            s.base_path,
-            s.base_path
-        ),
-        Vendor::BeyondIdentity(s) => tracing::info!(
-            applications = s.applications.len(),
-            control,
-            "mock Beyond Identity at {scheme}://{addr}: applications under /v1/tenants/{}/realms/{}/applications/{{id}}",
-            s.tenant,
-            s.realm
-        ),
-        Vendor::ClearId(s) => tracing::info!(
-            clients = s.clients.len(),
-            control,
-            "mock ClearID at {scheme}://{addr}: STS /connect/token, Identity Service /api/v2/accounts/{{account}}/identities"
-        ),
     }
-    let config = MockConfig {
-        auth,
-        signing_key: Arc::new(key),
-        control_plane: control,
-        data: Arc::new(data),
-        faults,
-        vendor,
-    };
-    // The base URL on standard output is the "ready" signal scripts wait for.
-    println!("{scheme}://{addr}");
-    let _ = std::io::stdout().flush();
-    let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    match &identity {
-        Some(identity) => mock::run_tls(listener, identity, config, clock, shutdown).await,
-        None => mock::run(listener, config, clock, shutdown).await,
-    }
-    .context("the server stopped")
-    .map_err(UsageError)?;
-    Ok(ExitCode::SUCCESS)
 }
 
 /// Where `check` writes its reports.

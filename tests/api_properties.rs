@@ -8,9 +8,8 @@ use axum::body::Body;
 use axum::http::Request;
 use myid_conformance::harness::checks::api::{self as checks, Page};
 use myid_conformance::mock::api::data::SeedData;
-use myid_conformance::mock::config::AuthSettings;
 use myid_conformance::mock::keys::SigningKey;
-use myid_conformance::mock::{self, AppState, MockConfig};
+use myid_conformance::mock::{self, AppState, MockBuilder, Profile};
 use myid_conformance::protocol::jwt::{ACCESS_TOKEN_TYP, Compact, b64url, decode_segment};
 use myid_conformance::protocol::{Clock, basic};
 use proptest::prelude::*;
@@ -24,17 +23,9 @@ const NOW: i64 = 1_700_000_000;
 const HOST: &str = "myid.example";
 
 fn state(data: SeedData) -> AppState {
-    AppState::new(
-        MockConfig {
-            auth: AuthSettings::defaults(),
-            signing_key: key(),
-            control_plane: false,
-            data: Arc::new(data),
-            faults: Vec::new(),
-            vendor: Default::default(),
-        },
-        Clock::manual(NOW),
-    )
+    let mut config = MockBuilder::new(Profile::MYID).config().unwrap();
+    config.data = Arc::new(data);
+    AppState::new(config, Clock::manual(NOW))
 }
 
 fn send(st: &AppState, request: Request<Body>) -> (u16, Vec<u8>) {

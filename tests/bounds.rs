@@ -10,20 +10,18 @@
 //! - The vendor profiles' stores (Jim2's tokens and licences, ClearID's assertion ids)
 //!   empty the same way.
 
-use std::sync::Arc;
-
 use axum::body::Body;
 use axum::http::Request;
-use myid_conformance::mock::api::data::{MAX_CLIENT_IDENTIFIER, SeedData};
-use myid_conformance::mock::config::{AuthSettings, DEFAULT_APPSETTINGS, Settings};
+use myid_conformance::mock::api::data::MAX_CLIENT_IDENTIFIER;
+use myid_conformance::mock::config::DEFAULT_APPSETTINGS;
 use myid_conformance::mock::store::SESSION_LIFETIME;
-use myid_conformance::mock::{self, AppState, MockConfig};
+use myid_conformance::mock::{self, AppState, MockBuilder, Profile};
 use myid_conformance::protocol::{Clock, basic, pkce};
 use serde_json::Value;
 use tower::ServiceExt as _;
 
 mod common;
-use common::{browser, key, sign_in};
+use common::{browser, sign_in};
 
 const NOW: i64 = 1_700_000_000;
 const HOST: &str = "myid.example";
@@ -32,27 +30,18 @@ const SECRET: &str = "82564d6e-c4a6-4f64-a6d4-cac43781c67c";
 /// A mock with the shipped settings and `extra_settings` layered over them, as if served
 /// at `public_url`.
 fn serving(extra_settings: &str, public_url: Option<&str>) -> AppState {
-    serving_as(Default::default(), extra_settings, public_url)
+    serving_as(Profile::MYID, extra_settings, public_url)
 }
 
-/// [`serving`], imitating `vendor` (MyID unless told otherwise).
-fn serving_as(
-    vendor: myid_conformance::mock::profiles::Vendor,
-    extra_settings: &str,
-    public_url: Option<&str>,
-) -> AppState {
-    let mut s = Settings::default();
-    s.layer(DEFAULT_APPSETTINGS, "defaults").unwrap();
-    s.layer(extra_settings, "test").unwrap();
+/// [`serving`], imitating `profile`: its shipped settings with `extra_settings` over.
+fn serving_as(profile: Profile, extra_settings: &str, public_url: Option<&str>) -> AppState {
+    let mut builder = MockBuilder::new(profile);
+    if profile == Profile::MYID {
+        // MyID's shipped clients stay only when laid under explicitly.
+        builder = builder.settings_json(DEFAULT_APPSETTINGS);
+    }
     AppState::serving(
-        MockConfig {
-            auth: AuthSettings::from_settings(&s).unwrap(),
-            signing_key: key(),
-            control_plane: false,
-            data: Arc::new(SeedData::shipped()),
-            faults: Vec::new(),
-            vendor,
-        },
+        builder.settings_json(extra_settings).config().unwrap(),
         Clock::manual(NOW),
         public_url.map(str::to_owned),
     )
@@ -393,14 +382,10 @@ fn form_post(path: &str, auth: Option<String>, body: String) -> Request<Body> {
 /// once expired on the mock's clock: the vendor stores empty as MyID's does.
 #[tokio::test]
 async fn vendor_stores_drop_what_expires_on_the_mocks_clock() {
-    use myid_conformance::mock::profiles::{Vendor, clearid, jim2};
+    use myid_conformance::mock::profiles::{clearid, jim2};
 
     // Jim2: a token per request, a licence per full-access client.
-    let st = serving_as(
-        Vendor::Jim2(Arc::new(jim2::Jim2Settings::defaults())),
-        "{}",
-        None,
-    );
+    let st = serving_as(Profile::JIM2, "{}", None);
     for (id, secret) in [
         ("TestClientId", "password"),
         ("jim2.second", "second-password"),
@@ -435,11 +420,7 @@ async fn vendor_stores_drop_what_expires_on_the_mocks_clock() {
     assert_eq!(jim2::records_held(&st), 1, "the view token alone");
 
     // ClearID: each accepted assertion's id, until it could no longer be accepted.
-    let st = serving_as(
-        Vendor::ClearId(Arc::new(clearid::ClearIdSettings::defaults())),
-        "{}",
-        None,
-    );
+    let st = serving_as(Profile::CLEARID, "{}", None);
     let id = "6625221f-4e66-4bc8-8305-cb8cbd87b21f:cleariddemos";
     let pem = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),

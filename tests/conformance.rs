@@ -1,5 +1,5 @@
 //! Runs every feature against each embedded mock profile (a fresh mock per scenario:
-//! MyID, then Jim2; `MYID_MOCK=jim2` picks one), or against the target file named by
+//! MyID, then each registered service; `MYID_MOCK=jim2` picks one), or against the target file named by
 //! `MYID_TARGET`. Prints `N passed, N failed, N skipped` last, over every run.
 
 use std::process::ExitCode;
@@ -14,9 +14,9 @@ fn main() -> ExitCode {
         )],
         None => {
             let only = std::env::var("MYID_MOCK").ok();
-            myid_conformance::mock::profiles::Vendor::NAMES
-                .iter()
-                .filter(|v| only.as_deref().is_none_or(|o| o == **v))
+            myid_conformance::Profile::names()
+                .into_iter()
+                .filter(|v| only.as_deref().is_none_or(|o| o == *v))
                 .map(|v| {
                     (
                         format!("the embedded {v} mock"),

@@ -1040,7 +1040,7 @@ async fn jwt_bearer(mock: &MockServer, assertion: &str) -> (u16, Value) {
 /// one string or an array, and must name the STS (RFC 7523 §3, RFC 7519 §4.1.3).
 #[tokio::test]
 async fn a_clearid_assertion_is_good_within_five_minutes_of_its_times() {
-    let mock = MockBuilder::new(Profile::ClearId).start().await.unwrap();
+    let mock = MockBuilder::new(Profile::CLEARID).start().await.unwrap();
     let now = mock.clock().now();
     let sts = || json!("iams-sts");
     for (aud, nbf, exp, want, what) in [
@@ -1087,7 +1087,7 @@ async fn a_clearid_assertion_is_good_within_five_minutes_of_its_times() {
 /// `jti` it has seen; assumed of ClearID, as the feature's scenario says).
 #[tokio::test]
 async fn a_clearid_assertion_is_refused_again_through_its_last_second() {
-    let mock = MockBuilder::new(Profile::ClearId).start().await.unwrap();
+    let mock = MockBuilder::new(Profile::CLEARID).start().await.unwrap();
     let now = mock.clock().now();
     let assertion = clearid_assertion(json!("iams-sts"), now, now + 60);
     assert_eq!(jwt_bearer(&mock, &assertion).await.0, 200);
@@ -1102,7 +1102,7 @@ async fn a_clearid_assertion_is_refused_again_through_its_last_second() {
 /// issued by its own STS.
 #[tokio::test]
 async fn the_clearid_identity_service_allows_exactly_five_minutes_of_skew() {
-    let mock = MockBuilder::new(Profile::ClearId).start().await.unwrap();
+    let mock = MockBuilder::new(Profile::CLEARID).start().await.unwrap();
     let now = mock.clock().now();
     let client = || Mint::client(CLEARID_CLIENT);
     for (mint, want, what) in [
@@ -1155,7 +1155,7 @@ async fn the_clearid_identity_service_allows_exactly_five_minutes_of_skew() {
 /// mock counts as it does for MyID's codes); logoff is where a token is taken back.
 #[tokio::test]
 async fn a_jim2_token_logs_off_until_its_lifetime_has_passed() {
-    let mock = MockBuilder::new(Profile::Jim2)
+    let mock = MockBuilder::new(Profile::JIM2)
         .client(Client::confidential("acme", "pw"))
         .client(Client::confidential("beta", "pw"))
         .start()
@@ -1227,7 +1227,7 @@ async fn post(
 /// names stays active.
 #[tokio::test]
 async fn a_beyond_identity_revocation_needs_all_three_marks_of_a_management_token() {
-    let mock = MockBuilder::new(Profile::BeyondIdentity)
+    let mock = MockBuilder::new(Profile::BEYOND_IDENTITY)
         .start()
         .await
         .unwrap();
@@ -1283,7 +1283,7 @@ async fn a_beyond_identity_revocation_needs_all_three_marks_of_a_management_toke
 /// give Basic to OAuth2 applications only).
 #[tokio::test]
 async fn a_beyond_identity_oidc_application_cannot_revoke_with_its_own_credentials() {
-    let mock = MockBuilder::new(Profile::BeyondIdentity)
+    let mock = MockBuilder::new(Profile::BEYOND_IDENTITY)
         .start()
         .await
         .unwrap();
@@ -1308,7 +1308,7 @@ async fn a_beyond_identity_oidc_application_cannot_revoke_with_its_own_credentia
 /// BI's 404, and an application authenticates with its own secret, not another's.
 #[tokio::test]
 async fn beyond_identity_introspection_is_the_realms_and_its_applications() {
-    let mock = MockBuilder::new(Profile::BeyondIdentity)
+    let mock = MockBuilder::new(Profile::BEYOND_IDENTITY)
         .start()
         .await
         .unwrap();
@@ -1351,7 +1351,7 @@ async fn beyond_identity_introspection_is_the_realms_and_its_applications() {
 /// Connect Core §5.3, RFC 6750 §3.1).
 #[tokio::test]
 async fn beyond_identity_userinfo_needs_the_openid_scope() {
-    let mock = MockBuilder::new(Profile::BeyondIdentity)
+    let mock = MockBuilder::new(Profile::BEYOND_IDENTITY)
         .start()
         .await
         .unwrap();

@@ -11,7 +11,7 @@ use myid_conformance::protocol::{Clock, PkceVerifier, pkce};
 use proptest::prelude::*;
 
 mod common;
-use common::{REDIRECT, browser as http, claims, key, runtime, sign_in};
+use common::{REDIRECT, browser as http, claims, runtime, sign_in};
 use serde_json::Value;
 
 const SLIDING: u64 = 100;
@@ -53,14 +53,11 @@ fn config() -> MockConfig {
                 auth.clients.find_enabled("short.lived").is_some()
                     && auth.clients.find_enabled("myid.mysystem").is_some()
             );
-            MockConfig {
-                auth,
-                signing_key: key(),
-                control_plane: false,
-                data: std::sync::Arc::new(myid_conformance::mock::api::data::SeedData::shipped()),
-                faults: Vec::new(),
-                vendor: Default::default(),
-            }
+            let mut config = myid_conformance::MockBuilder::new(myid_conformance::Profile::MYID)
+                .config()
+                .unwrap();
+            config.auth = auth;
+            config
         })
         .clone()
 }

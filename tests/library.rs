@@ -251,7 +251,7 @@ async fn the_clock_and_faults_are_the_handle_s() {
 #[tokio::test]
 async fn every_vendor_profile_mints_tokens_its_own_endpoints_accept() {
     // Jim2: an opaque handle that logoff takes.
-    let jim2 = MockBuilder::new(Profile::Jim2)
+    let jim2 = MockBuilder::new(Profile::JIM2)
         .client(Client::confidential("acme", "pw"))
         .start()
         .await
@@ -272,7 +272,7 @@ async fn every_vendor_profile_mints_tokens_its_own_endpoints_accept() {
     assert!(jim2.id_token(&Mint::client("acme")).is_err());
 
     // ClearID: the Identity Service takes a minted token for the client's account.
-    let clearid = MockBuilder::new(Profile::ClearId).start().await.unwrap();
+    let clearid = MockBuilder::new(Profile::CLEARID).start().await.unwrap();
     let id = "6625221f-4e66-4bc8-8305-cb8cbd87b21f:cleariddemos";
     let t = clearid.access_token(&Mint::client(id)).unwrap();
     assert_eq!(header(&t)["alg"], "RS512");
@@ -301,7 +301,7 @@ async fn every_vendor_profile_mints_tokens_its_own_endpoints_accept() {
     );
 
     // Beyond Identity: introspection says a minted token is active.
-    let bi = MockBuilder::new(Profile::BeyondIdentity)
+    let bi = MockBuilder::new(Profile::BEYOND_IDENTITY)
         .client(Client::confidential("inventory", "s3cret").scopes(["pets:read"]))
         .start()
         .await
@@ -330,12 +330,12 @@ async fn every_vendor_profile_mints_tokens_its_own_endpoints_accept() {
 
 #[tokio::test]
 async fn what_a_profile_cannot_take_is_an_error_at_start() {
-    let user_for_jim2 = MockBuilder::new(Profile::Jim2)
+    let user_for_jim2 = MockBuilder::new(Profile::JIM2)
         .user(User::new("a", "b"))
         .start()
         .await;
     assert!(matches!(user_for_jim2, Err(StartError::Profile(_))));
-    let jim2_without_secret = MockBuilder::new(Profile::Jim2)
+    let jim2_without_secret = MockBuilder::new(Profile::JIM2)
         .client(Client::public("x"))
         .start()
         .await;

@@ -5,14 +5,14 @@
 use axum::body::Body;
 use axum::http::{HeaderValue, Request};
 use myid_conformance::mock::config::{AuthSettings, Settings};
-use myid_conformance::mock::{self, AppState, MockConfig};
+use myid_conformance::mock::{self, AppState, MockBuilder, Profile};
 use myid_conformance::protocol::{
     ClientSecret, Clock, ErrorCode, PkceVerifier, basic, pkce, secret,
 };
 use proptest::prelude::*;
 
 mod common;
-use common::{key, runtime};
+use common::runtime;
 use tower::ServiceExt as _;
 
 fn state(settings_json: Option<&str>) -> AppState {
@@ -24,17 +24,9 @@ fn state(settings_json: Option<&str>) -> AppState {
         }
         None => AuthSettings::defaults(),
     };
-    AppState::new(
-        MockConfig {
-            auth,
-            signing_key: key(),
-            control_plane: false,
-            data: std::sync::Arc::new(myid_conformance::mock::api::data::SeedData::shipped()),
-            faults: Vec::new(),
-            vendor: Default::default(),
-        },
-        Clock::manual(1_700_000_000),
-    )
+    let mut config = MockBuilder::new(Profile::MYID).config().unwrap();
+    config.auth = auth;
+    AppState::new(config, Clock::manual(1_700_000_000))
 }
 
 /// Sends one request through the router; answers status and body.

@@ -29,7 +29,7 @@ struct Chain {
 impl Chain {
     fn of(mock: &MockServer) -> Self {
         match mock.profile() {
-            Profile::BeyondIdentity => {
+            p if p == Profile::BEYOND_IDENTITY => {
                 let app = format!("{}{BI_APP}", mock.base_url());
                 Chain {
                     authorize: format!("{app}/authorize"),
@@ -141,12 +141,12 @@ async fn no_successor_outlives_its_revocation(profile: Profile) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn beyond_identity_chain_ends_with_its_revocation() {
-    no_successor_outlives_its_revocation(Profile::BeyondIdentity).await;
+    no_successor_outlives_its_revocation(Profile::BEYOND_IDENTITY).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn myid_chain_ends_with_its_revocation() {
-    no_successor_outlives_its_revocation(Profile::Myid).await;
+    no_successor_outlives_its_revocation(Profile::MYID).await;
 }
 
 /// Beyond Identity ends a rotated chain when a spent token comes back (RFC 9700
@@ -156,7 +156,7 @@ async fn myid_chain_ends_with_its_revocation() {
 async fn beyond_identity_chain_ends_with_a_racing_reuse() {
     const ROUNDS: usize = 40;
     const N: usize = 16;
-    let mock = MockBuilder::new(Profile::BeyondIdentity)
+    let mock = MockBuilder::new(Profile::BEYOND_IDENTITY)
         .start()
         .await
         .unwrap();

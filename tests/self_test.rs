@@ -123,7 +123,7 @@ fn main() -> ExitCode {
     let mut checks_run: BTreeSet<&'static str> = BTreeSet::new();
     let mut proven: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
     let mut seen_failing: BTreeSet<&'static str> = BTreeSet::new();
-    for profile in Profile::ALL {
+    for profile in Profile::all() {
         let report = run_suite(&runtime, profile, &[], None);
         let c = report.counts();
         println!(

@@ -9,7 +9,6 @@ use axum::body::Body;
 use axum::http::Request;
 use insta::assert_json_snapshot;
 use myid_conformance::mock::config::AuthSettings;
-use myid_conformance::mock::keys::SigningKey;
 use myid_conformance::mock::{self, AppState, MockConfig};
 use myid_conformance::protocol::jwt::{Compact, decode_segment};
 use myid_conformance::protocol::{Clock, basic};
@@ -247,14 +246,9 @@ async fn token_responses_per_grant() {
 }
 
 fn config() -> MockConfig {
-    MockConfig {
-        auth: AuthSettings::defaults(),
-        signing_key: Arc::new(SigningKey::generate().unwrap()),
-        control_plane: false,
-        data: Arc::new(myid_conformance::mock::api::data::SeedData::shipped()),
-        faults: Vec::new(),
-        vendor: Default::default(),
-    }
+    myid_conformance::MockBuilder::new(myid_conformance::Profile::MYID)
+        .config()
+        .unwrap()
 }
 
 fn form(authorization: Option<String>, body: &str) -> Request<Body> {
@@ -500,11 +494,10 @@ async fn a_report_page_and_the_openapi_document() {
 /// client, a logoff and a logoff with an ended token.
 #[tokio::test]
 async fn jim2_token_licence_and_logoff() {
-    use myid_conformance::mock::profiles::{Vendor, jim2::Jim2Settings};
-    let mut jim2 = Jim2Settings::defaults();
-    jim2.licences = 1;
-    let mut cfg = config();
-    cfg.vendor = Vendor::Jim2(Arc::new(jim2));
+    let cfg = myid_conformance::MockBuilder::new(myid_conformance::Profile::JIM2)
+        .settings_json(r#"{"Jim2": {"Licences": 1}}"#)
+        .config()
+        .unwrap();
     let st = AppState::new(cfg, Clock::manual(1_700_000_000));
     let post = |path: &str, authorization: String, body: &str| {
         Request::post(path)
@@ -558,9 +551,9 @@ async fn jim2_token_licence_and_logoff() {
 /// (values redacted, member order kept), and a refused assertion.
 #[tokio::test]
 async fn clearid_token_claims_and_refusal() {
-    use myid_conformance::mock::profiles::{Vendor, clearid::ClearIdSettings};
-    let mut cfg = config();
-    cfg.vendor = Vendor::ClearId(Arc::new(ClearIdSettings::defaults()));
+    let cfg = myid_conformance::MockBuilder::new(myid_conformance::Profile::CLEARID)
+        .config()
+        .unwrap();
     let st = AppState::new(cfg, Clock::manual(1_700_000_000));
     let post = |body: &str| {
         Request::post("/connect/token")
@@ -609,9 +602,9 @@ async fn clearid_token_claims_and_refusal() {
 /// claims (values redacted, order kept), and introspection.
 #[tokio::test]
 async fn beyond_identity_token_and_introspection() {
-    use myid_conformance::mock::profiles::{Vendor, beyond_identity::BeyondIdentitySettings};
-    let mut cfg = config();
-    cfg.vendor = Vendor::BeyondIdentity(Arc::new(BeyondIdentitySettings::defaults()));
+    let cfg = myid_conformance::MockBuilder::new(myid_conformance::Profile::BEYOND_IDENTITY)
+        .config()
+        .unwrap();
     let st = AppState::new(cfg, Clock::manual(1_700_000_000));
     let app = "/v1/tenants/00018c7edb8e1e3c/realms/1fa458f68ece5b5d/applications/3b1f0a52-9c7d-4e2b-8f61-0d5a7c9e4b21";
     let auth = basic::encode("AYYNcuOSpfqIf33JeegCzDIT", "bi-service-secret");
@@ -670,10 +663,10 @@ async fn beyond_identity_token_and_introspection() {
 /// refresh, and userinfo. Codes, seals and tokens are redacted; order is kept.
 #[tokio::test]
 async fn beyond_identity_code_flow() {
-    use myid_conformance::mock::profiles::{Vendor, beyond_identity::BeyondIdentitySettings};
     use myid_conformance::protocol::pkce;
-    let mut cfg = config();
-    cfg.vendor = Vendor::BeyondIdentity(Arc::new(BeyondIdentitySettings::defaults()));
+    let cfg = myid_conformance::MockBuilder::new(myid_conformance::Profile::BEYOND_IDENTITY)
+        .config()
+        .unwrap();
     let st = AppState::new(cfg, Clock::manual(1_700_000_000));
     let app = "/v1/tenants/00018c7edb8e1e3c/realms/1fa458f68ece5b5d/applications/e00d40f4-77dc-43af-b87e-0e3690d3d3de";
     let auth = basic::encode("09PJUB8eDGJc6C_fBwDaE5YD", "bi-hosted-secret");

@@ -3,8 +3,8 @@
 //! mock over TLS and revokes it there; the Core API then refuses the revoked token
 //! (MyID manual §4.5). The issuer and discovery follow the scheme.
 
+use myid_conformance::mock::MockServer;
 use myid_conformance::mock::tls::TlsIdentity;
-use myid_conformance::mock::{MockServer, config::AuthSettings};
 use myid_conformance::protocol::Clock;
 use oauth2::basic::BasicClient;
 use oauth2::{
@@ -17,14 +17,9 @@ mod common;
 const SECRET: &str = "82564d6e-c4a6-4f64-a6d4-cac43781c67c";
 
 fn config() -> myid_conformance::mock::MockConfig {
-    myid_conformance::mock::MockConfig {
-        auth: AuthSettings::defaults(),
-        signing_key: common::key(),
-        control_plane: false,
-        data: std::sync::Arc::new(myid_conformance::mock::api::data::SeedData::shipped()),
-        faults: Vec::new(),
-        vendor: Default::default(),
-    }
+    myid_conformance::MockBuilder::new(myid_conformance::Profile::MYID)
+        .config()
+        .unwrap()
 }
 
 #[test]

@@ -56,7 +56,7 @@ pub struct RuleCoverage {
 pub async fn survey() -> Result<Vec<RuleCoverage>, RunError> {
     let mut judged: BTreeMap<&'static str, BTreeSet<(String, String)>> = BTreeMap::new();
     let mut departures: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();
-    for profile in Profile::ALL {
+    for profile in Profile::all() {
         let target = Target::embedded_vendor(profile.name(), &[])
             .map_err(|e| RunError::Setup(e.to_string()))?;
         let report = run(RunOptions {

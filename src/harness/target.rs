@@ -17,29 +17,9 @@ use serde::Deserialize;
 
 use super::endpoints::{Endpoints, Overrides};
 use super::profiles::ServerProfile;
-use crate::mock::config::AuthSettings;
-use crate::mock::keys::SigningKey;
-use crate::mock::{API_BASE, AUTH_BASE, MockConfig, MockServer};
+use crate::mock::{MockConfig, MockServer};
 use crate::protocol::{ClientId, ClientSecret, Clock};
 
-/// The target file describing the served mock; the embedded mock uses its roles too.
-pub const MOCK_TARGET: &str = include_str!("../../fixtures/targets/mock.toml");
-/// The public test secrets of the default clients, as `export NAME=value` lines.
-pub const MOCK_SECRETS: &str = include_str!("../../fixtures/targets/mock.env");
-/// The served Jim2 mock's target file, reused for the embedded Jim2 mock.
-pub const JIM2_TARGET: &str = include_str!("../../fixtures/targets/jim2.toml");
-/// The Jim2 mock's public test secrets.
-pub const JIM2_SECRETS: &str = include_str!("../../fixtures/targets/jim2.env");
-/// The served ClearID mock's target file, reused for the embedded ClearID mock.
-pub const CLEARID_TARGET: &str = include_str!("../../fixtures/targets/clearid.toml");
-/// The ClearID mock's public test secret.
-pub const CLEARID_SECRETS: &str = include_str!("../../fixtures/targets/clearid.env");
-/// The ClearID test client's assertion key, for the embedded mock.
-const CLEARID_ASSERTION_KEY: &str = include_str!("../../fixtures/keys/clearid-client.pem");
-/// The served Beyond Identity mock's target file, reused for the embedded one.
-pub const BI_TARGET: &str = include_str!("../../fixtures/targets/beyond-identity.toml");
-/// The Beyond Identity mock's public test secrets.
-pub const BI_SECRETS: &str = include_str!("../../fixtures/targets/beyond-identity.env");
 /// Where the served mocks' target files expect them.
 const SERVED_ORIGIN: &str = "http://127.0.0.1:5000";
 
@@ -614,6 +594,31 @@ impl TargetProfile {
         })
     }
 
+    /// The same target with every URL under `from` moved to `to`: a shipped target file
+    /// for a mock served on `127.0.0.1:5000`, pointed at a mock on another port.
+    pub fn rebased(&self, from: &str, to: &str) -> TargetProfile {
+        let move_to = |u: &str| match u.strip_prefix(from) {
+            Some(rest) => format!("{to}{rest}"),
+            None => u.to_owned(),
+        };
+        let mut p = self.clone();
+        p.issuer = move_to(&p.issuer);
+        p.auth_base = move_to(&p.auth_base);
+        p.api_base = p.api_base.as_deref().map(move_to);
+        p.control_base = p.control_base.as_deref().map(move_to);
+        p.discovery_url = p.discovery_url.as_deref().map(move_to);
+        p.endpoint_overrides = p.endpoint_overrides.rebased(from, to);
+        for url in p.apis.values_mut() {
+            *url = move_to(url);
+        }
+        for client in p.clients.values_mut() {
+            if let Some(iss) = &mut client.issuer {
+                *iss = move_to(iss);
+            }
+        }
+        p
+    }
+
     /// Whether the target has `capability`.
     pub fn has(&self, capability: &str) -> bool {
         self.capabilities.contains(capability)
@@ -730,109 +735,56 @@ pub enum Target {
     },
 }
 
-/// The embedded mocks' signing key, made once per process: an RSA key takes a tenth of a
-/// second or more to generate, and the self-test starts a mock for every fault. Every
-/// mock of a run still signs with a key no one outside the process has seen.
-fn embedded_key() -> Result<Arc<SigningKey>, TargetError> {
-    static KEY: std::sync::OnceLock<Result<Arc<SigningKey>, String>> = std::sync::OnceLock::new();
-    KEY.get_or_init(|| {
-        SigningKey::generate()
-            .map(Arc::new)
-            .map_err(|e| e.to_string())
-    })
-    .clone()
-    .map_err(TargetError::Mock)
-}
-
 impl Target {
-    /// The embedded mock with the shipped clients.
+    /// The embedded MyID mock with the shipped clients.
     pub fn embedded() -> Result<Self, TargetError> {
         Self::embedded_with_faults(&[])
     }
 
-    /// The embedded mock with `faults` switched on in every scenario's mock.
+    /// The embedded MyID mock with `faults` switched on in every scenario's mock.
     pub fn embedded_with_faults(
         faults: &[crate::mock::faults::Fault],
     ) -> Result<Self, TargetError> {
-        let secrets = parse_env_file(MOCK_SECRETS);
-        let mut profile = TargetProfile::parse(MOCK_TARGET, "fixtures/targets/mock.toml", &|v| {
-            secrets.get(v).cloned()
-        })?;
-        profile.name = "embedded mock".into();
-        profile.capabilities.insert("clock_control".into());
-        Ok(Target::Embedded {
-            profile: Arc::new(profile),
-            config: Box::new(MockConfig {
-                auth: AuthSettings::defaults(),
-                signing_key: embedded_key()?,
-                control_plane: true,
-                data: std::sync::Arc::new(crate::mock::api::data::SeedData::shipped()),
-                faults: faults.to_vec(),
-                vendor: Default::default(),
-            }),
-        })
+        Self::embedded_vendor(crate::mock::Profile::MYID.name(), faults)
     }
 
-    /// The embedded mock imitating `vendor` (`myid`, `jim2`), with `faults` on.
+    /// The embedded mock imitating the profile named `vendor` (`myid`, `jim2`), with
+    /// `faults` on, checked through the profile's shipped target file. It is built as a
+    /// user builds one ([`crate::MockBuilder`]), and every scenario gets its own.
     pub fn embedded_vendor(
         vendor: &str,
         faults: &[crate::mock::faults::Fault],
     ) -> Result<Self, TargetError> {
-        let Target::Embedded {
-            profile: myid,
-            mut config,
-        } = Self::embedded_with_faults(faults)?
-        else {
-            unreachable!("embedded_with_faults makes an embedded target")
+        let found = crate::mock::Profile::parse(vendor).ok_or_else(|| {
+            TargetError::Mock(format!(
+                "no mock profile '{vendor}' (one of: {})",
+                crate::mock::Profile::names().join(", ")
+            ))
+        })?;
+        let shipped = found.service().target();
+        let mut secrets = parse_env_file(shipped.secrets);
+        // Secrets that name a file travel with the mock, so it runs from any directory.
+        for (name, value) in shipped.inline {
+            secrets.insert((*name).to_owned(), (*value).to_owned());
+        }
+        let mut profile =
+            TargetProfile::parse(shipped.file, shipped.path, &|v| secrets.get(v).cloned())?;
+        profile.name = if found == crate::mock::Profile::MYID {
+            "embedded mock".into()
+        } else {
+            format!("embedded {vendor} mock")
         };
-        let (text, secrets, path, settings) = match vendor {
-            "myid" => {
-                return Ok(Target::Embedded {
-                    profile: myid,
-                    config,
-                });
-            }
-            "jim2" => (
-                JIM2_TARGET,
-                JIM2_SECRETS,
-                "fixtures/targets/jim2.toml",
-                crate::mock::profiles::Vendor::Jim2(Arc::new(
-                    crate::mock::profiles::jim2::Jim2Settings::defaults(),
-                )),
-            ),
-            "clearid" => (
-                CLEARID_TARGET,
-                CLEARID_SECRETS,
-                "fixtures/targets/clearid.toml",
-                crate::mock::profiles::Vendor::ClearId(Arc::new(
-                    crate::mock::profiles::clearid::ClearIdSettings::defaults(),
-                )),
-            ),
-            "beyond-identity" => (
-                BI_TARGET,
-                BI_SECRETS,
-                "fixtures/targets/beyond-identity.toml",
-                crate::mock::profiles::Vendor::BeyondIdentity(Arc::new(
-                    crate::mock::profiles::beyond_identity::BeyondIdentitySettings::defaults(),
-                )),
-            ),
-            other => {
-                return Err(TargetError::Mock(format!(
-                    "no mock profile '{other}' (one of: {})",
-                    crate::mock::profiles::Vendor::NAMES.join(", ")
-                )));
-            }
-        };
-        let mut secrets = parse_env_file(secrets);
-        // The embedded mock carries its test key, so it runs from any directory.
-        secrets.insert("CLEARID_ASSERTION_KEY".into(), CLEARID_ASSERTION_KEY.into());
-        let mut profile = TargetProfile::parse(text, path, &|v| secrets.get(v).cloned())?;
-        profile.name = format!("embedded {vendor} mock");
         profile.capabilities.insert("clock_control".into());
-        config.vendor = settings;
+        let mut builder = crate::MockBuilder::new(found).control_plane(true);
+        for fault in faults {
+            builder = builder.fault(fault);
+        }
+        let config = builder
+            .config()
+            .map_err(|e| TargetError::Mock(e.to_string()))?;
         Ok(Target::Embedded {
             profile: Arc::new(profile),
-            config,
+            config: Box::new(config),
         })
     }
 
@@ -870,48 +822,23 @@ impl Target {
                 let mock = MockServer::start((**config).clone(), clock.clone())
                     .await
                     .map_err(|e| TargetError::Mock(e.to_string()))?;
-                let base = mock.base_url();
-                if !matches!(config.vendor, crate::mock::profiles::Vendor::Myid) {
-                    // A vendor without discovery: its target file's endpoints, moved to
-                    // this scenario's port.
-                    let rebase = |u: &str| u.replacen(SERVED_ORIGIN, &base, 1);
-                    let overrides = profile.endpoint_overrides.rebased(SERVED_ORIGIN, &base);
-                    let mut profile = (**profile).clone();
-                    profile.issuer = rebase(&profile.issuer);
-                    profile.auth_base = rebase(&profile.auth_base);
-                    for url in profile.apis.values_mut() {
-                        *url = rebase(url);
-                    }
-                    for client in profile.clients.values_mut() {
-                        if let Some(iss) = &mut client.issuer {
-                            *iss = rebase(iss);
-                        }
-                    }
-                    let endpoints = discover(&profile.issuer, None, overrides).await?;
-                    let client_endpoints = discover_clients(&profile).await?;
-                    return Ok(Connection {
-                        auth_base: profile.auth_base.clone(),
-                        profile: Arc::new(profile),
-                        api_base: None,
-                        endpoints: Arc::new(endpoints),
-                        client_endpoints,
-                        clock: TargetClock::InProcess(clock),
-                        _mock: Some(mock),
-                    });
-                }
-                let auth_base = format!("{base}{AUTH_BASE}");
-                // Each scenario's mock is found through its own discovery document,
-                // exactly as a live server is.
-                let endpoints =
-                    discover(&auth_base, None, profile.endpoint_overrides.clone()).await?;
-                let mut profile = (**profile).clone();
-                profile.issuer = auth_base.clone();
+                // The profile's shipped target file, moved to this scenario's port: each
+                // scenario's mock is found through its own discovery document (or the
+                // file's endpoints), exactly as a live server is.
+                let profile = Arc::new(profile.rebased(SERVED_ORIGIN, &mock.base_url()));
+                let endpoints = discover(
+                    &profile.issuer,
+                    profile.discovery_url.as_deref(),
+                    profile.endpoint_overrides.clone(),
+                )
+                .await?;
+                let client_endpoints = discover_clients(&profile).await?;
                 Ok(Connection {
-                    profile: Arc::new(profile),
-                    auth_base,
-                    api_base: Some(format!("{base}{API_BASE}")),
+                    auth_base: profile.auth_base.clone(),
+                    api_base: profile.api_base.clone(),
+                    profile,
                     endpoints: Arc::new(endpoints),
-                    client_endpoints: Arc::default(),
+                    client_endpoints,
                     clock: TargetClock::InProcess(clock),
                     _mock: Some(mock),
                 })
@@ -1012,6 +939,10 @@ pub struct Connection {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const MOCK_TARGET: &str = include_str!("../../fixtures/targets/mock.toml");
+    const MOCK_SECRETS: &str = include_str!("../../fixtures/targets/mock.env");
+    const BI_TARGET: &str = include_str!("../../fixtures/targets/beyond-identity.toml");
 
     #[test]
     fn shipped_mock_target_resolves_with_its_env_file() {

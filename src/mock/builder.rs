@@ -219,7 +219,7 @@ pub struct MockBuilder {
 
 impl Default for MockBuilder {
     fn default() -> Self {
-        Self::new(Profile::Myid)
+        Self::new(Profile::MYID)
     }
 }
 
@@ -340,10 +340,11 @@ impl MockBuilder {
     #[doc(hidden)]
     pub fn config(&self) -> Result<MockConfig, StartError> {
         let mut settings = Settings::default();
-        let (shipped, shipped_name) = self.profile.shipped_settings();
+        let service = self.profile.service();
+        let (shipped, shipped_name) = service.shipped_settings();
         // MyID's shipped clients sit under nothing the caller gave; a vendor's always
         // sit under (they hold its tenant, paths and lifetimes).
-        if self.profile != Profile::Myid || (self.layers.is_empty() && self.files.is_empty()) {
+        if service.shipped_under_files() || (self.layers.is_empty() && self.files.is_empty()) {
             settings.layer(shipped, shipped_name)?;
         }
         for (text, name) in &self.layers {
@@ -353,22 +354,20 @@ impl MockBuilder {
             settings.layer_file(path)?;
         }
         for client in &self.clients {
-            let entry = self
-                .profile
-                .client_entry(client)
-                .map_err(StartError::Profile)?;
-            append(&mut settings, self.profile.clients_section(), entry)?;
+            let mut entry = service.client_entry(client).map_err(StartError::Profile)?;
+            entry.extend(client.settings.clone());
+            append(&mut settings, service.clients_section(), entry)?;
         }
         for user in &self.users {
-            let section = self.profile.users_section().ok_or_else(|| {
+            let section = service.users_section().ok_or_else(|| {
                 StartError::Profile(format!(
                     "the {} profile has no sign-in page, so no users",
                     self.profile.name()
                 ))
             })?;
-            append(&mut settings, section, self.profile.user_entry(user))?;
+            append(&mut settings, section, service.user_entry(user))?;
         }
-        let vendor = self.profile.vendor(&settings)?;
+        let vendor = self.profile.bind(&settings)?;
         let auth = AuthSettings::from_settings(&settings)?;
         // A file's client IdentityServer would refuse is unknown there, as `serve`
         // warns; one given in code is an error below, since the test asked for it.

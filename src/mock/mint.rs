@@ -4,17 +4,12 @@
 //! mock's key, then changed by exactly the claims the test gives. Faults do not apply:
 //! a test that wants a wrong token says which claim is wrong.
 //!
-//! Each profile mints in its own folder (`profiles/<vendor>/mint.rs`; MyID's here,
-//! beside the auth server's own minting); this file holds what they share and the one
-//! place that picks the profile.
+//! Each profile mints in its own folder (`profiles/<service>/mint.rs`), through its
+//! [`Bound`](super::profiles::Bound); this file holds what they share.
 
 use serde_json::{Map, Value, json};
 
-use super::auth::{oidc, tokens};
-use super::store::Subject;
-use super::{AUTH_BASE, MockServer, Vendor, profiles};
-use crate::protocol::handle::random_hex;
-use crate::protocol::jwt::ACCESS_TOKEN_TYP;
+use super::MockServer;
 
 /// What to mint: for which client, and what to change.
 #[derive(Debug, Clone, PartialEq)]
@@ -117,137 +112,24 @@ pub enum MintError {
 
 pub(crate) fn access_token(server: &MockServer, mint: &Mint) -> Result<String, MintError> {
     let state = server.state();
-    match &state.config.vendor {
-        Vendor::Myid => myid_access_token(server, mint),
-        Vendor::Jim2(s) => profiles::jim2::mint::access_token(state, s, mint),
-        Vendor::ClearId(s) => {
-            profiles::clearid::mint::access_token(state, s, mint, &server.base_url())
-        }
-        Vendor::BeyondIdentity(s) => {
-            profiles::beyond_identity::mint::access_token(state, s, mint, &server.base_url())
-        }
-    }
+    state
+        .config
+        .vendor
+        .access_token(state, &server.base_url(), mint)
 }
 
 pub(crate) fn id_token(server: &MockServer, mint: &Mint) -> Result<String, MintError> {
     let state = server.state();
-    match &state.config.vendor {
-        Vendor::Myid => myid_id_token(server, mint),
-        Vendor::BeyondIdentity(s) => {
-            profiles::beyond_identity::mint::id_token(state, s, mint, &server.base_url())
-        }
-        Vendor::Jim2(_) | Vendor::ClearId(_) => Err(MintError::Unsupported(format!(
-            "the {} profile issues no id_token",
-            server.profile()
-        ))),
-    }
+    state
+        .config
+        .vendor
+        .id_token(state, &server.base_url(), mint)
 }
 
 pub(crate) fn issuer(server: &MockServer, client_id: &str) -> Option<String> {
     let state = server.state();
-    match &state.config.vendor {
-        Vendor::Myid => Some(myid_issuer(server)),
-        Vendor::Jim2(_) => None,
-        Vendor::ClearId(s) => s.client(client_id).map(|_| server.base_url()),
-        Vendor::BeyondIdentity(s) => {
-            profiles::beyond_identity::mint::issuer(s, client_id, &server.base_url())
-        }
-    }
-}
-
-/// MyID's issuer: the configured authority, or the auth server's URL, lower-cased as
-/// IdentityServer writes it.
-fn myid_issuer(server: &MockServer) -> String {
-    server
-        .state()
-        .authority()
-        .map(str::to_owned)
-        .unwrap_or_else(|| format!("{}{AUTH_BASE}", server.base_url()).to_lowercase())
-}
-
-fn myid_client<'a>(
-    server: &'a MockServer,
-    mint: &Mint,
-) -> Result<&'a super::config::Client, MintError> {
-    server
-        .state()
-        .config
-        .auth
-        .clients
-        .find_enabled(&mint.client_id)
-        .ok_or_else(|| MintError::UnknownClient(mint.client_id.clone()))
-}
-
-/// A signed-in person as the login page would make them: signed in now, with a
-/// password, at the local identity provider, in a new session.
-fn myid_subject(server: &MockServer, sub: &str) -> Subject {
-    let state = server.state();
-    let username = state
-        .config
-        .auth
-        .users
-        .iter()
-        .find(|u| u.subject_id.eq_ignore_ascii_case(sub))
-        .map_or_else(|| sub.to_owned(), |u| u.username.clone());
-    Subject {
-        sub: sub.to_owned(),
-        username,
-        auth_time: state.clock.now(),
-        idp: "local".into(),
-        amr: vec!["pwd".into()],
-        sid: random_hex(16),
-    }
-}
-
-fn myid_access_token(server: &MockServer, mint: &Mint) -> Result<String, MintError> {
-    let state = server.state();
-    let client = myid_client(server, mint)?;
-    let subject = mint.subject.as_deref().map(|s| myid_subject(server, s));
-    let resources = &state.config.auth.resources;
-    let scopes = mint.scopes_or(|| {
-        client
-            .allowed_scopes
-            .iter()
-            .filter(|s| subject.is_some() || resources.is_api_scope(s))
-            .cloned()
-            .collect()
-    });
-    let claims = tokens::claims(
-        state,
-        client,
-        &crate::protocol::Scopes::from_names(scopes),
-        &myid_issuer(server),
-        subject.as_ref(),
-    );
-    let Ok(Value::Object(mut map)) = serde_json::to_value(&claims) else {
-        return Err(MintError::Signing);
-    };
-    mint.overlay(&mut map, state.clock.now());
     state
         .config
-        .signing_key
-        .sign(ACCESS_TOKEN_TYP, &map)
-        .map_err(|_| MintError::Signing)
-}
-
-fn myid_id_token(server: &MockServer, mint: &Mint) -> Result<String, MintError> {
-    let state = server.state();
-    let client = myid_client(server, mint)?;
-    let sub = mint.subject.as_deref().ok_or_else(|| {
-        MintError::Unsupported("an id_token is about a person: give Mint::subject".into())
-    })?;
-    let subject = myid_subject(server, sub);
-    let issuer = myid_issuer(server);
-    let t = oidc::IdToken {
-        client,
-        subject: &subject,
-        nonce: mint.nonce.as_deref(),
-        access_token: None,
-        with_sid: true,
-        issuer: &issuer,
-    };
-    let now = state.clock.now();
-    let mut claims = oidc::id_claims(now, &t);
-    mint.overlay(&mut claims, now);
-    oidc::sign_id_token(state, &claims).map_err(|_| MintError::Signing)
+        .vendor
+        .issuer_for(state, &server.base_url(), client_id)
 }

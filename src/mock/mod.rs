@@ -1,21 +1,24 @@
-//! The MyID imitation: the auth server `web.oauth2` as IdentityServer4 4.1.2 behaves,
-//! configured from MyID's `appsettings.json` files, with a clock tests can move.
+//! The mock: the services it imitates, each in its folder under [`profiles`] (MyID's
+//! auth server and Core API, Jim2, ClearID, Beyond Identity) behind one [`Service`]
+//! interface, and what they all share.
 //!
-//! - [`config`]: MyID's settings files, layered the ASP.NET Core way, bound to
-//!   IdentityServer's client model and validated as IdentityServer validates it.
-//! - [`keys`]: the RS256 signing key and its JWK.
-//! - `auth`: the `/web.oauth2` endpoints: authorize (with a login page), token,
-//!   revocation, discovery and JWKS, and IdentityServer's CORS policy.
-//! - [`store`]: sessions, codes, refresh tokens and the record of revoked access tokens.
+//! - [`profiles`]: the [`Service`] interface, its registry, and one folder per service.
+//! - [`builder`]: [`MockBuilder`], the one way a mock's settings are put together
+//!   (tests, the harness's embedded targets and `serve` alike).
+//! - [`config`]: settings files layered the ASP.NET Core way, and IdentityServer's
+//!   client and resource model bound from them.
+//! - [`keys`]: the signing key and its JWK; [`tls`]: serving HTTPS.
+//! - [`store`]: sessions, codes, refresh tokens and revoked access tokens, dropped on
+//!   the mock's clock.
 //! - `control`: the `/_mock` control plane (clock, faults), served only when asked for.
-//! - [`faults`]: named, deliberate departures from the rules.
+//! - [`faults`]: named, deliberate departures from the rules, each beside the service
+//!   it breaks.
+//! - `mint`: tokens without a flow ([`Mint`]).
 //!
 //! [`run`] serves a listener until shutdown; [`MockServer`] is the in-process handle
 //! tests and the harness use: it binds `127.0.0.1:0`, calls the same `run`, and stops
 //! when dropped.
 
-pub mod api;
-mod auth;
 pub mod builder;
 pub mod config;
 mod control;
@@ -28,6 +31,9 @@ pub mod profiles;
 mod state;
 pub mod store;
 pub mod tls;
+
+pub use profiles::myid::api;
+use profiles::myid::auth;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -43,7 +49,7 @@ use tower::util::MapRequestLayer;
 pub use builder::{Client, MockBuilder, StartError, User};
 pub use faults::Fault;
 pub use mint::{Mint, MintError};
-pub use profiles::{Profile, Vendor};
+pub use profiles::{Bound, Profile, Service};
 pub use state::{AppState, MockConfig};
 
 use crate::protocol::Clock;
@@ -58,16 +64,7 @@ pub const CONTROL_BASE: &str = "/_mock";
 /// The router for a state, before path normalisation: the vendor's routes, the
 /// control plane when asked for, and the request limits every vendor shares.
 pub fn app(state: AppState) -> Router {
-    let mut router = match &state.config.vendor {
-        profiles::Vendor::Myid => myid(state.clone()),
-        profiles::Vendor::Jim2(settings) => profiles::jim2::router(state.clone(), settings.clone()),
-        profiles::Vendor::ClearId(settings) => {
-            profiles::clearid::router(state.clone(), settings.clone())
-        }
-        profiles::Vendor::BeyondIdentity(settings) => {
-            profiles::beyond_identity::router(state.clone(), settings.clone())
-        }
-    };
+    let mut router = state.config.vendor.clone().routes(state.clone());
     if state.config.control_plane {
         router = router.merge(
             Router::new()
@@ -76,24 +73,6 @@ pub fn app(state: AppState) -> Router {
         );
     }
     router.layer(axum::middleware::from_fn(request_limits))
-}
-
-/// MyID: the auth server, the Core API and its OpenAPI document, with CORS.
-fn myid(state: AppState) -> Router {
-    Router::new()
-        .nest(AUTH_BASE, auth::router())
-        .nest(&format!("{API_BASE}/api"), api::router(state.clone()))
-        // Lower-case: paths are normalised before routing.
-        .route(
-            &format!("{API_BASE}/swagger/v1/swagger.json"),
-            axum::routing::get(api::openapi::swagger),
-        )
-        .merge(api::swagger_ui::routes())
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            auth::cors::cors,
-        ))
-        .with_state(state)
 }
 
 /// The size of a request's line and headers that IIS (http.sys `MaxRequestBytes`) and
@@ -303,7 +282,7 @@ pub struct MockServer {
 impl MockServer {
     /// A builder for a MyID mock with the shipped clients, users and seed data.
     pub fn builder() -> MockBuilder {
-        MockBuilder::new(Profile::Myid)
+        MockBuilder::new(Profile::MYID)
     }
 
     /// Binds a free loopback port and serves `config` on it with `clock`: the harness's
@@ -392,17 +371,7 @@ impl MockServer {
     /// application has its own (`{issuer_for(client)}/token`); this is the first
     /// configured application's.
     pub fn token_url(&self) -> String {
-        match &self.state.config.vendor {
-            Vendor::Myid => format!("{}/connect/token", self.auth_url()),
-            Vendor::Jim2(s) => format!("{}{}/token", self.base_url(), s.base_path),
-            Vendor::ClearId(_) => format!("{}/connect/token", self.base_url()),
-            Vendor::BeyondIdentity(s) => s
-                .applications
-                .first()
-                .and_then(|a| self.issuer_for(&a.client_id))
-                .map(|i| format!("{i}/token"))
-                .unwrap_or_default(),
-        }
+        self.state.config.vendor.token_url(&self.base_url())
     }
 
     /// The issuer of tokens for `client_id`: the auth server for MyID, the STS for

@@ -23,8 +23,9 @@ pub struct MockConfig {
     pub data: Arc<SeedData>,
     /// Faults switched on from the start.
     pub faults: Vec<Fault>,
-    /// The service imitated; MyID unless `serve --profile` says otherwise.
-    pub vendor: super::profiles::Vendor,
+    /// The service imitated, bound to its settings; MyID unless `serve --profile` says
+    /// otherwise.
+    pub vendor: std::sync::Arc<dyn super::profiles::Bound>,
 }
 
 /// A cheap handle on the shared state (`Arc` inside), cloned into every request.

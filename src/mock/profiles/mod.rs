@@ -1,185 +1,197 @@
-//! The services the mock can be, one folder each: MyID is the default and lives in
-//! `auth/` and `api/` (it came first and most of the shared machinery grew from it);
-//! each other vendor is a folder here with its own routes, settings and state, built on
-//! the shared machinery (the clock, faults, the control plane, request limits, client
-//! secret hashing, form parsing). Adding a vendor touches this file and its own folder.
+//! The services the mock can be, one folder each (`myid/`, `jim2/`, `clearid/`,
+//! `beyond_identity/`), each implementing [`Service`] and registered in [`SERVICES`]:
+//! its routes, settings and their client model, minting, faults and the target file
+//! the harness checks it with. What they share stays outside the folders: the clock,
+//! faults, the control plane, request limits, client-secret hashing, form reading, and
+//! the helpers below. Adding a service is a folder and one line in [`SERVICES`].
 
 pub mod beyond_identity;
 pub mod clearid;
 pub mod jim2;
+pub mod myid;
 
 use std::fmt;
 use std::sync::Arc;
 
+use axum::Router;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
+use serde_json::{Map, Value};
 
-/// Which service the mock imitates, with that service's own settings.
-#[derive(Debug, Clone, Default)]
-pub enum Vendor {
-    /// MyID: `web.oauth2` (IdentityServer4) and `rest.core`.
-    #[default]
-    Myid,
-    /// Jim2's token endpoint and licence pool.
-    Jim2(Arc<jim2::Jim2Settings>),
-    /// Genetec ClearID's STS and Identity Service.
-    ClearId(Arc<clearid::ClearIdSettings>),
-    /// Beyond Identity's per-application OAuth endpoints.
-    BeyondIdentity(Arc<beyond_identity::BeyondIdentitySettings>),
+use super::builder;
+use super::config::{ConfigError, Settings};
+use super::faults::Fault;
+use super::mint::{Mint, MintError};
+use super::state::AppState;
+
+/// Every service the mock imitates, in the order `--profile` lists them.
+pub static SERVICES: &[&dyn Service] = &[
+    &myid::MyidService,
+    &jim2::Jim2Service,
+    &clearid::ClearIdService,
+    &beyond_identity::BeyondIdentityService,
+];
+
+/// A service the mock imitates: what differs from one to another. Implemented once, in
+/// the service's folder.
+pub trait Service: Sync + 'static {
+    /// Its name on the command line (`serve --profile`, `check --mock`).
+    fn name(&self) -> &'static str;
+    /// What it is called in messages (`Jim2`, `Beyond Identity`).
+    fn title(&self) -> &'static str;
+    /// The settings it ships (JSON with comments) and the name errors give them.
+    fn shipped_settings(&self) -> (&'static str, &'static str);
+    /// Whether its shipped settings stay under settings files a user gives (a
+    /// vendor's hold its paths and lifetimes), rather than being replaced by them
+    /// (MyID's shipped clients, which a real server's files replace).
+    fn shipped_under_files(&self) -> bool {
+        true
+    }
+    /// Where its clients are listed in its settings.
+    fn clients_section(&self) -> &'static str;
+    /// Where the people who sign in are listed; `None` for a service without a sign-in
+    /// page.
+    fn users_section(&self) -> Option<&'static str> {
+        None
+    }
+    /// A client, in its own settings model.
+    fn client_entry(&self, client: &builder::Client) -> Result<Map<String, Value>, String>;
+    /// A person who signs in, in its own settings model.
+    fn user_entry(&self, user: &builder::User) -> Map<String, Value> {
+        super::config::users::entry(user)
+    }
+    /// Its settings, bound and checked: what one mock of it serves.
+    fn bind(&self, settings: &Settings) -> Result<Arc<dyn Bound>, ConfigError>;
+    /// Its named faults.
+    fn faults(&self) -> &'static [Fault];
+    /// The target file the harness checks a mock of it with, and its secrets.
+    fn target(&self) -> ShippedTarget;
 }
 
-impl Vendor {
-    /// The names `serve --profile` takes.
-    pub const NAMES: [&'static str; 4] = ["myid", "jim2", "clearid", "beyond-identity"];
+/// A service's shipped target file (its endpoints on `http://127.0.0.1:5000`, its
+/// client roles, what it claims to be) and the secrets file that goes with it.
+#[derive(Debug, Clone, Copy)]
+pub struct ShippedTarget {
+    /// The file's path in the repository, for messages.
+    pub path: &'static str,
+    /// The target file.
+    pub file: &'static str,
+    /// Its secrets, as `export NAME=value` lines.
+    pub secrets: &'static str,
+    /// Secrets whose file the secrets name, given inline so that an embedded mock
+    /// runs from any directory: (variable, value).
+    pub inline: &'static [(&'static str, &'static str)],
+}
 
-    /// The profile these settings are for.
-    pub fn profile(&self) -> Profile {
-        match self {
-            Vendor::Myid => Profile::Myid,
-            Vendor::Jim2(_) => Profile::Jim2,
-            Vendor::ClearId(_) => Profile::ClearId,
-            Vendor::BeyondIdentity(_) => Profile::BeyondIdentity,
-        }
+/// A service bound to its settings: what one mock serves.
+pub trait Bound: Send + Sync + fmt::Debug {
+    /// The service.
+    fn profile(&self) -> Profile;
+    /// Its routes, before the control plane and the shared request limits.
+    fn routes(self: Arc<Self>, state: AppState) -> Router;
+    /// The token endpoint a client uses (the first configured client's, where each
+    /// has its own), under the mock's `base` URL.
+    fn token_url(&self, base: &str) -> String;
+    /// The issuer of `client_id`'s tokens; `None` for a client it does not know, or a
+    /// service whose tokens are opaque.
+    fn issuer_for(&self, state: &AppState, base: &str, client_id: &str) -> Option<String>;
+    /// An access token as it would issue it ([`Mint`]).
+    fn access_token(&self, state: &AppState, base: &str, mint: &Mint) -> Result<String, MintError>;
+    /// An id_token as it would issue it; by default it issues none.
+    fn id_token(&self, _state: &AppState, _base: &str, _mint: &Mint) -> Result<String, MintError> {
+        Err(MintError::Unsupported(format!(
+            "the {} profile issues no id_token",
+            self.profile()
+        )))
     }
-
-    /// The profile's name.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Vendor::Myid => "myid",
-            Vendor::Jim2(_) => "jim2",
-            Vendor::ClearId(_) => "clearid",
-            Vendor::BeyondIdentity(_) => "beyond-identity",
-        }
-    }
+    /// What `serve` says it serves, after `mock TITLE at URL: `.
+    fn describe(&self, config: &super::state::MockConfig) -> String;
 }
 
 /// The service a mock imitates, by name: what [`crate::MockBuilder::new`] and
 /// `serve --profile` take.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[non_exhaustive]
-pub enum Profile {
-    /// MyID: `web.oauth2` (IdentityServer4 4.1.2) and the Core API `rest.core`.
-    #[default]
-    Myid,
-    /// Jim2's token endpoint and licence pool.
-    Jim2,
-    /// Genetec ClearID's STS and Identity Service.
-    ClearId,
-    /// A Beyond Identity realm's applications.
-    BeyondIdentity,
-}
+#[derive(Clone, Copy)]
+pub struct Profile(&'static dyn Service);
 
 impl Profile {
-    /// Every profile.
-    pub const ALL: [Profile; 4] = [
-        Profile::Myid,
-        Profile::Jim2,
-        Profile::ClearId,
-        Profile::BeyondIdentity,
-    ];
+    /// MyID: `web.oauth2` (IdentityServer4 4.1.2) and the Core API `rest.core`.
+    pub const MYID: Profile = Profile(&myid::MyidService);
+    /// Jim2's token endpoint and licence pool.
+    pub const JIM2: Profile = Profile(&jim2::Jim2Service);
+    /// Genetec ClearID's STS and Identity Service.
+    pub const CLEARID: Profile = Profile(&clearid::ClearIdService);
+    /// A Beyond Identity realm's applications.
+    pub const BEYOND_IDENTITY: Profile = Profile(&beyond_identity::BeyondIdentityService);
+
+    /// Every registered profile.
+    pub fn all() -> impl Iterator<Item = Profile> {
+        SERVICES.iter().map(|s| Profile(*s))
+    }
+
+    /// Every profile's name, as `serve --profile` takes them.
+    pub fn names() -> Vec<&'static str> {
+        Self::all().map(Profile::name).collect()
+    }
 
     /// Its name, as `serve --profile` takes it.
     pub fn name(self) -> &'static str {
-        match self {
-            Profile::Myid => "myid",
-            Profile::Jim2 => "jim2",
-            Profile::ClearId => "clearid",
-            Profile::BeyondIdentity => "beyond-identity",
-        }
+        self.0.name()
     }
 
     /// The profile of a name.
     pub fn parse(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|p| p.name() == name)
+        Self::all().find(|p| p.name() == name)
+    }
+
+    /// The service behind it.
+    pub fn service(self) -> &'static dyn Service {
+        self.0
     }
 
     /// The settings the profile ships, and the name errors give them.
     pub fn shipped_settings(self) -> (&'static str, &'static str) {
-        match self {
-            Profile::Myid => (
-                crate::mock::config::DEFAULT_APPSETTINGS,
-                "fixtures/appsettings.json",
-            ),
-            Profile::Jim2 => (jim2::DEFAULT_APPSETTINGS, "the jim2 defaults"),
-            Profile::ClearId => (clearid::DEFAULT_APPSETTINGS, "the clearid defaults"),
-            Profile::BeyondIdentity => (
-                beyond_identity::DEFAULT_APPSETTINGS,
-                "the beyond-identity defaults",
-            ),
-        }
+        self.0.shipped_settings()
     }
 
     /// The profile's own settings, bound from the layered settings.
-    pub fn vendor(
-        self,
-        settings: &crate::mock::config::Settings,
-    ) -> Result<Vendor, crate::mock::config::ConfigError> {
-        Ok(match self {
-            Profile::Myid => Vendor::Myid,
-            Profile::Jim2 => Vendor::Jim2(Arc::new(jim2::Jim2Settings::from_settings(settings)?)),
-            Profile::ClearId => {
-                Vendor::ClearId(Arc::new(clearid::ClearIdSettings::from_settings(settings)?))
-            }
-            Profile::BeyondIdentity => Vendor::BeyondIdentity(Arc::new(
-                beyond_identity::BeyondIdentitySettings::from_settings(settings)?,
-            )),
-        })
+    pub fn bind(self, settings: &Settings) -> Result<Arc<dyn Bound>, ConfigError> {
+        self.0.bind(settings)
     }
 
-    /// Where the profile's clients are listed in its settings.
-    pub(crate) fn clients_section(self) -> &'static str {
-        match self {
-            Profile::Myid => "Clients",
-            Profile::Jim2 => "Jim2:Clients",
-            Profile::ClearId => "ClearId:Clients",
-            Profile::BeyondIdentity => "BeyondIdentity:Applications",
-        }
+    /// The profile's shipped settings, bound: what a mock of it serves by default.
+    pub fn shipped(self) -> Arc<dyn Bound> {
+        let (text, name) = self.shipped_settings();
+        shipped(text, name, |s| self.bind(s))
     }
+}
 
-    /// Where the people who sign in are listed; `None` for a profile without a
-    /// sign-in page.
-    pub(crate) fn users_section(self) -> Option<&'static str> {
-        match self {
-            Profile::Myid => Some("TestUsers"),
-            Profile::BeyondIdentity => Some("BeyondIdentity:Identities"),
-            Profile::Jim2 | Profile::ClearId => None,
-        }
+impl Default for Profile {
+    fn default() -> Self {
+        Profile::MYID
     }
+}
 
-    /// A client in the profile's own settings model.
-    pub(crate) fn client_entry(
-        self,
-        c: &crate::mock::builder::Client,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, String> {
-        let mut entry = match self {
-            Profile::Myid => crate::mock::config::clients::entry(c),
-            Profile::Jim2 => jim2::settings::client_entry(c)?,
-            Profile::ClearId => clearid::settings::client_entry(c),
-            Profile::BeyondIdentity => beyond_identity::settings::client_entry(c),
-        };
-        entry.extend(c.settings.clone());
-        Ok(entry)
+impl PartialEq for Profile {
+    fn eq(&self, other: &Self) -> bool {
+        self.name() == other.name()
     }
+}
 
-    /// A person who signs in, in the profile's own settings model.
-    pub(crate) fn user_entry(
-        self,
-        u: &crate::mock::builder::User,
-    ) -> serde_json::Map<String, serde_json::Value> {
-        match self {
-            Profile::BeyondIdentity => beyond_identity::settings::identity_entry(u),
-            _ => crate::mock::config::users::entry(u),
-        }
+impl Eq for Profile {}
+
+impl std::hash::Hash for Profile {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.name().hash(state);
+    }
+}
+
+impl fmt::Debug for Profile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Profile({})", self.name())
     }
 }
 
 impl fmt::Display for Profile {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl fmt::Display for Vendor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
     }

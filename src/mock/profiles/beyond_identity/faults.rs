@@ -3,7 +3,7 @@
 use crate::mock::profiles::Profile;
 use crate::protocol::rules::beyond_identity;
 
-crate::mock::faults::faults! { Profile::BeyondIdentity;
+crate::mock::faults::faults! { Profile::BEYOND_IDENTITY;
     // Beyond Identity (`serve --profile beyond-identity`): caught by @beyond_identity.
     CUSTOM_CLAIMS_DROPPED = "bi-custom-claims-dropped", "custom_claims never reach the token as bi_custom",
         [&beyond_identity::BI_CUSTOM_CLAIMS],

@@ -25,7 +25,9 @@ mod authorize;
 pub mod faults;
 pub(crate) mod mint;
 mod revocation;
+mod service;
 pub mod settings;
+pub use self::service::{BeyondIdentityService, Realm};
 mod token;
 mod tokens;
 

@@ -3,7 +3,7 @@
 use crate::mock::profiles::Profile;
 use crate::protocol::rules::{clearid, oauth};
 
-crate::mock::faults::faults! { Profile::ClearId;
+crate::mock::faults::faults! { Profile::CLEARID;
     // Genetec ClearID (`serve --profile clearid`): caught by the scenarios tagged @clearid.
     ASSERTION_UNVERIFIED = "clearid-assertion-unverified", "a jwt-bearer assertion is accepted without checking its signature",
         [&oauth::RFC7523_SIGNATURE],

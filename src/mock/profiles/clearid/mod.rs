@@ -18,7 +18,9 @@
 pub mod faults;
 use self::faults as fault;
 pub(crate) mod mint;
+mod service;
 pub mod settings;
+pub use self::service::ClearIdService;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

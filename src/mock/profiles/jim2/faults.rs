@@ -3,7 +3,7 @@
 use crate::mock::profiles::Profile;
 use crate::protocol::rules::jim2;
 
-crate::mock::faults::faults! { Profile::Jim2;
+crate::mock::faults::faults! { Profile::JIM2;
     LICENCE_NOT_RELEASED = "jim2-licence-not-released", "logoff ends the tokens but keeps the licence held",
         [&jim2::JIM2_LOGOFF],
         [("@jim2", "Logging off gives the licence back")];

@@ -17,7 +17,9 @@
 pub mod faults;
 pub mod licences;
 pub(crate) mod mint;
+mod service;
 pub mod settings;
+pub use self::service::Jim2Service;
 mod store;
 
 use std::sync::{Arc, Mutex, MutexGuard};

@@ -6,12 +6,13 @@
 //! `check` take `--fault NAME`, the control plane toggles them, and the self-test proves
 //! that the scenarios named fail, breaking the rules named, when each is on.
 
-pub mod myid;
+/// MyID's faults, beside its endpoints.
+pub use super::profiles::myid::faults as myid;
 
 use std::sync::RwLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::profiles::{Profile, beyond_identity, clearid, jim2};
+use super::profiles::Profile;
 use crate::protocol::rules::Rule;
 
 /// A deliberate departure from the rules: what it breaks, the rules it breaks, and
@@ -59,17 +60,12 @@ macro_rules! faults {
 }
 pub(crate) use faults;
 
-/// Every fault of every profile.
+/// Every fault of every profile, in the order of [`SERVICES`](super::profiles::SERVICES).
 pub fn all() -> impl Iterator<Item = Fault> {
-    [
-        myid::FAULTS,
-        jim2::faults::FAULTS,
-        clearid::faults::FAULTS,
-        beyond_identity::faults::FAULTS,
-    ]
-    .into_iter()
-    .flatten()
-    .copied()
+    super::profiles::SERVICES
+        .iter()
+        .flat_map(|s| s.faults())
+        .copied()
 }
 
 /// The fault with this name.

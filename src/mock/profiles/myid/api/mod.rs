@@ -22,7 +22,7 @@ pub mod swagger_ui;
 use axum::Router;
 use axum::routing::{get, patch, post};
 
-use super::state::AppState;
+use crate::mock::state::AppState;
 
 pub use auth::{ApiUser, Scope};
 

@@ -10,10 +10,11 @@ use axum::response::{IntoResponse, Response};
 
 use crate::mock::state::AppState;
 
-const BUNDLE: &str = include_str!("../../../assets/swagger-ui/swagger-ui-bundle.js");
-const PRESET: &str = include_str!("../../../assets/swagger-ui/swagger-ui-standalone-preset.js");
-const CSS: &str = include_str!("../../../assets/swagger-ui/swagger-ui.css");
-const REDIRECT: &str = include_str!("../../../assets/swagger-ui/oauth2-redirect.html");
+const BUNDLE: &str = include_str!("../../../../../assets/swagger-ui/swagger-ui-bundle.js");
+const PRESET: &str =
+    include_str!("../../../../../assets/swagger-ui/swagger-ui-standalone-preset.js");
+const CSS: &str = include_str!("../../../../../assets/swagger-ui/swagger-ui.css");
+const REDIRECT: &str = include_str!("../../../../../assets/swagger-ui/oauth2-redirect.html");
 
 /// Swagger UI's routes at MyID's paths (manual §2.1), lower-case as routing sees them.
 pub fn routes() -> axum::Router<AppState> {

@@ -22,9 +22,9 @@ use axum::Router;
 use axum::http::{HeaderMap, header};
 use axum::routing::{any, get};
 
-use super::AUTH_BASE;
-use super::state::AppState;
-use super::store::Subject;
+use crate::mock::AUTH_BASE;
+use crate::mock::state::AppState;
+use crate::mock::store::Subject;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -4,7 +4,7 @@
 use crate::mock::profiles::Profile;
 use crate::protocol::rules::{identityserver, myid, oauth, openid};
 
-super::faults! { Profile::Myid;
+crate::mock::faults::faults! { Profile::MYID;
     CODE_REUSE = "code-reuse", "an authorization code can be exchanged twice",
         [&oauth::RFC6749_CODE_ONCE],
         [("@authorization_code", "A code works once")];

@@ -64,31 +64,31 @@ pub struct DataError {
 const FILES: [(&str, &str); 7] = [
     (
         "groups.json",
-        include_str!("../../../fixtures/data/groups.json"),
+        include_str!("../../../../../fixtures/data/groups.json"),
     ),
     (
         "roles.json",
-        include_str!("../../../fixtures/data/roles.json"),
+        include_str!("../../../../../fixtures/data/roles.json"),
     ),
     (
         "people.json",
-        include_str!("../../../fixtures/data/people.json"),
+        include_str!("../../../../../fixtures/data/people.json"),
     ),
     (
         "credprofiles.json",
-        include_str!("../../../fixtures/data/credprofiles.json"),
+        include_str!("../../../../../fixtures/data/credprofiles.json"),
     ),
     (
         "requests.json",
-        include_str!("../../../fixtures/data/requests.json"),
+        include_str!("../../../../../fixtures/data/requests.json"),
     ),
     (
         "devices.json",
-        include_str!("../../../fixtures/data/devices.json"),
+        include_str!("../../../../../fixtures/data/devices.json"),
     ),
     (
         "dirs.json",
-        include_str!("../../../fixtures/data/dirs.json"),
+        include_str!("../../../../../fixtures/data/dirs.json"),
     ),
 ];
 

@@ -1,0 +1,115 @@
+//! MyID as a [`Service`]: its settings (IdentityServer's client model in
+//! `appsettings.json`), routes, minting and target.
+
+use std::sync::Arc;
+
+use axum::Router;
+use serde_json::{Map, Value};
+
+use crate::mock::builder::{Client, User};
+use crate::mock::config::{ConfigError, Settings};
+use crate::mock::faults::Fault;
+use crate::mock::mint::{Mint, MintError};
+use crate::mock::profiles::{Bound, Profile, Service, ShippedTarget};
+use crate::mock::state::{AppState, MockConfig};
+use crate::mock::{API_BASE, AUTH_BASE};
+
+/// MyID: `web.oauth2` (IdentityServer4 4.1.2) and the Core API `rest.core` (the
+/// default profile).
+pub struct MyidService;
+
+impl Service for MyidService {
+    fn name(&self) -> &'static str {
+        "myid"
+    }
+
+    fn title(&self) -> &'static str {
+        "MyID"
+    }
+
+    fn shipped_settings(&self) -> (&'static str, &'static str) {
+        (
+            crate::mock::config::DEFAULT_APPSETTINGS,
+            "fixtures/appsettings.json",
+        )
+    }
+
+    // A real server's appsettings.json names all of its clients.
+    fn shipped_under_files(&self) -> bool {
+        false
+    }
+
+    fn clients_section(&self) -> &'static str {
+        "Clients"
+    }
+
+    fn users_section(&self) -> Option<&'static str> {
+        Some("TestUsers")
+    }
+
+    fn client_entry(&self, client: &Client) -> Result<Map<String, Value>, String> {
+        Ok(crate::mock::config::clients::entry(client))
+    }
+
+    fn user_entry(&self, user: &User) -> Map<String, Value> {
+        crate::mock::config::users::entry(user)
+    }
+
+    // IdentityServer's clients and resources are bound with every profile's settings
+    // (`MockConfig::auth`); MyID keeps nothing else of its own.
+    fn bind(&self, _settings: &Settings) -> Result<Arc<dyn Bound>, ConfigError> {
+        Ok(Arc::new(MyidServer))
+    }
+
+    fn faults(&self) -> &'static [Fault] {
+        super::faults::FAULTS
+    }
+
+    fn target(&self) -> ShippedTarget {
+        ShippedTarget {
+            path: "fixtures/targets/mock.toml",
+            file: include_str!("../../../../fixtures/targets/mock.toml"),
+            secrets: include_str!("../../../../fixtures/targets/mock.env"),
+            inline: &[],
+        }
+    }
+}
+
+/// A MyID server: its settings are the shared `MockConfig::auth`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MyidServer;
+
+impl Bound for MyidServer {
+    fn profile(&self) -> Profile {
+        Profile::MYID
+    }
+
+    fn routes(self: Arc<Self>, state: AppState) -> Router {
+        super::router(state)
+    }
+
+    fn token_url(&self, base: &str) -> String {
+        format!("{base}{AUTH_BASE}/connect/token")
+    }
+
+    // The auth server, whichever client.
+    fn issuer_for(&self, state: &AppState, base: &str, _client_id: &str) -> Option<String> {
+        Some(super::mint::issuer(state, base))
+    }
+
+    fn access_token(&self, state: &AppState, base: &str, mint: &Mint) -> Result<String, MintError> {
+        super::mint::access_token(state, base, mint)
+    }
+
+    fn id_token(&self, state: &AppState, base: &str, mint: &Mint) -> Result<String, MintError> {
+        super::mint::id_token(state, base, mint)
+    }
+
+    fn describe(&self, config: &MockConfig) -> String {
+        format!(
+            "{} client(s), signing key {}: auth server {AUTH_BASE}, Core API {API_BASE}/api",
+            config.auth.clients.all().len(),
+            config.signing_key.kid()
+        )
+    }
+}
