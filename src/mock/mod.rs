@@ -7,6 +7,8 @@
 //!   (tests, the harness's embedded targets and `serve` alike).
 //! - [`config`]: settings files layered the ASP.NET Core way, and IdentityServer's
 //!   client and resource model bound from them.
+//! - [`oauth`]: what every service's token endpoint shares: reading a client's
+//!   credentials and checking its secret.
 //! - [`keys`]: the signing key and its JWK; [`tls`]: serving HTTPS.
 //! - [`store`]: sessions, codes, refresh tokens and revoked access tokens, dropped on
 //!   the mock's clock.
@@ -27,6 +29,7 @@ pub mod faults;
 mod form;
 pub mod keys;
 mod mint;
+pub mod oauth;
 pub mod profiles;
 mod state;
 pub mod store;

@@ -1,14 +1,11 @@
 //! The services the mock can be, one folder each (`myid/`, `jim2/`, `clearid/`,
-//! `beyond_identity/`), each implementing [`Service`] and registered in [`SERVICES`]:
+//! `beyond_identity/`, and any other), each implementing [`Service`] and
+//! registered by one line of `services!` below:
 //! its routes, settings and their client model, minting, faults and the target file
 //! the harness checks it with. What they share stays outside the folders: the clock,
 //! faults, the control plane, request limits, client-secret hashing, form reading, and
-//! the helpers below. Adding a service is a folder and one line in [`SERVICES`].
-
-pub mod beyond_identity;
-pub mod clearid;
-pub mod jim2;
-pub mod myid;
+//! the helpers below and the [`oauth`](super::oauth) machinery. Adding a service is a
+//! folder and one line.
 
 use std::fmt;
 use std::sync::Arc;
@@ -24,13 +21,21 @@ use super::faults::Fault;
 use super::mint::{Mint, MintError};
 use super::state::AppState;
 
-/// Every service the mock imitates, in the order `--profile` lists them.
-pub static SERVICES: &[&dyn Service] = &[
-    &myid::MyidService,
-    &jim2::Jim2Service,
-    &clearid::ClearIdService,
-    &beyond_identity::BeyondIdentityService,
-];
+/// Declares each service's folder and registers its `SERVICE`: one line a service.
+macro_rules! services {
+    ($($module:ident),* $(,)?) => {
+        $(pub mod $module;)*
+        /// Every service the mock imitates, in the order `--profile` lists them.
+        pub static SERVICES: &[&dyn Service] = &[$(&$module::SERVICE),*];
+    };
+}
+
+services! {
+    myid,
+    jim2,
+    clearid,
+    beyond_identity,
+}
 
 /// A service the mock imitates: what differs from one to another. Implemented once, in
 /// the service's folder.

@@ -27,7 +27,7 @@ pub(crate) mod mint;
 mod revocation;
 mod service;
 pub mod settings;
-pub use self::service::{BeyondIdentityService, Realm};
+pub use self::service::{BeyondIdentityService, Realm, SERVICE};
 mod token;
 mod tokens;
 

@@ -17,6 +17,9 @@ use crate::mock::state::{AppState, MockConfig};
 /// A Beyond Identity realm's applications (`serve --profile beyond-identity`).
 pub struct BeyondIdentityService;
 
+/// Registered in [`SERVICES`](crate::mock::profiles::SERVICES).
+pub static SERVICE: BeyondIdentityService = BeyondIdentityService;
+
 impl Service for BeyondIdentityService {
     fn name(&self) -> &'static str {
         "beyond-identity"

@@ -20,7 +20,7 @@ use self::faults as fault;
 pub(crate) mod mint;
 mod service;
 pub mod settings;
-pub use self::service::ClearIdService;
+pub use self::service::{SERVICE, ClearIdService};
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -38,11 +38,11 @@ pub use self::settings::{ClearIdClient, ClearIdSettings, DEFAULT_APPSETTINGS, Id
 use super::origin;
 use crate::mock::error::{OAuthError, json as json_response, no_cache_json};
 use crate::mock::form::{FormParams, has_form_content_type};
+use crate::mock::oauth::{BothWays, credentials};
 use crate::mock::keys::{Rsa, verify_signed_by};
 use crate::mock::state::AppState;
 use crate::protocol::handle::random_hex;
-use crate::protocol::secret::{SecretMatch, verify_secret};
-use crate::protocol::{ClientSecret, ErrorCode, basic};
+use crate::protocol::ErrorCode;
 
 /// RFC 7523 §2.1's grant type.
 pub const JWT_BEARER: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
@@ -152,19 +152,20 @@ async fn token(State(c): State<ClearId>, headers: HeaderMap, body: Bytes) -> Res
         return error(ErrorCode::InvalidRequest);
     }
     let form = FormParams::parse(&body);
-    let from_basic = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(basic::parse);
     // Fault `clearid-body-secret-refused`: only HTTP Basic authenticates.
-    let body_id = form
-        .present("client_id")
-        .filter(|_| !c.app.fault(&fault::BODY_SECRET_REFUSED));
-    let (id, secret) = match (&from_basic, body_id) {
-        (Some(b), _) => (b.client_id(), Some(b.secret())),
-        (None, Some(id)) => (id.to_owned(), form.get("client_secret").map(str::to_owned)),
-        (None, None) => return error(ErrorCode::InvalidClient),
+    let read = if c.app.fault(&fault::BODY_SECRET_REFUSED)
+        && !headers.contains_key(header::AUTHORIZATION)
+    {
+        FormParams::default()
+    } else {
+        form.clone()
     };
+    // IdentityServer's parsers: a Basic header wins over the body.
+    let presented = match credentials(&headers, &read, BothWays::BasicWins) {
+        Ok(p) => p,
+        Err(_) => return error(ErrorCode::InvalidClient),
+    };
+    let id = presented.id.clone();
     let Some(client) = c.settings.client(&id) else {
         return error(ErrorCode::InvalidClient);
     };
@@ -172,12 +173,10 @@ async fn token(State(c): State<ClearId>, headers: HeaderMap, body: Bytes) -> Res
     let grant = form.present("grant_type").unwrap_or_default();
     let by_assertion = match grant {
         "client_credentials" => {
-            let ok = match (&client.secret_hash, secret) {
-                (Some(hash), Some(s)) => {
-                    verify_secret(hash, &ClientSecret::new(s)) == SecretMatch::Match
-                }
-                _ => false,
-            };
+            let ok = client
+                .secret_hash
+                .as_deref()
+                .is_some_and(|hash| presented.secret_matches(hash));
             if !ok && !c.app.fault(&fault::ANY_SECRET) {
                 return error(ErrorCode::InvalidClient);
             }

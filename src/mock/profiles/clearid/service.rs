@@ -17,6 +17,9 @@ use crate::mock::state::{AppState, MockConfig};
 /// ClearID's STS and Identity Service (`serve --profile clearid`).
 pub struct ClearIdService;
 
+/// Registered in [`SERVICES`](crate::mock::profiles::SERVICES).
+pub static SERVICE: ClearIdService = ClearIdService;
+
 impl Service for ClearIdService {
     fn name(&self) -> &'static str {
         "clearid"

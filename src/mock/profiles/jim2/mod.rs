@@ -19,7 +19,7 @@ pub mod licences;
 pub(crate) mod mint;
 mod service;
 pub mod settings;
-pub use self::service::Jim2Service;
+pub use self::service::{SERVICE, Jim2Service};
 mod store;
 
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -27,7 +27,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::json;
@@ -38,9 +38,8 @@ pub use self::settings::{DEFAULT_APPSETTINGS, Jim2Client, Jim2Settings};
 use self::store::{Issued, Store};
 use crate::mock::error::no_cache_json;
 use crate::mock::form::{FormParams, has_form_content_type};
+use crate::mock::oauth::{BothWays, credentials};
 use crate::mock::state::AppState;
-use crate::protocol::secret::{SecretMatch, verify_secret};
-use crate::protocol::{ClientSecret, basic};
 
 /// Ends every token of `client`'s session (logoff).
 fn end_session(store: &mut Store, client: &str) {
@@ -89,36 +88,6 @@ fn oauth_error(status: StatusCode, error: &str, description: Option<&str>) -> Re
     super::rfc6749_error(status, error, description, "Basic realm=\"Jim2\"")
 }
 
-/// The client's credentials: HTTP Basic or the body, not both (RFC 6749 §2.3).
-enum Credentials {
-    Basic(String, String),
-    Body(String, String),
-}
-
-/// The credentials, or the error (code, description) a 400 names.
-fn credentials(
-    headers: &HeaderMap,
-    form: &FormParams,
-) -> Result<Credentials, (&'static str, &'static str)> {
-    let header = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
-    let basic = header.and_then(basic::parse);
-    let body = form.present("client_id");
-    match (basic, body) {
-        (Some(_), Some(_)) => Err((
-            "invalid_request",
-            "the client authenticated more than one way",
-        )),
-        (Some(b), None) => Ok(Credentials::Basic(b.client_id(), b.secret())),
-        (None, Some(id)) => Ok(Credentials::Body(
-            id.to_owned(),
-            form.get("client_secret").unwrap_or_default().to_owned(),
-        )),
-        (None, None) => Err(("invalid_client", "no client credentials")),
-    }
-}
-
 async fn token(State(jim2): State<Jim2>, headers: HeaderMap, body: Bytes) -> Response {
     if !has_form_content_type(&headers) {
         return oauth_error(
@@ -128,16 +97,20 @@ async fn token(State(jim2): State<Jim2>, headers: HeaderMap, body: Bytes) -> Res
         );
     }
     let form = FormParams::parse(&body);
-    let (id, secret, by_basic) = match credentials(&headers, &form) {
-        Ok(Credentials::Basic(id, secret)) => (id, secret, true),
-        Ok(Credentials::Body(id, secret)) => (id, secret, false),
-        Err((error, why)) => return oauth_error(StatusCode::BAD_REQUEST, error, Some(why)),
+    // Basic or the body, not both (RFC 6749 §2.3).
+    let presented = match credentials(&headers, &form, BothWays::Refuse) {
+        Ok(p) => p,
+        Err((error, why)) => {
+            return oauth_error(StatusCode::BAD_REQUEST, error.as_str(), Some(why));
+        }
     };
-    let known = jim2.settings.client(&id).is_some_and(|c| {
-        verify_secret(&c.secret_hash, &ClientSecret::new(secret)) == SecretMatch::Match
-    });
+    let id = presented.id.clone();
+    let known = jim2
+        .settings
+        .client(&id)
+        .is_some_and(|c| presented.secret_matches(&c.secret_hash));
     if !known {
-        let status = if by_basic {
+        let status = if presented.by_basic {
             StatusCode::UNAUTHORIZED
         } else {
             StatusCode::BAD_REQUEST

@@ -16,6 +16,9 @@ use crate::mock::state::{AppState, MockConfig};
 /// Jim2's token endpoint and licence pool (`serve --profile jim2`).
 pub struct Jim2Service;
 
+/// Registered in [`SERVICES`](crate::mock::profiles::SERVICES).
+pub static SERVICE: Jim2Service = Jim2Service;
+
 impl Service for Jim2Service {
     fn name(&self) -> &'static str {
         "jim2"

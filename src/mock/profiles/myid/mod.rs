@@ -15,7 +15,7 @@ mod service;
 
 use axum::Router;
 
-pub use self::service::{MyidServer, MyidService};
+pub use self::service::{MyidServer, MyidService, SERVICE};
 use crate::mock::state::AppState;
 use crate::mock::{API_BASE, AUTH_BASE};
 

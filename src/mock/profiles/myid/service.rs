@@ -18,6 +18,9 @@ use crate::mock::{API_BASE, AUTH_BASE};
 /// default profile).
 pub struct MyidService;
 
+/// Registered in [`SERVICES`](crate::mock::profiles::SERVICES).
+pub static SERVICE: MyidService = MyidService;
+
 impl Service for MyidService {
     fn name(&self) -> &'static str {
         "myid"
