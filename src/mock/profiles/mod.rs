@@ -35,6 +35,7 @@ services! {
     jim2,
     clearid,
     beyond_identity,
+    client_credentials,
 }
 
 /// A service the mock imitates: what differs from one to another. Implemented once, in
