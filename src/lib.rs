@@ -212,6 +212,10 @@ pub mod protocol;
 pub use mock::{
     Client, Fault, Mint, MintError, MockBuilder, MockServer, Profile, StartError, User,
 };
+/// A built mock's settings ([`MockBuilder`]'s, checked), for starting many mocks of
+/// one configuration cheaply: the harness's embedded targets start one per scenario.
+#[doc(hidden)]
+pub use mock::MockConfig;
 
 /// The named faults, by the profile they break: `faults::myid::WRONG_SECRET_ACCEPTED`.
 /// Each names the rules it breaks and the scenarios that catch it.

@@ -16,8 +16,7 @@ use serde_json::Value;
 use super::proofs::REPLAYS;
 use super::run::{RunError, RunOptions, run};
 use super::target::Target;
-use crate::mock::faults;
-use crate::mock::profiles::Profile;
+use crate::{Profile, faults};
 use crate::protocol::rules::{self, Rule, Source, Strength};
 
 /// One rule and what stands behind it.

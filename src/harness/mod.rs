@@ -17,18 +17,21 @@
 
 pub mod checks;
 pub mod client;
+mod client_auth;
 pub mod coverage;
 pub mod endpoints;
 pub mod expectations;
 pub mod features;
 pub mod flow;
 pub mod html;
+pub mod outcome;
 pub mod preflight;
 pub mod profiles;
 pub mod progress;
 pub mod proofs;
 pub mod report;
 pub mod run;
+mod scenario_state;
 pub(crate) mod steps;
 pub mod target;
 pub mod world;

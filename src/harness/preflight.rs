@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use super::client::{Recorder, RequestSpec};
 use super::endpoints::{Endpoint, Endpoints};
-use super::flow;
+use super::client_auth::with_client_auth;
 use super::target::{ClientProfile, TargetProfile};
 
 /// The role whose credentials are an API resource's, for introspection only.
@@ -138,7 +138,7 @@ async fn probe_role(
         ("token", url, params)
     };
     let exchange = http
-        .send(flow::with_client_auth(client, url.clone(), params))
+        .send(with_client_auth(client, url.clone(), params))
         .await;
     let response = exchange.response().map_err(|e| {
         format!(

@@ -12,7 +12,7 @@ use std::io::{IsTerminal as _, Write as _};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use super::run::{ScenarioOutcome, Status};
+use super::outcome::{ScenarioOutcome, Status};
 
 /// How progress is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

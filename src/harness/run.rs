@@ -27,6 +27,7 @@ use futures::FutureExt as _;
 use serde::Serialize;
 
 use super::checks::{Finding, Source};
+pub use super::outcome::{ScenarioOutcome, Status};
 use super::expectations::{Deviation, Expectations};
 use super::profiles::ServerProfile;
 use super::progress::{Mode, Progress};
@@ -71,48 +72,6 @@ pub enum RunError {
     /// credentials ([`preflight`](super::preflight)).
     #[error("setup: {0}")]
     Setup(String),
-}
-
-/// A scenario's result.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    /// Every step passed (warnings allowed).
-    Passed,
-    /// A step failed.
-    Failed,
-    /// Not run: the target lacks something it needs.
-    Skipped,
-}
-
-/// One scenario's outcome.
-#[derive(Debug, Clone, Serialize)]
-pub struct ScenarioOutcome {
-    /// The feature file.
-    pub feature_path: String,
-    /// The feature's name.
-    pub feature: String,
-    /// The scenario's name.
-    pub scenario: String,
-    /// Its line in the feature file.
-    pub line: usize,
-    /// Its tags, inherited ones included.
-    pub tags: Vec<String>,
-    /// The kind of rule the scenario rests on, from its tags: `@assumed`, a profile tag
-    /// (`@myid`, `@identityserver`, `@oidc`), or else the RFCs.
-    pub source: Source,
-    /// What happened.
-    pub status: Status,
-    /// Why it failed or was skipped.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    /// Every check it ran.
-    pub findings: Vec<Finding>,
-    /// The redacted exchanges, for failed scenarios.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub transcript: Option<String>,
-    /// How long it took, in milliseconds.
-    pub elapsed_ms: u128,
 }
 
 /// A whole run.

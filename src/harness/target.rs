@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use super::endpoints::{Endpoints, Overrides};
 use super::profiles::ServerProfile;
-use crate::mock::{MockConfig, MockServer};
+use crate::{MockBuilder, MockConfig, MockServer, Profile};
 use crate::protocol::{ClientId, ClientSecret, Clock};
 
 /// Where the served mocks' target files expect them.
@@ -743,9 +743,9 @@ impl Target {
 
     /// The embedded MyID mock with `faults` switched on in every scenario's mock.
     pub fn embedded_with_faults(
-        faults: &[crate::mock::faults::Fault],
+        faults: &[crate::Fault],
     ) -> Result<Self, TargetError> {
-        Self::embedded_vendor(crate::mock::Profile::MYID.name(), faults)
+        Self::embedded_vendor(Profile::MYID.name(), faults)
     }
 
     /// The embedded mock imitating the profile named `vendor` (`myid`, `jim2`), with
@@ -753,12 +753,12 @@ impl Target {
     /// user builds one ([`crate::MockBuilder`]), and every scenario gets its own.
     pub fn embedded_vendor(
         vendor: &str,
-        faults: &[crate::mock::faults::Fault],
+        faults: &[crate::Fault],
     ) -> Result<Self, TargetError> {
-        let found = crate::mock::Profile::parse(vendor).ok_or_else(|| {
+        let found = Profile::parse(vendor).ok_or_else(|| {
             TargetError::Mock(format!(
                 "no mock profile '{vendor}' (one of: {})",
-                crate::mock::Profile::names().join(", ")
+                Profile::names().join(", ")
             ))
         })?;
         let shipped = found.service().target();
@@ -769,13 +769,13 @@ impl Target {
         }
         let mut profile =
             TargetProfile::parse(shipped.file, shipped.path, &|v| secrets.get(v).cloned())?;
-        profile.name = if found == crate::mock::Profile::MYID {
+        profile.name = if found == Profile::MYID {
             "embedded mock".into()
         } else {
             format!("embedded {vendor} mock")
         };
         profile.capabilities.insert("clock_control".into());
-        let mut builder = crate::MockBuilder::new(found).control_plane(true);
+        let mut builder = MockBuilder::new(found).control_plane(true);
         for fault in faults {
             builder = builder.fault(fault);
         }

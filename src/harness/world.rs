@@ -9,48 +9,10 @@ use super::checks::{Check, Finding, Severity, Strength};
 use super::client::{Exchange, RecordedResponse, Recorder, RequestSpec};
 use super::endpoints::{Endpoint, Endpoints};
 use super::expectations::Expectations;
-use super::flow::FlowState;
+pub use super::outcome::{SKIP_MARK, StepFailure, StepResult};
+use super::scenario_state::FlowState;
 use super::target::{ClientProfile, Connection, TargetClock};
 use crate::protocol::rules::{self, Rule, Source};
-
-/// Why a step could not go on; cucumber shows it as the step's failure.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StepFailure(pub String);
-
-/// The start of a step failure that is not the server's fault but a precondition the
-/// target cannot meet (no such endpoint, an opaque token where a JWT rule applies): the
-/// runner reports the scenario as skipped with the rest of the text as the reason.
-pub const SKIP_MARK: &str = "skipped: ";
-
-impl StepFailure {
-    /// A precondition the target does not meet: the scenario is skipped, not failed.
-    pub fn skip(reason: impl fmt::Display) -> Self {
-        StepFailure(format!("{SKIP_MARK}{reason}"))
-    }
-}
-
-impl fmt::Display for StepFailure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for StepFailure {}
-
-impl From<String> for StepFailure {
-    fn from(s: String) -> Self {
-        StepFailure(s)
-    }
-}
-
-impl From<&str> for StepFailure {
-    fn from(s: &str) -> Self {
-        StepFailure(s.to_owned())
-    }
-}
-
-/// A step's result.
-pub type StepResult = Result<(), StepFailure>;
 
 /// The cells of the Examples row an outline's scenario was made from (empty for a
 /// plain scenario): cucumber leaves the expanded scenario one Examples table holding
