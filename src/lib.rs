@@ -209,21 +209,23 @@ pub mod mock;
 #[doc(hidden)]
 pub mod protocol;
 
-pub use mock::{
-    Client, Fault, Mint, MintError, MockBuilder, MockServer, Profile, StartError, User,
-};
 /// A built mock's settings ([`MockBuilder`]'s, checked), for starting many mocks of
 /// one configuration cheaply: the harness's embedded targets start one per scenario.
 #[doc(hidden)]
 pub use mock::MockConfig;
+pub use mock::{
+    Client, Fault, Mint, MintError, MockBuilder, MockServer, Profile, StartError, User,
+};
 
 /// The named faults, by the profile they break: `faults::myid::WRONG_SECRET_ACCEPTED`.
 /// Each names the rules it breaks and the scenarios that catch it.
 pub mod faults {
-    pub use crate::mock::faults::{Fault, FaultInfo, all, myid, parse};
+    pub use crate::mock::faults::{Fault, FaultInfo};
     pub use crate::mock::profiles::beyond_identity::faults as beyond_identity;
     pub use crate::mock::profiles::clearid::faults as clearid;
     pub use crate::mock::profiles::jim2::faults as jim2;
+    pub use crate::mock::profiles::myid::faults as myid;
+    pub use crate::mock::profiles::{all_faults as all, fault_named as parse};
 }
 pub use protocol::Clock;
 pub use protocol::clock::ClockError;

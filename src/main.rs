@@ -8,9 +8,9 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
+use myid_conformance::faults::{self, Fault};
 use myid_conformance::harness::run::RunError;
 use myid_conformance::harness::{RunOptions, Target, report, run};
-use myid_conformance::mock::faults::{self, Fault};
 use myid_conformance::mock::profiles::Profile;
 use myid_conformance::mock::{self, MockBuilder, MockConfig};
 use myid_conformance::protocol::{ClientSecret, Clock, PkceVerifier, pkce, secret};
@@ -196,7 +196,7 @@ fn main() -> ExitCode {
                 println!(
                     "{}\t{}\t{} ({}); caught by {}",
                     f.name,
-                    f.profile.name(),
+                    f.profile,
                     f.breaks,
                     rules.join(", "),
                     caught.join("; ")
@@ -319,16 +319,16 @@ fn parse_faults(names: &[String], profile: &str) -> Result<Vec<Fault>, UsageErro
                     "unknown fault '{n}'; `myid-conformance faults` lists them"
                 ))
             })?;
-            if fault.profile.name() == profile {
+            if fault.profile == profile {
                 return Ok(fault);
             }
             let its: Vec<&str> = faults::all()
-                .filter(|f| f.profile.name() == profile)
+                .filter(|f| f.profile == profile)
                 .map(|f| f.name)
                 .collect();
             Err(UsageError(anyhow::anyhow!(
                 "the fault '{n}' breaks the {} mock, not the {profile} one; the {profile} mock's faults: {}",
-                fault.profile.name(),
+                fault.profile,
                 its.join(", ")
             )))
         })
@@ -372,7 +372,9 @@ async fn serve(options: ServeOptions, faults: Vec<Fault>) -> Result<ExitCode, Us
     } else {
         Clock::system()
     };
-    let service = config.vendor.profile().service();
+    let service = Profile::parse(config.vendor.name())
+        .unwrap_or_default()
+        .service();
     tracing::info!(
         control = options.control,
         "mock {} at {scheme}://{addr}: {}",

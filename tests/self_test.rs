@@ -10,12 +10,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::ExitCode;
 
+use myid_conformance::Profile;
+use myid_conformance::faults::{self, Fault, FaultInfo};
 use myid_conformance::harness::checks::Finding;
 use myid_conformance::harness::proofs::REPLAYS;
 use myid_conformance::harness::run::{RunReport, Status};
 use myid_conformance::harness::{RunOptions, Target, features, run};
-use myid_conformance::mock::faults::{self, Fault, FaultInfo};
-use myid_conformance::mock::profiles::Profile;
 use myid_conformance::protocol::rules::{self, Strength};
 
 fn run_suite(
@@ -159,7 +159,8 @@ fn main() -> ExitCode {
     for entry in faults::all() {
         let tags: BTreeSet<&str> = entry.caught_by.iter().map(|(t, _)| *t).collect();
         let expr = tags.into_iter().collect::<Vec<_>>().join(" or ");
-        let report = run_suite(&runtime, entry.profile, &[entry], Some(expr));
+        let profile = Profile::parse(entry.profile).expect("a fault names a registered profile");
+        let report = run_suite(&runtime, profile, &[entry], Some(expr));
         for f in broken(&report) {
             seen_failing.insert(f.check);
         }

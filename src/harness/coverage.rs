@@ -16,8 +16,8 @@ use serde_json::Value;
 use super::proofs::REPLAYS;
 use super::run::{RunError, RunOptions, run};
 use super::target::Target;
-use crate::{Profile, faults};
 use crate::protocol::rules::{self, Rule, Source, Strength};
+use crate::{Profile, faults};
 
 /// One rule and what stands behind it.
 #[derive(Debug, Serialize)]

@@ -6,13 +6,12 @@ use std::time::Duration;
 
 use reqwest::Method;
 
-pub use super::client_auth::{with_body_auth, with_client_auth};
 use super::client::RequestSpec;
+pub use super::client_auth::{with_body_auth, with_client_auth};
 use super::html;
 pub use super::scenario_state::{AuthorizeOutcome, FlowState};
 use super::target::{LoginDriver, TargetClock};
 use super::world::{ConformanceWorld, StepFailure};
-
 
 /// Resolves a `Location` against the URL it came from.
 pub fn resolve(base: &str, location: &str) -> String {

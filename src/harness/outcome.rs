@@ -88,4 +88,3 @@ pub struct ScenarioOutcome {
     /// How long it took, in milliseconds.
     pub elapsed_ms: u128,
 }
-

@@ -15,8 +15,8 @@
 use serde_json::Value;
 
 use super::client::{Recorder, RequestSpec};
-use super::endpoints::{Endpoint, Endpoints};
 use super::client_auth::with_client_auth;
+use super::endpoints::{Endpoint, Endpoints};
 use super::target::{ClientProfile, TargetProfile};
 
 /// The role whose credentials are an API resource's, for introspection only.

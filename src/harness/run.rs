@@ -27,8 +27,8 @@ use futures::FutureExt as _;
 use serde::Serialize;
 
 use super::checks::{Finding, Source};
-pub use super::outcome::{ScenarioOutcome, Status};
 use super::expectations::{Deviation, Expectations};
+pub use super::outcome::{ScenarioOutcome, Status};
 use super::profiles::ServerProfile;
 use super::progress::{Mode, Progress};
 use super::target::{Target, TargetProfile};

@@ -17,8 +17,8 @@ use serde::Deserialize;
 
 use super::endpoints::{Endpoints, Overrides};
 use super::profiles::ServerProfile;
-use crate::{MockBuilder, MockConfig, MockServer, Profile};
 use crate::protocol::{ClientId, ClientSecret, Clock};
+use crate::{MockBuilder, MockConfig, MockServer, Profile};
 
 /// Where the served mocks' target files expect them.
 const SERVED_ORIGIN: &str = "http://127.0.0.1:5000";
@@ -742,19 +742,14 @@ impl Target {
     }
 
     /// The embedded MyID mock with `faults` switched on in every scenario's mock.
-    pub fn embedded_with_faults(
-        faults: &[crate::Fault],
-    ) -> Result<Self, TargetError> {
+    pub fn embedded_with_faults(faults: &[crate::Fault]) -> Result<Self, TargetError> {
         Self::embedded_vendor(Profile::MYID.name(), faults)
     }
 
     /// The embedded mock imitating the profile named `vendor` (`myid`, `jim2`), with
     /// `faults` on, checked through the profile's shipped target file. It is built as a
     /// user builds one ([`crate::MockBuilder`]), and every scenario gets its own.
-    pub fn embedded_vendor(
-        vendor: &str,
-        faults: &[crate::Fault],
-    ) -> Result<Self, TargetError> {
+    pub fn embedded_vendor(vendor: &str, faults: &[crate::Fault]) -> Result<Self, TargetError> {
         let found = Profile::parse(vendor).ok_or_else(|| {
             TargetError::Mock(format!(
                 "no mock profile '{vendor}' (one of: {})",

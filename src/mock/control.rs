@@ -11,7 +11,6 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::error::json;
-use super::faults;
 use super::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -47,15 +46,14 @@ async fn set_faults(State(state): State<AppState>, body: Bytes) -> Response {
     let mut parsed = Vec::new();
     for (names, on) in [(&change.enable, true), (&change.disable, false)] {
         for name in names {
-            let profile = state.config.vendor.profile();
-            match faults::parse(name) {
+            let profile = state.config.vendor.name();
+            match super::profiles::fault_named(name) {
                 Some(f) if f.profile == profile => parsed.push((f, on)),
                 Some(f) => {
                     return problem(format!(
-                        "the fault '{name}' breaks the {} mock, not this {} one (its faults: {})",
-                        f.profile.name(),
-                        profile.name(),
-                        faults::all()
+                        "the fault '{name}' breaks the {} mock, not this {profile} one (its faults: {})",
+                        f.profile,
+                        super::profiles::all_faults()
                             .filter(|f| f.profile == profile)
                             .map(|f| f.name)
                             .collect::<Vec<_>>()

@@ -9,8 +9,6 @@
 
 use serde_json::{Map, Value, json};
 
-use super::MockServer;
-
 /// What to mint: for which client, and what to change.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mint {
@@ -108,28 +106,4 @@ pub enum MintError {
     /// Signing failed (the key is unusable).
     #[error("the token could not be signed")]
     Signing,
-}
-
-pub(crate) fn access_token(server: &MockServer, mint: &Mint) -> Result<String, MintError> {
-    let state = server.state();
-    state
-        .config
-        .vendor
-        .access_token(state, &server.base_url(), mint)
-}
-
-pub(crate) fn id_token(server: &MockServer, mint: &Mint) -> Result<String, MintError> {
-    let state = server.state();
-    state
-        .config
-        .vendor
-        .id_token(state, &server.base_url(), mint)
-}
-
-pub(crate) fn issuer(server: &MockServer, client_id: &str) -> Option<String> {
-    let state = server.state();
-    state
-        .config
-        .vendor
-        .issuer_for(state, &server.base_url(), client_id)
 }

@@ -31,6 +31,7 @@ pub mod keys;
 mod mint;
 pub mod oauth;
 pub mod profiles;
+pub mod spec;
 mod state;
 pub mod store;
 pub mod tls;
@@ -292,7 +293,7 @@ impl MockServer {
     /// and the crate's own tests' way in; users start one with [`Self::builder`].
     #[doc(hidden)]
     pub async fn start(config: MockConfig, clock: Clock) -> std::io::Result<Self> {
-        let profile = config.vendor.profile();
+        let profile = Profile::parse(config.vendor.name()).unwrap_or_default();
         Self::start_with(config, clock, None, profile).await
     }
 
@@ -303,7 +304,7 @@ impl MockServer {
         clock: Clock,
         identity: tls::TlsIdentity,
     ) -> std::io::Result<Self> {
-        let profile = config.vendor.profile();
+        let profile = Profile::parse(config.vendor.name()).unwrap_or_default();
         Self::start_with(config, clock, Some(identity), profile).await
     }
 
@@ -382,7 +383,10 @@ impl MockServer {
     /// under it: `{issuer}/token`, `{issuer}/authorize`, …). `None` for a client the
     /// mock does not know, and for Jim2, whose tokens are opaque.
     pub fn issuer_for(&self, client_id: &str) -> Option<String> {
-        mint::issuer(self, client_id)
+        self.state
+            .config
+            .vendor
+            .issuer_for(&self.state, &self.base_url(), client_id)
     }
 
     /// The mock's clock; moving it moves every lifetime decision of this mock.
@@ -409,17 +413,19 @@ impl MockServer {
     /// An access token as this mock would issue it to the [`Mint`]'s client, signed
     /// with its key and accepted wherever its own tokens are, without running a flow.
     pub fn access_token(&self, mint: &Mint) -> Result<String, MintError> {
-        mint::access_token(self, mint)
+        self.state
+            .config
+            .vendor
+            .access_token(&self.state, &self.base_url(), mint)
     }
 
     /// An id_token as this mock would issue it to the [`Mint`]'s client for its
     /// subject (MyID, and Beyond Identity's OIDC applications).
     pub fn id_token(&self, mint: &Mint) -> Result<String, MintError> {
-        mint::id_token(self, mint)
-    }
-
-    pub(crate) fn state(&self) -> &AppState {
-        &self.state
+        self.state
+            .config
+            .vendor
+            .id_token(&self.state, &self.base_url(), mint)
     }
 }
 

@@ -3,10 +3,13 @@
 use std::ops::Deref;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use axum::Router;
+
 use super::api::data::{ApiStore, SeedData};
 use super::config::AuthSettings;
 use super::faults::{Fault, FaultSet};
 use super::keys::SigningKey;
+use super::mint::{Mint, MintError};
 use super::store::Store;
 use crate::protocol::Clock;
 
@@ -25,7 +28,33 @@ pub struct MockConfig {
     pub faults: Vec<Fault>,
     /// The service imitated, bound to its settings; MyID unless `serve --profile` says
     /// otherwise.
-    pub vendor: std::sync::Arc<dyn super::profiles::Bound>,
+    pub vendor: Arc<dyn Bound>,
+}
+
+/// A service bound to its settings: what one mock serves. Declared beside the state
+/// that holds it (each service implements it in its folder).
+pub trait Bound: Send + Sync + std::fmt::Debug {
+    /// The name of its profile (`myid`, `jim2`).
+    fn name(&self) -> &'static str;
+    /// Its routes, before the control plane and the shared request limits.
+    fn routes(self: Arc<Self>, state: AppState) -> Router;
+    /// The token endpoint a client uses (the first configured client's, where each
+    /// has its own), under the mock's `base` URL.
+    fn token_url(&self, base: &str) -> String;
+    /// The issuer of `client_id`'s tokens; `None` for a client it does not know, or a
+    /// service whose tokens are opaque.
+    fn issuer_for(&self, state: &AppState, base: &str, client_id: &str) -> Option<String>;
+    /// An access token as it would issue it ([`Mint`]).
+    fn access_token(&self, state: &AppState, base: &str, mint: &Mint) -> Result<String, MintError>;
+    /// An id_token as it would issue it; by default it issues none.
+    fn id_token(&self, _state: &AppState, _base: &str, _mint: &Mint) -> Result<String, MintError> {
+        Err(MintError::Unsupported(format!(
+            "the {} profile issues no id_token",
+            self.name()
+        )))
+    }
+    /// What `serve` says it serves, after `mock TITLE at URL: `.
+    fn describe(&self, config: &MockConfig) -> String;
 }
 
 /// A cheap handle on the shared state (`Arc` inside), cloned into every request.

@@ -433,57 +433,6 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// A client given in code, as IdentityServer's client model in `appsettings.json`
-/// writes it: a secret by its hash, PKCE for a public client, refresh tokens when
-/// `offline_access` is among its scopes.
-pub(crate) fn entry(
-    c: &crate::mock::builder::Client,
-) -> serde_json::Map<String, serde_json::Value> {
-    use serde_json::json;
-    let grants = if c.grants.is_empty() {
-        vec![
-            if c.secret.is_some() {
-                "client_credentials"
-            } else {
-                "authorization_code"
-            }
-            .to_owned(),
-        ]
-    } else {
-        c.grants.clone()
-    };
-    let mut e = serde_json::Map::new();
-    e.insert("ClientId".into(), json!(c.id));
-    e.insert("ClientName".into(), json!(c.id));
-    e.insert("AllowedGrantTypes".into(), json!(grants));
-    match &c.secret {
-        Some(s) => {
-            let hash = crate::protocol::secret::hash_secret(&crate::protocol::ClientSecret::new(
-                s.as_str(),
-            ));
-            e.insert("ClientSecrets".into(), json!([{ "Value": hash }]));
-        }
-        None => {
-            e.insert("RequireClientSecret".into(), json!(false));
-            e.insert("RequirePkce".into(), json!(true));
-        }
-    }
-    e.insert("AllowedScopes".into(), json!(c.scopes));
-    if c.scopes.iter().any(|s| s == "offline_access") {
-        e.insert("AllowOfflineAccess".into(), json!(true));
-    }
-    if !c.redirect_uris.is_empty() {
-        e.insert("RedirectUris".into(), json!(c.redirect_uris));
-    }
-    if let Some(l) = c.access_token_lifetime {
-        e.insert("AccessTokenLifetime".into(), json!(l));
-    }
-    if let Some(u) = &c.api_user {
-        e.insert("Properties".into(), json!({ "MyIDLogonName": u }));
-    }
-    e
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

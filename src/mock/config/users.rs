@@ -43,15 +43,3 @@ pub fn bind(settings: &Settings) -> Vec<TestUser> {
         })
         .collect()
 }
-
-/// A person given in code, as `TestUsers` writes them: the password by its hash.
-pub(crate) fn entry(u: &crate::mock::builder::User) -> serde_json::Map<String, serde_json::Value> {
-    let hash = crate::protocol::secret::hash_secret(&ClientSecret::new(u.password.as_str()));
-    let json = serde_json::json!({
-        "Username": u.username,
-        "PasswordHash": hash,
-        "SubjectId": u.subject.as_deref().unwrap_or(&u.username),
-        "Name": u.name.as_deref().unwrap_or(&u.username),
-    });
-    json.as_object().cloned().unwrap_or_default()
-}

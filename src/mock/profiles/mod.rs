@@ -10,16 +10,14 @@
 use std::fmt;
 use std::sync::Arc;
 
-use axum::Router;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use serde_json::{Map, Value};
 
-use super::builder;
 use super::config::{ConfigError, Settings};
 use super::faults::Fault;
-use super::mint::{Mint, MintError};
-use super::state::AppState;
+use super::spec::{Client, User};
+pub use super::state::Bound;
 
 /// Declares each service's folder and registers its `SERVICE`: one line a service.
 macro_rules! services {
@@ -36,6 +34,16 @@ services! {
     clearid,
     beyond_identity,
     client_credentials,
+}
+
+/// Every fault of every service, in the order the services are registered.
+pub fn all_faults() -> impl Iterator<Item = Fault> {
+    SERVICES.iter().flat_map(|s| s.faults()).copied()
+}
+
+/// The fault with this name.
+pub fn fault_named(name: &str) -> Option<Fault> {
+    all_faults().find(|f| f.name == name)
 }
 
 /// A service the mock imitates: what differs from one to another. Implemented once, in
@@ -61,10 +69,11 @@ pub trait Service: Sync + 'static {
         None
     }
     /// A client, in its own settings model.
-    fn client_entry(&self, client: &builder::Client) -> Result<Map<String, Value>, String>;
-    /// A person who signs in, in its own settings model.
-    fn user_entry(&self, user: &builder::User) -> Map<String, Value> {
-        super::config::users::entry(user)
+    fn client_entry(&self, client: &Client) -> Result<Map<String, Value>, String>;
+    /// A person who signs in, in its own settings model (asked only of a service with
+    /// a [`users_section`](Self::users_section)).
+    fn user_entry(&self, _user: &User) -> Map<String, Value> {
+        Map::new()
     }
     /// Its settings, bound and checked: what one mock of it serves.
     fn bind(&self, settings: &Settings) -> Result<Arc<dyn Bound>, ConfigError>;
@@ -87,31 +96,6 @@ pub struct ShippedTarget {
     /// Secrets whose file the secrets name, given inline so that an embedded mock
     /// runs from any directory: (variable, value).
     pub inline: &'static [(&'static str, &'static str)],
-}
-
-/// A service bound to its settings: what one mock serves.
-pub trait Bound: Send + Sync + fmt::Debug {
-    /// The service.
-    fn profile(&self) -> Profile;
-    /// Its routes, before the control plane and the shared request limits.
-    fn routes(self: Arc<Self>, state: AppState) -> Router;
-    /// The token endpoint a client uses (the first configured client's, where each
-    /// has its own), under the mock's `base` URL.
-    fn token_url(&self, base: &str) -> String;
-    /// The issuer of `client_id`'s tokens; `None` for a client it does not know, or a
-    /// service whose tokens are opaque.
-    fn issuer_for(&self, state: &AppState, base: &str, client_id: &str) -> Option<String>;
-    /// An access token as it would issue it ([`Mint`]).
-    fn access_token(&self, state: &AppState, base: &str, mint: &Mint) -> Result<String, MintError>;
-    /// An id_token as it would issue it; by default it issues none.
-    fn id_token(&self, _state: &AppState, _base: &str, _mint: &Mint) -> Result<String, MintError> {
-        Err(MintError::Unsupported(format!(
-            "the {} profile issues no id_token",
-            self.profile()
-        )))
-    }
-    /// What `serve` says it serves, after `mock TITLE at URL: `.
-    fn describe(&self, config: &super::state::MockConfig) -> String;
 }
 
 /// The service a mock imitates, by name: what [`crate::MockBuilder::new`] and
@@ -264,4 +248,35 @@ pub(crate) fn bearer_challenge() -> Response {
     r.headers_mut()
         .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fault_names_are_unique_and_round_trip() {
+        let faults: Vec<Fault> = all_faults().collect();
+        for (i, fault) in faults.iter().enumerate() {
+            assert_eq!(fault_named(fault.name), Some(*fault));
+            assert!(Profile::parse(fault.profile).is_some(), "{}", fault.name);
+            assert!(
+                faults[..i].iter().all(|f| f.name != fault.name),
+                "{} twice",
+                fault.name
+            );
+            assert!(
+                !fault.caught_by.is_empty() && !fault.rules.is_empty(),
+                "{}",
+                fault.name
+            );
+        }
+        let set = crate::mock::faults::FaultSet::new(&[&myid::faults::CODE_REUSE]);
+        assert!(set.on(&myid::faults::CODE_REUSE) && !set.on(&myid::faults::PKCE_IGNORED));
+        set.set(&myid::faults::PKCE_IGNORED, true);
+        set.set(&myid::faults::CODE_REUSE, false);
+        assert_eq!(set.list(), ["pkce-ignored"]);
+        set.set(&myid::faults::PKCE_IGNORED, false);
+        assert!(!set.on(&myid::faults::PKCE_IGNORED) && set.list().is_empty());
+    }
 }

@@ -1,9 +1,8 @@
 //! BeyondIdentity's faults: its service broken one way each, for the self-test to catch.
 
-use crate::mock::profiles::Profile;
 use crate::protocol::rules::beyond_identity;
 
-crate::mock::faults::faults! { Profile::BEYOND_IDENTITY;
+crate::mock::faults::faults! { "beyond-identity";
     // Beyond Identity (`serve --profile beyond-identity`): caught by @beyond_identity.
     CUSTOM_CLAIMS_DROPPED = "bi-custom-claims-dropped", "custom_claims never reach the token as bi_custom",
         [&beyond_identity::BI_CUSTOM_CLAIMS],

@@ -7,11 +7,11 @@ use axum::Router;
 use serde_json::{Map, Value};
 
 use super::BeyondIdentitySettings;
-use crate::mock::builder::{Client, User};
+use crate::mock::spec::{Client, User};
 use crate::mock::config::{ConfigError, Settings};
 use crate::mock::faults::Fault;
 use crate::mock::mint::{Mint, MintError};
-use crate::mock::profiles::{Bound, Profile, Service, ShippedTarget};
+use crate::mock::profiles::{Bound, Service, ShippedTarget};
 use crate::mock::state::{AppState, MockConfig};
 
 /// A Beyond Identity realm's applications (`serve --profile beyond-identity`).
@@ -74,8 +74,8 @@ impl Service for BeyondIdentityService {
 pub struct Realm(pub Arc<BeyondIdentitySettings>);
 
 impl Bound for Realm {
-    fn profile(&self) -> Profile {
-        Profile::BEYOND_IDENTITY
+    fn name(&self) -> &'static str {
+        SERVICE.name()
     }
 
     fn routes(self: Arc<Self>, state: AppState) -> Router {

@@ -313,7 +313,7 @@ impl BeyondIdentitySettings {
 /// PKCE; its id (the last segment of its URL) derived from the client id unless an
 /// `Id` setting gives one, so a test can name its issuer.
 pub(crate) fn client_entry(
-    c: &crate::mock::builder::Client,
+    c: &crate::mock::spec::Client,
 ) -> serde_json::Map<String, serde_json::Value> {
     use serde_json::json;
     let mut e = serde_json::Map::new();
@@ -364,7 +364,7 @@ pub fn application_id(client_id: &str) -> String {
 
 /// A person given in code, as an identity of the realm.
 pub(crate) fn identity_entry(
-    u: &crate::mock::builder::User,
+    u: &crate::mock::spec::User,
 ) -> serde_json::Map<String, serde_json::Value> {
     let hash = crate::protocol::secret::hash_secret(&crate::protocol::ClientSecret::new(
         u.password.as_str(),

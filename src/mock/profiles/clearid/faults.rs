@@ -1,9 +1,8 @@
 //! ClearId's faults: its service broken one way each, for the self-test to catch.
 
-use crate::mock::profiles::Profile;
 use crate::protocol::rules::{clearid, oauth};
 
-crate::mock::faults::faults! { Profile::CLEARID;
+crate::mock::faults::faults! { "clearid";
     // Genetec ClearID (`serve --profile clearid`): caught by the scenarios tagged @clearid.
     ASSERTION_UNVERIFIED = "clearid-assertion-unverified", "a jwt-bearer assertion is accepted without checking its signature",
         [&oauth::RFC7523_SIGNATURE],

@@ -7,11 +7,11 @@ use axum::Router;
 use serde_json::{Map, Value};
 
 use super::ClearIdSettings;
-use crate::mock::builder::Client;
+use crate::mock::spec::Client;
 use crate::mock::config::{ConfigError, Settings};
 use crate::mock::faults::Fault;
 use crate::mock::mint::{Mint, MintError};
-use crate::mock::profiles::{Bound, Profile, Service, ShippedTarget};
+use crate::mock::profiles::{Bound, Service, ShippedTarget};
 use crate::mock::state::{AppState, MockConfig};
 
 /// ClearID's STS and Identity Service (`serve --profile clearid`).
@@ -63,8 +63,8 @@ impl Service for ClearIdService {
 }
 
 impl Bound for ClearIdSettings {
-    fn profile(&self) -> Profile {
-        Profile::CLEARID
+    fn name(&self) -> &'static str {
+        SERVICE.name()
     }
 
     fn routes(self: Arc<Self>, state: AppState) -> Router {

@@ -146,7 +146,7 @@ impl ClearIdSettings {
 /// A client given in code: an API integration `{subject}:{account}` of one account,
 /// unless `Subject` and `Accounts` are given as settings.
 pub(crate) fn client_entry(
-    c: &crate::mock::builder::Client,
+    c: &crate::mock::spec::Client,
 ) -> serde_json::Map<String, serde_json::Value> {
     let (subject, account) = c.id.split_once(':').unwrap_or((c.id.as_str(), ""));
     let mut json = serde_json::json!({

@@ -14,14 +14,14 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use serde_json::{Map, Value, json};
 
-use crate::mock::builder::Client;
+use crate::mock::spec::Client;
 use crate::mock::config::{ConfigError, Settings};
 use crate::mock::error::{json as json_response, no_cache_json};
 use crate::mock::faults::Fault;
 use crate::mock::form::{FormParams, has_form_content_type};
 use crate::mock::mint::{Mint, MintError};
 use crate::mock::oauth::{BothWays, credentials};
-use crate::mock::profiles::{Bound, Profile, Service, ShippedTarget, origin, rfc6749_error};
+use crate::mock::profiles::{Bound, Service, ShippedTarget, origin, rfc6749_error};
 use crate::mock::state::{AppState, MockConfig};
 use crate::protocol::ErrorCode;
 use crate::protocol::handle::random_hex;
@@ -134,8 +134,8 @@ impl Service for ClientCredentialsService {
 }
 
 impl Bound for CcSettings {
-    fn profile(&self) -> Profile {
-        Profile(&SERVICE)
+    fn name(&self) -> &'static str {
+        SERVICE.name()
     }
 
     fn routes(self: Arc<Self>, state: AppState) -> Router {

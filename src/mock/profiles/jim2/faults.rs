@@ -1,9 +1,8 @@
 //! Jim2's faults: its service broken one way each, for the self-test to catch.
 
-use crate::mock::profiles::Profile;
 use crate::protocol::rules::jim2;
 
-crate::mock::faults::faults! { Profile::JIM2;
+crate::mock::faults::faults! { "jim2";
     LICENCE_NOT_RELEASED = "jim2-licence-not-released", "logoff ends the tokens but keeps the licence held",
         [&jim2::JIM2_LOGOFF],
         [("@jim2", "Logging off gives the licence back")];

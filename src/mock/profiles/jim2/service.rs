@@ -6,11 +6,11 @@ use axum::Router;
 use serde_json::{Map, Value};
 
 use super::Jim2Settings;
-use crate::mock::builder::Client;
+use crate::mock::spec::Client;
 use crate::mock::config::{ConfigError, Settings};
 use crate::mock::faults::Fault;
 use crate::mock::mint::{Mint, MintError};
-use crate::mock::profiles::{Bound, Profile, Service, ShippedTarget};
+use crate::mock::profiles::{Bound, Service, ShippedTarget};
 use crate::mock::state::{AppState, MockConfig};
 
 /// Jim2's token endpoint and licence pool (`serve --profile jim2`).
@@ -59,8 +59,8 @@ impl Service for Jim2Service {
 }
 
 impl Bound for Jim2Settings {
-    fn profile(&self) -> Profile {
-        Profile::JIM2
+    fn name(&self) -> &'static str {
+        SERVICE.name()
     }
 
     fn routes(self: Arc<Self>, state: AppState) -> Router {

@@ -103,7 +103,7 @@ impl Jim2Settings {
 /// A client given in code: Jim2 maps a client id to a CardFile user whose password is
 /// the client secret, so a client without one cannot exist.
 pub(crate) fn client_entry(
-    c: &crate::mock::builder::Client,
+    c: &crate::mock::spec::Client,
 ) -> Result<serde_json::Map<String, serde_json::Value>, String> {
     let secret = c.secret.as_deref().ok_or_else(|| {
         format!(

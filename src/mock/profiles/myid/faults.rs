@@ -1,10 +1,9 @@
 //! MyID's faults: its auth server (IdentityServer4 underneath) and its Core API broken
 //! one way each, and the arithmetic of the faults that bend a number.
 
-use crate::mock::profiles::Profile;
 use crate::protocol::rules::{identityserver, myid, oauth, openid};
 
-crate::mock::faults::faults! { Profile::MYID;
+crate::mock::faults::faults! { "myid";
     CODE_REUSE = "code-reuse", "an authorization code can be exchanged twice",
         [&oauth::RFC6749_CODE_ONCE],
         [("@authorization_code", "A code works once")];

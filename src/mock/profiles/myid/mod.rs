@@ -10,6 +10,7 @@
 pub mod api;
 pub(crate) mod auth;
 pub mod faults;
+mod lower;
 mod mint;
 mod service;
 

@@ -6,11 +6,11 @@ use std::sync::Arc;
 use axum::Router;
 use serde_json::{Map, Value};
 
-use crate::mock::builder::{Client, User};
+use crate::mock::spec::{Client, User};
 use crate::mock::config::{ConfigError, Settings};
 use crate::mock::faults::Fault;
 use crate::mock::mint::{Mint, MintError};
-use crate::mock::profiles::{Bound, Profile, Service, ShippedTarget};
+use crate::mock::profiles::{Bound, Service, ShippedTarget};
 use crate::mock::state::{AppState, MockConfig};
 use crate::mock::{API_BASE, AUTH_BASE};
 
@@ -51,11 +51,11 @@ impl Service for MyidService {
     }
 
     fn client_entry(&self, client: &Client) -> Result<Map<String, Value>, String> {
-        Ok(crate::mock::config::clients::entry(client))
+        Ok(super::lower::client(client))
     }
 
     fn user_entry(&self, user: &User) -> Map<String, Value> {
-        crate::mock::config::users::entry(user)
+        super::lower::user(user)
     }
 
     // IdentityServer's clients and resources are bound with every profile's settings
@@ -83,8 +83,8 @@ impl Service for MyidService {
 pub struct MyidServer;
 
 impl Bound for MyidServer {
-    fn profile(&self) -> Profile {
-        Profile::MYID
+    fn name(&self) -> &'static str {
+        SERVICE.name()
     }
 
     fn routes(self: Arc<Self>, state: AppState) -> Router {

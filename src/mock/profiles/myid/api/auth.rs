@@ -15,7 +15,7 @@ use serde_json::{Map, Value};
 use super::data::{AuditEntry, MAX_CLIENT_IDENTIFIER, MAX_OPERATION, SeedData, cut};
 use super::error::ApiError;
 use crate::mock::AUTH_BASE;
-use crate::mock::faults::myid as fault;
+use crate::mock::profiles::myid::faults as fault;
 use crate::mock::state::AppState;
 
 /// `TokenValidationParameters.ClockSkew`'s default.

@@ -32,7 +32,7 @@ fn present(state: &AppState, dir: &Map<String, Value>) -> Value {
     let shown = |k: &str| {
         !HIDDEN.contains(&k)
             || (k == "password"
-                && state.fault(&crate::mock::faults::myid::DIRECTORY_PASSWORD_SHOWN))
+                && state.fault(&crate::mock::profiles::myid::faults::DIRECTORY_PASSWORD_SHOWN))
     };
     let mut out: Map<String, Value> = dir
         .iter()

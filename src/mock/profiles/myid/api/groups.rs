@@ -54,7 +54,7 @@ pub async fn get(
         .find(|g| g.id.eq_ignore_ascii_case(&id))
         .ok_or_else(ApiError::not_found)?;
     // Fault `href-singular`: a link that names the resource in the singular.
-    let collection = if state.fault(&crate::mock::faults::myid::HREF_SINGULAR) {
+    let collection = if state.fault(&crate::mock::profiles::myid::faults::HREF_SINGULAR) {
         "group"
     } else {
         "groups"

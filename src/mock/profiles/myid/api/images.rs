@@ -105,7 +105,7 @@ pub async fn upload(
     let bytes = STANDARD
         .decode(data.trim())
         .map_err(|_| ApiError::Problem)?;
-    if bytes.is_empty() && !state.fault(&crate::mock::faults::myid::EMPTY_IMAGE_ACCEPTED) {
+    if bytes.is_empty() && !state.fault(&crate::mock::profiles::myid::faults::EMPTY_IMAGE_ACCEPTED) {
         return Err(ApiError::Problem);
     }
     let mimetype = image

@@ -572,7 +572,7 @@ fn with_security(mut doc: Value, allow_test: bool, origin: &str) -> Value {
 
 pub async fn swagger(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
     let swagger = state.config.auth.swagger;
-    if !swagger.generate || state.fault(&crate::mock::faults::myid::SWAGGER_MISSING) {
+    if !swagger.generate || state.fault(&crate::mock::profiles::myid::faults::SWAGGER_MISSING) {
         return StatusCode::NOT_FOUND.into_response();
     }
     let roles: Vec<String> = state

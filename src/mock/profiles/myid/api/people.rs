@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use super::auth::{ApiUser, Scope};
 use super::error::{ApiError, MAX_BODY, json_response, results as results_response};
 use super::{is_guid, wildcard_match};
-use crate::mock::faults::myid as fault;
+use crate::mock::profiles::myid::faults as fault;
 use crate::mock::form::FormParams;
 use crate::mock::state::AppState;
 use crate::protocol::handle::random_hex;
@@ -228,7 +228,7 @@ fn validate(
     let seed = &state.config.data;
     let logon = text(person, "logonName").trim();
     if logon.is_empty() {
-        let code = if state.fault(&crate::mock::faults::myid::WRONG_WS_CODE) {
+        let code = if state.fault(&crate::mock::profiles::myid::faults::WRONG_WS_CODE) {
             "WS30001"
         } else {
             "WS30015"

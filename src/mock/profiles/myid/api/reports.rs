@@ -213,7 +213,7 @@ pub async fn run(
     let api = state.api();
     let table = table(&state, &api, &user, report)?;
     // A total order: the chosen column, then the report's key, so pages never overlap.
-    let start = crate::mock::faults::myid::shifted_page_start(
+    let start = crate::mock::profiles::myid::faults::shifted_page_start(
         &state,
         page,
         (page - 1).saturating_mul(PAGE_SIZE),
@@ -268,7 +268,7 @@ pub async fn run(
     drop(table);
     drop(api);
     let mut links = Vec::new();
-    if start + PAGE_SIZE < total || state.fault(&crate::mock::faults::myid::NEXT_PAGE_NEVER_ENDS) {
+    if start + PAGE_SIZE < total || state.fault(&crate::mock::profiles::myid::faults::NEXT_PAGE_NEVER_ENDS) {
         links.push(json!({
             "op": "nextPage",
             "cat": "page",

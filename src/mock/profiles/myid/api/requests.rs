@@ -167,7 +167,7 @@ pub async fn for_person(
     person_in_scope(&state, &user, &id, &VIEW_REQUESTS)?;
     let results = visible_requests(&state, &user, |r| {
         text(r, "target.id").eq_ignore_ascii_case(&id)
-            && !state.fault(&crate::mock::faults::myid::PERSON_REQUESTS_EMPTY)
+            && !state.fault(&crate::mock::profiles::myid::faults::PERSON_REQUESTS_EMPTY)
     })?;
     Ok(results_response(results))
 }
@@ -190,7 +190,7 @@ pub async fn for_device(
     }
     let results = visible_requests(&state, &user, |r| {
         text(r, "device.id").eq_ignore_ascii_case(&id)
-            || state.fault(&crate::mock::faults::myid::DEVICE_REQUESTS_ALL)
+            || state.fault(&crate::mock::profiles::myid::faults::DEVICE_REQUESTS_ALL)
     })?;
     Ok(results_response(results))
 }
@@ -299,7 +299,7 @@ pub async fn create(
     .to_owned();
     let mut request = Map::new();
     request.insert("id".into(), json!(request_id));
-    let status = if state.fault(&crate::mock::faults::myid::REQUEST_AWAITING_VALIDATION) {
+    let status = if state.fault(&crate::mock::profiles::myid::faults::REQUEST_AWAITING_VALIDATION) {
         "Awaiting Validation"
     } else {
         "Awaiting Issue"

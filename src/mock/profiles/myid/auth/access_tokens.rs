@@ -25,7 +25,7 @@ pub fn valid_access_token(
     let claims: Map<String, Value> = state.config.signing_key.verify_as(token)?;
     let now = state.clock.now();
     let int = |k: &str| claims.get(k).and_then(Value::as_i64);
-    let skew = if state.fault(&crate::mock::faults::myid::NO_CLOCK_SKEW) {
+    let skew = if state.fault(&crate::mock::profiles::myid::faults::NO_CLOCK_SKEW) {
         0
     } else {
         CLOCK_SKEW

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use super::{base_url, pages, session_subject};
 use crate::mock::AUTH_BASE;
 use crate::mock::config::Client;
-use crate::mock::faults::myid as fault;
+use crate::mock::profiles::myid::faults as fault;
 use crate::mock::form::{FormParams, has_form_content_type};
 use crate::mock::state::AppState;
 use crate::mock::store::{AuthorizationCode, ErrorMessage, Subject};
@@ -473,7 +473,7 @@ fn process(
             .is_some_and(|p| p.split(' ').any(|x| x == "consent"));
     let mut request = request;
     if wants_consent {
-        match super::consent::allowed(
+        match super::decision::allowed(
             state,
             params,
             request.client.client_id.as_str(),
@@ -500,7 +500,7 @@ fn process(
                     true,
                 );
             }
-            None => return super::consent::ask(params),
+            None => return super::decision::ask(params),
         }
     }
     issue_code(state, request, subject)

@@ -6,7 +6,7 @@ use axum::http::{HeaderMap, header};
 
 use crate::mock::config::Client;
 use crate::mock::error::OAuthError;
-use crate::mock::faults::myid as fault;
+use crate::mock::profiles::myid::faults as fault;
 use crate::mock::form::FormParams;
 use crate::mock::state::AppState;
 use crate::protocol::secret::{SecretMatch, verify_secret};

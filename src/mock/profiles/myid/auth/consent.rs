@@ -9,64 +9,13 @@ use axum::body::{Body, to_bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
 
 use super::authorize::{self, encode};
+use super::decision::{CONSENT_PARAM, Decision, callback_prefix};
 use super::{pages, session_subject};
 use crate::mock::AUTH_BASE;
 use crate::mock::form::{FormParams, has_form_content_type};
 use crate::mock::state::AppState;
-
-/// The parameter of the callback URL that carries the user's decision.
-pub const CONSENT_PARAM: &str = "consent";
-/// How long a decision counts (assumed).
-const DECISION_LIFETIME: i64 = 300;
-
-/// A user's decision: who allowed which scopes to which client, when.
-#[derive(Debug, Serialize, Deserialize)]
-struct Decision {
-    client_id: String,
-    sub: String,
-    scopes: Vec<String>,
-    at: i64,
-}
-
-fn callback_prefix() -> String {
-    format!("{AUTH_BASE}/connect/authorize/callback?")
-}
-
-/// The scopes this user allowed this client, if the request carries a fresh decision.
-pub fn allowed(
-    state: &AppState,
-    params: &FormParams,
-    client_id: &str,
-    sub: &str,
-) -> Option<Vec<String>> {
-    let d: Decision = state
-        .open(params.present(CONSENT_PARAM)?)
-        .and_then(|b| serde_json::from_slice(&b).ok())?;
-    if state.fault(&crate::mock::faults::myid::CONSENT_NEVER_TAKEN) {
-        return None;
-    }
-    let fresh = state.clock.now() <= d.at + DECISION_LIFETIME;
-    (fresh && d.client_id == client_id && d.sub == sub).then_some(d.scopes)
-}
-
-/// Sends the browser to the consent page for the request `params`.
-pub fn ask(params: &FormParams) -> Response {
-    let query = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(params.pairs().filter(|(k, _)| *k != CONSENT_PARAM))
-        .finish();
-    let return_url = format!("{}{query}", callback_prefix());
-    let mut r = StatusCode::FOUND.into_response();
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        "{AUTH_BASE}/consent?returnUrl={}",
-        encode(&return_url)
-    )) {
-        r.headers_mut().insert(header::LOCATION, v);
-    }
-    r
-}
 
 fn request_of(return_url: &str) -> Option<FormParams> {
     return_url

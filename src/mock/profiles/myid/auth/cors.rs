@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::mock::faults::myid as fault;
+use crate::mock::profiles::myid::faults as fault;
 use crate::mock::state::AppState;
 use crate::mock::{API_BASE, AUTH_BASE};
 

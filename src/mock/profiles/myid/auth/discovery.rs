@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 use super::{base_url, issuer};
 use crate::mock::CaseFolded;
 use crate::mock::error::json;
-use crate::mock::faults::myid as fault;
+use crate::mock::profiles::myid::faults as fault;
 use crate::mock::state::AppState;
 
 /// Discovery by POST: 405, as for any method but GET and HEAD; the document under

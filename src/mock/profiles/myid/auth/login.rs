@@ -111,7 +111,7 @@ pub async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Bod
     let user = state.config.auth.users.iter().find(|u| {
         u.username.eq_ignore_ascii_case(username)
             && (u.password_matches(password)
-                || state.fault(&crate::mock::faults::myid::SIGN_IN_ANY_PASSWORD))
+                || state.fault(&crate::mock::profiles::myid::faults::SIGN_IN_ANY_PASSWORD))
     });
     let Some(user) = user else {
         tracing::debug!(username, "sign-in refused");

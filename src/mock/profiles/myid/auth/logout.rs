@@ -124,7 +124,7 @@ fn message(state: &AppState, id: Option<&str>) -> LogoutMessage {
 
 /// Ends the browser's session: forgets it and expires its cookies.
 fn sign_out(state: &AppState, headers: &HeaderMap, response: &mut Response) {
-    if state.fault(&crate::mock::faults::myid::SESSION_SURVIVES_LOGOUT) {
+    if state.fault(&crate::mock::profiles::myid::faults::SESSION_SURVIVES_LOGOUT) {
         return;
     }
     if let Some(handle) = cookie(headers, login::SESSION_COOKIE) {

@@ -5,6 +5,7 @@ pub(crate) mod access_tokens;
 pub(crate) mod authorize;
 mod client_auth;
 mod consent;
+mod decision;
 pub mod cors;
 mod discovery;
 mod error_page;

@@ -54,7 +54,7 @@ pub struct IdToken<'a> {
 /// (`AlwaysIncludeUserClaimsInIdToken` is false).
 pub fn id_token(state: &AppState, t: IdToken<'_>) -> Result<String, OAuthError> {
     let mut c = id_claims(state.clock.now(), &t);
-    if state.fault(&crate::mock::faults::myid::ID_TOKEN_NONCE_DROPPED) {
+    if state.fault(&crate::mock::profiles::myid::faults::ID_TOKEN_NONCE_DROPPED) {
         c.remove("nonce");
     }
     sign_id_token(state, &c)
@@ -172,7 +172,7 @@ pub async fn userinfo(
         return resource_error("invalid_token");
     };
     if !has_scope(&claims, OPENID)
-        && !state.fault(&crate::mock::faults::myid::USERINFO_IGNORES_SCOPE)
+        && !state.fault(&crate::mock::profiles::myid::faults::USERINFO_IGNORES_SCOPE)
     {
         return resource_error("insufficient_scope");
     }
@@ -194,7 +194,7 @@ pub async fn userinfo(
     {
         for claim in &resource.user_claims {
             let value = match claim.as_str() {
-                "name" if state.fault(&crate::mock::faults::myid::USERINFO_NAME_MISSING) => None,
+                "name" if state.fault(&crate::mock::profiles::myid::faults::USERINFO_NAME_MISSING) => None,
                 "name" if !user.name.is_empty() => Some(user.name.clone()),
                 "preferred_username" => Some(user.username.clone()),
                 _ => None,
@@ -205,7 +205,7 @@ pub async fn userinfo(
         }
     }
     // Fault `userinfo-wrong-sub`: the user's name where its subject belongs.
-    let sub = if state.fault(&crate::mock::faults::myid::USERINFO_WRONG_SUB) {
+    let sub = if state.fault(&crate::mock::profiles::myid::faults::USERINFO_WRONG_SUB) {
         user.username.as_str()
     } else {
         sub

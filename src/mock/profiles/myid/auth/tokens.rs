@@ -14,14 +14,14 @@ pub const OFFLINE_ACCESS: &str = "offline_access";
 /// Signs claims with the mock's key.
 pub fn sign(state: &AppState, claims: &AccessTokenClaims) -> Result<String, OAuthError> {
     let mut claims = claims.clone();
-    if state.fault(&crate::mock::faults::myid::WRONG_AUDIENCE) {
+    if state.fault(&crate::mock::profiles::myid::faults::WRONG_AUDIENCE) {
         claims.aud = Audience::from_names(vec!["api.other".into()]);
     }
-    if state.fault(&crate::mock::faults::myid::AUDIENCE_MISSING) {
+    if state.fault(&crate::mock::profiles::myid::faults::AUDIENCE_MISSING) {
         claims.aud = Audience::from_names(Vec::new());
     }
     let key = &state.config.signing_key;
-    let signed = if state.fault(&crate::mock::faults::myid::UNPUBLISHED_KEY) {
+    let signed = if state.fault(&crate::mock::profiles::myid::faults::UNPUBLISHED_KEY) {
         key.sign_as(&random_hex(16), ACCESS_TOKEN_TYP, &claims)
     } else {
         key.sign(ACCESS_TOKEN_TYP, &claims)
@@ -111,7 +111,7 @@ pub fn store_refresh(
         grant_id: grant_id.to_owned(),
         client_id: client.client_id.to_string(),
         created: state.clock.now(),
-        lifetime: if state.fault(&crate::mock::faults::myid::SLIDING_IGNORED) {
+        lifetime: if state.fault(&crate::mock::profiles::myid::faults::SLIDING_IGNORED) {
             client.absolute_refresh_token_lifetime
         } else {
             first_refresh_lifetime(client)

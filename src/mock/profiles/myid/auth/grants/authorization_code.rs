@@ -6,7 +6,7 @@ use super::GrantContext;
 use crate::mock::auth::oidc;
 use crate::mock::auth::tokens::{self, OFFLINE_ACCESS};
 use crate::mock::error::OAuthError;
-use crate::mock::faults::myid as fault;
+use crate::mock::profiles::myid::faults as fault;
 use crate::protocol::handle::random_hex;
 use crate::protocol::secret::constant_time_eq;
 use crate::protocol::token::{BEARER, TokenResponse};

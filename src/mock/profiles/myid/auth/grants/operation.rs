@@ -9,7 +9,7 @@ use super::{GrantContext, MAX_SCOPE};
 use crate::mock::auth::access_tokens::{has_scope, valid_access_token};
 use crate::mock::auth::tokens::{self, OFFLINE_ACCESS};
 use crate::mock::error::OAuthError;
-use crate::mock::faults::myid as fault;
+use crate::mock::profiles::myid::faults as fault;
 use crate::mock::store::Subject;
 use crate::protocol::token::{BEARER, TokenResponse};
 use crate::protocol::{ErrorCode, Scopes};

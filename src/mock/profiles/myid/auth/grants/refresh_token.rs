@@ -5,7 +5,7 @@
 use super::GrantContext;
 use crate::mock::auth::{oidc, tokens};
 use crate::mock::error::OAuthError;
-use crate::mock::faults::myid as fault;
+use crate::mock::profiles::myid::faults as fault;
 use crate::mock::store::Subject;
 use crate::protocol::ErrorCode;
 use crate::protocol::Scopes;
