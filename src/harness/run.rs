@@ -255,68 +255,23 @@ fn outcome(
     }
 }
 
-/// Runs the suite. cucumber's own writer prints progress on standard output.
+/// Runs the suite: checks a live target can be tested, plans which scenarios run,
+/// runs them, and gathers the report.
 pub async fn run(options: RunOptions) -> Result<RunReport, RunError> {
     let started = Instant::now();
     let features = features::load().map_err(RunError::Features)?;
-    let filter = options
-        .tags
-        .as_deref()
-        .map(|expr| {
-            expr.parse::<TagOperation>().map_err(|e| RunError::Tags {
-                expr: expr.to_owned(),
-                message: e.to_string(),
-            })
-        })
-        .transpose()?;
+    let filter = parse_filter(options.tags.as_deref())?;
     let profile = options.target.profile().clone();
     if options.target.is_shared() {
         super::preflight::check(&profile)
             .await
             .map_err(RunError::Setup)?;
     }
-
-    let mut results = Vec::new();
-    let mut planned: Vec<(String, String)> = Vec::new();
-    for feature in &features {
-        let in_rules = feature
-            .rules
-            .iter()
-            .flat_map(|r| r.scenarios.iter().map(move |s| (Some(r), s)));
-        for (rule, scenario) in feature.scenarios.iter().map(|s| (None, s)).chain(in_rules) {
-            let tags = tags_of(feature, rule, scenario);
-            let path = feature_path(feature);
-            match select((feature, rule, scenario), &tags, filter.as_ref(), &profile) {
-                Selection::Skip(reason) => {
-                    planned.push((path, feature.name.clone()));
-                    results.push(outcome(
-                        feature,
-                        scenario,
-                        tags,
-                        Status::Skipped,
-                        Some(reason),
-                    ));
-                }
-                Selection::Run => planned.push((path, feature.name.clone())),
-                Selection::Exclude => {}
-            }
-        }
-    }
-
+    let (mut results, planned) = plan(&features, filter.as_ref(), &profile);
     let expectations = Arc::new(
         Expectations::new(profile.deviations.clone(), options.strict)
             .map_err(RunError::Expectations)?,
     );
-    let hook_expectations = expectations.clone();
-    let collected: Arc<Mutex<Vec<ScenarioOutcome>>> = Arc::default();
-    let sink = collected.clone();
-    // A shared server has one clock and one data set: a scenario that moves the clock,
-    // or that needs the data to hold still (`@serial`), runs alone.
-    let shared_clock = options.target.is_shared();
-    let live = shared_clock;
-    let serial_profile = profile.clone();
-    let target = Arc::new(options.target);
-    let filter_profile = profile.clone();
     let progress = Arc::new(Progress::new(
         Mode::detect(options.quiet),
         planned.iter().map(|(p, n)| (p.as_str(), n.as_str())),
@@ -324,128 +279,17 @@ pub async fn run(options: RunOptions) -> Result<RunReport, RunError> {
     for r in &results {
         progress.finished(r);
     }
-    let hook_progress = progress.clone();
-    let sink_progress = progress.clone();
-    let writer = ConformanceWorld::cucumber::<&str>()
-        .with_parser(features::Embedded(features))
-        .with_writer(
-            // cucumber's own writer only counts (parsing and hook errors); what a
-            // person sees is `Progress`.
-            cucumber::writer::Basic::new(
-                std::io::sink(),
-                cucumber::writer::Coloring::Auto,
-                cucumber::writer::Verbosity::Default,
-            )
-            .summarized(),
-        )
-        .max_concurrent_scenarios(options.concurrency.max(1))
-        .which_scenario(move |feature, rule, scenario| {
-            let alone = tags_of(feature, rule, scenario)
-                .iter()
-                .any(|t| t == "serial")
-                || time_needed(feature, rule, scenario, &serial_profile).unwrap_or(0) > 0;
-            if shared_clock && alone {
-                ScenarioType::Serial
-            } else {
-                ScenarioType::Concurrent
-            }
-        })
-        .before(move |feature, rule, scenario, world| {
-            let target = target.clone();
-            let tags = tags_of(feature, rule, scenario);
-            world.expect(hook_expectations.clone(), scenario, &tags);
-            world.progress = Some(hook_progress.clone());
-            async move {
-                if let Some(e) = world.feature_error().map(str::to_owned) {
-                    world.attach_error(e);
-                    return;
-                }
-                match target.connect().await {
-                    Ok(conn) => world.attach(conn),
-                    Err(e) => world.attach_error(format!("cannot reach the target: {e}")),
-                }
-            }
-            .boxed_local()
-        })
-        .after(move |feature, rule, scenario, finished, world| {
-            let sink = sink.clone();
-            let progress = sink_progress.clone();
-            async move {
-                let tags = tags_of(feature, rule, scenario);
-                let (mut status, mut reason) = match finished {
-                    ScenarioFinished::StepPassed => (Status::Passed, None),
-                    ScenarioFinished::StepSkipped => (
-                        Status::Failed,
-                        Some("a step matched no definition".to_owned()),
-                    ),
-                    ScenarioFinished::StepFailed(_, _, err) => {
-                        let text = step_error_text(err);
-                        match text.strip_prefix(SKIP_MARK) {
-                            Some(why) => (Status::Skipped, Some(why.to_owned())),
-                            None => (Status::Failed, Some(text)),
-                        }
-                    }
-                    ScenarioFinished::BeforeHookFailed(_) => (
-                        Status::Failed,
-                        Some("the scenario could not be set up".to_owned()),
-                    ),
-                };
-                let mut out = outcome(feature, scenario, tags, status, None);
-                if let Some(world) = world {
-                    let failed: Vec<String> = world
-                        .findings()
-                        .iter()
-                        .filter(|f| f.is_failure())
-                        .map(|f| f.to_string())
-                        .collect();
-                    if !failed.is_empty() && status != Status::Failed {
-                        // A precondition met after a failed check does not hide it.
-                        let mut why = failed.join("\n");
-                        if let Some(r) = reason.take() {
-                            why.push_str(&format!("\n(then: {r})"));
-                        }
-                        status = Status::Failed;
-                        reason = Some(why);
-                    }
-                    if status == Status::Passed
-                        && let Some(why) = hollow(world.findings())
-                    {
-                        status = Status::Skipped;
-                        reason = Some(why);
-                    }
-                    out.status = status;
-                    // The transcript is taken first, so cleanup requests stay out of it.
-                    let transcript =
-                        (status == Status::Failed).then(|| world.recorder().transcript());
-                    if live {
-                        steps::api::clean_up(world).await;
-                    }
-                    out.findings = world.findings().to_vec();
-                    out.elapsed_ms = world.elapsed().as_millis();
-                    out.transcript = transcript;
-                }
-                out.reason = reason;
-                progress.finished(&out);
-                sink.lock().unwrap_or_else(|p| p.into_inner()).push(out);
-            }
-            .boxed_local()
-        })
-        .fail_on_skipped()
-        .with_default_cli()
-        .filter_run((), move |feature, rule, scenario| {
-            let tags = tags_of(feature, rule, scenario);
-            matches!(
-                select(
-                    (feature, rule, scenario),
-                    &tags,
-                    filter.as_ref(),
-                    &filter_profile
-                ),
-                Selection::Run
-            )
-        })
-        .await;
-
+    let collected: Arc<Mutex<Vec<ScenarioOutcome>>> = Arc::default();
+    let execution = Execution {
+        target: Arc::new(options.target),
+        filter,
+        profile: profile.clone(),
+        expectations: expectations.clone(),
+        progress: progress.clone(),
+        collected: collected.clone(),
+        concurrency: options.concurrency,
+    };
+    let errors = execute(features, execution).await;
     progress.close();
     results.extend(
         collected
@@ -453,26 +297,7 @@ pub async fn run(options: RunOptions) -> Result<RunReport, RunError> {
             .unwrap_or_else(|p| p.into_inner())
             .drain(..),
     );
-    if writer.parsing_errors() + writer.hook_errors() > 0 {
-        // Parsing or hook errors never reach the after-hook; do not let them pass silently.
-        results.push(ScenarioOutcome {
-            feature_path: String::new(),
-            feature: "(run)".into(),
-            scenario: "cucumber reported errors outside any scenario".into(),
-            line: 0,
-            source: Source::Rfc,
-            tags: Vec::new(),
-            status: Status::Failed,
-            reason: Some(format!(
-                "{} parsing error(s), {} hook error(s)",
-                writer.parsing_errors(),
-                writer.hook_errors()
-            )),
-            findings: Vec::new(),
-            transcript: None,
-            elapsed_ms: 0,
-        });
-    }
+    results.extend(cucumber_errors(errors));
     results.sort_by(|a, b| {
         (&a.feature_path, a.line, &a.scenario).cmp(&(&b.feature_path, b.line, &b.scenario))
     });
@@ -488,6 +313,229 @@ pub async fn run(options: RunOptions) -> Result<RunReport, RunError> {
         elapsed_ms: started.elapsed().as_millis(),
         strict: options.strict,
         stale,
+    })
+}
+
+/// The tag expression, parsed.
+fn parse_filter(tags: Option<&str>) -> Result<Option<TagOperation>, RunError> {
+    tags.map(|expr| {
+        expr.parse::<TagOperation>().map_err(|e| RunError::Tags {
+            expr: expr.to_owned(),
+            message: e.to_string(),
+        })
+    })
+    .transpose()
+}
+
+/// Which scenarios run: the ones skipped before they start (with their reasons), and
+/// every feature a selected scenario belongs to, for the progress display.
+fn plan(
+    features: &[Feature],
+    filter: Option<&TagOperation>,
+    profile: &TargetProfile,
+) -> (Vec<ScenarioOutcome>, Vec<(String, String)>) {
+    let mut skipped = Vec::new();
+    let mut planned = Vec::new();
+    for feature in features {
+        let in_rules = feature
+            .rules
+            .iter()
+            .flat_map(|r| r.scenarios.iter().map(move |s| (Some(r), s)));
+        for (rule, scenario) in feature.scenarios.iter().map(|s| (None, s)).chain(in_rules) {
+            let tags = tags_of(feature, rule, scenario);
+            let path = feature_path(feature);
+            match select((feature, rule, scenario), &tags, filter, profile) {
+                Selection::Skip(reason) => {
+                    planned.push((path, feature.name.clone()));
+                    skipped.push(outcome(
+                        feature,
+                        scenario,
+                        tags,
+                        Status::Skipped,
+                        Some(reason),
+                    ));
+                }
+                Selection::Run => planned.push((path, feature.name.clone())),
+                Selection::Exclude => {}
+            }
+        }
+    }
+    (skipped, planned)
+}
+
+/// What running the selected scenarios needs, shared by cucumber's hooks.
+struct Execution {
+    target: Arc<Target>,
+    filter: Option<TagOperation>,
+    profile: Arc<TargetProfile>,
+    expectations: Arc<Expectations>,
+    progress: Arc<Progress>,
+    collected: Arc<Mutex<Vec<ScenarioOutcome>>>,
+    concurrency: usize,
+}
+
+/// Runs the selected scenarios through cucumber, each outcome collected as it finishes;
+/// answers cucumber's own (parsing, hook) error counts.
+async fn execute(features: Vec<Feature>, e: Execution) -> (usize, usize) {
+    // A shared server has one clock and one data set: a scenario that moves the clock,
+    // or that needs the data to hold still (`@serial`), runs alone.
+    let live = e.target.is_shared();
+    let serial_profile = e.profile.clone();
+    let filter_profile = e.profile.clone();
+    let (target, expectations, progress) = (e.target, e.expectations, e.progress);
+    let (sink, sink_progress) = (e.collected, progress.clone());
+    let filter = e.filter;
+    let writer = ConformanceWorld::cucumber::<&str>()
+        .with_parser(features::Embedded(features))
+        .with_writer(
+            // cucumber's own writer only counts (parsing and hook errors); what a
+            // person sees is `Progress`.
+            cucumber::writer::Basic::new(
+                std::io::sink(),
+                cucumber::writer::Coloring::Auto,
+                cucumber::writer::Verbosity::Default,
+            )
+            .summarized(),
+        )
+        .max_concurrent_scenarios(e.concurrency.max(1))
+        .which_scenario(move |feature, rule, scenario| {
+            let alone = tags_of(feature, rule, scenario)
+                .iter()
+                .any(|t| t == "serial")
+                || time_needed(feature, rule, scenario, &serial_profile).unwrap_or(0) > 0;
+            if live && alone {
+                ScenarioType::Serial
+            } else {
+                ScenarioType::Concurrent
+            }
+        })
+        .before(move |feature, rule, scenario, world| {
+            let tags = tags_of(feature, rule, scenario);
+            world.expect(expectations.clone(), scenario, &tags);
+            world.progress = Some(progress.clone());
+            connect(target.clone(), world).boxed_local()
+        })
+        .after(move |feature, rule, scenario, finished, world| {
+            let (sink, progress) = (sink.clone(), sink_progress.clone());
+            async move {
+                let tags = tags_of(feature, rule, scenario);
+                let out = finish(
+                    outcome(feature, scenario, tags, Status::Passed, None),
+                    finished,
+                    world,
+                    live,
+                )
+                .await;
+                progress.finished(&out);
+                sink.lock().unwrap_or_else(|p| p.into_inner()).push(out);
+            }
+            .boxed_local()
+        })
+        .fail_on_skipped()
+        .with_default_cli()
+        .filter_run((), move |feature, rule, scenario| {
+            let tags = tags_of(feature, rule, scenario);
+            let selection = select(
+                (feature, rule, scenario),
+                &tags,
+                filter.as_ref(),
+                &filter_profile,
+            );
+            matches!(selection, Selection::Run)
+        })
+        .await;
+    (writer.parsing_errors(), writer.hook_errors())
+}
+
+/// Before a scenario: its feature must be sound, and the target reachable.
+async fn connect(target: Arc<Target>, world: &mut ConformanceWorld) {
+    if let Some(e) = world.feature_error().map(str::to_owned) {
+        world.attach_error(e);
+        return;
+    }
+    match target.connect().await {
+        Ok(conn) => world.attach(conn),
+        Err(e) => world.attach_error(format!("cannot reach the target: {e}")),
+    }
+}
+
+/// After a scenario: its status (a failed check fails it whatever came after; a pass
+/// that judged nothing is a skip), its findings and, when it failed, its transcript;
+/// against a live server, what it created is cleaned up.
+async fn finish(
+    mut out: ScenarioOutcome,
+    finished: &ScenarioFinished,
+    world: Option<&mut ConformanceWorld>,
+    live: bool,
+) -> ScenarioOutcome {
+    let (mut status, mut reason) = match finished {
+        ScenarioFinished::StepPassed => (Status::Passed, None),
+        ScenarioFinished::StepSkipped => (
+            Status::Failed,
+            Some("a step matched no definition".to_owned()),
+        ),
+        ScenarioFinished::StepFailed(_, _, err) => {
+            let text = step_error_text(err);
+            match text.strip_prefix(SKIP_MARK) {
+                Some(why) => (Status::Skipped, Some(why.to_owned())),
+                None => (Status::Failed, Some(text)),
+            }
+        }
+        ScenarioFinished::BeforeHookFailed(_) => (
+            Status::Failed,
+            Some("the scenario could not be set up".to_owned()),
+        ),
+    };
+    if let Some(world) = world {
+        let failed: Vec<String> = world
+            .findings()
+            .iter()
+            .filter(|f| f.is_failure())
+            .map(|f| f.to_string())
+            .collect();
+        if !failed.is_empty() && status != Status::Failed {
+            // A precondition met after a failed check does not hide it.
+            let mut why = failed.join("\n");
+            if let Some(r) = reason.take() {
+                why.push_str(&format!("\n(then: {r})"));
+            }
+            status = Status::Failed;
+            reason = Some(why);
+        }
+        if status == Status::Passed
+            && let Some(why) = hollow(world.findings())
+        {
+            status = Status::Skipped;
+            reason = Some(why);
+        }
+        // The transcript is taken first, so cleanup requests stay out of it.
+        out.transcript = (status == Status::Failed).then(|| world.recorder().transcript());
+        if live {
+            steps::api::clean_up(world).await;
+        }
+        out.findings = world.findings().to_vec();
+        out.elapsed_ms = world.elapsed().as_millis();
+    }
+    out.status = status;
+    out.reason = reason;
+    out
+}
+
+/// Parsing or hook errors never reach the after-hook: they become a failed outcome of
+/// their own rather than pass silently.
+fn cucumber_errors((parsing, hooks): (usize, usize)) -> Option<ScenarioOutcome> {
+    (parsing + hooks > 0).then(|| ScenarioOutcome {
+        feature_path: String::new(),
+        feature: "(run)".into(),
+        scenario: "cucumber reported errors outside any scenario".into(),
+        line: 0,
+        source: Source::Rfc,
+        tags: Vec::new(),
+        status: Status::Failed,
+        reason: Some(format!("{parsing} parsing error(s), {hooks} hook error(s)")),
+        findings: Vec::new(),
+        transcript: None,
+        elapsed_ms: 0,
     })
 }
 
