@@ -86,9 +86,45 @@ fn is_absolute_uri(uri: &str) -> bool {
     })
 }
 
-/// `AuthorizeRequestValidator.ValidateAsync`, in its order.
+/// `AuthorizeRequestValidator.ValidateAsync`, in its order: the client and its
+/// redirect URI (a failure there never goes back to the client), the response type with
+/// PKCE and the response mode, the scopes, then the optional parameters.
 pub fn validate<'a>(state: &'a AppState, p: &FormParams) -> Result<Validated<'a>, ErrorMessage> {
-    // Client and redirect.
+    let (client, redirect_uri) = client_and_redirect(state, p)?;
+    let id = p.present("client_id");
+    let flow = flow(state, client, p, id)?;
+    let scopes = scopes(state, client, p, &flow.response_type, flow.grant, id)?;
+    let (prompt, max_age) = optional_params(p, id)?;
+    if flow.grant != "authorization_code" {
+        // The mock issues codes only; MyID's documented flows are all code flows.
+        return Err(page(
+            "unsupported_response_type",
+            "Response type not supported",
+            id,
+        ));
+    }
+    Ok(Validated {
+        client,
+        redirect_uri: redirect_uri.to_owned(),
+        mode: flow.mode,
+        state: p.get("state").filter(|s| !s.is_empty()).map(str::to_owned),
+        scopes,
+        challenge: flow.challenge,
+        prompt,
+        nonce: p.present("nonce").map(str::to_owned),
+        max_age,
+    })
+}
+
+/// The client, enabled and of the OpenID Connect protocol, and a redirect URI it
+/// registered.
+fn client_and_redirect<'a, 'p>(
+    state: &'a AppState,
+    p: &'p FormParams,
+) -> Result<(&'a Client, &'p str), ErrorMessage>
+where
+    'a: 'p,
+{
     let client_id = p
         .present("client_id")
         .filter(|c| c.len() <= MAX_CLIENT_ID)
@@ -131,65 +167,114 @@ pub fn validate<'a>(state: &'a AppState, p: &FormParams) -> Result<Validated<'a>
     if !registered && !state.fault(&fault::OPEN_REDIRECT) {
         return Err(page("invalid_request", "Invalid redirect_uri", id));
     }
-    let request_state = p.get("state").filter(|s| !s.is_empty()).map(str::to_owned);
+    Ok((client, redirect_uri))
+}
 
-    // Response type, PKCE, mode.
-    let response_type = p
-        .present("response_type")
-        .ok_or_else(|| page("unsupported_response_type", "Missing response_type", id));
-    let response_type = match response_type {
+/// What the response type asks for: the grant it is, its PKCE challenge and the mode
+/// the response goes back in.
+struct Flow {
+    response_type: String,
+    grant: &'static str,
+    challenge: Option<(PkceChallenge, String)>,
+    mode: ResponseMode,
+}
+
+/// The response type, the PKCE challenge and the response mode, each allowed for the
+/// client.
+fn flow(
+    state: &AppState,
+    client: &Client,
+    p: &FormParams,
+    id: Option<&str>,
+) -> Result<Flow, ErrorMessage> {
+    let response_type = response_type(state, p, id)?;
+    let grant = match response_type.as_str() {
+        "code" => "authorization_code",
+        t if t.contains("code") => "hybrid",
+        _ => "implicit",
+    };
+    let challenge = if grant == "implicit" {
+        None
+    } else {
+        challenge(state, client, p, id)?
+    };
+    let mode = response_mode(p, grant, id)?;
+    if !client.allows_grant(grant) {
+        return Err(page(
+            "unauthorized_client",
+            "Invalid grant type for client",
+            id,
+        ));
+    }
+    if response_type.split(' ').any(|t| t == "token") && !client.allow_access_tokens_via_browser {
+        return Err(page(
+            "invalid_request",
+            "Client not configured to receive access tokens via browser",
+            id,
+        ));
+    }
+    Ok(Flow {
+        response_type,
+        grant,
+        challenge,
+        mode,
+    })
+}
+
+/// The response type, its parts sorted, one IdentityServer supports.
+fn response_type(state: &AppState, p: &FormParams, id: Option<&str>) -> Result<String, ErrorMessage> {
+    let supported =
+        |t: &str| RESPONSE_TYPES.iter().any(|k| normalised_response_type(k) == normalised_response_type(t));
+    let response_type = match p.present("response_type") {
         // Fault `unknown-response-type-code`: anything not understood is taken as code.
-        _ if state.fault(&fault::UNKNOWN_RESPONSE_TYPE_CODE)
-            && !p.present("response_type").is_some_and(|t| {
-                RESPONSE_TYPES
-                    .iter()
-                    .any(|k| normalised_response_type(k) == normalised_response_type(t))
-            }) =>
-        {
+        found if state.fault(&fault::UNKNOWN_RESPONSE_TYPE_CODE) && !found.is_some_and(supported) => {
             "code".to_owned()
         }
-        found => normalised_response_type(found?),
+        Some(t) => normalised_response_type(t),
+        None => return Err(page("unsupported_response_type", "Missing response_type", id)),
     };
-    if !RESPONSE_TYPES
-        .iter()
-        .any(|t| normalised_response_type(t) == response_type)
-    {
+    if !supported(&response_type) {
         return Err(page(
             "unsupported_response_type",
             "Response type not supported",
             id,
         ));
     }
-    let grant = match response_type.as_str() {
-        "code" => "authorization_code",
-        t if t.contains("code") => "hybrid",
-        _ => "implicit",
+    Ok(response_type)
+}
+
+/// The PKCE challenge: required when the client requires it, of a valid length, by a
+/// method the client allows (an omitted method means plain, RFC 7636 §4.3).
+fn challenge(
+    state: &AppState,
+    client: &Client,
+    p: &FormParams,
+    id: Option<&str>,
+) -> Result<Option<(PkceChallenge, String)>, ErrorMessage> {
+    let Some(c) = p.present("code_challenge") else {
+        return if client.require_pkce {
+            Err(page("invalid_request", "code challenge required", id))
+        } else {
+            Ok(None)
+        };
     };
-    let mut challenge = None;
-    if grant != "implicit" {
-        match p.present("code_challenge") {
-            None if client.require_pkce => {
-                return Err(page("invalid_request", "code challenge required", id));
-            }
-            None => {}
-            Some(c) => {
-                if !pkce::length_is_valid(c) {
-                    return Err(page("invalid_request", "Invalid code_challenge", id));
-                }
-                // An omitted method means plain (RFC 7636 §4.3).
-                let method = p.present("code_challenge_method").unwrap_or("plain");
-                let plain_ok = client.allow_plain_text_pkce || state.fault(&fault::PLAIN_ACCEPTED);
-                if !(method == "S256" || (method == "plain" && plain_ok)) {
-                    return Err(page(
-                        "invalid_request",
-                        "Transform algorithm not supported",
-                        id,
-                    ));
-                }
-                challenge = Some((PkceChallenge::new(c), method.to_owned()));
-            }
-        }
+    if !pkce::length_is_valid(c) {
+        return Err(page("invalid_request", "Invalid code_challenge", id));
     }
+    let method = p.present("code_challenge_method").unwrap_or("plain");
+    let plain_ok = client.allow_plain_text_pkce || state.fault(&fault::PLAIN_ACCEPTED);
+    if !(method == "S256" || (method == "plain" && plain_ok)) {
+        return Err(page(
+            "invalid_request",
+            "Transform algorithm not supported",
+            id,
+        ));
+    }
+    Ok(Some((PkceChallenge::new(c), method.to_owned())))
+}
+
+/// The response mode: the grant's default, or one it may use.
+fn response_mode(p: &FormParams, grant: &str, id: Option<&str>) -> Result<ResponseMode, ErrorMessage> {
     let mode = match p.present("response_mode") {
         None if grant == "authorization_code" => ResponseMode::Query,
         None => ResponseMode::Fragment,
@@ -211,22 +296,19 @@ pub fn validate<'a>(state: &'a AppState, p: &FormParams) -> Result<Validated<'a>
             id,
         ));
     }
-    if !client.allows_grant(grant) {
-        return Err(page(
-            "unauthorized_client",
-            "Invalid grant type for client",
-            id,
-        ));
-    }
-    if response_type.split(' ').any(|t| t == "token") && !client.allow_access_tokens_via_browser {
-        return Err(page(
-            "invalid_request",
-            "Client not configured to receive access tokens via browser",
-            id,
-        ));
-    }
+    Ok(mode)
+}
 
-    // Scope.
+/// The scopes: each allowed for the client and known, openid with identity scopes and
+/// with an id_token, and something a code can be for.
+fn scopes(
+    state: &AppState,
+    client: &Client,
+    p: &FormParams,
+    response_type: &str,
+    grant: &str,
+    id: Option<&str>,
+) -> Result<Scopes, ErrorMessage> {
     let scope = p
         .present("scope")
         .filter(|s| s.len() <= MAX_SCOPE)
@@ -267,8 +349,14 @@ pub fn validate<'a>(state: &'a AppState, p: &FormParams) -> Result<Validated<'a>
     {
         return Err(page("invalid_scope", "Invalid scope for response type", id));
     }
+    Ok(scopes)
+}
 
-    // Optional parameters.
+/// `nonce` (bounded), `prompt` (known values, `none` alone) and `max_age` (seconds).
+fn optional_params(
+    p: &FormParams,
+    id: Option<&str>,
+) -> Result<(Option<String>, Option<u64>), ErrorMessage> {
     if p.get("nonce").is_some_and(|n| n.len() > MAX_NONCE) {
         return Err(page("invalid_request", "Invalid nonce", id));
     }
@@ -289,25 +377,7 @@ pub fn validate<'a>(state: &'a AppState, p: &FormParams) -> Result<Validated<'a>
                 .map_err(|_| page("invalid_request", "Invalid max_age", id))?,
         ),
     };
-    if grant != "authorization_code" {
-        // The mock issues codes only; MyID's documented flows are all code flows.
-        return Err(page(
-            "unsupported_response_type",
-            "Response type not supported",
-            id,
-        ));
-    }
-    Ok(Validated {
-        client,
-        redirect_uri: redirect_uri.to_owned(),
-        mode,
-        state: request_state,
-        scopes,
-        challenge,
-        prompt,
-        nonce: p.present("nonce").map(str::to_owned),
-        max_age,
-    })
+    Ok((prompt, max_age))
 }
 
 /// The parameters of a GET (query) or POST (form) authorize request.
