@@ -185,25 +185,7 @@ fn main() -> ExitCode {
             outcome(faults.and_then(|faults| runtime().block_on(serve(options, faults))))
         }
         Command::Rules { format, from } => outcome(runtime().block_on(list_rules(&format, from))),
-        Command::Faults => {
-            for f in faults::all() {
-                let caught: Vec<String> = f
-                    .caught_by
-                    .iter()
-                    .map(|(tag, s)| format!("{tag}: {s}"))
-                    .collect();
-                let rules: Vec<&str> = f.rules.iter().map(|r| r.id).collect();
-                println!(
-                    "{}\t{}\t{} ({}); caught by {}",
-                    f.name,
-                    f.profile,
-                    f.breaks,
-                    rules.join(", "),
-                    caught.join("; ")
-                );
-            }
-            ExitCode::SUCCESS
-        }
+        Command::Faults => print_faults(),
         Command::Check {
             target,
             tags,
@@ -236,6 +218,28 @@ fn main() -> ExitCode {
             runtime().block_on(check(target, tags, reports, concurrency, judging))
         })),
     }
+}
+
+/// `faults`: one fault a line, with its profile, what it breaks, its rules and the
+/// scenarios that catch it.
+fn print_faults() -> ExitCode {
+    for f in faults::all() {
+        let caught: Vec<String> = f
+            .caught_by
+            .iter()
+            .map(|(tag, s)| format!("{tag}: {s}"))
+            .collect();
+        let rules: Vec<&str> = f.rules.iter().map(|r| r.id).collect();
+        println!(
+            "{}\t{}\t{} ({}); caught by {}",
+            f.name,
+            f.profile,
+            f.breaks,
+            rules.join(", "),
+            caught.join("; ")
+        );
+    }
+    ExitCode::SUCCESS
 }
 
 fn runtime() -> tokio::runtime::Runtime {

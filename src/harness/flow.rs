@@ -119,6 +119,8 @@ pub async fn authorize_with(
     }
 }
 
+/// Long on purpose: one browser walk (follow a redirect, post a form, stop where the
+/// server does); every branch shares the walk's cookies and last page.
 async fn follow_forms(
     world: &mut ConformanceWorld,
     url: String,

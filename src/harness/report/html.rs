@@ -155,6 +155,19 @@ type Area<'a> = (&'a str, &'a str, Vec<(usize, &'a ScenarioOutcome)>);
 
 /// The page.
 pub fn html(report: &RunReport) -> String {
+    let mut out = String::with_capacity(64 * 1024);
+    header(&mut out, report);
+    filters(&mut out, report);
+    failures(&mut out, report);
+    areas(&mut out, report);
+    warnings(&mut out, report);
+    out.push_str("</section>\n</main>\n");
+    let _ = writeln!(out, "<script>{SCRIPT}</script>\n</body>\n</html>");
+    out
+}
+
+/// The page's head and the run's counts.
+fn header(out: &mut String, report: &RunReport) {
     let c = report.counts();
     let expected = report
         .scenarios
@@ -162,7 +175,6 @@ pub fn html(report: &RunReport) -> String {
         .flat_map(|s| s.findings.iter().map(move |f| (s, f)))
         .filter(|(_, f)| f.is_warning() && f.expected.is_some())
         .count();
-    let mut out = String::with_capacity(64 * 1024);
     let _ = writeln!(
         out,
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'\">\n<title>Conformance: {}</title>\n<style>{STYLE}</style>\n</head>\n<body>",
@@ -183,8 +195,10 @@ pub fn html(report: &RunReport) -> String {
         expected,
         esc(&super::closing_line(report)),
     );
+}
 
-    // Filters.
+/// Filters by status, tag and text.
+fn filters(out: &mut String, report: &RunReport) {
     let mut by_status: BTreeMap<&str, usize> = BTreeMap::new();
     let mut tags: BTreeSet<&str> = BTreeSet::new();
     for s in &report.scenarios {
@@ -206,8 +220,10 @@ pub fn html(report: &RunReport) -> String {
         let _ = write!(out, "<option value=\"{0}\">@{0}</option>", esc(t));
     }
     out.push_str("</select></label>\n<label><span class=\"label\">Find</span> <input id=\"find\" type=\"search\" placeholder=\"scenario, check or rule\"></label>\n<span id=\"shown\"></span>\n</nav>\n<main>\n");
+}
 
-    // Failures first, as links into their areas.
+/// The failures first, as links into their areas.
+fn failures(out: &mut String, report: &RunReport) {
     let failed: Vec<(usize, &ScenarioOutcome)> = report
         .scenarios
         .iter()
@@ -236,8 +252,10 @@ pub fn html(report: &RunReport) -> String {
         out.push_str("</ul>\n");
     }
     out.push_str("</section>\n");
+}
 
-    // Areas.
+/// Every area (feature) with its scenarios by status.
+fn areas(out: &mut String, report: &RunReport) {
     out.push_str("<section id=\"areas\">\n<h2>Areas</h2>\n");
     let mut areas: Vec<Area<'_>> = Vec::new();
     for (i, s) in report.scenarios.iter().enumerate() {
@@ -265,13 +283,16 @@ pub fn html(report: &RunReport) -> String {
             esc(feature),
         );
         for (i, s) in list {
-            scenario(&mut out, *i, s);
+            scenario(out, *i, s);
         }
         out.push_str("</details>\n");
     }
     out.push_str("</section>\n");
+}
 
-    // Warnings, apart: rules the target departs from that do not fail it.
+/// Warnings, apart: rules the target departs from that do not fail it; then the
+/// expected deviations and the listed ones that excused nothing.
+fn warnings(out: &mut String, report: &RunReport) {
     let mut warnings: BTreeMap<(&str, &str), Vec<(&ScenarioOutcome, &Finding)>> = BTreeMap::new();
     let mut deviations: Vec<(&ScenarioOutcome, &Finding)> = Vec::new();
     for s in &report.scenarios {
@@ -337,9 +358,6 @@ pub fn html(report: &RunReport) -> String {
         }
         out.push_str("</ul>\n");
     }
-    out.push_str("</section>\n</main>\n");
-    let _ = writeln!(out, "<script>{SCRIPT}</script>\n</body>\n</html>");
-    out
 }
 
 const STYLE: &str = r#"

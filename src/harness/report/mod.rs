@@ -21,6 +21,9 @@ pub fn closing_line(report: &RunReport) -> String {
 
 /// Failed scenarios with their findings and transcripts, the warnings by rule, the
 /// time, and the closing line last.
+///
+/// Long on purpose: one report written top to bottom, its sections in the order a
+/// reader meets them.
 pub fn terminal(report: &RunReport) -> String {
     let mut out = String::new();
     for s in report
@@ -191,6 +194,9 @@ pub fn commonest_skip(report: &RunReport) -> Option<(String, usize)> {
 }
 
 /// JUnit XML: one `testsuite` per feature, one `testcase` per scenario.
+///
+/// Long on purpose: one document written top to bottom, its elements in the order a
+/// reader meets them.
 pub fn junit(report: &RunReport) -> String {
     let mut by_feature: BTreeMap<&str, Vec<_>> = BTreeMap::new();
     for s in &report.scenarios {

@@ -106,6 +106,9 @@ impl Client {
 
     /// The reasons IdentityServer's configuration validator would reject this client;
     /// empty when it is valid.
+    ///
+    /// Long on purpose: IdentityServer's client validation rule by rule, in its order:
+    /// a list.
     pub fn validation_errors(&self) -> Vec<String> {
         let mut errors = Vec::new();
         let grants = &self.allowed_grant_types;
@@ -259,6 +262,8 @@ impl ClientStore {
     }
 }
 
+/// Long on purpose: IdentityServer's client model bound property by property: a list,
+/// not stages.
 fn bind_client(s: &Section<'_>) -> Result<Client, ConfigError> {
     let secrets = s
         .get("ClientSecrets")

@@ -165,6 +165,7 @@ fn flag(s: &Section<'_>, key: &str) -> Result<bool, ConfigError> {
     }
 }
 
+/// Long on purpose: one application's settings read key by key: a list, not stages.
 fn application(a: &Section<'_>) -> Result<Application, ConfigError> {
     let protocol = match text(a, "Protocol").to_ascii_lowercase().as_str() {
         "" | "oauth2" => Protocol::OAuth2,

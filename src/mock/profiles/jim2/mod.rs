@@ -88,6 +88,8 @@ fn oauth_error(status: StatusCode, error: &str, description: Option<&str>) -> Re
     super::rfc6749_error(status, error, description, "Basic realm=\"Jim2\"")
 }
 
+/// Long on purpose: Jim2's token request in its order (form, credentials, grant, scope,
+/// licence, token), each a few lines.
 async fn token(State(jim2): State<Jim2>, headers: HeaderMap, body: Bytes) -> Response {
     if !has_form_content_type(&headers) {
         return oauth_error(

@@ -147,6 +147,9 @@ impl OneOrMany {
 }
 
 /// Validates the bearer token and resolves the operator.
+///
+/// Long on purpose: the bearer checks in the order ASP.NET's JWT handler and MyID make
+/// them, then the operator they resolve to; one page keeps that order visible.
 pub fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<ApiUser, ApiError> {
     let token =
         crate::mock::profiles::bearer(headers).ok_or(ApiError::Unauthorized { sent: false })?;

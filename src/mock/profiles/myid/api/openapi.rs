@@ -444,6 +444,7 @@ impl Examples {
     }
 }
 
+/// Long on purpose: the OpenAPI document path by path: data, not stages.
 fn document(seed_roles: &[String], examples: &Examples) -> Value {
     let mut paths: Map<String, Value> = Map::new();
     let mut bodies: Map<String, Value> = Map::new();

@@ -171,6 +171,8 @@ fn compare(a: &Value, b: &Value) -> Ordering {
     }
 }
 
+/// Long on purpose: a report request's parameters, permission, ordering and paging, in
+/// the manual's order (§8.14), each a few lines.
 pub async fn run(
     State(state): State<AppState>,
     Extension(user): Extension<ApiUser>,

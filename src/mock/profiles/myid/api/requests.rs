@@ -203,6 +203,9 @@ fn is_date(s: &str) -> bool {
         && (1..=12).contains(&m.parse::<u32>().unwrap_or(0)) && (1..=31).contains(&d.parse::<u32>().unwrap_or(0)))
 }
 
+/// Long on purpose: one request's checks in the order MyID meets them (manual §8.11),
+/// each a few lines; split, the order that decides which error a caller sees would be
+/// spread over functions.
 pub async fn create(
     State(state): State<AppState>,
     Extension(user): Extension<ApiUser>,

@@ -487,6 +487,8 @@ pub fn to_client(
     }
 }
 
+/// Long on purpose: what follows validation in IdentityServer's order (session,
+/// max_age, prompt, consent, code), each branch ending the request.
 fn process(
     state: &AppState,
     headers: &HeaderMap,

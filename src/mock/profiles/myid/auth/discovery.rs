@@ -31,6 +31,8 @@ pub async fn posted(
     refused
 }
 
+/// Long on purpose: IdentityServer's document member by member in its emission order: a
+/// list, not stages.
 pub async fn document(
     State(state): State<AppState>,
     folded: Option<Extension<CaseFolded>>,

@@ -19,6 +19,8 @@ use crate::mock::form::{FormParams, has_form_content_type};
 use crate::mock::state::AppState;
 use crate::protocol::secret::{SecretMatch, verify_secret};
 
+/// Long on purpose: IdentityServer's introspection in its order (method, form, caller,
+/// token, scopes), each refusal a line.
 pub async fn introspect(
     State(state): State<AppState>,
     method: Method,

@@ -12,6 +12,9 @@ use crate::protocol::secret::constant_time_eq;
 use crate::protocol::token::{BEARER, TokenResponse};
 use crate::protocol::{ErrorCode, PkceVerifier, pkce};
 
+/// Long on purpose: IdentityServer's checks in its order, then the response; the order
+/// decides which error a client sees (a failed redirect_uri burns the code, a wrong
+/// client does not), so it stays on one page.
 pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
     let err = OAuthError::new;
     let (state, client, form) = (ctx.state, ctx.client, ctx.form);

@@ -32,6 +32,8 @@ fn refuse(code: ErrorCode, description: &str) -> OAuthError {
     OAuthError::described(code, description)
 }
 
+/// Long on purpose: the operation grant's checks in the manual's order (§6.1), then the
+/// token they allow.
 pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
     let (state, client, form) = (ctx.state, ctx.client, ctx.form);
     let scopes = scopes(ctx)?;

@@ -12,6 +12,8 @@ use crate::protocol::Scopes;
 use crate::protocol::handle::random_hex;
 use crate::protocol::token::{BEARER, TokenResponse};
 
+/// Long on purpose: IdentityServer's refresh in its order (find, expire, spend, slide,
+/// re-issue), under one lock where it must be; split, the lock would have to travel.
 pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
     let err = OAuthError::new;
     let (state, client) = (ctx.state, ctx.client);
