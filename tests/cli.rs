@@ -891,3 +891,49 @@ fn the_rules_command_lists_the_catalogue_and_the_readme_states_its_counts() {
         text(&out)
     );
 }
+
+/// A server that hands out secrets where it should not (a directory's password in a
+/// read, a code sent to a redirect URI it should never have used): no report shows
+/// them, in a finding's message or the exchange beside it.
+#[test]
+fn no_report_shows_a_secret_a_faulty_server_returns() {
+    for fault in ["directory-password-shown", "open-redirect"] {
+        let dir = temp_path(&format!("secrets-{fault}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let out = bin()
+            .args([
+                "check",
+                "--fault",
+                fault,
+                "--tags",
+                "@directories or @authorization_code",
+            ])
+            .args(["--json", &dir.join("r.json").display().to_string()])
+            .args(["--junit", &dir.join("r.xml").display().to_string()])
+            .args(["--markdown", &dir.join("r.md").display().to_string()])
+            .args(["--html", &dir.join("r.html").display().to_string()])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{fault}: {}", text(&out));
+        let mut outputs = vec![("terminal".to_owned(), text(&out))];
+        for f in ["r.json", "r.xml", "r.md", "r.html"] {
+            outputs.push((f.to_owned(), std::fs::read_to_string(dir.join(f)).unwrap()));
+        }
+        let code = regex::Regex::new(r"code=[0-9A-Fa-f]{32,}").unwrap();
+        for (name, body) in &outputs {
+            assert!(
+                !body.contains("directory-password"),
+                "{fault}: {name} shows the directory's password"
+            );
+            assert!(
+                !code.is_match(body),
+                "{fault}: {name} shows an authorization code"
+            );
+        }
+        assert!(
+            outputs[0].1.contains("«redacted»"),
+            "{fault}: the failure is still explained, redacted: {}",
+            outputs[0].1
+        );
+    }
+}

@@ -276,13 +276,7 @@ impl Recorder {
         .await;
         let exchange = match outcome {
             Ok(response) => {
-                if let Some(Value::Object(map)) = response.json() {
-                    for field in SECRET_FIELDS {
-                        if let Some(Value::String(v)) = map.get(field) {
-                            self.add_secret(v);
-                        }
-                    }
-                }
+                self.learn_secrets(&response);
                 Exchange {
                     request,
                     response: Some(response),
@@ -302,6 +296,53 @@ impl Recorder {
             .unwrap_or_else(|p| p.into_inner())
             .push(exchange.clone());
         exchange
+    }
+
+    /// Learns the credentials a response carries, so they are redacted wherever they
+    /// appear later (a finding's message included): credential members of a JSON body
+    /// at any depth (a directory's password as well as a token response's tokens), and
+    /// credential parameters of a redirect's `Location` (an authorization code on its
+    /// way to the client).
+    fn learn_secrets(&self, response: &RecordedResponse) {
+        fn walk(recorder: &Recorder, value: &Value) {
+            match value {
+                Value::Object(map) => {
+                    for (k, v) in map {
+                        match v {
+                            Value::String(text) if is_secret_field(k) => recorder.add_secret(text),
+                            _ => walk(recorder, v),
+                        }
+                    }
+                }
+                Value::Array(items) => items.iter().for_each(|v| walk(recorder, v)),
+                _ => {}
+            }
+        }
+        if let Some(json) = response.json() {
+            walk(self, &json);
+        }
+        if let Some(location) = response.header("location") {
+            let params = location
+                .split_once('?')
+                .map(|(_, q)| q)
+                .into_iter()
+                .chain(location.split_once('#').map(|(_, f)| f));
+            for part in params {
+                let part = part.split('#').next().unwrap_or(part);
+                for (k, v) in form_urlencoded::parse(part.as_bytes()) {
+                    if is_secret_field(&k) {
+                        self.add_secret(&v);
+                    }
+                }
+            }
+        }
+    }
+
+    /// `text` with every credential this recorder has seen redacted: for what a check
+    /// says about an exchange, redacted like the exchange itself.
+    pub fn redact(&self, text: &str) -> String {
+        let secrets = self.secrets.lock().unwrap_or_else(|p| p.into_inner());
+        redact_values(text, &secrets)
     }
 
     /// Records something the scenario saw outside HTTP (a login command's standard
@@ -343,6 +384,12 @@ impl Recorder {
         }
         out
     }
+}
+
+/// Whether a form field or JSON member named `name` holds a credential.
+fn is_secret_field(name: &str) -> bool {
+    SECRET_FIELDS.iter().any(|f| f.eq_ignore_ascii_case(name))
+        || name.to_ascii_lowercase().ends_with("password")
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {
@@ -419,7 +466,7 @@ fn redact_json(value: &mut Value) {
     match value {
         Value::Object(map) => {
             for (k, v) in map.iter_mut() {
-                if SECRET_FIELDS.contains(&k.as_str()) && v.is_string() {
+                if is_secret_field(k) && v.is_string() {
                     *v = Value::String(REDACTED.into());
                 } else {
                     redact_json(v);

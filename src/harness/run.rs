@@ -513,7 +513,18 @@ async fn finish(
         if live {
             steps::api::clean_up(world).await;
         }
-        out.findings = world.findings().to_vec();
+        // What a check says about an exchange is redacted like the exchange.
+        let recorder = world.recorder();
+        out.findings = world
+            .findings()
+            .iter()
+            .map(|f| {
+                let mut f = f.clone();
+                f.detail = recorder.redact(&f.detail);
+                f
+            })
+            .collect();
+        reason = reason.map(|r| recorder.redact(&r));
         out.elapsed_ms = world.elapsed().as_millis();
     }
     out.status = status;
