@@ -897,6 +897,7 @@ fn the_rules_command_lists_the_catalogue_and_the_readme_states_its_counts() {
 /// them, in a finding's message or the exchange beside it.
 #[test]
 fn no_report_shows_a_secret_a_faulty_server_returns() {
+    let code = regex::Regex::new(r"code=[0-9A-Fa-f]{32,}").unwrap();
     for fault in ["directory-password-shown", "open-redirect"] {
         let dir = temp_path(&format!("secrets-{fault}"));
         std::fs::create_dir_all(&dir).unwrap();
@@ -919,7 +920,6 @@ fn no_report_shows_a_secret_a_faulty_server_returns() {
         for f in ["r.json", "r.xml", "r.md", "r.html"] {
             outputs.push((f.to_owned(), std::fs::read_to_string(dir.join(f)).unwrap()));
         }
-        let code = regex::Regex::new(r"code=[0-9A-Fa-f]{32,}").unwrap();
         for (name, body) in &outputs {
             assert!(
                 !body.contains("directory-password"),
