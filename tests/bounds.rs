@@ -489,3 +489,93 @@ async fn a_request_target_with_multibyte_characters_is_answered() {
         }
     }
 }
+
+/// Raw bytes a client might send as a request line, headers and body.
+fn raw_request() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+    use proptest::prelude::*;
+    let method = prop_oneof![
+        Just("GET".to_owned()),
+        Just("POST".to_owned()),
+        Just("OPTIONS".to_owned()),
+        Just("PATCH".to_owned()),
+        Just("BREW".to_owned()),
+        "[A-Z]{1,8}",
+    ];
+    let prefix = prop_oneof![
+        Just(""),
+        Just("/web.oauth2/"),
+        Just("/WEB.OAUTH2/connect/"),
+        Just("/rest.core/api/"),
+        Just("/Jim_Test/"),
+        Just("/connect/"),
+        Just("/v1/tenants/00018c7edb8e1e3c/realms/1fa458f68ece5b5d/applications/"),
+        Just("/.well-known/"),
+        Just("/_mock/"),
+    ];
+    // Multi-byte characters, escapes, invalid UTF-8 and control bytes at any offset.
+    let piece = prop_oneof![
+        "[a-zA-Z0-9/?=&%.]{0,12}".prop_map(String::into_bytes),
+        Just("é".as_bytes().to_vec()),
+        Just("€".as_bytes().to_vec()),
+        Just("𝄞".as_bytes().to_vec()),
+        Just(b"%C3%A9".to_vec()),
+        Just(b"%FF%00".to_vec()),
+        proptest::collection::vec(any::<u8>(), 1..4),
+    ];
+    let path = proptest::collection::vec(piece, 0..6).prop_map(|p| p.concat());
+    let header = (
+        "[A-Za-z-]{1,12}",
+        proptest::collection::vec(any::<u8>(), 0..24),
+    );
+    let headers = proptest::collection::vec(header, 0..4);
+    let body = proptest::collection::vec(any::<u8>(), 0..64);
+    (method, prefix, path, headers, body).prop_map(|(method, prefix, path, headers, body)| {
+        let mut out = format!("{method} {prefix}").into_bytes();
+        out.extend(path);
+        out.extend(format!(" HTTP/1.1\r\nHost: {HOST}\r\nConnection: close\r\n").into_bytes());
+        for (name, value) in headers {
+            out.extend(name.into_bytes());
+            out.extend(b": ");
+            out.extend(value.into_iter().filter(|b| *b != b'\r' && *b != b'\n'));
+            out.extend(b"\r\n");
+        }
+        out.extend(format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes());
+        out.extend(body);
+        out
+    })
+}
+
+/// Whatever bytes a client sends, every profile answers over HTTP, and never with a
+/// server error: no panic (which would drop the connection, or be answered 500 by the
+/// guard), no unhandled input.
+#[test]
+fn any_bytes_get_an_answer_that_is_not_a_server_error() {
+    use proptest::prelude::*;
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let runtime = common::runtime();
+    let servers: Vec<(&str, String)> = Profile::all()
+        .map(|profile| {
+            let st = serving_as(profile, "{}", None);
+            (profile.name(), runtime.block_on(serve(&st)))
+        })
+        .collect();
+    let config = ProptestConfig {
+        cases: 256,
+        ..ProptestConfig::default()
+    };
+    proptest!(config, |(request in raw_request())| {
+        for (name, base) in &servers {
+            let addr = base.trim_start_matches("http://");
+            let answer = runtime.block_on(async {
+                let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+                stream.write_all(&request).await.unwrap();
+                let mut answer = Vec::new();
+                let _ = stream.read_to_end(&mut answer).await;
+                answer
+            });
+            let head = String::from_utf8_lossy(&answer[..answer.len().min(64)]).into_owned();
+            prop_assert!(head.starts_with("HTTP/1.1 "), "{name}: no answer to {:?}", String::from_utf8_lossy(&request));
+            prop_assert!(!head.starts_with("HTTP/1.1 5"), "{name}: {head} for {:?}", String::from_utf8_lossy(&request));
+        }
+    });
+}

@@ -160,10 +160,42 @@ fn normalise_auth_path(mut request: Request) -> Request {
 #[derive(Debug, Clone, Copy)]
 pub struct CaseFolded;
 
-/// The whole server as `serve` runs it: the router behind path normalisation. Tests
-/// that call it in-process see exactly what a client over HTTP sees.
-pub fn service(state: AppState) -> tower::util::MapRequest<Router, fn(Request) -> Request> {
-    MapRequestLayer::new(normalise_auth_path as fn(Request) -> Request).layer(app(state))
+/// The whole server as `serve` runs it: the router behind path normalisation, inside a
+/// guard that answers a panic with 500. Tests that call it in-process see exactly what
+/// a client over HTTP sees.
+pub fn service(state: AppState) -> Router {
+    Router::new()
+        .fallback_service(app(state))
+        .layer(MapRequestLayer::new(
+            normalise_auth_path as fn(Request) -> Request,
+        ))
+        .layer(axum::middleware::from_fn(guard_panics))
+}
+
+/// Answers a panic with 500 and one log line, instead of dropping the connection with
+/// no answer at all. No request should ever reach it: the property tests send
+/// arbitrary bytes to every profile and fail on any 5xx.
+async fn guard_panics(request: Request, next: axum::middleware::Next) -> axum::response::Response {
+    use futures::FutureExt as _;
+    std::panic::AssertUnwindSafe(next.run(request))
+        .catch_unwind()
+        .await
+        .unwrap_or_else(answer_panic)
+}
+
+fn answer_panic(panic: Box<dyn std::any::Any + Send>) -> axum::response::Response {
+    use axum::response::IntoResponse as _;
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    tracing::error!("a request panicked the mock: {what}");
+    (
+        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+        "Internal Server Error\n",
+    )
+        .into_response()
 }
 
 /// The request header, set by the server itself and never taken from a client, that
@@ -446,5 +478,32 @@ impl Drop for MockServer {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tower::ServiceExt as _;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panic_is_answered_500_not_a_dropped_connection() {
+        let app: Router = Router::new()
+            .route(
+                "/boom",
+                axum::routing::get(|| async {
+                    panic!("a handler that panics");
+                    #[allow(unreachable_code)]
+                    ""
+                }),
+            )
+            .layer(axum::middleware::from_fn(guard_panics));
+        let request = Request::builder()
+            .uri("/boom")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let response = app.oneshot(request).await.unwrap();
+        assert_eq!(response.status(), 500);
     }
 }
