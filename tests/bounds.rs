@@ -579,3 +579,106 @@ fn any_bytes_get_an_answer_that_is_not_a_server_error() {
         }
     });
 }
+
+/// A mock with these connection limits (the `Mock` section), on a loopback port.
+async fn limited_mock(limits: &str) -> (myid_conformance::MockServer, String) {
+    let mock = MockBuilder::new(Profile::MYID)
+        .settings_json(DEFAULT_APPSETTINGS)
+        .settings_json(limits)
+        .start()
+        .await
+        .unwrap();
+    let addr = mock.addr().to_string();
+    (mock, addr)
+}
+
+/// Reads what the server sends until it closes the connection; `None` if it is still
+/// open after `wait` (of the test's paused clock).
+async fn closed_within(stream: &mut tokio::net::TcpStream, wait: u64) -> Option<Vec<u8>> {
+    use tokio::io::AsyncReadExt as _;
+    let mut got = Vec::new();
+    tokio::time::timeout(
+        std::time::Duration::from_secs(wait),
+        stream.read_to_end(&mut got),
+    )
+    .await
+    .ok()
+    .map(|_| got)
+}
+
+/// Slow and idle clients are shed as Kestrel sheds them: one that sends its headers a
+/// byte at a time, or nothing at all, or goes idle after a request, is closed once the
+/// header timeout passes, while a prompt client is served all along; and past the
+/// connection cap a new connection is answered 503 and closed. Time is tokio's paused
+/// clock, which moves when every task waits: nothing here sleeps for real.
+#[tokio::test(start_paused = true)]
+async fn slow_and_idle_clients_are_closed_and_others_still_served() {
+    use tokio::io::AsyncWriteExt as _;
+    let (_mock, addr) =
+        limited_mock(r#"{"Mock": {"RequestHeadersTimeout": 5, "MaxConnections": 8}}"#).await;
+    let connect = || tokio::net::TcpStream::connect(addr.clone());
+    let mut slow = connect().await.unwrap();
+    slow.write_all(b"GET /web.oauth2/.well-known/openid-configuration HTTP/1.1\r\nHo")
+        .await
+        .unwrap();
+    let mut idle = connect().await.unwrap();
+    let mut kept_alive = connect().await.unwrap();
+    kept_alive
+        .write_all(
+            format!(
+                "GET /web.oauth2/.well-known/openid-configuration HTTP/1.1\r\nHost: {HOST}\r\n\r\n"
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+    // A prompt client meanwhile.
+    let mut prompt = connect().await.unwrap();
+    prompt
+        .write_all(format!("GET /web.oauth2/.well-known/openid-configuration HTTP/1.1\r\nHost: {HOST}\r\nConnection: close\r\n\r\n").as_bytes())
+        .await
+        .unwrap();
+    let answer = closed_within(&mut prompt, 1)
+        .await
+        .expect("a prompt client is answered");
+    assert!(String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 200"));
+    // Past the header timeout, the slow, the idle and the kept-alive connections close;
+    // the kept-alive one had its answer first.
+    for (name, stream) in [
+        ("slow", &mut slow),
+        ("idle", &mut idle),
+        ("kept alive", &mut kept_alive),
+    ] {
+        let got = closed_within(stream, 10).await;
+        assert!(got.is_some(), "the {name} connection is still open");
+        if name == "kept alive" {
+            assert!(String::from_utf8_lossy(&got.unwrap()).starts_with("HTTP/1.1 200"));
+        }
+    }
+    // Eight connections held open: a ninth is refused with 503 and closed.
+    let mut held = Vec::new();
+    for _ in 0..8 {
+        held.push(connect().await.unwrap());
+    }
+    tokio::task::yield_now().await;
+    let mut ninth = connect().await.unwrap();
+    let refused = closed_within(&mut ninth, 1)
+        .await
+        .expect("the ninth connection is closed");
+    assert!(
+        String::from_utf8_lossy(&refused).starts_with("HTTP/1.1 503"),
+        "{}",
+        String::from_utf8_lossy(&refused)
+    );
+    // Once the held ones time out, connections are served again.
+    for stream in &mut held {
+        assert!(closed_within(stream, 10).await.is_some());
+    }
+    let mut again = connect().await.unwrap();
+    again
+        .write_all(format!("GET /web.oauth2/.well-known/openid-configuration HTTP/1.1\r\nHost: {HOST}\r\nConnection: close\r\n\r\n").as_bytes())
+        .await
+        .unwrap();
+    let answer = closed_within(&mut again, 1).await.expect("served again");
+    assert!(String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 200"));
+}

@@ -260,6 +260,7 @@ impl MockBuilder {
             auth,
             signing_key,
             control_plane: self.control_plane,
+            limits: super::connections::Limits::from_settings(&settings)?,
             data: Arc::new(data),
             faults: self.faults.clone(),
             vendor,

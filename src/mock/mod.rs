@@ -23,6 +23,7 @@
 
 pub mod builder;
 pub mod config;
+pub mod connections;
 mod control;
 pub mod error;
 pub mod faults;
@@ -47,7 +48,6 @@ use axum::extract::Request;
 use axum::http::Uri;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
-use tower::Layer;
 use tower::util::MapRequestLayer;
 
 pub use builder::{Client, MockBuilder, StartError, User};
@@ -288,21 +288,16 @@ async fn serve_state(
     } else {
         over_http
     };
-    let service = axum::ServiceExt::<Request>::into_make_service(
-        MapRequestLayer::new(mark).layer(service(state)),
-    );
+    let limits = state.config.limits;
+    let app = service(state).layer(MapRequestLayer::new(mark));
     match identity {
         Some(identity) => {
-            axum::serve(tls::TlsListener::new(listener, identity)?, service)
-                .with_graceful_shutdown(shutdown)
-                .await
+            let listener = tls::TlsListener::new(listener, identity)?;
+            connections::serve(listener, app, limits, shutdown).await;
         }
-        None => {
-            axum::serve(listener, service)
-                .with_graceful_shutdown(shutdown)
-                .await
-        }
+        None => connections::serve(listener, app, limits, shutdown).await,
     }
+    Ok(())
 }
 
 /// A mock running in this process on `127.0.0.1:<free port>`, stopped on drop. Start

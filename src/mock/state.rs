@@ -22,6 +22,8 @@ pub struct MockConfig {
     pub signing_key: Arc<SigningKey>,
     /// Whether the `/_mock` control plane is served.
     pub control_plane: bool,
+    /// How long connections may wait, and how many may be open (the `Mock` section).
+    pub limits: super::connections::Limits,
     /// The Core API's seed data; shared, each mock works on its own copy.
     pub data: Arc<SeedData>,
     /// Faults switched on from the start.

@@ -87,14 +87,12 @@ impl TlsIdentity {
 
 /// Accepts TLS connections: TCP accepts on one task, each handshake on its own.
 pub struct TlsListener {
-    addr: SocketAddr,
     ready: mpsc::Receiver<(TlsStream<TcpStream>, SocketAddr)>,
 }
 
 impl TlsListener {
     /// Starts accepting on `tcp` with `identity`.
     pub fn new(tcp: TcpListener, identity: &TlsIdentity) -> io::Result<Self> {
-        let addr = tcp.local_addr()?;
         let acceptor = TlsAcceptor::from(identity.config.clone());
         let (tx, ready) = mpsc::channel(64);
         let slots = Arc::new(tokio::sync::Semaphore::new(MAX_HANDSHAKES));
@@ -128,23 +126,14 @@ impl TlsListener {
                 });
             }
         });
-        Ok(TlsListener { addr, ready })
+        Ok(TlsListener { ready })
     }
 }
 
-impl axum::serve::Listener for TlsListener {
+impl super::connections::Accept for TlsListener {
     type Io = TlsStream<TcpStream>;
-    type Addr = SocketAddr;
 
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        match self.ready.recv().await {
-            Some(x) => x,
-            // The accept task ended: wait for shutdown rather than spin.
-            None => std::future::pending().await,
-        }
-    }
-
-    fn local_addr(&self) -> io::Result<Self::Addr> {
-        Ok(self.addr)
+    async fn accept(&mut self) -> Option<Self::Io> {
+        self.ready.recv().await.map(|(stream, _)| stream)
     }
 }
