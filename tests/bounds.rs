@@ -682,3 +682,91 @@ async fn slow_and_idle_clients_are_closed_and_others_still_served() {
     let answer = closed_within(&mut again, 1).await.expect("served again");
     assert!(String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 200"));
 }
+
+/// Records made faster than they expire stop at the store's cap: the oldest go first
+/// and the newest still work. ClearID keeps a fixed-size key per assertion id however
+/// long the id, and refuses an assertion longer than a JWT may be.
+#[tokio::test]
+async fn every_store_is_capped_and_the_newest_records_still_work() {
+    const CAP: usize = 4;
+    let st = state(&format!(
+        r#"{{"Mock": {{"Caps": {{"Sessions": {CAP}, "Codes": {CAP}, "RefreshTokens": {CAP}, "AccessTokens": {CAP}}}}}}}"#
+    ));
+    let base = serve(&st).await;
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let mut last = None;
+    for _ in 0..3 * CAP {
+        let verifier = pkce::generate_verifier();
+        let challenge = pkce::s256_challenge(&verifier);
+        let code = sign_in(
+            &browser(),
+            &base,
+            "myid.myclient",
+            challenge.as_str(),
+            "myid.rest.basic offline_access",
+        )
+        .await;
+        last = Some((code, verifier));
+    }
+    let [sessions, codes, _, _, _] = st.store().counts();
+    assert_eq!((sessions, codes), (CAP, CAP), "held at the caps");
+    let (code, verifier) = last.unwrap();
+    let r = http
+        .post(format!("{base}/web.oauth2/connect/token"))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", common::REDIRECT),
+            ("code_verifier", verifier.expose()),
+            ("client_id", "myid.myclient"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "the newest code still works");
+
+    // ClearID: long ids cost a fixed-size key; an over-long assertion is refused.
+    let st = serving_as(
+        Profile::CLEARID,
+        r#"{"Mock": {"Caps": {"VendorRecords": 3}}}"#,
+        None,
+    );
+    let id = "6625221f-4e66-4bc8-8305-cb8cbd87b21f:cleariddemos";
+    let pem = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/keys/clearid-client.pem"
+    ))
+    .unwrap();
+    let key = jsonwebtoken::EncodingKey::from_rsa_pem(&pem).unwrap();
+    let assertion = |jti: String| {
+        let claims = serde_json::json!({
+            "iss": id, "sub": id, "aud": "iams-sts", "nbf": NOW, "exp": NOW + 3600, "jti": jti,
+        });
+        jsonwebtoken::encode(
+            &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS512),
+            &claims,
+            &key,
+        )
+        .unwrap()
+    };
+    let grant = |a: String| {
+        form_post(
+            "/connect/token",
+            None,
+            format!(
+                "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&client_id={}&assertion={a}",
+                id.replace(':', "%3A")
+            ),
+        )
+    };
+    for n in 0..6 {
+        let jti = format!("{n}-{}", "j".repeat(20_000));
+        assert_eq!(send(&st, grant(assertion(jti))).await.0, 200);
+    }
+    assert_eq!(
+        myid_conformance::mock::profiles::clearid::records_held(&st),
+        3
+    );
+    let (status, _, body) = send(&st, grant(assertion("x".repeat(60_000)))).await;
+    assert_eq!(status, 400, "{}", String::from_utf8_lossy(&body));
+}

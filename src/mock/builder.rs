@@ -261,6 +261,7 @@ impl MockBuilder {
             signing_key,
             control_plane: self.control_plane,
             limits: super::connections::Limits::from_settings(&settings)?,
+            caps: super::capped::Caps::from_settings(&settings)?,
             data: Arc::new(data),
             faults: self.faults.clone(),
             vendor,

@@ -22,6 +22,7 @@
 //! when dropped.
 
 pub mod builder;
+pub mod capped;
 pub mod config;
 pub mod connections;
 mod control;

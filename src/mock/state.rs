@@ -24,6 +24,8 @@ pub struct MockConfig {
     pub control_plane: bool,
     /// How long connections may wait, and how many may be open (the `Mock` section).
     pub limits: super::connections::Limits,
+    /// The most records each store keeps (the `Mock:Caps` section).
+    pub caps: super::capped::Caps,
     /// The Core API's seed data; shared, each mock works on its own copy.
     pub data: Arc<SeedData>,
     /// Faults switched on from the start.
@@ -99,6 +101,7 @@ impl AppState {
     pub fn serving(config: MockConfig, clock: Clock, public_url: Option<String>) -> Self {
         let api = Mutex::new(ApiStore::new(&config.data, config.auth.audit_window));
         let faults = FaultSet::new(&config.faults);
+        let store = Mutex::new(Store::with_caps(&config.caps));
         let seal_key = aws_lc_rs::hmac::Key::generate(
             aws_lc_rs::hmac::HMAC_SHA256,
             &aws_lc_rs::rand::SystemRandom::new(),
@@ -116,7 +119,7 @@ impl AppState {
         AppState(Arc::new(Shared {
             config,
             clock,
-            store: Mutex::default(),
+            store,
             api,
             faults,
             seal_key,
@@ -161,13 +164,16 @@ impl AppState {
         self.0.authority.as_deref()
     }
 
-    /// The vendor profile's store, made on first use; one per mock however often its
-    /// router is built. `None` if another type was stored first (never, as one mock
-    /// imitates one vendor).
-    pub fn vendor_store<T: Default + Send + Sync + 'static>(&self) -> Option<Arc<T>> {
+    /// The vendor profile's store, made on first use by `make` with the mock's caps;
+    /// one per mock however often its router is built. `None` if another type was
+    /// stored first (never, as one mock imitates one vendor).
+    pub fn vendor_store<T: Send + Sync + 'static>(
+        &self,
+        make: impl FnOnce(&super::capped::Caps) -> T,
+    ) -> Option<Arc<T>> {
         self.0
             .vendor_store
-            .get_or_init(|| Arc::new(T::default()))
+            .get_or_init(|| Arc::new(make(&self.0.config.caps)))
             .clone()
             .downcast::<T>()
             .ok()

@@ -10,7 +10,9 @@
 //! sessions need a password, codes a session, and error pages carry their message in
 //! their URL, as IdentityServer's protected message store does.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use super::capped::{Capped, Caps};
 
 use crate::protocol::jwt::AccessTokenClaims;
 use crate::protocol::{PkceChallenge, Scopes};
@@ -77,25 +79,25 @@ pub struct RefreshRecord {
     pub access_token: AccessTokenClaims,
 }
 
-/// The auth server's memory.
+/// The auth server's memory, each map capped ([`Caps`]).
 #[derive(Debug, Default)]
 pub struct Store {
     /// Session handle (cookie value) → subject.
-    pub sessions: HashMap<String, Subject>,
+    pub sessions: Capped<Subject>,
     /// Code handle → code.
-    pub codes: HashMap<String, AuthorizationCode>,
+    pub codes: Capped<AuthorizationCode>,
     /// Refresh handle → record.
-    pub refresh_tokens: HashMap<String, RefreshRecord>,
+    pub refresh_tokens: Capped<RefreshRecord>,
     /// Access-token `jti` → (grant id, `exp`), so revoking an access token can reach
     /// its grant.
-    pub access_grants: HashMap<String, (String, i64)>,
+    pub access_grants: Capped<(String, i64)>,
     /// Revoked access tokens (`jti` → `exp`): MyID records these so the Core API refuses
     /// them from then on (manual §4.5).
-    pub revoked_access_tokens: HashMap<String, i64>,
+    pub revoked_access_tokens: Capped<i64>,
     /// Access-token `jti` → (the `CLIENT_IDENTIFIER` sent with its grant request, `exp`):
     /// MyID captures the identifier on the grant request (manual §3.3.2) and its audit
     /// records it for what the token then does.
-    pub client_identifiers: HashMap<String, (String, i64)>,
+    pub client_identifiers: Capped<(String, i64)>,
     /// When the next sweep of expired records is due (mock time).
     next_purge: i64,
 }
@@ -112,6 +114,19 @@ pub struct ErrorMessage {
 }
 
 impl Store {
+    /// An empty store with these caps.
+    pub fn with_caps(caps: &Caps) -> Self {
+        Store {
+            sessions: Capped::new("sessions", caps.sessions),
+            codes: Capped::new("codes", caps.codes),
+            refresh_tokens: Capped::new("refresh tokens", caps.refresh_tokens),
+            access_grants: Capped::new("access-token grants", caps.access_tokens),
+            revoked_access_tokens: Capped::new("revoked access tokens", caps.access_tokens),
+            client_identifiers: Capped::new("client identifiers", caps.access_tokens),
+            next_purge: 0,
+        }
+    }
+
     /// Removes every refresh token of a grant (MyID: revocation invalidates them).
     pub fn kill_grant(&mut self, grant_id: &str) -> usize {
         let before = self.refresh_tokens.len();

@@ -2,7 +2,7 @@
 //! credentials, or a signed-in identity's with [`Mint::subject`]) and an OIDC
 //! application's id_token, as its token endpoint issues them.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use super::tokens::{self, Grant, IdToken};
 use super::{Application, BeyondIdentitySettings, Bi, Protocol, Store};
@@ -13,7 +13,7 @@ fn bi(app: &AppState, settings: &Arc<BeyondIdentitySettings>) -> Bi {
     Bi {
         app: app.clone(),
         settings: settings.clone(),
-        store: app.vendor_store::<Mutex<Store>>().unwrap_or_default(),
+        store: Store::of(app),
     }
 }
 

@@ -31,7 +31,6 @@ pub use self::service::{BeyondIdentityService, Realm, SERVICE};
 mod token;
 mod tokens;
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use axum::Router;
@@ -46,6 +45,7 @@ pub use self::settings::{
     Application, BeyondIdentitySettings, DEFAULT_APPSETTINGS, Identity, Pkce, Protocol,
 };
 use super::origin;
+use crate::mock::capped::Capped;
 use crate::mock::error::json as json_response;
 use crate::mock::form::FormParams;
 use crate::mock::state::AppState;
@@ -85,11 +85,27 @@ struct RefreshRecord {
 #[derive(Debug, Default)]
 struct Store {
     /// Revoked token ids, each kept until its token would have expired anyway.
-    revoked: HashMap<String, i64>,
-    codes: HashMap<String, Code>,
-    refresh: HashMap<String, RefreshRecord>,
+    revoked: Capped<i64>,
+    codes: Capped<Code>,
+    refresh: Capped<RefreshRecord>,
     /// When the next sweep of expired records is due (mock time).
     next_purge: i64,
+}
+
+impl Store {
+    /// The mock's Beyond Identity store, made on first use, each map capped
+    /// ([`Caps::vendor_records`](crate::mock::capped::Caps)).
+    fn of(app: &AppState) -> Arc<Mutex<Store>> {
+        app.vendor_store(|caps| {
+            Mutex::new(Store {
+                revoked: Capped::new("Beyond Identity revocations", caps.vendor_records),
+                codes: Capped::new("Beyond Identity codes", caps.vendor_records),
+                refresh: Capped::new("Beyond Identity refresh tokens", caps.vendor_records),
+                next_purge: 0,
+            })
+        })
+        .unwrap_or_default()
+    }
 }
 
 #[derive(Clone)]
@@ -135,7 +151,7 @@ const APP: &str = "/v1/tenants/{tenant}/realms/{realm}/applications/{application
 
 /// The routes of every application of the realm, and the realm's introspection.
 pub fn router(app: AppState, settings: Arc<BeyondIdentitySettings>) -> Router {
-    let store = app.vendor_store::<Mutex<Store>>().unwrap_or_default();
+    let store = Store::of(&app);
     Router::new()
         .route(
             &format!("{APP}/.well-known/openid-configuration"),

@@ -22,7 +22,6 @@ mod service;
 pub mod settings;
 pub use self::service::{SERVICE, ClearIdService};
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use axum::Router;
@@ -37,6 +36,7 @@ use serde_json::{Value, json};
 pub use self::settings::{ClearIdClient, ClearIdSettings, DEFAULT_APPSETTINGS, Identity};
 use super::origin;
 use crate::mock::error::{OAuthError, json as json_response, no_cache_json};
+use crate::mock::capped::Capped;
 use crate::mock::form::{FormParams, has_form_content_type};
 use crate::mock::oauth::{BothWays, credentials};
 use crate::mock::keys::{Rsa, verify_signed_by};
@@ -50,11 +50,44 @@ pub const JWT_BEARER: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 /// IdentityServer's default clock skew for assertions, in seconds.
 const SKEW: i64 = 300;
 
-/// Assertion ids already used, each kept until its assertion could no longer be
-/// accepted (the last second it is in time).
+/// Assertion ids already used, by a digest of the id (so a long id costs no more than
+/// a short one), each kept until its assertion could no longer be accepted (the last
+/// second it is in time), swept once a mock minute and capped
+/// ([`Caps::vendor_records`](crate::mock::capped::Caps)).
 #[derive(Debug, Default)]
 struct Store {
-    used_jti: HashMap<String, i64>,
+    used_jti: Capped<i64>,
+    next_purge: i64,
+}
+
+/// The largest assertion read: ASP.NET's JWT handler refuses a token over its
+/// `MaximumTokenSizeInBytes`, 250 KiB (IdentityServer's `InputLengthRestrictions.Jwt`
+/// is far smaller still, 51,200 characters: that one).
+const MAX_ASSERTION: usize = 51_200;
+
+impl Store {
+    fn of(app: &AppState) -> Arc<Mutex<Store>> {
+        app.vendor_store(|caps| {
+            Mutex::new(Store {
+                used_jti: Capped::new("ClearID assertion ids", caps.vendor_records),
+                next_purge: 0,
+            })
+        })
+        .unwrap_or_default()
+    }
+
+    /// Forgets the ids whose assertions are out of time, at most once a mock minute.
+    fn purge_due(&mut self, now: i64) {
+        if now >= self.next_purge {
+            self.used_jti.retain(|_, until| *until >= now);
+            self.next_purge = now.saturating_add(crate::mock::store::PURGE_INTERVAL);
+        }
+    }
+}
+
+/// A fixed-size key for an assertion id.
+fn jti_key(jti: &str) -> String {
+    crate::protocol::secret::hash_secret(&crate::protocol::ClientSecret::new(jti))
 }
 
 #[derive(Clone)]
@@ -66,14 +99,14 @@ struct ClearId {
 
 /// Assertion ids the mock remembers now (for the bounds tests).
 pub fn records_held(app: &AppState) -> usize {
-    app.vendor_store::<Mutex<Store>>().map_or(0, |s| {
+    Some(Store::of(app)).map_or(0, |s| {
         s.lock().unwrap_or_else(|p| p.into_inner()).used_jti.len()
     })
 }
 
 /// The STS and Identity Service routes.
 pub fn router(app: AppState, settings: Arc<ClearIdSettings>) -> Router {
-    let store = app.vendor_store::<Mutex<Store>>().unwrap_or_default();
+    let store = Store::of(&app);
     Router::new()
         .route("/.well-known/openid-configuration", get(discovery))
         .route("/.well-known/openid-configuration/jwks", get(jwks))
@@ -209,6 +242,9 @@ fn check_assertion(
     now: i64,
 ) -> Result<(), &'static str> {
     let assertion = assertion.filter(|a| !a.is_empty()).ok_or("no assertion")?;
+    if assertion.len() > MAX_ASSERTION {
+        return Err("the assertion is longer than a JWT may be");
+    }
     let key = client
         .assertion_key
         .as_deref()
@@ -246,13 +282,15 @@ fn check_assertion(
         return Err("the assertion lives longer than an hour");
     }
     let jti = claims.jti.ok_or("no jti")?;
+    let key = jti_key(&jti);
     let mut store = c.store.lock().unwrap_or_else(|p| p.into_inner());
-    store.used_jti.retain(|_, until| *until >= now);
-    if store.used_jti.contains_key(&jti) && !c.app.fault(&fault::ASSERTION_REPLAYABLE) {
+    store.purge_due(now);
+    let used = store.used_jti.get(&key).is_some_and(|until| *until >= now);
+    if used && !c.app.fault(&fault::ASSERTION_REPLAYABLE) {
         return Err("the assertion was used before");
     }
     // Remembered for as long as the assertion could be accepted: its exp and the skew.
-    store.used_jti.insert(jti, exp + SKEW);
+    store.used_jti.insert(key, exp + SKEW);
     Ok(())
 }
 

@@ -3,7 +3,7 @@
 //! licence (a minted token is not a session anyone logged on to); `logoff` with it
 //! ends the client's tokens as it would after a real sign-in.
 
-use super::{Issued, Store};
+use super::Issued;
 use crate::mock::mint::{Mint, MintError};
 use crate::mock::state::AppState;
 
@@ -20,9 +20,7 @@ pub(crate) fn access_token(
             "Jim2's access tokens are opaque: they carry no claims to set".into(),
         ));
     }
-    let store = app
-        .vendor_store::<std::sync::Mutex<Store>>()
-        .ok_or(MintError::Signing)?;
+    let store = super::store::of(app);
     let now = app.clock.now();
     let token = crate::protocol::handle::random_hex(32);
     let mut store = store.lock().unwrap_or_else(|p| p.into_inner());

@@ -48,8 +48,10 @@ fn end_session(store: &mut Store, client: &str) {
 
 /// Access tokens and licensed sessions the mock holds now (for the bounds tests).
 pub fn records_held(app: &AppState) -> usize {
-    app.vendor_store::<Mutex<Store>>()
-        .map_or(0, |s| s.lock().unwrap_or_else(|p| p.into_inner()).held())
+    store::of(app)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .held()
 }
 
 /// The Jim2 profile's state beside the shared machinery (clock, faults).
@@ -71,7 +73,7 @@ impl Jim2 {
 /// The routes under the configured base path.
 pub fn router(app: AppState, settings: Arc<Jim2Settings>) -> Router {
     let base = settings.base_path.clone();
-    let store = app.vendor_store::<Mutex<Store>>().unwrap_or_default();
+    let store = store::of(&app);
     let state = Jim2 {
         app,
         settings,

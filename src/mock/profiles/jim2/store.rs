@@ -3,9 +3,11 @@
 //! every read checks a token's expiry itself — so it lives here, beside the records,
 //! as MyID's sweep lives in `mock/store.rs`; `tests/bounds.rs` proves the store empties.
 
-use std::collections::HashMap;
+use std::sync::Mutex;
 
 use super::licences::Pool;
+use crate::mock::capped::{Capped, Caps};
+use crate::mock::state::AppState;
 use crate::mock::store::PURGE_INTERVAL;
 
 /// What one access token stands for.
@@ -15,12 +17,23 @@ pub(super) struct Issued {
     pub expires: i64,
 }
 
-/// The licence pool and the issued access tokens.
+/// The licence pool and the issued access tokens (capped, [`Caps::vendor_records`]).
 #[derive(Debug, Default)]
 pub(super) struct Store {
     pub pool: Pool,
-    pub access: HashMap<String, Issued>,
+    pub access: Capped<Issued>,
     next_purge: i64,
+}
+
+/// The mock's Jim2 store, made on first use.
+pub(super) fn of(app: &AppState) -> std::sync::Arc<Mutex<Store>> {
+    app.vendor_store(|caps: &Caps| {
+        Mutex::new(Store {
+            access: Capped::new("Jim2 access tokens", caps.vendor_records),
+            ..Store::default()
+        })
+    })
+    .unwrap_or_default()
 }
 
 impl Store {

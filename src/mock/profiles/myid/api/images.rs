@@ -28,6 +28,24 @@ const VIEW: [&str; 7] = [
 ];
 const EDIT: [&str; 2] = ["Edit Person", "Add Person"];
 
+/// The image fields a person has: the manual's `photo` (§8.10) and a signature
+/// (assumed: the manual names only the photo). Any other field is invalid data, so
+/// a caller cannot store images under names of its choosing.
+const FIELDS: [&str; 2] = ["photo", "signature"];
+
+/// The field, lower-cased, if it is one a person has.
+fn image_field(field: &str) -> Result<String, ApiError> {
+    let field = field.to_lowercase();
+    if FIELDS.contains(&field.as_str()) {
+        Ok(field)
+    } else {
+        Err(ApiError::invalid_data(
+            Some("imageField"),
+            Some("must be an image field of a person: photo or signature"),
+        ))
+    }
+}
+
 /// An image MIME type: `image/` and a subtype of RFC 6838 §4.2's restricted-name
 /// characters, at most 100 characters in all (assumed: the manual names no limit). Only
 /// such a value can go back out as a `Content-Type`.
@@ -82,10 +100,11 @@ pub async fn get(
     Path((id, field)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let person = visible_person(&state, &user, &id, &VIEW)?;
+    let field = image_field(&field)?;
     let api = state.api();
     let image = api
         .images
-        .get(&(person, field.to_lowercase()))
+        .get(&(person, field))
         .ok_or_else(ApiError::not_found)?;
     Ok(image_response(image))
 }
@@ -97,6 +116,7 @@ pub async fn upload(
     JsonObject(body): JsonObject,
 ) -> Result<Response, ApiError> {
     let person = visible_person(&state, &user, &id, &EDIT)?;
+    let field = image_field(&field)?;
     let image = body.get("image").ok_or(ApiError::Problem)?;
     let data = image
         .get("data")
@@ -126,7 +146,7 @@ pub async fn upload(
     state
         .api()
         .images
-        .insert((person, field.to_lowercase()), stored);
+        .insert((person, field), stored);
     Ok(response)
 }
 
