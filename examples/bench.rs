@@ -260,6 +260,62 @@ async fn main() {
     })
     .await;
     soaks.push(("token with a wrong secret (no credentials)", mock.rss_mib()));
+    // What a client with valid credentials can make the mock keep: a sign-in session per
+    // login form posted, a code per authorize request of a signed-in browser, a
+    // client-identifier record per token requested with the header.
+    let authorize_query = "client_id=myid.myclient&response_type=code&scope=myid.rest.basic&redirect_uri=https%3A%2F%2Fclient.example%2Fcallback&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256";
+    let return_url = format!("/web.oauth2/connect/authorize/callback?{authorize_query}");
+    let sign_in: Make = {
+        let url = format!("{}/web.oauth2/account/login", mock.url);
+        let return_url = return_url.clone();
+        Arc::new(move |c: &reqwest::Client| {
+            // The antiforgery check is double-submit: the field matches its cookie.
+            c.post(&url)
+                .header("Cookie", ".AspNetCore.Antiforgery.mock=soak")
+                .form(&[
+                    ("__RequestVerificationToken", "soak"),
+                    ("ReturnUrl", return_url.as_str()),
+                    ("Username", "test.user"),
+                    ("Password", "test-password"),
+                    ("button", "login"),
+                ])
+        })
+    };
+    let _ = burst_expecting(&mock, soak, sign_in.clone(), |s| s.is_redirection()).await;
+    soaks.push(("sign-in (a session each)", mock.rss_mib()));
+    let session = sign_in(&reqwest::Client::builder().no_proxy().redirect(reqwest::redirect::Policy::none()).build().expect("a client"))
+        .send()
+        .await
+        .expect("a sign-in")
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix("idsrv="))
+        .and_then(|v| v.split(';').next())
+        .expect("a session cookie")
+        .to_owned();
+    let code: Make = {
+        let url = format!("{}/web.oauth2/connect/authorize?{authorize_query}", mock.url);
+        Arc::new(move |c: &reqwest::Client| c.get(&url).header("Cookie", format!("idsrv={session}")))
+    };
+    let _ = burst_expecting(&mock, soak, code, |s| s.is_redirection()).await;
+    soaks.push(("authorize of a signed-in browser (a code each)", mock.rss_mib()));
+    let identified: Make = {
+        let make = token_request(
+            format!("{}/web.oauth2/connect/token", mock.url),
+            "myid.mysystem",
+            SECRET,
+            "myid.rest.basic",
+        );
+        let counter = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        Arc::new(move |c: &reqwest::Client| {
+            let i = counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            make(c).header("CLIENT_IDENTIFIER", format!("soak-{i}"))
+        })
+    };
+    let _ = burst(&mock, soak, identified).await;
+    soaks.push(("token with a CLIENT_IDENTIFIER (a record each)", mock.rss_mib()));
     let report_late = burst(&mock, 2_000, report).await;
     let rss_after_soak = mock.rss_mib();
 
@@ -312,7 +368,7 @@ async fn main() {
         "  RSS                        {rss_idle:.1} MiB idle, {rss_before_soak:.1} MiB before the soaks"
     );
     for (kind, rss) in &soaks {
-        println!("    after {soak} x {kind:<45} {rss:.1} MiB");
+        println!("    after {soak} x {kind:<48} {rss:.1} MiB");
     }
     println!("    at the end                 {rss_after_soak:.1} MiB");
     match op_burst {
