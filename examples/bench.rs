@@ -283,24 +283,38 @@ async fn main() {
     };
     let _ = burst_expecting(&mock, soak, sign_in.clone(), |s| s.is_redirection()).await;
     soaks.push(("sign-in (a session each)", mock.rss_mib()));
-    let session = sign_in(&reqwest::Client::builder().no_proxy().redirect(reqwest::redirect::Policy::none()).build().expect("a client"))
-        .send()
-        .await
-        .expect("a sign-in")
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|v| v.strip_prefix("idsrv="))
-        .and_then(|v| v.split(';').next())
-        .expect("a session cookie")
-        .to_owned();
+    let session = sign_in(
+        &reqwest::Client::builder()
+            .no_proxy()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("a client"),
+    )
+    .send()
+    .await
+    .expect("a sign-in")
+    .headers()
+    .get_all("set-cookie")
+    .iter()
+    .filter_map(|v| v.to_str().ok())
+    .find_map(|v| v.strip_prefix("idsrv="))
+    .and_then(|v| v.split(';').next())
+    .expect("a session cookie")
+    .to_owned();
     let code: Make = {
-        let url = format!("{}/web.oauth2/connect/authorize?{authorize_query}", mock.url);
-        Arc::new(move |c: &reqwest::Client| c.get(&url).header("Cookie", format!("idsrv={session}")))
+        let url = format!(
+            "{}/web.oauth2/connect/authorize?{authorize_query}",
+            mock.url
+        );
+        Arc::new(move |c: &reqwest::Client| {
+            c.get(&url).header("Cookie", format!("idsrv={session}"))
+        })
     };
     let _ = burst_expecting(&mock, soak, code, |s| s.is_redirection()).await;
-    soaks.push(("authorize of a signed-in browser (a code each)", mock.rss_mib()));
+    soaks.push((
+        "authorize of a signed-in browser (a code each)",
+        mock.rss_mib(),
+    ));
     let identified: Make = {
         let make = token_request(
             format!("{}/web.oauth2/connect/token", mock.url),
@@ -315,7 +329,10 @@ async fn main() {
         })
     };
     let _ = burst(&mock, soak, identified).await;
-    soaks.push(("token with a CLIENT_IDENTIFIER (a record each)", mock.rss_mib()));
+    soaks.push((
+        "token with a CLIENT_IDENTIFIER (a record each)",
+        mock.rss_mib(),
+    ));
     let report_late = burst(&mock, 2_000, report).await;
     let rss_after_soak = mock.rss_mib();
 

@@ -192,7 +192,7 @@ impl AppState {
     /// Whether an access token was revoked: the record MyID keeps for the Core API
     /// (manual §4.5).
     pub fn is_access_token_revoked(&self, jti: &str) -> bool {
-        self.store().revoked_access_tokens.contains_key(jti)
+        self.store().is_revoked(jti)
     }
 }
 

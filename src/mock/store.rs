@@ -83,21 +83,21 @@ pub struct RefreshRecord {
 #[derive(Debug, Default)]
 pub struct Store {
     /// Session handle (cookie value) → subject.
-    pub sessions: Capped<Subject>,
+    sessions: Capped<Subject>,
     /// Code handle → code.
-    pub codes: Capped<AuthorizationCode>,
+    codes: Capped<AuthorizationCode>,
     /// Refresh handle → record.
-    pub refresh_tokens: Capped<RefreshRecord>,
+    refresh_tokens: Capped<RefreshRecord>,
     /// Access-token `jti` → (grant id, `exp`), so revoking an access token can reach
     /// its grant.
-    pub access_grants: Capped<(String, i64)>,
+    access_grants: Capped<(String, i64)>,
     /// Revoked access tokens (`jti` → `exp`): MyID records these so the Core API refuses
     /// them from then on (manual §4.5).
-    pub revoked_access_tokens: Capped<i64>,
+    revoked_access_tokens: Capped<i64>,
     /// Access-token `jti` → (the `CLIENT_IDENTIFIER` sent with its grant request, `exp`):
     /// MyID captures the identifier on the grant request (manual §3.3.2) and its audit
     /// records it for what the token then does.
-    pub client_identifiers: Capped<(String, i64)>,
+    client_identifiers: Capped<(String, i64)>,
     /// When the next sweep of expired records is due (mock time).
     next_purge: i64,
 }
@@ -125,6 +125,80 @@ impl Store {
             client_identifiers: Capped::new("client identifiers", caps.access_tokens),
             next_purge: 0,
         }
+    }
+
+    /// A user signed in: the session behind the cookie `handle`.
+    pub fn start_session(&mut self, handle: String, subject: Subject) {
+        self.sessions.insert(handle, subject);
+    }
+
+    /// The user signed out: the session is gone.
+    pub fn end_session(&mut self, handle: &str) {
+        self.sessions.remove(handle);
+    }
+
+    /// A code issued, to be redeemed once.
+    pub fn issue_code(&mut self, handle: String, code: AuthorizationCode) {
+        self.codes.insert(handle, code);
+    }
+
+    /// The code behind `handle`, still unredeemed, without redeeming it.
+    pub fn code(&self, handle: &str) -> Option<&AuthorizationCode> {
+        self.codes.get(handle)
+    }
+
+    /// Redeems a code: it works once, so it is gone after.
+    pub fn redeem_code(&mut self, handle: &str) -> Option<AuthorizationCode> {
+        self.codes.remove(handle)
+    }
+
+    /// A refresh token issued (or its record carried on to its successor).
+    pub fn keep_refresh(&mut self, handle: String, record: RefreshRecord) {
+        self.refresh_tokens.insert(handle, record);
+    }
+
+    /// The record of a refresh token.
+    pub fn refresh(&self, handle: &str) -> Option<&RefreshRecord> {
+        self.refresh_tokens.get(handle)
+    }
+
+    /// Spends a one-time refresh token: it stays recorded, marked used, as
+    /// IdentityServer4 v4 keeps it (so a reuse is told apart from an unknown token).
+    pub fn spend_refresh(&mut self, handle: &str) {
+        if let Some(used) = self.refresh_tokens.get_mut(handle) {
+            used.consumed = true;
+        }
+    }
+
+    /// Links an access token to the grant it came from, so revoking it reaches the
+    /// grant's refresh tokens.
+    pub fn link_grant(&mut self, jti: String, grant_id: String, exp: i64) {
+        self.access_grants.insert(jti, (grant_id, exp));
+    }
+
+    /// The grant an access token came from.
+    pub fn grant_of(&self, jti: &str) -> Option<&str> {
+        self.access_grants.get(jti).map(|(grant, _)| grant.as_str())
+    }
+
+    /// Records an access token as revoked until it would have expired (manual §4.5).
+    pub fn revoke_access_token(&mut self, jti: String, exp: i64) {
+        self.revoked_access_tokens.insert(jti, exp);
+    }
+
+    /// Whether an access token was revoked.
+    pub fn is_revoked(&self, jti: &str) -> bool {
+        self.revoked_access_tokens.contains_key(jti)
+    }
+
+    /// Keeps the `CLIENT_IDENTIFIER` of an access token's grant request for its life.
+    pub fn remember_client_identifier(&mut self, jti: String, identifier: String, exp: i64) {
+        self.client_identifiers.insert(jti, (identifier, exp));
+    }
+
+    /// The `CLIENT_IDENTIFIER` an access token's grant request carried.
+    pub fn client_identifier(&self, jti: &str) -> Option<&str> {
+        self.client_identifiers.get(jti).map(|(id, _)| id.as_str())
     }
 
     /// Removes every refresh token of a grant (MyID: revocation invalidates them).

@@ -233,11 +233,7 @@ pub fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<ApiUser, Ap
             .to_owned()
     };
     let grant_client_identifier = claims.jti.as_deref().and_then(|j| {
-        state
-            .store()
-            .client_identifiers
-            .get(j)
-            .map(|(id, _)| id.clone())
+        state.store().client_identifier(j).map(str::to_owned)
     });
     Ok(ApiUser {
         grant_client_identifier,

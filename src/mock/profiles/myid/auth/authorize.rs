@@ -606,7 +606,7 @@ fn issue_code(state: &AppState, request: Validated<'_>, subject: Subject) -> Res
     } else {
         String::new()
     };
-    state.store().codes.insert(handle.clone(), code);
+    state.store().issue_code(handle.clone(), code);
     tracing::debug!(client_id = %request.client.client_id, "authorization code issued");
     let params = [
         ("code", handle),

@@ -132,7 +132,7 @@ pub async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Bod
         amr: vec!["pwd".into()],
         sid: sid.clone(),
     };
-    state.store().sessions.insert(handle.clone(), subject);
+    state.store().start_session(handle.clone(), subject);
     tracing::debug!(username = %user.username, "signed in");
     let mut response = StatusCode::FOUND.into_response();
     if let Ok(location) = HeaderValue::from_str(return_url) {

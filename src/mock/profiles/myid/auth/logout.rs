@@ -128,7 +128,7 @@ fn sign_out(state: &AppState, headers: &HeaderMap, response: &mut Response) {
         return;
     }
     if let Some(handle) = cookie(headers, login::SESSION_COOKIE) {
-        state.store().sessions.remove(handle);
+        state.store().end_session(handle);
     }
     for name in [login::SESSION_COOKIE, login::SESSION_ID_COOKIE] {
         let expired = format!("{name}=; path={AUTH_BASE}; expires=Thu, 01 Jan 1970 00:00:00 GMT");

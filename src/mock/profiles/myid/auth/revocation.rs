@@ -108,9 +108,9 @@ fn revoke_access_token(state: &AppState, client: &Client, token: &str) -> bool {
         .is_some_and(|s| s.iter().any(|v| v == API_SCOPE));
     let mut store = state.store();
     if has_api_scope && !jti.is_empty() {
-        store.revoked_access_tokens.insert(jti.clone(), exp);
+        store.revoke_access_token(jti.clone(), exp);
     }
-    if let Some((grant, _)) = store.access_grants.get(&jti).cloned()
+    if let Some(grant) = store.grant_of(&jti).map(str::to_owned)
         && !state.fault(&fault::REFRESH_SURVIVES_REVOCATION)
     {
         store.kill_grant(&grant);
@@ -122,7 +122,7 @@ fn revoke_access_token(state: &AppState, client: &Client, token: &str) -> bool {
 /// Answers whether `token` is a known refresh token.
 fn revoke_refresh_token(state: &AppState, client: &Client, token: &str) -> bool {
     let mut store = state.store();
-    let Some(record) = store.refresh_tokens.get(token) else {
+    let Some(record) = store.refresh(token) else {
         return false;
     };
     if record.client_id != client.client_id.as_str() && !state.fault(&fault::REVOKE_ANY_CLIENT) {

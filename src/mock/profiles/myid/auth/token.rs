@@ -225,7 +225,6 @@ fn remember_client_identifier(state: &AppState, headers: &HeaderMap, access_toke
             crate::mock::api::data::cut(value, crate::mock::api::data::MAX_CLIENT_IDENTIFIER);
         state
             .store()
-            .client_identifiers
-            .insert(jti, (kept.to_owned(), exp));
+            .remember_client_identifier(jti, kept.to_owned(), exp);
     }
 }

@@ -119,7 +119,7 @@ pub fn store_refresh(
         consumed: false,
         access_token: access_token.clone(),
     };
-    state.store().refresh_tokens.insert(handle.clone(), record);
+    state.store().keep_refresh(handle.clone(), record);
     handle
 }
 

@@ -24,10 +24,7 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
     let handle = form.present("code").ok_or(err(ErrorCode::InvalidGrant))?;
     let code = {
         let mut store = state.store();
-        let code = store
-            .codes
-            .get(handle)
-            .ok_or(err(ErrorCode::InvalidGrant))?;
+        let code = store.code(handle).ok_or(err(ErrorCode::InvalidGrant))?;
         if code.client_id != client.client_id.as_str() && !state.fault(&fault::CODE_ANY_CLIENT) {
             return Err(err(ErrorCode::InvalidGrant));
         }
@@ -35,8 +32,7 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
             code.clone()
         } else {
             store
-                .codes
-                .remove(handle)
+                .redeem_code(handle)
                 .ok_or(err(ErrorCode::InvalidGrant))?
         }
     };
@@ -53,7 +49,7 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
     };
     if redirect_uri != code.redirect_uri && !state.fault(&fault::REDIRECT_MISMATCH_ACCEPTED) {
         if state.fault(&fault::FAILED_CODE_KEPT) {
-            state.store().codes.insert(handle.to_owned(), code.clone());
+            state.store().issue_code(handle.to_owned(), code.clone());
         }
         return Err(err(ErrorCode::InvalidGrant));
     }
@@ -82,8 +78,7 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
     if let Some(jti) = &claims.jti {
         state
             .store()
-            .access_grants
-            .insert(jti.clone(), (grant_id.clone(), claims.exp));
+            .link_grant(jti.clone(), grant_id.clone(), claims.exp);
     }
     // A refresh token iff the code carries offline_access; AllowOfflineAccess was
     // checked at /authorize and is not re-checked here (IdentityServer's behaviour).

@@ -24,10 +24,7 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
         .ok_or(err(ErrorCode::InvalidRequest))?;
     let now = state.clock.now();
     let mut store = state.store();
-    let record = store
-        .refresh_tokens
-        .get(handle)
-        .ok_or(err(ErrorCode::InvalidGrant))?;
+    let record = store.refresh(handle).ok_or(err(ErrorCode::InvalidGrant))?;
     let expired = now > record.created + record.lifetime;
     if expired
         || (record.client_id != client.client_id.as_str()
@@ -46,8 +43,8 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
         tokens::slid_refresh_lifetime(client, record, now)
     };
     let new_handle = if tokens::rotates(client) && !state.fault(&fault::REFRESH_NOT_ROTATED) {
-        if let Some(used) = store.refresh_tokens.get_mut(handle) {
-            used.consumed = !state.fault(&fault::REFRESH_REUSABLE);
+        if !state.fault(&fault::REFRESH_REUSABLE) {
+            store.spend_refresh(handle);
         }
         random_hex(32)
     } else {
@@ -57,7 +54,7 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
     if state.fault(&fault::REFRESH_REVOKES_ACCESS_TOKEN)
         && let Some(jti) = &stored.jti
     {
-        store.revoked_access_tokens.insert(jti.clone(), stored.exp);
+        store.revoke_access_token(jti.clone(), stored.exp);
     }
     let subject = stored.sub.as_ref().map(|sub| Subject {
         sub: sub.clone(),
@@ -73,16 +70,11 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
         let scopes = Scopes::parse(&stored.scope.join(" "));
         let mut fresh = tokens::claims(state, client, &scopes, &ctx.issuer, subject.as_ref());
         fresh.sid = stored.sid.clone();
-        if let (Some(new), Some(grant)) = (
-            &fresh.jti,
-            store
-                .access_grants
-                .get(stored.jti.as_deref().unwrap_or_default())
-                .cloned(),
-        ) {
-            store
-                .access_grants
-                .insert(new.clone(), (grant.0, fresh.exp));
+        let grant = store
+            .grant_of(stored.jti.as_deref().unwrap_or_default())
+            .map(str::to_owned);
+        if let (Some(new), Some(grant)) = (&fresh.jti, grant) {
+            store.link_grant(new.clone(), grant, fresh.exp);
         }
         fresh
     } else {
@@ -94,7 +86,7 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
         claims
     };
     next.access_token = claims.clone();
-    store.refresh_tokens.insert(new_handle.clone(), next);
+    store.keep_refresh(new_handle.clone(), next);
     drop(store);
     let access_token = tokens::sign(state, &claims)?;
     // An identity token again when the grant has openid; no nonce and no sid, which
