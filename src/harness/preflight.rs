@@ -5,8 +5,9 @@
 //! into skips or failures: it stops with one message that names what to fix, and the
 //! command exits 2.
 //!
-//! The credentials are tried once each, with a grant that can give nothing away: a
-//! refresh with a token the server never issued. Every server authenticates the client
+//! The credentials are tried once each (and once more in the body, should HTTP Basic
+//! be refused), with a grant that can give nothing away: a refresh with a token the
+//! server never issued. Every server authenticates the client
 //! before it looks at the grant (RFC 6749 §3.2.1, §6), so a refused credential is
 //! `invalid_client`, and an accepted one is `invalid_grant` (or `unsupported_grant_type`,
 //! `unauthorized_client` for a client without refresh). An API resource that only
@@ -15,7 +16,7 @@
 use serde_json::Value;
 
 use super::client::{Recorder, RequestSpec};
-use super::client_auth::with_client_auth;
+use super::client_auth::{with_body_auth, with_client_auth};
 use super::endpoints::{Endpoint, Endpoints};
 use super::target::{ClientProfile, TargetProfile};
 
@@ -137,27 +138,37 @@ async fn probe_role(
         ];
         ("token", url, params)
     };
-    let exchange = http
-        .send(with_client_auth(client, url.clone(), params))
-        .await;
-    let response = exchange.response().map_err(|e| {
-        format!(
-            "the {what} endpoint {url} does not answer ({}), so client role '{role}' cannot be tried",
-            innermost(&e)
-        )
-    })?;
-    let error = response
-        .json()
-        .and_then(|b| b.get("error").and_then(Value::as_str).map(str::to_owned));
-    let refused = match what {
-        "introspection" => matches!(response.status, 401 | 403),
-        _ => error.as_deref() == Some("invalid_client"),
-    };
-    if refused {
+    // HTTP Basic first, as the scenarios send; a client registered for the body only
+    // (client_secret_post) is refused that way by a correct server, so the body is
+    // tried before the credentials are blamed.
+    let mut refusal = None;
+    for request in [
+        with_client_auth(client, url.clone(), params.clone()),
+        with_body_auth(client, url.clone(), params),
+    ] {
+        let exchange = http.send(request).await;
+        let response = exchange.response().map_err(|e| {
+            format!(
+                "the {what} endpoint {url} does not answer ({}), so client role '{role}' cannot be tried",
+                innermost(&e)
+            )
+        })?;
+        let error = response
+            .json()
+            .and_then(|b| b.get("error").and_then(Value::as_str).map(str::to_owned));
+        let refused = match what {
+            "introspection" => matches!(response.status, 401 | 403),
+            _ => error.as_deref() == Some("invalid_client"),
+        };
+        if !refused {
+            return Ok(());
+        }
+        refusal = Some(error.unwrap_or_else(|| format!("status {}", response.status)));
+    }
+    if let Some(error) = refusal {
         return Err(format!(
-            "the server refused the credentials of client role '{role}' (client_id '{}', {secret_source}) at its {what} endpoint with {}: check that client's id and secret",
+            "the server refused the credentials of client role '{role}' (client_id '{}', {secret_source}) at its {what} endpoint with {error}, by HTTP Basic and in the body: check that client's id and secret",
             client.client_id,
-            error.unwrap_or_else(|| format!("status {}", response.status)),
         ));
     }
     Ok(())
