@@ -211,11 +211,7 @@ pub fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<ApiUser, Ap
                 .and_then(|id| state.config.auth.clients.find_enabled(id))
                 .and_then(|c| c.myid_logon_name())
                 .ok_or_else(invalid)?;
-            api.people.iter().find(|p| {
-                p.get("logonName")
-                    .and_then(Value::as_str)
-                    .is_some_and(|l| l.eq_ignore_ascii_case(logon))
-            })
+            api.person_by_logon(logon)
         }
     }
     .ok_or_else(invalid)?;

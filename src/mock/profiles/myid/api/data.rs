@@ -385,8 +385,11 @@ pub struct Image {
 /// The API's mutable state for one mock.
 #[derive(Debug)]
 pub struct ApiStore {
-    /// People.
-    pub people: Vec<Map<String, Value>>,
+    /// People, indexed by id and by logon name (both lower-cased), so that adding or
+    /// finding one does not scan them all.
+    people: Vec<Map<String, Value>>,
+    by_id: HashMap<String, usize>,
+    by_logon: HashMap<String, usize>,
     /// Requests.
     pub requests: Vec<Map<String, Value>>,
     /// Images by (person id, field).
@@ -400,28 +403,97 @@ pub struct ApiStore {
 impl ApiStore {
     /// A fresh copy of the seed data, with an audit that keeps `audit_window` rows.
     pub fn new(seed: &SeedData, audit_window: usize) -> Self {
-        ApiStore {
-            people: seed.people.clone(),
+        let mut store = ApiStore {
+            people: Vec::new(),
+            by_id: HashMap::new(),
+            by_logon: HashMap::new(),
             requests: seed.requests.clone(),
             images: HashMap::new(),
             dirs: seed.dirs.clone(),
             audit: Audit::new(audit_window),
+        };
+        for person in &seed.people {
+            store.add_person(person.clone());
         }
+        store
+    }
+
+    /// Every person, in the order they were added.
+    pub fn people(&self) -> &[Map<String, Value>] {
+        &self.people
     }
 
     /// The person with `id` (any case).
     pub fn person(&self, id: &str) -> Option<&Map<String, Value>> {
-        self.people.iter().find(|p| {
-            p.get("id")
-                .and_then(Value::as_str)
-                .is_some_and(|pid| pid.eq_ignore_ascii_case(id))
-        })
+        self.by_id
+            .get(&id.to_lowercase())
+            .and_then(|i| self.people.get(*i))
     }
+
+    /// The person with this logon name (any case).
+    pub fn person_by_logon(&self, logon: &str) -> Option<&Map<String, Value>> {
+        self.by_logon
+            .get(&logon.to_lowercase())
+            .and_then(|i| self.people.get(*i))
+    }
+
+    /// Adds a person.
+    pub fn add_person(&mut self, person: Map<String, Value>) {
+        let i = self.people.len();
+        self.by_id.entry(key(&person, "id")).or_insert(i);
+        self.by_logon.entry(key(&person, "logonName")).or_insert(i);
+        self.people.push(person);
+    }
+
+    /// Replaces the person with `id` (its logon name may change).
+    pub fn replace_person(&mut self, id: &str, person: Map<String, Value>) {
+        let Some(&i) = self.by_id.get(&id.to_lowercase()) else {
+            return;
+        };
+        let old = key(&self.people[i], "logonName");
+        if self.by_logon.get(&old) == Some(&i) {
+            self.by_logon.remove(&old);
+        }
+        self.by_logon.entry(key(&person, "logonName")).or_insert(i);
+        self.people[i] = person;
+    }
+}
+
+/// A person's member as an index key: lower-cased.
+fn key(person: &Map<String, Value>, member: &str) -> String {
+    person
+        .get(member)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_lowercase()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn people_are_found_by_id_and_logon_name_as_they_change() {
+        let mut store = ApiStore::new(&SeedData::shipped(), 10);
+        let person = |id: &str, logon: &str| {
+            serde_json::json!({"id": id, "logonName": logon})
+                .as_object()
+                .cloned()
+                .unwrap()
+        };
+        store.add_person(person("AAAA-1", "Jo.Smith"));
+        assert!(store.person("aaaa-1").is_some());
+        assert!(store.person_by_logon("jo.smith").is_some());
+        store.replace_person("AAAA-1", person("AAAA-1", "jo.jones"));
+        assert!(store.person_by_logon("jo.smith").is_none());
+        assert_eq!(
+            store.person_by_logon("JO.JONES").and_then(|p| p.get("id")),
+            Some(&serde_json::json!("AAAA-1"))
+        );
+        let before = store.people().len();
+        store.replace_person("no-such-person", person("x", "y"));
+        assert_eq!(store.people().len(), before);
+    }
 
     #[test]
     fn shipped_data_loads_and_the_tree_is_connected() {

@@ -73,7 +73,7 @@ pub async fn list(
     let q = query.present("q");
     let api = state.api();
     let results: Vec<Value> = api
-        .people
+        .people()
         .iter()
         .filter(|p| user.can_see(seed, scope, p))
         .filter(|p| {
@@ -285,10 +285,10 @@ fn validate(
     if !user.can_see(seed, scope, person) && scope != Scope::Own {
         return Err(ApiError::not_found());
     }
-    let taken = state.api().people.iter().any(|p| {
-        text(p, "logonName").eq_ignore_ascii_case(logon)
-            && !text(p, "id").eq_ignore_ascii_case(own_id)
-    });
+    let taken = state
+        .api()
+        .person_by_logon(logon)
+        .is_some_and(|p| !text(p, "id").eq_ignore_ascii_case(own_id));
     if taken {
         return Err(ApiError::invalid_data(
             Some("logonName"),
@@ -329,7 +329,7 @@ pub async fn add(
     person.entry("enabled").or_insert(Value::String("1".into()));
     validate(&state, &user, &person, &id)?;
     let shown = present(&person);
-    state.api().people.push(person);
+    state.api().add_person(person);
     tracing::debug!(operator = %user.logon_name, person = %id, "person added");
     Ok(json_response(StatusCode::OK, &shown))
 }
@@ -364,14 +364,7 @@ pub async fn patch(
     canonical_group(&mut person);
     validate(&state, &user, &person, &id)?;
     let shown = present(&person);
-    let mut api = state.api();
-    if let Some(slot) = api
-        .people
-        .iter_mut()
-        .find(|p| text(p, "id").eq_ignore_ascii_case(&id))
-    {
-        *slot = person;
-    }
+    state.api().replace_person(&id, person);
     Ok(json_response(StatusCode::OK, &shown))
 }
 
