@@ -31,7 +31,7 @@ const EDIT: [&str; 2] = ["Edit Person", "Add Person"];
 /// The image fields a person has: the manual's `photo` (§8.10) and a signature
 /// (assumed: the manual names only the photo). Any other field is invalid data, so
 /// a caller cannot store images under names of its choosing.
-const FIELDS: [&str; 2] = ["photo", "signature"];
+pub(super) const FIELDS: [&str; 2] = ["photo", "signature"];
 
 /// The field, lower-cased, if it is one a person has.
 fn image_field(field: &str) -> Result<String, ApiError> {

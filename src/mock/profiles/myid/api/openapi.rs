@@ -348,6 +348,7 @@ fn query_schema(param: Param, report_columns: &[&str]) -> Value {
 fn path_schema(name: &str) -> Value {
     match name {
         "id" => guid(),
+        "imageField" => json!({ "type": "string", "enum": super::images::FIELDS }),
         _ => json!({ "type": "string", "minLength": 1 }),
     }
 }
