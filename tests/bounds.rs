@@ -152,18 +152,7 @@ async fn what_expires_is_dropped_on_the_mocks_clock() {
         )
         .await;
         if i % 2 == 0 {
-            let r = http
-                .post(format!("{base}/web.oauth2/connect/token"))
-                .form(&[
-                    ("grant_type", "authorization_code"),
-                    ("code", code.as_str()),
-                    ("redirect_uri", common::REDIRECT),
-                    ("code_verifier", verifier.expose()),
-                    ("client_id", "myid.myclient"),
-                ])
-                .send()
-                .await
-                .unwrap();
+            let r = common::redeem(&http, &base, &code, verifier.expose()).await;
             assert_eq!(r.status(), 200);
         }
     }
@@ -711,18 +700,7 @@ async fn every_store_is_capped_and_the_newest_records_still_work() {
     let [sessions, codes, _, _, _] = st.store().counts();
     assert_eq!((sessions, codes), (CAP, CAP), "held at the caps");
     let (code, verifier) = last.unwrap();
-    let r = http
-        .post(format!("{base}/web.oauth2/connect/token"))
-        .form(&[
-            ("grant_type", "authorization_code"),
-            ("code", code.as_str()),
-            ("redirect_uri", common::REDIRECT),
-            ("code_verifier", verifier.expose()),
-            ("client_id", "myid.myclient"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = common::redeem(&http, &base, &code, verifier.expose()).await;
     assert_eq!(r.status(), 200, "the newest code still works");
 
     // ClearID: long ids cost a fixed-size key; an over-long assertion is refused.

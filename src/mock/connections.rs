@@ -102,6 +102,9 @@ impl Accept for tokio::net::TcpListener {
     }
 }
 
+/// How many over-limit connections may be answered 503 at once.
+const MAX_REFUSALS: usize = 64;
+
 /// Serves `app` on every connection `listener` accepts, within `limits`, until
 /// `shutdown`; then gives open connections a few seconds to finish.
 pub async fn serve<L: Accept>(
@@ -114,6 +117,7 @@ pub async fn serve<L: Accept>(
         limits.request_body_timeout,
     ));
     let slots = Arc::new(Semaphore::new(limits.max_connections));
+    let refusals = Arc::new(Semaphore::new(MAX_REFUSALS));
     let graceful = GracefulShutdown::new();
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
@@ -129,7 +133,15 @@ pub async fn serve<L: Accept>(
             },
         };
         let Ok(slot) = slots.clone().try_acquire_owned() else {
-            tokio::spawn(refuse(io));
+            // Each refusal may wait on a slow reader for a few seconds; past a
+            // few dozen at once a flood would hold memory, so the rest are
+            // simply closed, as IIS resets what it has no room to answer.
+            if let Ok(refusing) = refusals.clone().try_acquire_owned() {
+                tokio::spawn(async move {
+                    let _refusing = refusing;
+                    refuse(io).await;
+                });
+            }
             continue;
         };
         let service = TowerToHyperService::new(app.clone());

@@ -110,3 +110,24 @@ pub async fn sign_in_at(client: &reqwest::Client, authorize: &str, user: (&str, 
     }
     panic!("the sign-in did not reach the client");
 }
+
+/// Redeems a code of the shipped public client `myid.myclient` with its verifier.
+pub async fn redeem(
+    client: &reqwest::Client,
+    base: &str,
+    code: &str,
+    verifier: &str,
+) -> reqwest::Response {
+    client
+        .post(format!("{base}/web.oauth2/connect/token"))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", REDIRECT),
+            ("code_verifier", verifier),
+            ("client_id", "myid.myclient"),
+        ])
+        .send()
+        .await
+        .unwrap()
+}

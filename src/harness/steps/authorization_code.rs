@@ -5,6 +5,7 @@ use cucumber::gherkin::Step;
 use cucumber::{then, when};
 
 use super::{table_params, with_overrides};
+use crate::harness::checks::Check;
 use crate::harness::checks::authorize as checks;
 use crate::harness::endpoints::Endpoint;
 use crate::harness::flow::{self, AuthorizeOutcome};
@@ -251,16 +252,9 @@ fn sent_with_error(
     alternative: String,
 ) -> StepResult {
     let o = outcome(world)?;
-    let sent = world.flow.state.clone();
-    let mut allowed: Vec<&str> = vec![error.as_str()];
-    if !alternative.is_empty() && alternative != error {
-        allowed.push(&alternative);
-    }
-    let mut found = vec![checks::error_sent_to_client(&o, &allowed, world.rule()?)];
-    // The state rule applies only once something reached the client.
-    if o.param("error").is_some() {
-        found.push(checks::state_echoed(&o, sent.as_deref()));
-    }
+    let allowed = allowed_errors(&error, &alternative);
+    let found = checks::error_sent_to_client(&o, &allowed, world.rule()?);
+    let found = with_state_echo(world, &o, found);
     world.judge(&word, found)
 }
 
@@ -276,16 +270,28 @@ fn authorize_refused(
     alternative: String,
 ) -> StepResult {
     let o = outcome(world)?;
-    let sent = world.flow.state.clone();
-    let mut allowed: Vec<&str> = vec![error.as_str()];
-    if !alternative.is_empty() && alternative != error {
-        allowed.push(&alternative);
-    }
-    let mut found = vec![checks::authorize_refused(&o, &allowed)];
-    if o.param("error").is_some() {
-        found.push(checks::state_echoed(&o, sent.as_deref()));
-    }
+    let allowed = allowed_errors(&error, &alternative);
+    let found = with_state_echo(world, &o, checks::authorize_refused(&o, &allowed));
     world.judge(&word, found)
+}
+
+/// The error a step names, and its alternative when it names a second one.
+fn allowed_errors<'a>(error: &'a str, alternative: &'a str) -> Vec<&'a str> {
+    let mut allowed = vec![error];
+    if !alternative.is_empty() && alternative != error {
+        allowed.push(alternative);
+    }
+    allowed
+}
+
+/// `finding`, and the state rule beside it once an error reached the client:
+/// before that there is no redirect to carry the state back.
+fn with_state_echo(world: &ConformanceWorld, o: &AuthorizeOutcome, finding: Check) -> Vec<Check> {
+    let mut found = vec![finding];
+    if o.param("error").is_some() {
+        found.push(checks::state_echoed(o, world.flow.state.as_deref()));
+    }
+    found
 }
 
 #[then(regex = r#"^the error page (must|should) show "([a-z_]+)"$"#)]

@@ -147,12 +147,6 @@ impl Profile {
     pub fn bind(self, settings: &Settings) -> Result<Arc<dyn Bound>, ConfigError> {
         self.0.bind(settings)
     }
-
-    /// The profile's shipped settings, bound: what a mock of it serves by default.
-    pub fn shipped(self) -> Arc<dyn Bound> {
-        let (text, name) = self.shipped_settings();
-        shipped(text, name, |s| self.bind(s))
-    }
 }
 
 impl Default for Profile {
