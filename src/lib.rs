@@ -131,6 +131,48 @@
 //! # }
 //! ```
 //!
+//! ## A sign-in from a test, and what the mock received
+//!
+//! [`MockServer::sign_in`] walks a browser's code flow in one call (the authorize
+//! request, the login page's form with its anti-forgery token, the redirect back) and
+//! answers the code; [`MockServer::exchange`] redeems it with its [`Pkce`] verifier and
+//! [`MockServer::refresh`] uses a refresh token. [`MockServer::refresh_token`] mints
+//! one without a sign-in. [`MockServer::received`] lists every request the mock
+//! received: method, path (secrets redacted), client, status and, for a refusal, why.
+//! Moving the clock past a refresh token's sliding lifetime takes no time:
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use myid_conformance::{Client, Filter, MockServer, Pkce};
+//!
+//! let spa = Client::public("spa")
+//!     .redirect_uri("https://spa.example/callback")
+//!     .scopes(["openid", "myid.rest.basic", "offline_access"])
+//!     .setting("RefreshTokenExpiration", "Sliding")
+//!     .setting("SlidingRefreshTokenLifetime", 600);
+//! let mock = MockServer::builder().client(spa).start().await?;
+//!
+//! // test.user, shipped with the MyID profile, signs in; the code is redeemed.
+//! let pkce = Pkce::new();
+//! let code = mock.sign_in("spa", ("test.user", "test-password"), &pkce).await?;
+//! let tokens = mock.exchange(&code, None).await?;
+//! let refresh = tokens.refresh_token.unwrap();
+//!
+//! // Within the sliding lifetime the refresh works (and slides it)…
+//! let refreshed = mock.refresh("spa", None, &refresh).await?;
+//! let refresh = refreshed.refresh_token.unwrap();
+//!
+//! // …past it, the refresh token is refused, and the journal says why.
+//! mock.clock().advance(601)?;
+//! assert!(mock.refresh("spa", None, &refresh).await.is_err());
+//! let refused = mock.received_where(&Filter::new().refused());
+//! println!("{}: {:?}", refused[0].path, refused[0].reason);
+//! assert_eq!(refused[0].client.as_deref(), Some("spa"));
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! ## Faults
 //!
 //! A [`Fault`] is a named, deliberate departure from the rules (`myid-conformance
@@ -214,7 +256,8 @@ pub mod protocol;
 #[doc(hidden)]
 pub use mock::MockConfig;
 pub use mock::{
-    Client, Fault, Mint, MintError, MockBuilder, MockServer, Profile, StartError, User,
+    Client, Code, Fault, Filter, FlowError, Mint, MintError, MockBuilder, MockServer, Pkce,
+    Profile, Received, StartError, Tokens, User,
 };
 
 /// The named faults, by the profile they break: `faults::myid::WRONG_SECRET_ACCEPTED`.

@@ -12,59 +12,11 @@ use super::html;
 pub use super::scenario_state::{AuthorizeOutcome, FlowState};
 use super::target::{LoginDriver, TargetClock};
 use super::world::{ConformanceWorld, StepFailure};
-
-/// Resolves a `Location` against the URL it came from.
-pub fn resolve(base: &str, location: &str) -> String {
-    if location.contains("://") {
-        return location.to_owned();
-    }
-    let Some(scheme_end) = base.find("://") else {
-        return location.to_owned();
-    };
-    let host_end = base[scheme_end + 3..]
-        .find('/')
-        .map(|i| scheme_end + 3 + i)
-        .unwrap_or(base.len());
-    if location.starts_with('/') {
-        return format!("{}{location}", &base[..host_end]);
-    }
-    let path = base[..base.find(['?', '#']).unwrap_or(base.len())].to_owned();
-    let dir = path
-        .rfind('/')
-        .filter(|i| *i >= host_end)
-        .map(|i| &path[..=i])
-        .unwrap_or(&path);
-    format!("{dir}{location}")
-}
-
-/// `scheme://host:port` of a URL, lower-cased.
-pub fn origin(url: &str) -> String {
-    let Some(scheme_end) = url.find("://") else {
-        return url.to_ascii_lowercase();
-    };
-    let end = url[scheme_end + 3..]
-        .find(['/', '?', '#'])
-        .map(|i| scheme_end + 3 + i)
-        .unwrap_or(url.len());
-    url[..end].to_ascii_lowercase()
-}
+/// URL handling as a browser does it, shared with the mock's test helpers.
+pub use crate::protocol::html::{origin, redirect_params, resolve};
 
 fn starts_with_uri(url: &str, prefix: &str) -> bool {
     url.len() >= prefix.len() && url[..prefix.len()].eq_ignore_ascii_case(prefix)
-}
-
-/// The parameters a redirect carries: query, then fragment.
-pub fn redirect_params(url: &str) -> Vec<(String, String)> {
-    let (before_fragment, fragment) = url.split_once('#').unwrap_or((url, ""));
-    let query = before_fragment
-        .split_once('?')
-        .map(|(_, q)| q)
-        .unwrap_or("");
-    form_urlencoded::parse(query.as_bytes())
-        .chain(form_urlencoded::parse(fragment.as_bytes()))
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .filter(|(k, _)| k != "_")
-        .collect()
 }
 
 /// Sends the browser to `url` and signs the user in with the target's login driver,

@@ -23,7 +23,8 @@ pub mod endpoints;
 pub mod expectations;
 pub mod features;
 pub mod flow;
-pub mod html;
+/// Moved to the protocol wing (the mock's test helpers read forms too); kept here by name.
+pub use crate::protocol::html;
 pub mod outcome;
 pub mod preflight;
 pub mod profiles;

@@ -22,20 +22,26 @@ pub struct Caps {
     /// A vendor profile's records: Jim2's tokens, ClearID's assertion ids, Beyond
     /// Identity's codes, chains and revocations.
     pub vendor_records: usize,
+    /// Requests kept in the journal of what the mock received.
+    pub journal: usize,
 }
 
 impl Caps {
     /// The default ceiling of every store.
     pub const DEFAULT: usize = 10_000;
+    /// The default number of requests the journal keeps: enough for a test's whole
+    /// story, a few hundred kilobytes at most.
+    pub const JOURNAL: usize = 1_000;
 
     /// The `Mock:Caps` section: `Sessions`, `Codes`, `RefreshTokens`, `AccessTokens`,
-    /// `VendorRecords`, each at least 1.
+    /// `VendorRecords`, each at least 1; `Journal` (requests remembered, by default
+    /// [`Self::JOURNAL`]).
     pub fn from_settings(settings: &Settings) -> Result<Self, ConfigError> {
         let s = settings.section("Mock:Caps");
-        let cap = |key: &str| -> Result<usize, ConfigError> {
+        let cap_or = |key: &str, default: usize| -> Result<usize, ConfigError> {
             let at = s.get(key);
             match at.value() {
-                None => Ok(Self::DEFAULT),
+                None => Ok(default),
                 Some(v) => v
                     .trim()
                     .parse::<usize>()
@@ -48,12 +54,14 @@ impl Caps {
                     }),
             }
         };
+        let cap = |key: &str| cap_or(key, Self::DEFAULT);
         Ok(Caps {
             sessions: cap("Sessions")?,
             codes: cap("Codes")?,
             refresh_tokens: cap("RefreshTokens")?,
             access_tokens: cap("AccessTokens")?,
             vendor_records: cap("VendorRecords")?,
+            journal: cap_or("Journal", Self::JOURNAL)?,
         })
     }
 }
@@ -66,6 +74,7 @@ impl Default for Caps {
             refresh_tokens: Self::DEFAULT,
             access_tokens: Self::DEFAULT,
             vendor_records: Self::DEFAULT,
+            journal: Self::JOURNAL,
         }
     }
 }

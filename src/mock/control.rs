@@ -1,5 +1,6 @@
 //! The control plane (`/_mock`), served only with `--control`: what a test that talks
-//! to a separately running mock needs in order to move its clock and switch faults.
+//! to a separately running mock needs in order to move its clock, switch faults and
+//! read what the mock received.
 
 use axum::Router;
 use axum::body::Bytes;
@@ -17,6 +18,33 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/clock", get(read_clock).post(move_clock))
         .route("/faults", get(read_faults).post(set_faults))
+        .route("/requests", get(read_requests).delete(clear_requests))
+}
+
+/// The journal, filtered by the query (`path`, `method`, `client`, `refused`, `limit`).
+async fn read_requests(
+    State(state): State<AppState>,
+    query: Result<
+        axum::extract::Query<super::journal::Filter>,
+        axum::extract::rejection::QueryRejection,
+    >,
+) -> Response {
+    match query {
+        Ok(axum::extract::Query(filter)) => json(
+            StatusCode::OK,
+            &json!({ "requests": state.journal.list(&filter) }),
+        ),
+        Err(e) => json(
+            StatusCode::BAD_REQUEST,
+            &json!({ "error": format!("filters are path, method, client, refused and limit: {e}") }),
+        ),
+    }
+}
+
+/// Forgets what the journal kept, so that a test sees only its own requests.
+async fn clear_requests(State(state): State<AppState>) -> Response {
+    state.journal.clear();
+    json(StatusCode::OK, &json!({ "requests": [] }))
 }
 
 async fn read_faults(State(state): State<AppState>) -> Response {

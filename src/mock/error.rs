@@ -34,6 +34,13 @@ impl OAuthError {
         }
     }
 
+    /// An error without a description that tells the journal (and the debug log) why,
+    /// as IdentityServer's own log does: the client never sees the reason.
+    pub fn because(code: ErrorCode, reason: &str) -> Self {
+        super::journal::because(reason);
+        Self::new(code)
+    }
+
     /// An error with a description.
     pub fn described(code: ErrorCode, description: impl Into<String>) -> Self {
         OAuthError {

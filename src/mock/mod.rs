@@ -13,6 +13,7 @@
 //! - [`store`]: sessions, codes, refresh tokens and revoked access tokens, dropped on
 //!   the mock's clock.
 //! - `control`: the `/_mock` control plane (clock, faults), served only when asked for.
+//! - [`journal`]: what the mock received, with each refusal's reason.
 //! - [`faults`]: named, deliberate departures from the rules, each beside the service
 //!   it breaks.
 //! - `mint`: tokens without a flow ([`Mint`]).
@@ -29,10 +30,12 @@ mod control;
 pub mod error;
 pub mod faults;
 mod form;
+pub mod journal;
 pub mod keys;
 mod mint;
 pub mod oauth;
 pub mod profiles;
+pub mod sign_in;
 pub mod spec;
 mod state;
 pub mod store;
@@ -53,8 +56,10 @@ use tower::util::MapRequestLayer;
 
 pub use builder::{Client, MockBuilder, StartError, User};
 pub use faults::Fault;
+pub use journal::{Filter, Received};
 pub use mint::{Mint, MintError};
 pub use profiles::{Bound, Profile, Service};
+pub use sign_in::{Code, FlowError, Pkce, Tokens};
 pub use state::{AppState, MockConfig};
 
 use crate::protocol::Clock;
@@ -166,11 +171,12 @@ pub struct CaseFolded;
 /// a client over HTTP sees.
 pub fn service(state: AppState) -> Router {
     Router::new()
-        .fallback_service(app(state))
+        .fallback_service(app(state.clone()))
         .layer(MapRequestLayer::new(
             normalise_auth_path as fn(Request) -> Request,
         ))
         .layer(axum::middleware::from_fn(guard_panics))
+        .layer(axum::middleware::from_fn_with_state(state, journal::record))
 }
 
 /// Answers a panic with 500 and one log line, instead of dropping the connection with
@@ -432,6 +438,18 @@ impl MockServer {
         self.state.faults.list()
     }
 
+    /// Every request the mock received and kept (the latest [`Caps::JOURNAL`](capped::Caps::JOURNAL)
+    /// by default), oldest first: method, path (its secrets redacted), client, status
+    /// and the reason for a refusal.
+    pub fn received(&self) -> Vec<journal::Received> {
+        self.state.journal.list(&journal::Filter::new())
+    }
+
+    /// The received requests that match `filter`, oldest first.
+    pub fn received_where(&self, filter: &journal::Filter) -> Vec<journal::Received> {
+        self.state.journal.list(filter)
+    }
+
     /// The self-signed certificate (PEM) of a mock started with
     /// [`MockBuilder::tls`], for a client to trust.
     pub fn certificate_pem(&self) -> Option<&str> {
@@ -445,6 +463,77 @@ impl MockServer {
             .config
             .vendor
             .access_token(&self.state, &self.base_url(), mint)
+    }
+
+    /// A refresh token as this mock would issue it to the [`Mint`]'s client after its
+    /// subject signed in (MyID, for clients allowed offline access): the refresh grant
+    /// takes it as one from a sign-in, and [`Mint::lifetime`] sets its first lifetime.
+    pub fn refresh_token(&self, mint: &Mint) -> Result<String, MintError> {
+        self.state
+            .config
+            .vendor
+            .refresh_token(&self.state, &self.base_url(), mint)
+    }
+
+    /// Signs `user` (name and password) in through the login page for `client_id`'s
+    /// code flow with `pkce`, asking for every scope the client may have, and answers
+    /// the code from the redirect: the ~60 lines of a browser (cookies, the form's
+    /// anti-forgery token, `ReturnUrl`) in one call. MyID's clients with the code flow.
+    pub async fn sign_in(
+        &self,
+        client_id: &str,
+        user: (&str, &str),
+        pkce: &Pkce,
+    ) -> Result<Code, FlowError> {
+        let route = self
+            .state
+            .config
+            .vendor
+            .sign_in_client(&self.state, &self.base_url(), client_id)
+            .ok_or_else(|| {
+                FlowError::Unsupported(format!(
+                    "the {} mock has no code flow for a client '{client_id}'",
+                    self.profile.name()
+                ))
+            })?;
+        let http = sign_in::browser(self.certificate_pem())?;
+        let code = sign_in::walk(&http, &route, client_id, user, pkce).await?;
+        Ok(Code {
+            code,
+            client_id: client_id.to_owned(),
+            redirect_uri: route.redirect_uri,
+            token_url: route.token_url,
+            verifier: pkce.verifier().to_owned(),
+        })
+    }
+
+    /// Exchanges a code from [`Self::sign_in`] with its PKCE verifier; `secret` for a
+    /// confidential client (sent by HTTP Basic), `None` for a public one.
+    pub async fn exchange(&self, code: &Code, secret: Option<&str>) -> Result<Tokens, FlowError> {
+        let http = sign_in::browser(self.certificate_pem())?;
+        let form = vec![
+            ("grant_type", "authorization_code"),
+            ("code", code.code.as_str()),
+            ("redirect_uri", code.redirect_uri.as_str()),
+            ("code_verifier", code.verifier.as_str()),
+        ];
+        sign_in::token(&http, &code.token_url, &code.client_id, secret, form).await
+    }
+
+    /// Redeems a refresh token for `client_id` at the token endpoint; `secret` as for
+    /// [`Self::exchange`].
+    pub async fn refresh(
+        &self,
+        client_id: &str,
+        secret: Option<&str>,
+        refresh_token: &str,
+    ) -> Result<Tokens, FlowError> {
+        let http = sign_in::browser(self.certificate_pem())?;
+        let form = vec![
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh_token),
+        ];
+        sign_in::token(&http, &self.token_url(), client_id, secret, form).await
     }
 
     /// An id_token as this mock would issue it to the [`Mint`]'s client for its

@@ -72,7 +72,10 @@ pub fn credentials(
             by_basic: true,
         }),
         (None, Some(id)) => Ok(Presented {
-            id: id.to_owned(),
+            id: {
+                super::journal::client(id);
+                id.to_owned()
+            },
             secret: ClientSecret::new(form.get("client_secret").unwrap_or_default()),
             by_basic: false,
         }),

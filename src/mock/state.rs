@@ -57,6 +57,29 @@ pub trait Bound: Send + Sync + std::fmt::Debug {
             self.name()
         )))
     }
+    /// A refresh token as it would issue it after a sign-in ([`Mint::subject`] and the
+    /// client's offline access required); by default it issues none.
+    fn refresh_token(
+        &self,
+        _state: &AppState,
+        _base: &str,
+        _mint: &Mint,
+    ) -> Result<String, MintError> {
+        Err(MintError::Unsupported(format!(
+            "the {} mock mints no refresh tokens",
+            self.name()
+        )))
+    }
+    /// Where `client_id`'s code flow goes, for the test helpers' sign-in; `None` for
+    /// a client without one, and for a service without a sign-in page.
+    fn sign_in_client(
+        &self,
+        _state: &AppState,
+        _base: &str,
+        _client_id: &str,
+    ) -> Option<super::sign_in::SignInClient> {
+        None
+    }
     /// What `serve` says it serves, after `mock TITLE at URL: `.
     fn describe(&self, config: &MockConfig) -> String;
 }
@@ -89,6 +112,8 @@ pub struct Shared {
     // A vendor profile's own store (Jim2's tokens and licence pool), made on first use
     // and typed by the profile that owns it, so this file knows no vendor.
     vendor_store: std::sync::OnceLock<Arc<dyn std::any::Any + Send + Sync>>,
+    /// What the mock received, bounded (`Mock:Caps:Journal`).
+    pub journal: super::journal::Journal,
 }
 
 impl AppState {
@@ -116,6 +141,7 @@ impl AppState {
             .authority
             .clone()
             .or_else(|| public_url.map(|u| format!("{u}{}", super::AUTH_BASE).to_lowercase()));
+        let journal = super::journal::Journal::new(config.caps.journal);
         AppState(Arc::new(Shared {
             config,
             clock,
@@ -125,6 +151,7 @@ impl AppState {
             seal_key,
             authority,
             vendor_store: std::sync::OnceLock::new(),
+            journal,
         }))
     }
 

@@ -162,6 +162,14 @@ impl Store {
         self.refresh_tokens.get(handle)
     }
 
+    /// Sets a refresh token's lifetime (seconds from its chain's start): a minted
+    /// token's, as a test asks for it.
+    pub fn set_refresh_lifetime(&mut self, handle: &str, lifetime: i64) {
+        if let Some(r) = self.refresh_tokens.get_mut(handle) {
+            r.lifetime = lifetime;
+        }
+    }
+
     /// Spends a one-time refresh token: it stays recorded, marked used, as
     /// IdentityServer4 v4 keeps it (so a reuse is told apart from an unknown token).
     pub fn spend_refresh(&mut self, handle: &str) {

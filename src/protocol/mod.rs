@@ -9,6 +9,7 @@ pub mod basic;
 pub mod clock;
 pub mod error;
 pub mod handle;
+pub mod html;
 pub mod jwt;
 pub mod markup;
 pub mod pkce;

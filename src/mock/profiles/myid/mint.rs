@@ -100,3 +100,64 @@ pub(crate) fn id_token(state: &AppState, base: &str, mint: &Mint) -> Result<Stri
     mint.overlay(&mut claims, now);
     oidc::sign_id_token(state, &claims).map_err(|_| MintError::Signing)
 }
+
+/// A refresh token of a grant made now for the subject: stored as the token endpoint
+/// stores one (first lifetime, rotation, the access token it re-issues), so that the
+/// refresh grant takes it exactly as one from a sign-in. [`Mint::lifetime`] replaces
+/// the first lifetime; other claims given are not kept.
+pub(crate) fn refresh_token(state: &AppState, base: &str, mint: &Mint) -> Result<String, MintError> {
+    let client = client(state, mint)?;
+    if !client.allow_offline_access {
+        return Err(MintError::Unsupported(format!(
+            "the client '{}' is not allowed offline access, so it gets no refresh tokens",
+            client.client_id
+        )));
+    }
+    let sub = mint.subject.as_deref().ok_or_else(|| {
+        MintError::Unsupported("a refresh token is a signed-in person's: give Mint::subject".into())
+    })?;
+    let subject = subject(state, sub);
+    let scopes = mint.scopes_or(|| {
+        let mut all = client.allowed_scopes.clone();
+        if !all.iter().any(|s| s == "offline_access") {
+            all.push("offline_access".into());
+        }
+        all
+    });
+    let claims = tokens::claims(
+        state,
+        client,
+        &crate::protocol::Scopes::from_names(scopes),
+        &issuer(state, base),
+        Some(&subject),
+    );
+    let handle = tokens::store_refresh(state, client, &random_hex(16), &claims);
+    if let Some(lifetime) = mint.lifetime {
+        state.store().set_refresh_lifetime(&handle, lifetime);
+    }
+    Ok(handle)
+}
+
+/// A client's code flow: the auth server's endpoints, its first redirect URI, and
+/// every scope it may have (`offline_access` too when it is allowed offline access).
+pub(crate) fn sign_in_client(
+    state: &AppState,
+    base: &str,
+    client_id: &str,
+) -> Option<crate::mock::sign_in::SignInClient> {
+    let client = state.config.auth.clients.find_enabled(client_id)?;
+    if !client.allows_grant("authorization_code") {
+        return None;
+    }
+    let mut scopes = client.allowed_scopes.clone();
+    if client.allow_offline_access && !scopes.iter().any(|s| s == "offline_access") {
+        scopes.push("offline_access".into());
+    }
+    let issuer = format!("{base}{AUTH_BASE}");
+    Some(crate::mock::sign_in::SignInClient {
+        authorize_url: format!("{issuer}/connect/authorize"),
+        token_url: format!("{issuer}/connect/token"),
+        redirect_uri: client.redirect_uris.first()?.clone(),
+        scope: scopes.join(" "),
+    })
+}

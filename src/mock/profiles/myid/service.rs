@@ -108,6 +108,19 @@ impl Bound for MyidServer {
         super::mint::id_token(state, base, mint)
     }
 
+    fn refresh_token(&self, state: &AppState, base: &str, mint: &Mint) -> Result<String, MintError> {
+        super::mint::refresh_token(state, base, mint)
+    }
+
+    fn sign_in_client(
+        &self,
+        state: &AppState,
+        base: &str,
+        client_id: &str,
+    ) -> Option<crate::mock::sign_in::SignInClient> {
+        super::mint::sign_in_client(state, base, client_id)
+    }
+
     fn describe(&self, config: &MockConfig) -> String {
         format!(
             "{} client(s), signing key {}: auth server {AUTH_BASE}, Core API {API_BASE}/api",

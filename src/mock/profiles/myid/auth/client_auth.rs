@@ -106,7 +106,7 @@ pub fn authenticate<'a>(
     headers: &HeaderMap,
     form: &FormParams,
 ) -> Result<&'a Client, OAuthError> {
-    let invalid = || OAuthError::new(ErrorCode::InvalidClient);
+    let invalid = |why: &str| OAuthError::because(ErrorCode::InvalidClient, why);
     if state.fault(&fault::MALFORMED_BASIC_INVALID_REQUEST)
         && headers
             .get(header::AUTHORIZATION)
@@ -115,22 +115,23 @@ pub fn authenticate<'a>(
     {
         return Err(OAuthError::new(ErrorCode::InvalidRequest));
     }
-    let credential = parse(state, headers, form).ok_or_else(invalid)?;
+    let credential = parse(state, headers, form).ok_or_else(|| invalid("no client credentials"))?;
+    crate::mock::journal::client(credential.id());
     let client = state
         .config
         .auth
         .clients
         .find_enabled(credential.id())
-        .ok_or_else(invalid)?;
+        .ok_or_else(|| invalid("no enabled client has this id"))?;
     if client.protocol_type != "oidc" {
-        return Err(invalid());
+        return Err(invalid("the client's protocol is not oidc"));
     }
     // A public client is identified, not authenticated: any secret, or none, passes.
     if !client.require_client_secret || client.allowed_grant_types.iter().all(|g| g == "implicit") {
         return Ok(client);
     }
     let Credential::Shared { secret, .. } = &credential else {
-        return Err(invalid());
+        return Err(invalid("the client needs a secret and sent none"));
     };
     let now = state.clock.now();
     for stored in client
@@ -147,9 +148,9 @@ pub fn authenticate<'a>(
             // IdentityServer stops at a malformed stored value, even if a later one would match.
             SecretMatch::InvalidStoredValue => {
                 tracing::warn!(client_id = %client.client_id, "a stored secret is not Base64 of a SHA-256/512 hash");
-                return Err(invalid());
+                return Err(invalid("a stored secret of the client is malformed"));
             }
         }
     }
-    Err(invalid())
+    Err(invalid("the secret matches none of the client's unexpired secrets"))
 }

@@ -21,12 +21,17 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
     if !(client.allows_grant("authorization_code") || client.allows_grant("hybrid")) {
         return Err(err(ErrorCode::UnauthorizedClient));
     }
-    let handle = form.present("code").ok_or(err(ErrorCode::InvalidGrant))?;
+    let because = OAuthError::because;
+    let handle = form
+        .present("code")
+        .ok_or_else(|| because(ErrorCode::InvalidGrant, "no code"))?;
     let code = {
         let mut store = state.store();
-        let code = store.code(handle).ok_or(err(ErrorCode::InvalidGrant))?;
+        let code = store.code(handle).ok_or_else(|| {
+            because(ErrorCode::InvalidGrant, "unknown, redeemed or expired code")
+        })?;
         if code.client_id != client.client_id.as_str() && !state.fault(&fault::CODE_ANY_CLIENT) {
-            return Err(err(ErrorCode::InvalidGrant));
+            return Err(because(ErrorCode::InvalidGrant, "the code was issued to another client"));
         }
         if state.fault(&fault::CODE_REUSE) {
             code.clone()
@@ -40,7 +45,7 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
     // Expired against the lifetime stored in the code, the client's when it was issued
     // (`HasExceeded(code.Lifetime)`): good through its last second.
     if now > code.created + code.lifetime {
-        return Err(err(ErrorCode::InvalidGrant));
+        return Err(because(ErrorCode::InvalidGrant, "the code has expired"));
     }
     // A missing redirect_uri is unauthorized_client: an IdentityServer quirk (§1.4).
     let redirect_uri = match form.present("redirect_uri") {
@@ -51,7 +56,10 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
         if state.fault(&fault::FAILED_CODE_KEPT) {
             state.store().issue_code(handle.to_owned(), code.clone());
         }
-        return Err(err(ErrorCode::InvalidGrant));
+        return Err(because(
+            ErrorCode::InvalidGrant,
+            "redirect_uri differs from the authorize request's",
+        ));
     }
     if code.scopes.is_empty() {
         return Err(err(ErrorCode::InvalidRequest));

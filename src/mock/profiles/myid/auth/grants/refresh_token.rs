@@ -24,15 +24,23 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
         .ok_or(err(ErrorCode::InvalidRequest))?;
     let now = state.clock.now();
     let mut store = state.store();
-    let record = store.refresh(handle).ok_or(err(ErrorCode::InvalidGrant))?;
-    let expired = now > record.created + record.lifetime;
-    if expired
-        || (record.client_id != client.client_id.as_str()
-            && !state.fault(&fault::REFRESH_ANY_CLIENT))
-        || !client.allow_offline_access
-        || record.consumed
-    {
-        return Err(err(ErrorCode::InvalidGrant));
+    let because = OAuthError::because;
+    let record = store
+        .refresh(handle)
+        .ok_or_else(|| because(ErrorCode::InvalidGrant, "unknown refresh token, or one expired and swept"))?;
+    let why = if now > record.created + record.lifetime {
+        Some("the refresh token has expired")
+    } else if record.client_id != client.client_id.as_str() && !state.fault(&fault::REFRESH_ANY_CLIENT) {
+        Some("the refresh token was issued to another client")
+    } else if !client.allow_offline_access {
+        Some("the client is not allowed offline access")
+    } else if record.consumed {
+        Some("the refresh token was already used")
+    } else {
+        None
+    };
+    if let Some(why) = why {
+        return Err(because(ErrorCode::InvalidGrant, why));
     }
     let mut next = record.clone();
     next.lifetime = if state.fault(&fault::SLIDING_IGNORED) {

@@ -1,5 +1,7 @@
-//! Just enough HTML reading to post a server's forms the way a browser would: the
-//! forms, their action and method, their inputs (hidden ones included) and buttons.
+//! Just enough of a browser to post a server's forms the way one would: the forms,
+//! their action and method, their inputs (hidden ones included) and buttons; and the
+//! URLs a redirect gives (resolved against where it came from, and its parameters).
+//! The harness's login driver and the mock's test helpers both use it.
 
 /// A form found in a page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -215,6 +217,56 @@ fn owned_buttons(
         }
     }
     out
+}
+
+/// Resolves a `Location` against the URL it came from.
+pub fn resolve(base: &str, location: &str) -> String {
+    if location.contains("://") {
+        return location.to_owned();
+    }
+    let Some(scheme_end) = base.find("://") else {
+        return location.to_owned();
+    };
+    let host_end = base[scheme_end + 3..]
+        .find('/')
+        .map(|i| scheme_end + 3 + i)
+        .unwrap_or(base.len());
+    if location.starts_with('/') {
+        return format!("{}{location}", &base[..host_end]);
+    }
+    let path = base[..base.find(['?', '#']).unwrap_or(base.len())].to_owned();
+    let dir = path
+        .rfind('/')
+        .filter(|i| *i >= host_end)
+        .map(|i| &path[..=i])
+        .unwrap_or(&path);
+    format!("{dir}{location}")
+}
+
+/// `scheme://host:port` of a URL, lower-cased.
+pub fn origin(url: &str) -> String {
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_ascii_lowercase();
+    };
+    let end = url[scheme_end + 3..]
+        .find(['/', '?', '#'])
+        .map(|i| scheme_end + 3 + i)
+        .unwrap_or(url.len());
+    url[..end].to_ascii_lowercase()
+}
+
+/// The parameters a redirect carries: query, then fragment.
+pub fn redirect_params(url: &str) -> Vec<(String, String)> {
+    let (before_fragment, fragment) = url.split_once('#').unwrap_or((url, ""));
+    let query = before_fragment
+        .split_once('?')
+        .map(|(_, q)| q)
+        .unwrap_or("");
+    form_urlencoded::parse(query.as_bytes())
+        .chain(form_urlencoded::parse(fragment.as_bytes()))
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .filter(|(k, _)| k != "_")
+        .collect()
 }
 
 #[cfg(test)]
