@@ -1,6 +1,6 @@
 //! The control plane (`/_mock`), served only with `--control`: what a test that talks
-//! to a separately running mock needs in order to move its clock, switch faults and
-//! read what the mock received.
+//! to a separately running mock needs in order to move its clock, switch faults, read
+//! what the mock received and mint tokens.
 
 use axum::Router;
 use axum::body::Bytes;
@@ -19,6 +19,76 @@ pub fn router() -> Router<AppState> {
         .route("/clock", get(read_clock).post(move_clock))
         .route("/faults", get(read_faults).post(set_faults))
         .route("/requests", get(read_requests).delete(clear_requests))
+        .route("/tokens", axum::routing::post(mint_token))
+}
+
+/// `{"client_id", "subject"?, "scope"?, "lifetime"?, "nonce"?, "claims"?, "kind"?}`:
+/// what [`Mint`](super::Mint) takes, over HTTP, as navikt's mock-oauth2-server offers
+/// it; `kind` is `access` (the default), `id` or `refresh`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MintRequest {
+    client_id: String,
+    subject: Option<String>,
+    scope: Option<String>,
+    lifetime: Option<i64>,
+    nonce: Option<String>,
+    #[serde(default)]
+    claims: serde_json::Map<String, serde_json::Value>,
+    kind: Option<String>,
+}
+
+async fn mint_token(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    body: Bytes,
+) -> Response {
+    let problem = |message: String| json(StatusCode::BAD_REQUEST, &json!({ "error": message }));
+    let request: MintRequest = match serde_json::from_slice(&body) {
+        Ok(r) => r,
+        Err(e) => {
+            return problem(format!(
+                "expected {{\"client_id\": …, \"subject\"?, \"scope\"?, \"lifetime\"?, \"nonce\"?, \"claims\"?, \"kind\"?: \"access\"|\"id\"|\"refresh\"}}: {e}"
+            ));
+        }
+    };
+    super::journal::client(&request.client_id);
+    let mut mint = super::Mint::client(&request.client_id);
+    if let Some(s) = &request.subject {
+        mint = mint.subject(s);
+    }
+    if let Some(s) = &request.scope {
+        mint = mint.scope(s);
+    }
+    if let Some(l) = request.lifetime {
+        mint = mint.lifetime(l);
+    }
+    if let Some(n) = &request.nonce {
+        mint = mint.nonce(n);
+    }
+    for (k, v) in request.claims {
+        mint = mint.claim(k, v);
+    }
+    let base = super::home::request_base(&headers);
+    let vendor = &state.config.vendor;
+    let kind = request.kind.as_deref().unwrap_or("access");
+    let minted = match kind {
+        "access" => vendor.access_token(&state, &base, &mint),
+        "id" => vendor.id_token(&state, &base, &mint),
+        "refresh" => vendor.refresh_token(&state, &base, &mint),
+        other => {
+            return problem(format!(
+                "no kind of token '{other}' (access, id or refresh)"
+            ));
+        }
+    };
+    match minted {
+        Ok(token) => json(StatusCode::OK, &json!({ "kind": kind, "token": token })),
+        Err(e) => {
+            super::journal::because(e.to_string());
+            problem(e.to_string())
+        }
+    }
 }
 
 /// The journal, filtered by the query (`path`, `method`, `client`, `refused`, `limit`).

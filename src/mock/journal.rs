@@ -216,14 +216,18 @@ const SECRET_PARAMS: [&str; 13] = [
 ];
 
 /// The middleware: runs the request with room for handlers' notes, records it, and
-/// writes its debug line. The control plane's own requests are not recorded: reading
-/// the journal would otherwise fill it.
+/// writes its debug line. Reading the journal (`/_mock/requests`) is not recorded: it
+/// would otherwise fill it.
 pub async fn record(
     State(state): State<AppState>,
     request: Request,
     next: axum::middleware::Next,
 ) -> Response {
-    if request.uri().path().starts_with(super::CONTROL_BASE) {
+    if request
+        .uri()
+        .path()
+        .starts_with(&format!("{}/requests", super::CONTROL_BASE))
+    {
         return next.run(request).await;
     }
     let method = request.method().to_string();

@@ -30,6 +30,7 @@ mod control;
 pub mod error;
 pub mod faults;
 mod form;
+pub(crate) mod home;
 pub mod journal;
 pub mod keys;
 mod mint;
@@ -71,10 +72,14 @@ pub const API_BASE: &str = "/rest.core";
 /// Where the control plane lives (only with `--control`).
 pub const CONTROL_BASE: &str = "/_mock";
 
-/// The router for a state, before path normalisation: the vendor's routes, the
-/// control plane when asked for, and the request limits every vendor shares.
+/// The router for a state, before path normalisation: the vendor's routes, the page at
+/// `/`, the control plane when asked for, and the request limits every vendor shares.
 pub fn app(state: AppState) -> Router {
-    let mut router = state.config.vendor.clone().routes(state.clone());
+    let mut router = state.config.vendor.clone().routes(state.clone()).merge(
+        Router::new()
+            .route("/", axum::routing::get(home::page))
+            .with_state(state.clone()),
+    );
     if state.config.control_plane {
         router = router.merge(
             Router::new()
@@ -265,13 +270,32 @@ async fn run_with(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let url = public_url(&listener, identity.is_some());
-    serve_state(
-        listener,
-        identity,
-        AppState::serving(config, clock, url),
-        shutdown,
-    )
-    .await
+    let state = AppState::serving(config, clock, url.clone());
+    announce(&state, url, &listener, identity.is_some());
+    serve_state(listener, identity, state, shutdown).await
+}
+
+/// Logs every endpoint of a served mock as a full URL, with its clients and users, so
+/// a user builds no URL by hand (an unspecified address is shown as 127.0.0.1).
+fn announce(state: &AppState, url: Option<String>, listener: &TcpListener, https: bool) {
+    let base = url.unwrap_or_else(|| {
+        let port = listener.local_addr().map(|a| a.port()).unwrap_or_default();
+        format!(
+            "{}://127.0.0.1:{port}",
+            if https { "https" } else { "http" }
+        )
+    });
+    let o = state.config.vendor.overview(state, &base);
+    tracing::info!("the page at {base}/ shows the endpoints, clients, users and latest requests");
+    for (what, url) in &o.endpoints {
+        tracing::info!("  {what}: {url}");
+    }
+    for (id, what) in &o.clients {
+        tracing::info!("  client {id}: {what}");
+    }
+    for (name, who) in &o.users {
+        tracing::info!("  user {name}: {who}");
+    }
 }
 
 /// `http://ADDR` (or `https://`) for a listener on a known address, not 0.0.0.0.

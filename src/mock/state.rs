@@ -80,8 +80,22 @@ pub trait Bound: Send + Sync + std::fmt::Debug {
     ) -> Option<super::sign_in::SignInClient> {
         None
     }
+    /// What a served mock shows of itself (the start-up log, the page at `/`): its
+    /// endpoints as full URLs under `base`, its clients and the people who can sign in.
+    fn overview(&self, state: &AppState, base: &str) -> Overview;
     /// What `serve` says it serves, after `mock TITLE at URL: `.
     fn describe(&self, config: &MockConfig) -> String;
+}
+
+/// What a served mock shows of itself, each line ready to print.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Overview {
+    /// Each endpoint: what it is, and its full URL.
+    pub endpoints: Vec<(String, String)>,
+    /// Each client: its id, then what it may do (never its secret).
+    pub clients: Vec<(String, String)>,
+    /// Each person who can sign in: their user name, then who they are.
+    pub users: Vec<(String, String)>,
 }
 
 /// A cheap handle on the shared state (`Arc` inside), cloned into every request.

@@ -104,6 +104,37 @@ impl Bound for Realm {
         super::mint::id_token(state, &self.0, mint, base)
     }
 
+    fn overview(&self, _state: &AppState, base: &str) -> crate::mock::state::Overview {
+        let realm = &self.0;
+        let mut endpoints = vec![(
+            "introspection (the realm's)".to_owned(),
+            format!("{base}/v1/tenants/{}/realms/{}/introspect", realm.tenant, realm.realm),
+        )];
+        for app in &realm.applications {
+            let Some(issuer) = super::mint::issuer(realm, &app.client_id, base) else {
+                continue;
+            };
+            endpoints.push((format!("{}: issuer", app.client_id), issuer.clone()));
+            endpoints.push((format!("{}: token", app.client_id), format!("{issuer}/token")));
+            if app.allows("authorization_code") {
+                endpoints.push((format!("{}: authorize", app.client_id), format!("{issuer}/authorize")));
+            }
+        }
+        let clients = realm.applications.iter().map(|a| {
+            let kind = if a.is_confidential() { "confidential" } else { "public" };
+            (
+                a.client_id.clone(),
+                format!("{kind}; {}; scopes {}", a.grant_types.join(", "), a.allowed_scopes.join(" ")),
+            )
+        });
+        let users = realm.identities.iter().map(|i| (i.username.clone(), format!("{} <{}>", i.display_name, i.email)));
+        crate::mock::state::Overview {
+            endpoints,
+            clients: clients.collect(),
+            users: users.collect(),
+        }
+    }
+
     fn describe(&self, _config: &MockConfig) -> String {
         format!(
             "{} application(s) under /v1/tenants/{}/realms/{}/applications/{{id}}",

@@ -84,6 +84,34 @@ impl Bound for ClearIdSettings {
         super::mint::access_token(state, self, mint, base)
     }
 
+    fn overview(&self, _state: &AppState, base: &str) -> crate::mock::state::Overview {
+        let mut endpoints = vec![
+            ("STS discovery".to_owned(), format!("{base}/.well-known/openid-configuration")),
+            ("STS token".to_owned(), format!("{base}/connect/token")),
+        ];
+        let mut accounts: Vec<&String> = self.clients.iter().flat_map(|c| &c.accounts).collect();
+        accounts.sort();
+        accounts.dedup();
+        for account in accounts {
+            endpoints.push((
+                format!("identities of account {account}"),
+                format!("{base}/api/v2/accounts/{account}/identities"),
+            ));
+        }
+        crate::mock::state::Overview {
+            endpoints,
+            clients: self
+                .clients
+                .iter()
+                .map(|c| {
+                    let how = if c.assertion_key.is_some() { "signed assertion" } else { "client secret" };
+                    (c.client_id.clone(), format!("{how}; accounts {}; scopes {}", c.accounts.join(", "), c.scopes.join(" ")))
+                })
+                .collect(),
+            users: Vec::new(),
+        }
+    }
+
     fn describe(&self, _config: &MockConfig) -> String {
         format!(
             "{} client(s): STS /connect/token, Identity Service /api/v2/accounts/{{account}}/identities",

@@ -166,6 +166,22 @@ impl Bound for CcSettings {
         sign(state, &claims).ok_or(MintError::Signing)
     }
 
+    fn overview(&self, _state: &AppState, base: &str) -> crate::mock::state::Overview {
+        crate::mock::state::Overview {
+            endpoints: vec![
+                ("metadata".into(), format!("{base}/.well-known/oauth-authorization-server")),
+                ("signing keys".into(), format!("{base}/jwks")),
+                ("token".into(), format!("{base}/token")),
+            ],
+            clients: self
+                .clients
+                .iter()
+                .map(|c| (c.client_id.clone(), format!("client_credentials; scopes {}", c.scopes.join(" "))))
+                .collect(),
+            users: Vec::new(),
+        }
+    }
+
     fn describe(&self, _config: &MockConfig) -> String {
         format!(
             "{} client(s): token endpoint /token, metadata /.well-known/oauth-authorization-server",

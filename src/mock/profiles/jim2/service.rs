@@ -85,6 +85,21 @@ impl Bound for Jim2Settings {
         super::mint::access_token(state, self, mint)
     }
 
+    fn overview(&self, _state: &AppState, base: &str) -> crate::mock::state::Overview {
+        crate::mock::state::Overview {
+            endpoints: vec![
+                ("token".into(), format!("{base}{}/token", self.base_path)),
+                ("logoff".into(), format!("{base}{}/logoff", self.base_path)),
+            ],
+            clients: self
+                .clients
+                .iter()
+                .map(|c| (c.client_id.clone(), format!("client_credentials; scopes {}", self.scopes.join(" "))))
+                .collect(),
+            users: Vec::new(),
+        }
+    }
+
     fn describe(&self, _config: &MockConfig) -> String {
         format!(
             "{} client(s), {} licence(s): token endpoint {}/token, logoff {}/logoff",

@@ -121,6 +121,41 @@ impl Bound for MyidServer {
         super::mint::sign_in_client(state, base, client_id)
     }
 
+    fn overview(&self, state: &AppState, base: &str) -> crate::mock::state::Overview {
+        let auth = format!("{base}{AUTH_BASE}");
+        let api = format!("{base}{API_BASE}/api");
+        let endpoints = [
+            ("discovery", format!("{auth}/.well-known/openid-configuration")),
+            ("signing keys", format!("{auth}/.well-known/openid-configuration/jwks")),
+            ("authorize", format!("{auth}/connect/authorize")),
+            ("token", format!("{auth}/connect/token")),
+            ("userinfo", format!("{auth}/connect/userinfo")),
+            ("introspection", format!("{auth}/connect/introspect")),
+            ("revocation", format!("{auth}/connect/revocation")),
+            ("end session", format!("{auth}/connect/endsession")),
+            ("Core API", api.clone()),
+            ("people", format!("{api}/People")),
+            ("API documentation", format!("{base}{API_BASE}/swagger/index.html")),
+        ];
+        let clients = state.config.auth.clients.all().iter().map(|c| {
+            let kind = if c.require_client_secret { "confidential" } else { "public" };
+            let mut what = format!("{kind}; {}; scopes {}", c.allowed_grant_types.join(", "), c.allowed_scopes.join(" "));
+            if let Some(uri) = c.redirect_uris.first() {
+                what.push_str(&format!("; redirect {uri}"));
+            }
+            if !c.enabled {
+                what.push_str(" (disabled)");
+            }
+            (c.client_id.to_string(), what)
+        });
+        let users = state.config.auth.users.iter().map(|u| (u.username.clone(), format!("person {}", u.subject_id)));
+        crate::mock::state::Overview {
+            endpoints: endpoints.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+            clients: clients.collect(),
+            users: users.collect(),
+        }
+    }
+
     fn describe(&self, config: &MockConfig) -> String {
         format!(
             "{} client(s), signing key {}: auth server {AUTH_BASE}, Core API {API_BASE}/api",
