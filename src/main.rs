@@ -410,7 +410,9 @@ fn serve_config(options: &ServeOptions, faults: Vec<Fault>) -> Result<MockConfig
             Profile::names().join(", ")
         ))
     })?;
-    let mut builder = MockBuilder::new(profile).control_plane(options.control);
+    let mut builder = MockBuilder::new(profile)
+        .control_plane(options.control)
+        .settings_env(std::env::vars());
     for path in &options.configs {
         builder = builder.settings_file(path);
     }

@@ -937,3 +937,60 @@ fn no_report_shows_a_secret_a_faulty_server_returns() {
         );
     }
 }
+
+/// Starts `serve` with `args` and `env`, reads its start-up log until the ready line,
+/// and answers the log (stderr) so far; the process is stopped.
+fn serve_log(args: &[&str], env: &[(&str, &str)]) -> String {
+    use std::io::Read as _;
+    let mut cmd = bin();
+    cmd.args(["serve", "--bind", "127.0.0.1:0"])
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let mut log = String::new();
+    let mut buf = [0u8; 4096];
+    // The start-up lines end with the page's address; every warning comes before.
+    while !log.contains("shows the endpoints") {
+        let n = stderr.read(&mut buf).unwrap();
+        if n == 0 {
+            break;
+        }
+        log.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    log
+}
+
+#[test]
+fn a_settings_file_that_leaves_no_clients_is_warned_about() {
+    let only_mock = temp_path("only-mock.json");
+    std::fs::write(&only_mock, r#"{ "Mock": { "KeepAliveTimeout": 60 } }"#).unwrap();
+    let log = serve_log(&["--config", only_mock.to_str().unwrap()], &[]);
+    assert!(log.contains("no clients"), "{log}");
+    // The shipped clients, with the environment's change, are no warning.
+    let log = serve_log(&[], &[("Clients__0__AccessTokenLifetime", "60")]);
+    assert!(
+        !log.contains("no clients") && log.contains("8 client(s)"),
+        "{log}"
+    );
+}
+
+#[test]
+fn an_authority_without_the_auth_servers_path_is_warned_about() {
+    let log = serve_log(&[], &[("Mock__Authority", "http://127.0.0.1:5000")]);
+    assert!(
+        log.contains("Mock:Authority is http://127.0.0.1:5000"),
+        "{log}"
+    );
+    let log = serve_log(
+        &[],
+        &[("Mock__Authority", "http://127.0.0.1:5000/web.oauth2")],
+    );
+    assert!(!log.contains("Mock:Authority"), "{log}");
+}

@@ -69,6 +69,7 @@ pub struct MockBuilder {
     clock: Option<Clock>,
     control_plane: bool,
     tls: Option<Vec<String>>,
+    environment: Vec<(String, String)>,
 }
 
 impl Default for MockBuilder {
@@ -95,7 +96,23 @@ impl MockBuilder {
             clock: None,
             control_plane: false,
             tls: None,
+            environment: Vec::new(),
         }
+    }
+
+    /// Lays environment variables over the settings as ASP.NET Core reads them, last:
+    /// each `Section__Key=value` (a double underscore for each `:`) sets `Section:Key`
+    /// (`Mock__Authority`, `Clients__0__AccessTokenLifetime`). Variables without `__`
+    /// are not settings and are skipped. Unlike a settings file this keeps the shipped
+    /// clients, so a container's definition can change one setting. `serve` passes its
+    /// environment.
+    pub fn settings_env<I: IntoIterator<Item = (String, String)>>(mut self, vars: I) -> Self {
+        self.environment.extend(
+            vars.into_iter()
+                .filter(|(k, _)| k.contains("__") && !k.starts_with("__"))
+                .map(|(k, v)| (k.replace("__", ":"), v)),
+        );
+        self
     }
 
     /// Lays a settings document over what is there, as `serve --config` does: MyID's
@@ -207,6 +224,7 @@ impl MockBuilder {
         for path in &self.files {
             settings.layer_file(path)?;
         }
+        settings.layer_pairs(self.environment.iter().cloned());
         for client in &self.clients {
             let mut entry = service.client_entry(client).map_err(StartError::Profile)?;
             entry.extend(client.settings.clone());
@@ -223,6 +241,28 @@ impl MockBuilder {
         }
         let vendor = self.profile.bind(&settings)?;
         let auth = AuthSettings::from_settings(&settings)?;
+        if settings
+            .section(service.clients_section())
+            .children()
+            .is_empty()
+        {
+            tracing::warn!(
+                "the settings leave the {} mock no clients ({} is empty), so it will refuse \
+                 every token request: the shipped clients are read only when no settings \
+                 file is given; copy them from {shipped_name} or add your own",
+                self.profile.name(),
+                service.clients_section()
+            );
+        }
+        if let Some(authority) = &auth.authority
+            && !authority.ends_with(super::AUTH_BASE)
+        {
+            tracing::warn!(
+                "Mock:Authority is {authority}, but the auth server's issuer ends in {}: the \
+                 Core API will refuse every token, whose issuer is the auth server",
+                super::AUTH_BASE
+            );
+        }
         // A file's client IdentityServer would refuse is unknown there, as `serve`
         // warns; one given in code is an error below, since the test asked for it.
         for r in auth.clients.rejected() {

@@ -38,6 +38,21 @@ impl Settings {
         Ok(())
     }
 
+    /// Lays flat `Section:Key` values over what is already there, as ASP.NET's
+    /// environment-variable provider does once it has read `Section__Key` as
+    /// `Section:Key`.
+    pub fn layer_pairs<I: IntoIterator<Item = (String, String)>>(&mut self, pairs: I) {
+        for (path, value) in pairs {
+            self.entries.insert(
+                path.to_lowercase(),
+                Entry {
+                    path,
+                    value: Some(value),
+                },
+            );
+        }
+    }
+
     /// Reads a file and lays it over what is already there.
     pub fn layer_file(&mut self, path: &std::path::Path) -> Result<(), ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {

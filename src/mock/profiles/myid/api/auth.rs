@@ -152,8 +152,14 @@ impl OneOrMany {
 /// them, then the operator they resolve to; one page keeps that order visible.
 pub fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<ApiUser, ApiError> {
     let token =
-        crate::mock::profiles::bearer(headers).ok_or(ApiError::Unauthorized { sent: false })?;
-    let invalid = || ApiError::Unauthorized { sent: true };
+        crate::mock::profiles::bearer(headers).ok_or(ApiError::Unauthorized {
+            sent: false,
+            description: None,
+        })?;
+    let invalid = || ApiError::Unauthorized {
+        sent: true,
+        description: None,
+    };
     let claims: ApiClaims = state
         .config
         .signing_key
@@ -172,23 +178,31 @@ pub fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<ApiUser, Ap
     }
     // The configured authority (assumed: MyID checks against its own, whatever host the
     // API call used), or in process the request's Host.
-    let issuer_ok = match state.authority() {
-        Some(authority) => claims.iss.as_deref() == Some(authority),
+    let expected = match state.authority() {
+        Some(authority) => authority.to_owned(),
         None => {
             let host = headers
                 .get(header::HOST)
                 .and_then(|h| h.to_str().ok())
                 .unwrap_or("localhost");
-            claims.iss.as_deref()
-                == Some(
-                    format!("{}://{host}{AUTH_BASE}", crate::mock::scheme(headers))
-                        .to_lowercase()
-                        .as_str(),
-                )
+            format!("{}://{host}{AUTH_BASE}", crate::mock::scheme(headers)).to_lowercase()
         }
     };
-    if !issuer_ok {
-        return Err(invalid());
+    if claims.iss.as_deref() != Some(expected.as_str()) {
+        let iss = claims.iss.as_deref().unwrap_or("(null)");
+        let why = format!(
+            "the token's issuer '{iss}' is not the authority the API trusts, '{expected}' \
+             (Mock:Authority, which ends in {AUTH_BASE})"
+        );
+        crate::mock::journal::because(why.clone());
+        tracing::debug!("{why}");
+        if state.authority().is_some() && !expected.ends_with(AUTH_BASE) {
+            tracing::warn!("{why}: every API call will be refused");
+        }
+        return Err(ApiError::Unauthorized {
+            sent: true,
+            description: Some(format!("The issuer '{iss}' is invalid")),
+        });
     }
     let unchecked = state.fault(&fault::API_TOKEN_SCOPE_UNCHECKED);
     let aud_ok = claims.aud.contains("myid.rest") || unchecked;

@@ -17,6 +17,10 @@ pub enum ApiError {
     Unauthorized {
         /// Whether a token was sent.
         sent: bool,
+        /// The challenge's `error_description`, given only where ASP.NET's bearer
+        /// handler gives one (`IncludeErrorDetails`, on by default) and a user most
+        /// needs it: a token from another issuer than the configured authority.
+        description: Option<String>,
     },
     /// A MyID error with its WS code.
     Ws {
@@ -127,17 +131,20 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         match self {
-            ApiError::Unauthorized { sent } => {
+            ApiError::Unauthorized { sent, description } => {
                 let mut r = StatusCode::UNAUTHORIZED.into_response();
-                let challenge = if sent {
-                    "Bearer error=\"invalid_token\""
-                } else {
-                    "Bearer"
+                let challenge = match (sent, description) {
+                    (false, _) => "Bearer".to_owned(),
+                    (true, None) => "Bearer error=\"invalid_token\"".to_owned(),
+                    // A quoted-string cannot carry `"` or `\\`: they are dropped.
+                    (true, Some(d)) => format!(
+                        "Bearer error=\"invalid_token\", error_description=\"{}\"",
+                        d.replace(['"', '\\'], "")
+                    ),
                 };
-                r.headers_mut().insert(
-                    header::WWW_AUTHENTICATE,
-                    HeaderValue::from_static(challenge),
-                );
+                if let Ok(v) = HeaderValue::from_str(&challenge) {
+                    r.headers_mut().insert(header::WWW_AUTHENTICATE, v);
+                }
                 r
             }
             ApiError::Ws {
