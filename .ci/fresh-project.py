@@ -12,7 +12,7 @@ readme = (root / "README.md").read_text()
 blocks = dict(
     re.findall(r"<!-- fresh-project: (\S+) -->\n```\w+\n(.*?)```", readme, re.S)
 )
-if set(blocks) != {"Cargo.toml", "tests/mock.rs"}:
+if set(blocks) != {"Cargo.toml", "tests/mock.rs", "tests/sign_in.rs"}:
     sys.exit(f"the README's fresh-project blocks are {sorted(blocks)}")
 deps = blocks["Cargo.toml"]
 line = re.compile(r'^myid-conformance = \{ path = "[^"]*" \}$', re.M)
@@ -26,5 +26,7 @@ deps = line.sub(f'myid-conformance = {{ path = "{root}" }}', deps)
     "[workspace]\n\n" + deps
 )
 (out / "src" / "lib.rs").write_text("//! A service that calls MyID.\n")
-(out / "tests" / "mock.rs").write_text(blocks["tests/mock.rs"])
+for name, text in blocks.items():
+    if name.startswith("tests/"):
+        (out / name).write_text(text)
 print(out)

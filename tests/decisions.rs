@@ -1099,10 +1099,15 @@ async fn a_clearid_assertion_is_refused_again_through_its_last_second() {
 
 /// ClearID's Identity Service takes a bearer token as an ASP.NET API does (assumed:
 /// ClearID does not document it): five minutes of skew each way, both ends inclusive,
-/// issued by its own STS.
+/// issued by its own STS (its configured authority; see `tests/documents.rs` for the
+/// issuer taken without one).
 #[tokio::test]
 async fn the_clearid_identity_service_allows_exactly_five_minutes_of_skew() {
-    let mock = MockBuilder::new(Profile::CLEARID).start().await.unwrap();
+    let mock = MockBuilder::new(Profile::CLEARID)
+        .settings_json(r#"{ "ClearId": { "Authority": "https://sts-demo.clearid.io" } }"#)
+        .start()
+        .await
+        .unwrap();
     let now = mock.clock().now();
     let client = || Mint::client(CLEARID_CLIENT);
     for (mint, want, what) in [

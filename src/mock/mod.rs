@@ -270,6 +270,10 @@ async fn run_with(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let url = public_url(&listener, identity.is_some());
+    let mut config = config;
+    if let Some(base) = listener_base(&listener, identity.is_some()) {
+        config.auth.clients.register_swagger_at(&base);
+    }
     let state = AppState::serving(config, clock, url.clone());
     announce(&state, url, &listener, identity.is_some());
     serve_state(listener, identity, state, shutdown).await
@@ -296,6 +300,15 @@ fn announce(state: &AppState, url: Option<String>, listener: &TcpListener, https
     for (name, who) in &o.users {
         tracing::info!("  user {name}: {who}");
     }
+}
+
+/// `http://127.0.0.1:PORT` (or `https://`) for a listener: its loopback name.
+fn listener_base(listener: &TcpListener, https: bool) -> Option<String> {
+    let port = listener.local_addr().ok()?.port();
+    Some(format!(
+        "{}://127.0.0.1:{port}",
+        if https { "https" } else { "http" }
+    ))
 }
 
 /// `http://ADDR` (or `https://`) for a listener on a known address, not 0.0.0.0.
@@ -374,6 +387,10 @@ impl MockServer {
     ) -> std::io::Result<Self> {
         let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = listener.local_addr()?;
+        let mut config = config;
+        if let Some(base) = listener_base(&listener, identity.is_some()) {
+            config.auth.clients.register_swagger_at(&base);
+        }
         let (tx, rx) = oneshot::channel::<()>();
         let state = AppState::serving(config, clock, public_url(&listener, identity.is_some()));
         let task_state = state.clone();

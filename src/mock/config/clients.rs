@@ -251,6 +251,42 @@ impl ClientStore {
             .find(|c| c.enabled && c.client_id.as_str() == id)
     }
 
+    /// Registers Swagger UI's redirect page at `base` too, for every client that has it
+    /// registered on a loopback address: the shipped `myid.operatorclient` names ports
+    /// 5000 and 5443, and a mock served on any other port would otherwise end Swagger's
+    /// sign-in on an error page. A real server's clients name their real host, which
+    /// this leaves alone.
+    pub fn register_swagger_at(&mut self, base: &str) {
+        const SWAGGER_REDIRECT: &str = "/rest.core/swagger/oauth2-redirect.html";
+        let loopback = |uri: &str| {
+            [
+                "http://127.0.0.1:",
+                "http://localhost:",
+                "https://127.0.0.1:",
+                "https://localhost:",
+            ]
+            .iter()
+            .any(|p| uri.starts_with(p))
+        };
+        let port = base.rsplit(':').next().unwrap_or_default();
+        let scheme = base.split("://").next().unwrap_or("http");
+        for client in &mut self.clients {
+            let has = client
+                .redirect_uris
+                .iter()
+                .any(|u| loopback(u) && u.ends_with(SWAGGER_REDIRECT));
+            if !has {
+                continue;
+            }
+            for host in ["127.0.0.1", "localhost"] {
+                let uri = format!("{scheme}://{host}:{port}{SWAGGER_REDIRECT}");
+                if !client.redirect_uris.contains(&uri) {
+                    client.redirect_uris.push(uri);
+                }
+            }
+        }
+    }
+
     /// Every valid client, enabled or not.
     pub fn all(&self) -> &[Client] {
         &self.clients

@@ -83,6 +83,10 @@ pub struct AuthSettings {
     /// of the mock's own; MyID keeps its audit in a database). Older rows are dropped,
     /// so a long-running mock's memory stays bounded.
     pub audit_window: usize,
+    /// The operations the `operation` grant knows (manual §6): `Mock:Operations`, each
+    /// `{ "Id", "Name", "Scope" }`, the manual's three unless set. A real server takes
+    /// the ids its links offer; a user whose links offer others lists them here.
+    pub operations: Vec<Operation>,
     /// The issuer the Core API accepts (`Mock:Authority`, the auth server's URL as the
     /// API is configured with it). MyID's API checks tokens against its configured
     /// authority, not against the host an API call came in on; the manual does not name
@@ -105,6 +109,12 @@ pub struct SwaggerSettings {
     pub generate: bool,
     /// `AllowTestFromDocumentation`.
     pub allow_test: bool,
+    /// `DocumentErrorCodes`: the error codes in each response's description. Off
+    /// unless set, as the manual's settings example leaves it (assumed default).
+    pub document_error_codes: bool,
+    /// `DocumentMIReports`: the reports' paths in the document. On unless set, as
+    /// the manual's settings example has it (assumed default).
+    pub document_reports: bool,
 }
 
 fn flag(settings: &Settings, path: &str, default: bool) -> Result<bool, ConfigError> {
@@ -118,6 +128,68 @@ fn flag(settings: &Settings, path: &str, default: bool) -> Result<bool, ConfigEr
             expected: "true or false",
         }),
     }
+}
+
+/// An operation of the `operation` grant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operation {
+    /// Its id, as a link's `op` gives it (`297`).
+    pub id: String,
+    /// What it does (`Reset Card PIN`).
+    pub name: String,
+    /// The scope a token for it needs: `myid.operation` (one target) or
+    /// `myid.devicepicker` (none).
+    pub scope: String,
+}
+
+/// The operations the manual names: Reset Card PIN and Assisted Activation (§6.1),
+/// Read Card (Authenticated) for the Select Security Device dialog (§6.2).
+fn manual_operations() -> Vec<Operation> {
+    [
+        ("297", "Reset Card PIN", "myid.operation"),
+        ("5007", "Assisted Activation", "myid.operation"),
+        ("100221", "Read Card (Authenticated)", "myid.devicepicker"),
+    ]
+    .into_iter()
+    .map(|(id, name, scope)| Operation {
+        id: id.into(),
+        name: name.into(),
+        scope: scope.into(),
+    })
+    .collect()
+}
+
+fn operations(settings: &Settings) -> Result<Vec<Operation>, ConfigError> {
+    let entries = settings.section("Mock:Operations").children();
+    if entries.is_empty() {
+        return Ok(manual_operations());
+    }
+    entries
+        .iter()
+        .map(|e| {
+            let text = |k: &str| e.get(k).value().unwrap_or_default().trim().to_owned();
+            let (id, scope) = (text("Id"), text("Scope"));
+            if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(ConfigError::Conversion {
+                    path: format!("{}:Id", e.path()),
+                    value: id,
+                    expected: "an operation id, digits only",
+                });
+            }
+            if scope != "myid.operation" && scope != "myid.devicepicker" {
+                return Err(ConfigError::Conversion {
+                    path: format!("{}:Scope", e.path()),
+                    value: scope,
+                    expected: "myid.operation or myid.devicepicker",
+                });
+            }
+            Ok(Operation {
+                id,
+                name: text("Name"),
+                scope,
+            })
+        })
+        .collect()
 }
 
 /// The audit rows kept when the settings do not say.
@@ -153,7 +225,18 @@ impl AuthSettings {
                     "MyID:SwaggerApiDocumentation:AllowTestFromDocumentation",
                     false,
                 )?,
+                document_error_codes: flag(
+                    settings,
+                    "MyID:SwaggerApiDocumentation:DocumentErrorCodes",
+                    false,
+                )?,
+                document_reports: flag(
+                    settings,
+                    "MyID:SwaggerApiDocumentation:DocumentMIReports",
+                    true,
+                )?,
             },
+            operations: operations(settings)?,
             audit_window: match settings.section("Mock:AuditWindow").value() {
                 None => DEFAULT_AUDIT_WINDOW,
                 Some(v) => v.trim().parse().map_err(|_| ConfigError::Conversion {

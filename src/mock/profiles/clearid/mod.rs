@@ -119,12 +119,12 @@ pub fn router(app: AppState, settings: Arc<ClearIdSettings>) -> Router {
         })
 }
 
-async fn discovery(headers: HeaderMap) -> Response {
+async fn discovery(State(c): State<ClearId>, headers: HeaderMap) -> Response {
     let o = origin(&headers);
     json_response(
         StatusCode::OK,
         &json!({
-            "issuer": o,
+            "issuer": c.settings.issuer(&o),
             "jwks_uri": format!("{o}/.well-known/openid-configuration/jwks"),
             "token_endpoint": format!("{o}/connect/token"),
             "grant_types_supported": ["client_credentials", JWT_BEARER],
@@ -229,7 +229,7 @@ async fn token(State(c): State<ClearId>, headers: HeaderMap, body: Bytes) -> Res
         // A missing grant type too: IdentityServer calls it unsupported.
         _ => return error(ErrorCode::UnsupportedGrantType),
     };
-    issue(&c, client, &origin(&headers), now, by_assertion)
+    issue(&c, client, &c.settings.issuer(&origin(&headers)), now, by_assertion)
 }
 
 /// RFC 7523 §3's checks of an assertion: signed (RS512) by the client's registered
@@ -408,13 +408,23 @@ async fn identities(
         return unauthorized();
     };
     let now = c.app.clock.now();
-    // Issued by this mock's STS: the same origin, as the Identity Service trusts
-    // ClearID's STS (assumed: the API checks the issuer, as an ASP.NET API does), and
-    // in time as ASP.NET's JWT handler counts it, both ends inclusive.
+    // Issued by this mock's STS, which the Identity Service trusts on another host (the
+    // document's STS and Identity Service are two hosts): the configured authority, or
+    // any http(s) origin when none is configured, since only this STS signs with the key
+    // (assumed: the API checks the issuer, as an ASP.NET API does). In time as ASP.NET's
+    // JWT handler counts it, both ends inclusive.
     let live = claims.exp.is_some_and(|exp| now <= exp + SKEW)
-        && claims.nbf.is_none_or(|nbf| nbf <= now + SKEW)
-        && claims.iss.as_deref() == Some(origin(&headers).as_str());
-    if !live {
+        && claims.nbf.is_none_or(|nbf| nbf <= now + SKEW);
+    let iss_ok = claims.iss.as_deref().is_some_and(|iss| match &c.settings.authority {
+        Some(authority) => iss == authority,
+        None => iss.starts_with("https://") || iss.starts_with("http://"),
+    });
+    if !live || !iss_ok {
+        crate::mock::journal::because(if live {
+            "the token's issuer is not the STS's"
+        } else {
+            "the token has expired or is not yet valid"
+        });
         return unauthorized();
     }
     let reaches = match &claims.account_id {

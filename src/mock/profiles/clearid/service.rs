@@ -77,11 +77,11 @@ impl Bound for ClearIdSettings {
 
     // The STS names itself by its origin.
     fn issuer_for(&self, _state: &AppState, base: &str, client_id: &str) -> Option<String> {
-        self.client(client_id).map(|_| base.to_owned())
+        self.client(client_id).map(|_| self.issuer(base))
     }
 
     fn access_token(&self, state: &AppState, base: &str, mint: &Mint) -> Result<String, MintError> {
-        super::mint::access_token(state, self, mint, base)
+        super::mint::access_token(state, self, mint, &self.issuer(base))
     }
 
     fn overview(&self, _state: &AppState, base: &str) -> crate::mock::state::Overview {

@@ -47,6 +47,11 @@ pub struct Identity {
 pub struct ClearIdSettings {
     /// The `kid` of the signing key.
     pub signing_key_id: String,
+    /// `ClearId:Authority`: the STS's URL (`https://sts-demo.clearid.io`), its tokens'
+    /// `iss`, which the Identity Service on another host trusts. Unset, the STS names
+    /// the origin it was called on, and the Identity Service takes any origin's token
+    /// its key signed, as it cannot know the STS's other names.
+    pub authority: Option<String>,
     /// Seconds an access token lives, at most 3600.
     pub access_token_lifetime: i64,
     /// The `aud` a client assertion must name.
@@ -130,11 +135,19 @@ impl ClearIdSettings {
                 text(&section, "SigningKeyId"),
                 "2018-01-26-iams-signing-credential",
             ),
+            authority: Some(text(&section, "Authority"))
+                .filter(|a| !a.is_empty())
+                .map(|a| a.trim_end_matches('/').to_owned()),
             access_token_lifetime: lifetime,
             assertion_audience: or(text(&section, "AssertionAudience"), "iams-sts"),
             clients,
             identities,
         })
+    }
+
+    /// The STS's issuer: the configured authority, or the origin it was called on.
+    pub fn issuer(&self, origin: &str) -> String {
+        self.authority.clone().unwrap_or_else(|| origin.to_owned())
     }
 
     /// The client with this id.

@@ -62,7 +62,8 @@ const OPERATIONS: [Operation; 21] = [
         ),
         Body::NewPerson,
     ),
-    op("get", "/api/People/{id}", "Read a person", &[]),
+    // `dirInfo` (manual §5.1's example): accepted; the mock has no directory to add.
+    op("get", "/api/People/{id}", "Read a person", &[("dirInfo", Param::Flag)]),
     with_body(
         op(
             "patch",
@@ -353,17 +354,27 @@ fn path_schema(name: &str) -> Value {
     }
 }
 
-fn responses(body: Body) -> Value {
+/// The responses of an operation; with `DocumentErrorCodes` their descriptions name the
+/// web service error codes each status carries (manual §2.1), without it only what the
+/// status means. The statuses and their bodies' schemas are documented either way.
+fn responses(body: Body, error_codes: bool) -> Value {
     let ws = json!({ "schema": { "$ref": "#/components/schemas/Error" } });
     let problem = json!({ "schema": { "$ref": "#/components/schemas/ProblemDetails" } });
+    let described = |plain: &str, codes: &str| {
+        if error_codes {
+            format!("{plain} ({codes})")
+        } else {
+            plain.to_owned()
+        }
+    };
     let mut r = json!({
         "200": { "description": "Success", "content": { "application/json": { "schema": { "type": "object" } } } },
-        "400": { "description": "Invalid data (WS30001, WS30004, WS30015, WS30017, WS500xx, WS4006x), or a body that does not bind (problem details)",
+        "400": { "description": described("Invalid data, or a body that does not bind (problem details)", "WS30001, WS30004, WS30015, WS30017, WS500xx, WS4006x"),
                  "content": { "application/json": ws.clone(), "application/problem+json": problem.clone() } },
         "401": { "description": "No or invalid bearer token",
                  "headers": { "WWW-Authenticate": { "schema": { "type": "string" } } } },
-        "403": { "description": "No permission (WS50000)", "content": { "application/json": ws.clone() } },
-        "404": { "description": "Not found, or outside the API user's scope (WS40005)", "content": { "application/json": ws } }
+        "403": { "description": described("No permission", "WS50000"), "content": { "application/json": ws.clone() } },
+        "404": { "description": described("Not found, or outside the API user's scope", "WS40005"), "content": { "application/json": ws } }
     });
     if body != Body::None {
         r["413"] = json!({ "description": "A body over 30,000,000 bytes", "content": { "application/problem+json": problem.clone() } });
@@ -373,7 +384,7 @@ fn responses(body: Body) -> Value {
 }
 
 /// One path per report, since each takes its own columns in `order_by`.
-fn report_operations() -> Vec<(String, Value)> {
+fn report_operations(error_codes: bool) -> Vec<(String, Value)> {
     REPORT_COLUMNS
         .iter()
         .map(|(id, columns)| {
@@ -389,11 +400,20 @@ fn report_operations() -> Vec<(String, Value)> {
                     "summary": format!("Run report {id}, a page at a time"),
                     "parameters": parameters,
                     "security": [{ "bearer": [] }],
-                    "responses": responses(Body::None),
+                    "responses": responses(Body::None, error_codes),
                 }}),
             )
         })
         .collect()
+}
+
+/// What `MyID:SwaggerApiDocumentation` has the document show (manual §2.1).
+#[derive(Debug, Clone, Copy)]
+struct Shown {
+    /// `DocumentErrorCodes`: the web service error codes of each status.
+    error_codes: bool,
+    /// `DocumentMIReports`: the Management Information reports.
+    reports: bool,
 }
 
 /// Ids of seeded records, offered as each path parameter's `example`: a reader of the
@@ -446,7 +466,7 @@ impl Examples {
 }
 
 /// Long on purpose: the OpenAPI document path by path: data, not stages.
-fn document(seed_roles: &[String], examples: &Examples) -> Value {
+fn document(seed_roles: &[String], examples: &Examples, shown: Shown) -> Value {
     let mut paths: Map<String, Value> = Map::new();
     let mut bodies: Map<String, Value> = Map::new();
     for operation in &OPERATIONS {
@@ -469,7 +489,7 @@ fn document(seed_roles: &[String], examples: &Examples) -> Value {
             "summary": operation.summary,
             "parameters": parameters,
             "security": [{ "bearer": [] }],
-            "responses": responses(operation.body),
+            "responses": responses(operation.body, shown.error_codes),
         });
         // Both read and store answer with the image itself, in its MIME type.
         if operation.path.ends_with("/images/{imageField}") {
@@ -493,7 +513,9 @@ fn document(seed_roles: &[String], examples: &Examples) -> Value {
             .or_insert_with(|| json!({}));
         entry[operation.method] = value;
     }
-    paths.extend(report_operations());
+    if shown.reports {
+        paths.extend(report_operations(shown.error_codes));
+    }
     let mut doc = json!({
         "openapi": "3.0.1",
         "info": { "title": "MyID Core API (mock)", "version": "v1" },
@@ -601,6 +623,10 @@ pub async fn swagger(State(state): State<AppState>, headers: axum::http::HeaderM
                         .filter_map(|c| c.myid_logon_name())
                         .collect::<Vec<_>>(),
                 ),
+                Shown {
+                    error_codes: swagger.document_error_codes,
+                    reports: swagger.document_reports,
+                },
             ),
             swagger.allow_test,
             &origin,
@@ -620,6 +646,10 @@ mod tests {
                 &crate::mock::api::data::SeedData::shipped(),
                 &["api.external"],
             ),
+            Shown {
+                error_codes: true,
+                reports: true,
+            },
         );
         for (path, ops) in doc["paths"].as_object().unwrap() {
             for op in ops.as_object().unwrap().values() {

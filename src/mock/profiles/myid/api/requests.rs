@@ -179,15 +179,16 @@ pub async fn for_device(
 ) -> Result<Response, ApiError> {
     check_id(&id)?;
     user.require(&state.config.data, &VIEW_DEVICES)?;
-    if !state
+    // A device outside the caller's scope is not found, as `GET /api/Devices/{id}` and
+    // every other out-of-scope read answers: an empty list would tell which ids exist.
+    let device = state
         .config
         .data
         .devices
         .iter()
-        .any(|d| text(d, "id").eq_ignore_ascii_case(&id))
-    {
-        return Err(ApiError::not_found());
-    }
+        .find(|d| text(d, "id").eq_ignore_ascii_case(&id))
+        .ok_or_else(ApiError::not_found)?;
+    person_in_scope(&state, &user, text(device, "owner.id"), &VIEW_DEVICES)?;
     let results = visible_requests(&state, &user, |r| {
         text(r, "device.id").eq_ignore_ascii_case(&id)
             || state.fault(&crate::mock::profiles::myid::faults::DEVICE_REQUESTS_ALL)

@@ -20,12 +20,6 @@ pub const GRANT_TYPE: &str = "operation";
 const OPERATION_SCOPE: &str = "myid.operation";
 /// The scope of the Select Security Device dialog.
 const DEVICE_PICKER_SCOPE: &str = "myid.devicepicker";
-/// The operations the manual names, with the scope each needs.
-const OPERATIONS: [(&str, &str, &str); 3] = [
-    ("297", "Reset Card PIN", OPERATION_SCOPE),
-    ("5007", "Assisted Activation", OPERATION_SCOPE),
-    ("100221", "Read Card (Authenticated)", DEVICE_PICKER_SCOPE),
-];
 const TARGETS: [&str; 3] = ["deviceId", "personId", "requestId"];
 
 fn refuse(code: ErrorCode, description: &str) -> OAuthError {
@@ -66,9 +60,13 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
     let op = form
         .present("op")
         .ok_or_else(|| refuse(ErrorCode::InvalidRequest, "op is required"))?;
-    let (_, _, op_scope) = OPERATIONS
+    let op_scope = state
+        .config
+        .auth
+        .operations
         .iter()
-        .find(|(id, _, _)| *id == op)
+        .find(|o| o.id == op)
+        .map(|o| o.scope.as_str())
         .ok_or_else(|| refuse(ErrorCode::InvalidRequest, "unknown operation"))?;
     if !scopes.contains(op_scope) {
         return Err(refuse(
@@ -78,7 +76,22 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
     }
     let mut extra = serde_json::Map::new();
     extra.insert("op".into(), Value::String(op.to_owned()));
-    if *op_scope == OPERATION_SCOPE {
+    if op_scope == DEVICE_PICKER_SCOPE {
+        // The device picker scope's user claims (manual §6.2): the detection context
+        // as sent (reserved, sent empty), and the operator's MyID session, the sign-in
+        // session of the presented token (assumed: a fresh id when it has none).
+        extra.insert(
+            "deviceDetectContext".into(),
+            Value::String(form.get("deviceDetectContext").unwrap_or_default().to_owned()),
+        );
+        let session = original
+            .get("sid")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .unwrap_or_else(|| crate::protocol::handle::random_hex(16));
+        extra.insert("myidSessionId".into(), Value::String(session));
+    }
+    if op_scope == OPERATION_SCOPE {
         let given: Vec<(&str, &str)> = TARGETS
             .iter()
             .filter_map(|t| form.present(t).map(|v| (*t, v)))
