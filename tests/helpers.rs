@@ -188,3 +188,34 @@ async fn the_journal_is_bounded_by_its_cap() {
     let kept = mock.received();
     assert_eq!(kept.iter().map(|r| r.seq).collect::<Vec<_>>(), [3, 4, 5]);
 }
+
+#[tokio::test]
+async fn a_beyond_identity_application_signs_in_exchanges_and_refreshes() {
+    let mock = myid_conformance::MockBuilder::new(myid_conformance::Profile::BEYOND_IDENTITY)
+        .start()
+        .await
+        .unwrap();
+    let user = ("test.user", "bi-test-password");
+    // The public app (PKCE S256, refresh tokens rotated): its own token endpoint.
+    let spa = "KTXSEGAhjFlWt039nxKUrDlI";
+    let code = mock.sign_in(spa, user, &Pkce::new()).await.unwrap();
+    let tokens = mock.exchange(&code, None).await.unwrap();
+    let again = mock
+        .refresh(spa, None, &tokens.refresh_token.unwrap())
+        .await
+        .unwrap();
+    assert!(again.refresh_token.is_some());
+    // The docs' hosted OIDC app, confidential: an id_token.
+    let hosted = "09PJUB8eDGJc6C_fBwDaE5YD";
+    let code = mock.sign_in(hosted, user, &Pkce::new()).await.unwrap();
+    let tokens = mock
+        .exchange(&code, Some("bi-hosted-secret"))
+        .await
+        .unwrap();
+    assert!(tokens.id_token.is_some());
+    // A client-credentials app has no code flow to sign in to.
+    let none = mock
+        .sign_in("AYYNcuOSpfqIf33JeegCzDIT", user, &Pkce::new())
+        .await;
+    assert!(matches!(none, Err(FlowError::Unsupported(_))), "{none:?}");
+}

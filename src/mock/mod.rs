@@ -519,7 +519,9 @@ impl MockServer {
     /// Signs `user` (name and password) in through the login page for `client_id`'s
     /// code flow with `pkce`, asking for every scope the client may have, and answers
     /// the code from the redirect: the ~60 lines of a browser (cookies, the form's
-    /// anti-forgery token, `ReturnUrl`) in one call. MyID's clients with the code flow.
+    /// anti-forgery token, `ReturnUrl`) in one call. MyID's clients with the code flow,
+    /// and Beyond Identity's code-flow applications (its sign-in page standing in for
+    /// the passkey).
     pub async fn sign_in(
         &self,
         client_id: &str,
@@ -574,7 +576,14 @@ impl MockServer {
             ("grant_type", "refresh_token"),
             ("refresh_token", refresh_token),
         ];
-        sign_in::token(&http, &self.token_url(), client_id, secret, form).await
+        // The client's own token endpoint where each has one (Beyond Identity).
+        let token_url = self
+            .state
+            .config
+            .vendor
+            .sign_in_client(&self.state, &self.base_url(), client_id)
+            .map_or_else(|| self.token_url(), |c| c.token_url);
+        sign_in::token(&http, &token_url, client_id, secret, form).await
     }
 
     /// An id_token as this mock would issue it to the [`Mint`]'s client for its

@@ -104,6 +104,25 @@ impl Bound for Realm {
         super::mint::id_token(state, &self.0, mint, base)
     }
 
+    fn sign_in_client(
+        &self,
+        _state: &AppState,
+        base: &str,
+        client_id: &str,
+    ) -> Option<crate::mock::sign_in::SignInClient> {
+        let app = self.0.applications.iter().find(|a| a.client_id == client_id)?;
+        if !app.allows("authorization_code") {
+            return None;
+        }
+        let issuer = super::mint::issuer(&self.0, client_id, base)?;
+        Some(crate::mock::sign_in::SignInClient {
+            authorize_url: format!("{issuer}/authorize"),
+            token_url: format!("{issuer}/token"),
+            redirect_uri: app.redirect_uris.first()?.clone(),
+            scope: app.allowed_scopes.join(" "),
+        })
+    }
+
     fn overview(&self, _state: &AppState, base: &str) -> crate::mock::state::Overview {
         let realm = &self.0;
         let mut endpoints = vec![(
