@@ -147,11 +147,25 @@ enum Command {
 /// A configuration or usage problem: exit status 2.
 struct UsageError(anyhow::Error);
 
+/// Writes a line to standard output, ignoring a closed pipe (`faults | head`): the
+/// reader has what it wanted, and the command still ends with its own exit code
+/// (Rust's `println!` would panic instead). `out!(nl: …)` writes without the newline.
+macro_rules! out {
+    (nl: $($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout().lock(), $($arg)*);
+    }};
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::HashSecret { secret: s } => {
-            println!("{}", secret::hash_secret(&ClientSecret::new(s)));
+            out!("{}", secret::hash_secret(&ClientSecret::new(s)));
             ExitCode::SUCCESS
         }
         Command::Pkce { verifier } => print_pkce(verifier),
@@ -230,7 +244,7 @@ fn print_faults() -> ExitCode {
             .map(|(tag, s)| format!("{tag}: {s}"))
             .collect();
         let rules: Vec<&str> = f.rules.iter().map(|r| r.id).collect();
-        println!(
+        out!(
             "{}\t{}\t{} ({}); caught by {}",
             f.name,
             f.profile,
@@ -280,12 +294,12 @@ fn print_pkce(verifier: Option<String>) -> ExitCode {
     if !pkce::verifier_is_well_formed(verifier.expose()) {
         eprintln!("warning: RFC 7636 §4.1 wants 43 to 128 characters from A-Z a-z 0-9 - . _ ~");
     }
-    println!("code_verifier={}", verifier.expose());
-    println!(
+    out!("code_verifier={}", verifier.expose());
+    out!(
         "code_challenge={}",
         pkce::s256_challenge(&verifier).as_str()
     );
-    println!("code_challenge_method=S256");
+    out!("code_challenge_method=S256");
     ExitCode::SUCCESS
 }
 
@@ -309,7 +323,7 @@ async fn list_rules(format: &str, from: Option<PathBuf>) -> Result<ExitCode, Usa
         "summary" => coverage::summary(&entries),
         _ => coverage::text(&entries),
     };
-    print!("{out}");
+    out!(nl: "{out}");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -386,7 +400,7 @@ async fn serve(options: ServeOptions, faults: Vec<Fault>) -> Result<ExitCode, Us
         config.vendor.describe(&config)
     );
     // The base URL on standard output is the "ready" signal scripts wait for.
-    println!("{scheme}://{addr}");
+    out!("{scheme}://{addr}");
     let _ = std::io::stdout().flush();
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
@@ -535,10 +549,10 @@ async fn check(
                 .map_err(UsageError)?;
         }
     }
-    print!("{}", report::terminal(&result));
+    out!(nl: "{}", report::terminal(&result));
     let stale_fails = judging.exact && !result.stale.is_empty();
     if stale_fails {
-        println!(
+        out!(
             "--exact: {} known deviation(s) excused nothing, so the list no longer matches the server",
             result.stale.len()
         );

@@ -898,6 +898,7 @@ fn the_rules_command_lists_the_catalogue_and_the_readme_states_its_counts() {
 #[test]
 fn no_report_shows_a_secret_a_faulty_server_returns() {
     let code = regex::Regex::new(r"code=[0-9A-Fa-f]{32,}").unwrap();
+    let label = regex::Regex::new("«[^»]+»").unwrap();
     for fault in ["directory-password-shown", "open-redirect"] {
         let dir = temp_path(&format!("secrets-{fault}"));
         std::fs::create_dir_all(&dir).unwrap();
@@ -931,7 +932,7 @@ fn no_report_shows_a_secret_a_faulty_server_returns() {
             );
         }
         assert!(
-            outputs[0].1.contains("«redacted»"),
+            label.is_match(&outputs[0].1),
             "{fault}: the failure is still explained, redacted: {}",
             outputs[0].1
         );
@@ -993,4 +994,54 @@ fn an_authority_without_the_auth_servers_path_is_warned_about() {
         &[("Mock__Authority", "http://127.0.0.1:5000/web.oauth2")],
     );
     assert!(!log.contains("Mock:Authority"), "{log}");
+}
+
+/// `faults | head`, `rules | head`, `check | head`: the reader closes the pipe early;
+/// the command neither panics nor changes its exit code.
+#[test]
+fn a_closed_pipe_is_no_panic() {
+    use std::io::BufRead as _;
+    for args in [
+        &["faults"][..],
+        &["rules"][..],
+        &["check", "--tags", "@discovery"][..],
+    ] {
+        let mut child = bin()
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        // The reader is gone: every later write meets a closed pipe.
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}
+
+/// A reused refresh token reads as the same token in the evidence: each credential is
+/// numbered by kind, the same value the same number.
+#[test]
+fn the_evidence_shows_that_a_reused_token_was_the_same_one() {
+    let out = bin()
+        .args(["check", "--fault", "refresh-reusable", "--tags", "@refresh"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let shown = text(&out);
+    let sent = shown.matches("refresh_token=«refresh_token#1»").count();
+    assert!(
+        sent >= 2,
+        "the same token is not shown as the same: {shown}"
+    );
+    assert!(shown.contains("«refresh_token#2»"), "{shown}");
+    assert!(
+        shown.contains("--data-binary \"grant_type=refresh_token&refresh_token=${REFRESH_TOKEN_1}"),
+        "{shown}"
+    );
 }

@@ -175,7 +175,28 @@ pub struct Recorder {
     http: reqwest::Client,
     log: Arc<Mutex<Vec<Exchange>>>,
     notes: Arc<Mutex<Vec<String>>>,
-    secrets: Arc<Mutex<Vec<String>>>,
+    secrets: Arc<Mutex<Vec<Secret>>>,
+}
+
+/// A value never shown, and what is shown in its place: `«$VAR»` for a target's secret
+/// (the variable it came from), `«refresh_token#2»` for a credential a response gave
+/// (numbered by kind within the scenario, so the same token is always the same
+/// number and a reader sees that a reused token was the same one), `«redacted»`
+/// for anything else.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Secret {
+    value: String,
+    label: String,
+}
+
+impl Secret {
+    /// A secret shown as `«redacted»`.
+    pub fn plain(value: impl Into<String>) -> Self {
+        Secret {
+            value: value.into(),
+            label: REDACTED.to_owned(),
+        }
+    }
 }
 
 impl std::fmt::Debug for Recorder {
@@ -228,16 +249,46 @@ impl Recorder {
         })
     }
 
-    /// Adds a value to redact wherever it appears in transcripts.
+    /// Adds a value to redact wherever it appears in transcripts, shown as `«redacted»`.
     pub fn add_secret(&self, value: &str) {
-        if value.len() >= 4 {
-            let mut secrets = self.secrets.lock().unwrap_or_else(|p| p.into_inner());
-            if !secrets.iter().any(|s| s == value) {
-                secrets.push(value.to_owned());
-                // Longest first, so a secret inside a longer one does not leave a tail.
-                secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
-            }
+        self.keep(value, |_| REDACTED.to_owned());
+    }
+
+    /// Adds a target's secret, shown as the variable it came from (`«$MYID_SECRET»`),
+    /// which is also what the repeat line's curl reads.
+    pub fn add_named_secret(&self, value: &str, var: &str) {
+        self.keep(value, |_| format!("«${var}»"));
+    }
+
+    /// Adds a credential a response gave, shown as its kind and number
+    /// (`«access_token#1»`).
+    fn add_learned(&self, kind: &str, value: &str) {
+        let kind = kind.to_ascii_lowercase();
+        self.keep(value, |secrets| {
+            let prefix = format!("«{kind}#");
+            let n = secrets
+                .iter()
+                .filter(|s| s.label.starts_with(&prefix))
+                .count();
+            format!("{prefix}{}»", n + 1)
+        });
+    }
+
+    fn keep(&self, value: &str, label: impl FnOnce(&[Secret]) -> String) {
+        if value.len() < 4 {
+            return;
         }
+        let mut secrets = self.secrets.lock().unwrap_or_else(|p| p.into_inner());
+        if secrets.iter().any(|s| s.value == value) {
+            return;
+        }
+        let label = label(&secrets);
+        secrets.push(Secret {
+            value: value.to_owned(),
+            label,
+        });
+        // Longest first, so a secret inside a longer one does not leave a tail.
+        secrets.sort_by_key(|s| std::cmp::Reverse(s.value.len()));
     }
 
     /// Sends a request and records the exchange; a transport failure is recorded too.
@@ -309,7 +360,9 @@ impl Recorder {
                 Value::Object(map) => {
                     for (k, v) in map {
                         match v {
-                            Value::String(text) if is_secret_field(k) => recorder.add_secret(text),
+                            Value::String(text) if is_secret_field(k) => {
+                                recorder.add_learned(k, text);
+                            }
                             _ => walk(recorder, v),
                         }
                     }
@@ -331,7 +384,7 @@ impl Recorder {
                 let part = part.split('#').next().unwrap_or(part);
                 for (k, v) in form_urlencoded::parse(part.as_bytes()) {
                     if is_secret_field(&k) {
-                        self.add_secret(&v);
+                        self.add_learned(&k, &v);
                     }
                 }
             }
@@ -402,18 +455,27 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     text
 }
 
-/// Replaces every known secret in `text`.
-pub fn redact_values(text: &str, secrets: &[String]) -> String {
-    secrets
-        .iter()
-        .fold(text.to_owned(), |t, s| t.replace(s.as_str(), REDACTED))
+/// Replaces every known secret in `text` with its label.
+pub fn redact_values(text: &str, secrets: &[Secret]) -> String {
+    secrets.iter().fold(text.to_owned(), |t, s| {
+        t.replace(s.value.as_str(), &s.label)
+    })
 }
 
-fn redact_header(name: &str, value: &str, secrets: &[String]) -> String {
+/// The label of a value when it is a known secret.
+fn label_of<'a>(value: &str, secrets: &'a [Secret]) -> Option<&'a str> {
+    secrets
+        .iter()
+        .find(|s| s.value == value)
+        .map(|s| s.label.as_str())
+}
+
+fn redact_header(name: &str, value: &str, secrets: &[Secret]) -> String {
     if SECRET_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(name)) {
         match value.split_once(' ') {
-            Some((scheme, _)) if !name.to_ascii_lowercase().contains("cookie") => {
-                format!("{scheme} {REDACTED}")
+            Some((scheme, credential)) if !name.to_ascii_lowercase().contains("cookie") => {
+                let shown = label_of(credential.trim(), secrets).unwrap_or(REDACTED);
+                format!("{scheme} {shown}")
             }
             _ => REDACTED.to_owned(),
         }
@@ -422,32 +484,27 @@ fn redact_header(name: &str, value: &str, secrets: &[String]) -> String {
     }
 }
 
-/// Redacts a body: credential members of JSON and form bodies, then known values.
-pub fn redact_body(body: &[u8], content_type: Option<&str>, secrets: &[String]) -> String {
+/// How much of an HTML page a transcript shows before folding it to a summary.
+const HTML_SHOWN: usize = 300;
+
+/// Redacts a body: known values become their labels, other credential members of JSON
+/// and form bodies `«redacted»`. A page of HTML (a sign-in form, an error page) is
+/// folded to its title and forms: eighty lines of markup hide the exchange around it.
+pub fn redact_body(body: &[u8], content_type: Option<&str>, secrets: &[Secret]) -> String {
     let Ok(text) = std::str::from_utf8(body) else {
         return format!("<{} bytes, not UTF-8>", body.len());
     };
+    let media = content_type
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    if media.contains("text/html") && text.len() > HTML_SHOWN {
+        return fold_html(text);
+    }
     let structured = if let Ok(mut json) = serde_json::from_str::<Value>(text) {
-        redact_json(&mut json);
+        redact_json(&mut json, secrets);
         json.to_string()
-    } else if content_type.is_some_and(|c| c.to_ascii_lowercase().contains("x-www-form-urlencoded"))
-    {
-        let pairs: Vec<(String, String)> = form_urlencoded::parse(body)
-            .map(|(k, v)| {
-                let secret = SECRET_FIELDS.iter().any(|f| f.eq_ignore_ascii_case(&k));
-                (
-                    k.into_owned(),
-                    if secret {
-                        REDACTED.to_owned()
-                    } else {
-                        v.into_owned()
-                    },
-                )
-            })
-            .collect();
-        form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(pairs)
-            .finish()
+    } else if media.contains("x-www-form-urlencoded") {
+        form_body(body, secrets)
     } else {
         text.to_owned()
     };
@@ -462,23 +519,84 @@ pub fn redact_body(body: &[u8], content_type: Option<&str>, secrets: &[String]) 
     out
 }
 
-fn redact_json(value: &mut Value) {
+/// A form body with each known value as its label and other credential fields
+/// `«redacted»`, the labels left unencoded so they read (and a curl line can put a
+/// variable there).
+fn form_body(body: &[u8], secrets: &[Secret]) -> String {
+    let encode = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+    form_urlencoded::parse(body)
+        .map(|(k, v)| {
+            let shown = match label_of(&v, secrets) {
+                Some(label) => label.to_owned(),
+                None if is_secret_field(&k) && !v.is_empty() => REDACTED.to_owned(),
+                None => encode(&v),
+            };
+            format!("{}={shown}", encode(&k))
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// An HTML page as one line: its size, title and forms (their actions and field
+/// names, never their values: a form carries an anti-forgery token).
+fn fold_html(page: &str) -> String {
+    let lower = page.to_ascii_lowercase();
+    let title = lower
+        .find("<title>")
+        .and_then(|start| {
+            let from = start + "<title>".len();
+            lower[from..]
+                .find("</title>")
+                .map(|end| page[from..from + end].trim().to_owned())
+        })
+        .unwrap_or_default();
+    let forms: Vec<String> = crate::protocol::html::forms(page)
+        .iter()
+        .map(|f| {
+            let names: Vec<&str> = f.fields.iter().map(|(k, _)| k.as_str()).collect();
+            format!(
+                "a form to {} with {}",
+                f.action.as_deref().unwrap_or("the same page"),
+                names.join(", ")
+            )
+        })
+        .collect();
+    let mut out = format!("<an HTML page of {} bytes", page.len());
+    if !title.is_empty() {
+        let _ = write!(
+            out,
+            ", \"{}\"",
+            crate::protocol::html::decode_entities(&title)
+        );
+    }
+    if !forms.is_empty() {
+        let _ = write!(out, ": {}", forms.join("; "));
+    }
+    out.push_str(", folded>");
+    out
+}
+
+fn redact_json(value: &mut Value, secrets: &[Secret]) {
     match value {
         Value::Object(map) => {
             for (k, v) in map.iter_mut() {
-                if is_secret_field(k) && v.is_string() {
-                    *v = Value::String(REDACTED.into());
-                } else {
-                    redact_json(v);
+                match v {
+                    Value::String(text) if label_of(text, secrets).is_some() => {
+                        *v = Value::String(label_of(text, secrets).unwrap_or(REDACTED).into());
+                    }
+                    Value::String(_) if is_secret_field(k) => {
+                        *v = Value::String(REDACTED.into());
+                    }
+                    _ => redact_json(v, secrets),
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(redact_json),
+        Value::Array(items) => items.iter_mut().for_each(|v| redact_json(v, secrets)),
         _ => {}
     }
 }
 
-fn render_exchange(ex: &Exchange, secrets: &[String]) -> String {
+fn render_exchange(ex: &Exchange, secrets: &[Secret]) -> String {
     let mut out = String::new();
     let req = &ex.request;
     let _ = writeln!(out, "> {} {}", req.method, redact_values(&req.url, secrets));
@@ -517,29 +635,100 @@ fn render_exchange(ex: &Exchange, secrets: &[String]) -> String {
     out
 }
 
-fn shell_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', r"'\''"))
+/// `text` as one double-quoted shell word, each label a variable: `«$VAR»` reads the
+/// target's variable, `«refresh_token#1»` the variable `REFRESH_TOKEN_1` (which the
+/// reader sets from the transcript's own exchange; its value is never shown). What is
+/// left, `«redacted»`, stays as it is: a value nobody named cannot be filled in.
+fn shell_word(text: &str, wanted: &mut Vec<String>) -> String {
+    let mut out = String::from("\"");
+    let mut rest = text;
+    while let Some(start) = rest.find('«') {
+        let (literal, tail) = rest.split_at(start);
+        push_escaped(&mut out, literal);
+        let Some(end) = tail.find('»') else {
+            push_escaped(&mut out, tail);
+            rest = "";
+            break;
+        };
+        let label = &tail['«'.len_utf8()..end];
+        rest = &tail[end + '»'.len_utf8()..];
+        if label == "redacted" {
+            push_escaped(&mut out, REDACTED);
+            continue;
+        }
+        let var = label
+            .strip_prefix('$')
+            .map(str::to_owned)
+            .unwrap_or_else(|| {
+                label
+                    .chars()
+                    .map(|c| {
+                        if c.is_ascii_alphanumeric() {
+                            c.to_ascii_uppercase()
+                        } else {
+                            '_'
+                        }
+                    })
+                    .collect()
+            });
+        if !label.starts_with('$') && !wanted.contains(&var) {
+            wanted.push(var.clone());
+        }
+        let _ = write!(out, "${{{var}}}");
+    }
+    push_escaped(&mut out, rest);
+    out.push('"');
+    out
 }
 
-/// A curl command that repeats `req`, with credentials redacted (fill them back in).
-pub fn curl_line(req: &RecordedRequest, secrets: &[String]) -> String {
+fn push_escaped(out: &mut String, literal: &str) {
+    for c in literal.chars() {
+        if matches!(c, '"' | '\\' | '$' | '`') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+}
+
+/// A curl command that repeats `req` and runs: the target's secrets come from their
+/// variables (as `check` read them), the credentials the scenario was given from
+/// variables named after their labels, listed first for the reader to set.
+pub fn curl_line(req: &RecordedRequest, secrets: &[Secret]) -> String {
+    let mut wanted = Vec::new();
     let mut line = format!(
         "curl -i -X {} {}",
         req.method,
-        shell_quote(&redact_values(&req.url, secrets))
+        shell_word(&redact_values(&req.url, secrets), &mut wanted)
     );
     for (k, v) in &req.headers {
-        let _ = write!(
-            line,
-            " -H {}",
-            shell_quote(&format!("{k}: {}", redact_header(k, v, secrets)))
-        );
+        let basic = k
+            .eq_ignore_ascii_case("authorization")
+            .then(|| crate::protocol::basic::parse(v))
+            .flatten();
+        if let Some(b) = basic {
+            let user = format!(
+                "{}:{}",
+                redact_values(&b.client_id(), secrets),
+                label_of(&b.secret(), secrets).unwrap_or(REDACTED)
+            );
+            let _ = write!(line, " -u {}", shell_word(&user, &mut wanted));
+            continue;
+        }
+        let header = format!("{k}: {}", redact_header(k, v, secrets));
+        let _ = write!(line, " -H {}", shell_word(&header, &mut wanted));
     }
     if !req.body.is_empty() {
         let body = redact_body(&req.body, req.header("content-type"), secrets);
-        let _ = write!(line, " --data-binary {}", shell_quote(&body));
+        let _ = write!(line, " --data-binary {}", shell_word(&body, &mut wanted));
     }
-    line
+    if wanted.is_empty() {
+        line
+    } else {
+        format!(
+            "# set {} first: what the server issued in this run, which no report shows\n{line}",
+            wanted.join(", ")
+        )
+    }
 }
 
 #[cfg(test)]
@@ -548,7 +737,7 @@ mod tests {
 
     #[test]
     fn transcripts_hide_credentials() {
-        let secrets = vec!["s3cr3t-value".to_owned()];
+        let secrets = vec![Secret::plain("s3cr3t-value")];
         let req = RecordedRequest {
             method: "POST".into(),
             url: "http://127.0.0.1/web.oauth2/connect/token".into(),
@@ -587,7 +776,77 @@ mod tests {
         }
         assert!(text.contains("Authorization: Basic «redacted»"));
         assert!(text.contains("grant_type=client_credentials"));
-        assert!(text.contains("curl -i -X POST 'http://127.0.0.1/web.oauth2/connect/token'"));
+        assert!(text.contains("curl -i -X POST \"http://127.0.0.1/web.oauth2/connect/token\""));
+    }
+
+    /// The same token is the same number wherever it appears, a target's secret is its
+    /// variable, and the repeat line runs with those variables.
+    #[tokio::test]
+    async fn labels_number_tokens_and_name_variables() {
+        let recorder = Recorder::new().unwrap();
+        recorder.add_named_secret("client-secret-value", "MY_SECRET");
+        recorder.learn_secrets(&RecordedResponse {
+            status: 200,
+            headers: vec![(
+                "location".into(),
+                "https://c.example/cb?code=code-value-1&state=s".into(),
+            )],
+            body: br#"{"access_token":"access-one","refresh_token":"refresh-one"}"#.to_vec(),
+        });
+        recorder.learn_secrets(&RecordedResponse {
+            status: 200,
+            headers: vec![],
+            body: br#"{"access_token":"access-two","refresh_token":"refresh-one"}"#.to_vec(),
+        });
+        let secrets = recorder.secrets.lock().unwrap().clone();
+        let text = redact_values("refresh-one access-one access-two code-value-1", &secrets);
+        assert_eq!(
+            text,
+            "«refresh_token#1» «access_token#1» «access_token#2» «code#1»"
+        );
+        let req = RecordedRequest {
+            method: "POST".into(),
+            url: "http://127.0.0.1/token".into(),
+            headers: vec![
+                (
+                    "Authorization".into(),
+                    crate::protocol::basic::encode("my.client", "client-secret-value"),
+                ),
+                (
+                    "Content-Type".into(),
+                    "application/x-www-form-urlencoded".into(),
+                ),
+            ],
+            body: b"grant_type=refresh_token&refresh_token=refresh-one&note=a%20b".to_vec(),
+        };
+        let curl = curl_line(&req, &secrets);
+        assert_eq!(
+            curl,
+            "# set REFRESH_TOKEN_1 first: what the server issued in this run, which no report shows\n\
+             curl -i -X POST \"http://127.0.0.1/token\" -u \"my.client:${MY_SECRET}\" \
+             -H \"Content-Type: application/x-www-form-urlencoded\" \
+             --data-binary \"grant_type=refresh_token&refresh_token=${REFRESH_TOKEN_1}&note=a+b\""
+        );
+        let bearer = redact_header("Authorization", "Bearer access-two", &secrets);
+        assert_eq!(bearer, "Bearer «access_token#2»");
+    }
+
+    #[test]
+    fn an_html_page_is_folded_to_its_title_and_forms() {
+        let page = format!(
+            "<html><head><title>Sign in &amp; go</title></head><body>{}<form method=\"post\" action=\"/account/login\">\
+             <input type=\"hidden\" name=\"__RequestVerificationToken\" value=\"anti-forgery\">\
+             <input name=\"Username\"></form></body></html>",
+            " ".repeat(400)
+        );
+        let shown = redact_body(page.as_bytes(), Some("text/html; charset=utf-8"), &[]);
+        assert!(shown.starts_with("<an HTML page of "), "{shown}");
+        assert!(shown.contains("\"Sign in & go\""), "{shown}");
+        assert!(
+            shown.contains("/account/login with __RequestVerificationToken, Username"),
+            "{shown}"
+        );
+        assert!(!shown.contains("anti-forgery"), "{shown}");
     }
 
     #[test]

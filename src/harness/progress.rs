@@ -136,7 +136,11 @@ impl Progress {
         });
         drop(inner);
         match (self.mode, line) {
-            (Mode::Lines, Some(line)) => println!("{line}"),
+            // A closed pipe (`check | head`) is ignored: the run goes on to its verdict.
+            (Mode::Lines, Some(line)) => {
+                use std::io::Write as _;
+                let _ = writeln!(std::io::stdout().lock(), "{line}");
+            }
             (Mode::Terminal, _) => self.draw(),
             _ => {}
         }
@@ -154,7 +158,11 @@ impl Progress {
             id
         };
         if self.mode == Mode::Lines {
-            println!("… waiting {seconds} s of the server's real time: {scenario}");
+            use std::io::Write as _;
+            let _ = writeln!(
+                std::io::stdout().lock(),
+                "… waiting {seconds} s of the server's real time: {scenario}"
+            );
         }
         loop {
             let left = until.saturating_duration_since(tokio::time::Instant::now());

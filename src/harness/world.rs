@@ -126,7 +126,11 @@ impl ConformanceWorld {
     pub fn attach(&mut self, conn: Connection) {
         for client in conn.profile.clients.values() {
             if let Some(s) = &client.secret {
-                self.http.add_secret(s.expose());
+                match &client.secret_source {
+                    // Shown as the variable it came from, as the repeat line reads it.
+                    Some(var) => self.http.add_named_secret(s.expose(), var),
+                    None => self.http.add_secret(s.expose()),
+                }
                 self.http
                     .add_secret(&crate::protocol::basic::form_urlencode(s.expose()));
             }

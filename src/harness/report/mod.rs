@@ -77,39 +77,113 @@ pub fn terminal(report: &RunReport) -> String {
             );
         }
     }
-    let skipped: Vec<_> = report
-        .scenarios
-        .iter()
-        .filter(|s| s.status == Status::Skipped)
-        .collect();
-    if !skipped.is_empty() {
-        let _ = writeln!(out, "\nSkipped:");
-        for s in skipped {
-            let _ = writeln!(
-                out,
-                "  - {} — {} ({})",
-                s.feature,
-                s.scenario,
-                s.reason.as_deref().unwrap_or("")
-            );
-        }
-    }
-    let c = report.counts();
+    skipped_section(&mut out, report);
     let _ = writeln!(
         out,
-        "\nTarget '{}'{}: {} scenarios in {:.2} s: {} passed ({} with warnings), {} failed, {} skipped; {} warning(s)",
+        "\nTarget '{}'{}: {} scenarios in {:.2} s: {}",
         report.target,
         if report.strict { " (strict)" } else { "" },
         report.scenarios.len(),
         report.elapsed().as_secs_f64(),
-        c.passed,
+        tally(report)
+    );
+    let _ = writeln!(out, "{}", closing_line(report));
+    out
+}
+
+/// The counts as every report words them, each scenario counted once: those passed
+/// clean, those passed with warnings, failed, skipped; then the warnings, and how
+/// many of them the target's expectations file lists (the closing line's `passed` is
+/// the first two together, as CI reads it).
+pub fn tally(report: &RunReport) -> String {
+    let c = report.counts();
+    let expected = expected_warnings(report);
+    let mut out = format!(
+        "{} passed, {} passed with warnings, {} failed, {} skipped; {} warning(s)",
+        c.passed - c.warned,
         c.warned,
         c.failed,
         c.skipped,
         c.warnings
     );
-    let _ = writeln!(out, "{}", closing_line(report));
+    if expected > 0 {
+        let _ = write!(out, ", {expected} of them known deviations");
+    }
     out
+}
+
+/// Warnings the target's expectations file lists.
+pub fn expected_warnings(report: &RunReport) -> usize {
+    report
+        .scenarios
+        .iter()
+        .flat_map(|s| &s.findings)
+        .filter(|f| f.is_warning() && f.expected.is_some())
+        .count()
+}
+
+/// A scenario's findings with repeats folded: the same check, rule, verdict and detail
+/// once, with how many times it was seen.
+pub fn grouped(findings: &[Finding]) -> Vec<(&Finding, usize)> {
+    let mut out: Vec<(&Finding, usize)> = Vec::new();
+    for f in findings {
+        let same = |g: &Finding| {
+            g.check == f.check
+                && g.rule.id == f.rule.id
+                && g.passed == f.passed
+                && g.detail == f.detail
+                && g.expected == f.expected
+        };
+        match out.iter_mut().find(|(g, _)| same(g)) {
+            Some((_, n)) => *n += 1,
+            None => out.push((f, 1)),
+        }
+    }
+    out
+}
+
+/// The skipped scenarios: each reason once. A reason shared by many scenarios (the
+/// rules of another profile, above all: a default `check` skips every other vendor's
+/// features) is one line with its count; the reports list each scenario.
+fn skipped_section(out: &mut String, report: &RunReport) {
+    let mut by_reason: Vec<(&str, Vec<&super::run::ScenarioOutcome>)> = Vec::new();
+    for s in report
+        .scenarios
+        .iter()
+        .filter(|s| s.status == Status::Skipped)
+    {
+        let reason = s.reason.as_deref().unwrap_or("");
+        // Every other profile's rules fold into one reason.
+        let reason = if reason.starts_with("rests on @") {
+            "rests on rules of another profile than the target claims"
+        } else {
+            reason
+        };
+        match by_reason.iter_mut().find(|(r, _)| *r == reason) {
+            Some((_, list)) => list.push(s),
+            None => by_reason.push((reason, vec![s])),
+        }
+    }
+    if by_reason.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\nSkipped:");
+    for (reason, list) in by_reason {
+        if list.len() <= 3 {
+            for s in list {
+                let _ = writeln!(out, "  - {} — {} ({reason})", s.feature, s.scenario);
+            }
+            continue;
+        }
+        let mut features: Vec<&str> = list.iter().map(|s| s.feature.as_str()).collect();
+        features.dedup();
+        let _ = writeln!(
+            out,
+            "  - {} scenarios: {reason} ({}; the JSON, Markdown and HTML reports list each)",
+            list.len(),
+            features.join("; ")
+        );
+    }
 }
 
 /// Failed warning-level findings, grouped by (check, rule id): count and first detail.
@@ -291,14 +365,12 @@ fn md_cell(s: &str) -> String {
 
 /// A Markdown summary for a CI job page or a pull request.
 pub fn markdown(report: &RunReport) -> String {
-    let c = report.counts();
     let mut out = format!(
-        "# Conformance of {}{}\n\n**{}** — {} passed with warnings, {} warning(s), {:.2} s\n\n{}| | Feature | Scenario | Findings |\n|---|---|---|---|\n",
+        "# Conformance of {}{}\n\n**{}** — {}, {:.2} s\n\n{}| | Feature | Scenario | Findings |\n|---|---|---|---|\n",
         md_cell(&report.target),
         if report.strict { " (strict)" } else { "" },
         closing_line(report),
-        c.warned,
-        c.warnings,
+        tally(report),
         report.elapsed().as_secs_f64(),
         report
             .stale
@@ -311,20 +383,33 @@ pub fn markdown(report: &RunReport) -> String {
             ))
             .collect::<String>()
     );
-    for s in &report.scenarios {
+    // Failures first, then warnings, passes and skips, each in run order.
+    let rank = |s: &&super::run::ScenarioOutcome| match s.status {
+        Status::Failed => 0,
+        Status::Passed if s.findings.iter().any(Finding::is_warning) => 1,
+        Status::Passed => 2,
+        Status::Skipped => 3,
+    };
+    let mut ordered: Vec<&super::run::ScenarioOutcome> = report.scenarios.iter().collect();
+    ordered.sort_by_key(rank);
+    for s in ordered {
         let mark = match s.status {
             Status::Passed if s.findings.iter().any(Finding::is_warning) => "⚠️",
             Status::Passed => "✅",
             Status::Failed => "❌",
             Status::Skipped => "⏭️",
         };
-        let notes: Vec<String> = s
-            .findings
-            .iter()
-            .filter(|f| !f.passed)
-            .map(|f| {
+        let notes: Vec<String> = grouped(&s.findings)
+            .into_iter()
+            .filter(|(f, _)| !f.passed)
+            .map(|(f, n)| {
+                let times = if n > 1 {
+                    format!(" ×{n}")
+                } else {
+                    String::new()
+                };
                 format!(
-                    "{} ({}) `{}` {}",
+                    "{} ({}) `{}`{times} {}",
                     f.rule.id,
                     f.rule.citation(),
                     f.check,
@@ -441,5 +526,48 @@ mod tests {
                 && !warnings.contains("RFC6749-4.1.2-state"),
             "warnings apart"
         );
+    }
+
+    /// Every report counts alike (a scenario once: clean, with warnings, failed,
+    /// skipped), the Markdown puts failures first, a finding seen again is one row, and
+    /// the terminal folds many scenarios skipped for one reason into one line.
+    #[test]
+    fn counts_agree_failures_come_first_and_repeats_fold() {
+        let mut r = report();
+        r.scenarios[0]
+            .findings
+            .push(Finding::judge(Check::fail("c", &RFC6749_EXPIRES_IN, "meh")));
+        for i in 0..5 {
+            let mut s = r.scenarios[2].clone();
+            s.scenario = format!("other {i}");
+            s.reason = Some("rests on @jim2 rules; target 't' claims the profile 'myid'".into());
+            r.scenarios.push(s);
+        }
+        let tallied = "0 passed, 1 passed with warnings, 1 failed, 6 skipped; 2 warning(s)";
+        let t = terminal(&r);
+        assert!(t.contains(tallied), "{t}");
+        assert!(
+            t.contains("  - 5 scenarios: rests on rules of another profile"),
+            "{t}"
+        );
+        assert!(!t.contains("other 3"), "{t}");
+        let m = markdown(&r);
+        assert!(m.contains(tallied), "{m}");
+        let rows: Vec<&str> = m
+            .lines()
+            .filter(|l| l.starts_with("| ❌") || l.starts_with("| ⚠️") || l.starts_with("| ⏭️"))
+            .collect();
+        assert!(
+            rows[0].starts_with("| ❌") && rows[1].starts_with("| ⚠️"),
+            "{m}"
+        );
+        assert!(m.contains("`c` ×2 meh"), "{m}");
+        let h = html::html(&r);
+        assert!(
+            h.contains("id=\"count-passed\">0 passed")
+                && h.contains("id=\"count-warned\">1 passed with warnings"),
+            "counts"
+        );
+        assert!(h.contains("seen 2 times in this scenario"));
     }
 }
