@@ -81,4 +81,10 @@ async fn a_token_of_another_issuer_is_refused_with_the_issuer_named() {
         refused.headers()["www-authenticate"],
         "Bearer error=\"invalid_token\""
     );
+    // The journal (and the debug log) says why, though the client is told nothing.
+    let last = mock.received().pop().unwrap();
+    assert_eq!(
+        last.reason.as_deref(),
+        Some("the token has expired (five minutes of clock skew allowed)")
+    );
 }
