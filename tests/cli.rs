@@ -1045,3 +1045,67 @@ fn the_evidence_shows_that_a_reused_token_was_the_same_one() {
         "{shown}"
     );
 }
+
+/// A client registered for one authentication method (`auth_method`): the scenarios
+/// that authenticate that way run, those that need the other skip with the reason, and
+/// nothing fails a server that refuses the other way.
+#[test]
+fn a_basic_only_client_skips_the_body_scenarios_with_the_reason() {
+    let served = Served::start();
+    let shipped = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/targets/mock.toml"
+    ))
+    .unwrap()
+    .replace("http://127.0.0.1:5000", &served.base)
+    .replace(
+        "client_id = \"myid.mysystem\"\n",
+        "client_id = \"myid.mysystem\"\nauth_method = \"client_secret_basic\"\n",
+    );
+    let target = temp_path("basic-only.toml");
+    std::fs::write(&target, shipped).unwrap();
+    let json = temp_path("basic-only.json");
+    let mut cmd = bin();
+    for line in std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/targets/mock.env"
+    ))
+    .unwrap()
+    .lines()
+    .filter_map(|l| l.strip_prefix("export "))
+    {
+        let (k, v) = line.split_once('=').unwrap();
+        cmd.env(k, v.trim_matches('\''));
+    }
+    let out = cmd
+        .args(["check", "--target"])
+        .arg(&target)
+        .args(["--tags", "@client_credentials", "--json"])
+        .arg(&json)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let scenario = |name: &str| {
+        report["scenarios"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["scenario"] == name)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        scenario("A token through HTTP Basic, as the manual shows it")["status"],
+        "passed"
+    );
+    let body = scenario("A token with the credentials in the body");
+    assert_eq!(body["status"], "skipped");
+    assert!(
+        body["reason"]
+            .as_str()
+            .unwrap()
+            .contains("registered for client_secret_basic"),
+        "{body}"
+    );
+}

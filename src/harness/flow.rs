@@ -88,6 +88,8 @@ async fn follow_forms(
         origin(&conn.profile.issuer),
         origin(&conn.auth_base),
     ];
+    // And the login application's, where the target names one (`[login] origins`).
+    own.extend(conn.profile.login_origins.iter().cloned());
     own.dedup();
     let mut next = RequestSpec::get(url);
     let mut forms_posted = 0;

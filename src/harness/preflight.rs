@@ -36,9 +36,16 @@ pub async fn check(profile: &TargetProfile) -> Result<(), String> {
     )
     .await?;
     for (role, client) in &profile.clients {
-        let Some(secret_source) = client.secret.as_ref().map(|_| describe_secret(client)) else {
-            continue;
-        };
+        // Roles that prove who they are: by a secret, or by a signed assertion.
+        let secret_source =
+            if client.auth_method == crate::harness::target::AuthMethod::PrivateKeyJwt {
+                "the key it signs its assertions with".to_owned()
+            } else {
+                let Some(source) = client.secret.as_ref().map(|_| describe_secret(client)) else {
+                    continue;
+                };
+                source
+            };
         let own;
         let endpoints = match client.issuer.as_deref().filter(|i| *i != profile.issuer) {
             Some(issuer) => {
@@ -142,10 +149,12 @@ async fn probe_role(
     // (client_secret_post) is refused that way by a correct server, so the body is
     // tried before the credentials are blamed.
     let mut refusal = None;
-    for request in [
-        with_client_auth(client, url.clone(), params.clone()),
-        with_body_auth(client, url.clone(), params),
-    ] {
+    let mut requests = vec![with_client_auth(client, url.clone(), params.clone())];
+    // A client registered for one method is tried by that one alone.
+    if client.auth_method == crate::harness::target::AuthMethod::AnySecret {
+        requests.push(with_body_auth(client, url.clone(), params));
+    }
+    for request in requests {
         let exchange = http.send(request).await;
         let response = exchange.response().map_err(|e| {
             format!(
@@ -158,7 +167,9 @@ async fn probe_role(
             .and_then(|b| b.get("error").and_then(Value::as_str).map(str::to_owned));
         let refused = match what {
             "introspection" => matches!(response.status, 401 | 403),
-            _ => error.as_deref() == Some("invalid_client"),
+            // invalid_client, or any 401: some servers (Keycloak) answer a failed
+            // client authentication unauthorized_client with 401.
+            _ => error.as_deref() == Some("invalid_client") || response.status == 401,
         };
         if !refused {
             return Ok(());
@@ -167,8 +178,12 @@ async fn probe_role(
     }
     if let Some(error) = refusal {
         return Err(format!(
-            "the server refused the credentials of client role '{role}' (client_id '{}', {secret_source}) at its {what} endpoint with {error}, by HTTP Basic and in the body: check that client's id and secret",
+            "the server refused the credentials of client role '{role}' (client_id '{}', {secret_source}) at its {what} endpoint with {error}, by {}: check that client's id, secret and auth_method",
             client.client_id,
+            match client.auth_method {
+                crate::harness::target::AuthMethod::AnySecret => "HTTP Basic and in the body",
+                other => other.name(),
+            },
         ));
     }
     Ok(())

@@ -327,6 +327,7 @@ async fn exchange(
     let client = world.client_for(role)?;
     let url = world.endpoint_for(role, Endpoint::Token)?;
     let spec = if in_body {
+        crate::harness::client_auth::may_use(&client, crate::harness::target::AuthMethod::Post)?;
         flow::with_body_auth(&client, url, params)
     } else {
         flow::with_client_auth(&client, url, params)

@@ -87,6 +87,7 @@ mod tests {
     #[test]
     fn time_steps_know_their_cost() {
         let c = ClientProfile {
+            auth_method: crate::harness::target::AuthMethod::AnySecret,
             assertion: None,
             account: None,
             issuer: None,

@@ -84,6 +84,23 @@ fn token_request(
         .as_ref()
         .map(|s| s.expose().to_owned())
         .unwrap_or_default();
+    // A scenario that succeeds only by one secret method skips for a client
+    // registered for the other; the refusals are judged whatever the registration.
+    match auth {
+        Auth::Basic | Auth::BasicAndForeignBody => {
+            crate::harness::client_auth::may_use(
+                client,
+                crate::harness::target::AuthMethod::Basic,
+            )?;
+        }
+        Auth::Body => {
+            crate::harness::client_auth::may_use(
+                client,
+                crate::harness::target::AuthMethod::Post,
+            )?;
+        }
+        _ => {}
+    }
     let mut header = None;
     match auth {
         Auth::Basic => header = Some(basic::encode(&id, &secret)),

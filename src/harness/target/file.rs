@@ -79,6 +79,10 @@ pub(super) struct LoginEntry {
     pub(super) command: Vec<String>,
     #[serde(default)]
     pub(super) max_steps: Option<usize>,
+    /// Origins besides the server's own that a sign-in may pass through: a login
+    /// application on another origin.
+    #[serde(default)]
+    pub(super) origins: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -93,6 +97,10 @@ pub(super) struct CorsEntry {
 #[serde(deny_unknown_fields)]
 pub(super) struct ClientEntry {
     pub(super) client_id: String,
+    /// How the server has the client authenticate: `client_secret_basic`,
+    /// `client_secret_post`, `none` or `private_key_jwt`; either secret method unless set.
+    #[serde(default)]
+    pub(super) auth_method: Option<String>,
     #[serde(default)]
     pub(super) secret_env: Option<String>,
     #[serde(default)]

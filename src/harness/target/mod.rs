@@ -22,7 +22,7 @@ mod secrets;
 pub use connection::{ClientEndpoints, Connection, Target, TargetClock};
 pub use file::Licences;
 pub use profile::{
-    AssertionKey, ClientProfile, CorsOrigins, Lifetimes, LoginDriver, TargetProfile,
+    AssertionKey, AuthMethod, ClientProfile, CorsOrigins, Lifetimes, LoginDriver, TargetProfile,
 };
 
 /// Why a target cannot be used. The CLI exits with status 2 on these.

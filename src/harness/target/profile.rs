@@ -60,6 +60,53 @@ pub struct ClientProfile {
     pub issuer: Option<String>,
     /// A registered post-logout redirect URI, for OpenID Connect logout.
     pub post_logout_redirect_uri: Option<String>,
+    /// How the server has this client authenticate (`auth_method`).
+    pub auth_method: AuthMethod,
+}
+
+/// How a client authenticates at the token, revocation and introspection endpoints
+/// (OpenID Connect Discovery's `token_endpoint_auth_method` values). Many servers
+/// register each client for one; a scenario that needs another skips with the reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AuthMethod {
+    /// Either secret method: the harness sends HTTP Basic, and the body where a
+    /// scenario asks for it.
+    #[default]
+    AnySecret,
+    /// `client_secret_basic` only.
+    Basic,
+    /// `client_secret_post` only.
+    Post,
+    /// `none`: a public client, named by `client_id` in the body.
+    None,
+    /// `private_key_jwt` (RFC 7523 §2.2): an assertion signed with the client's key.
+    PrivateKeyJwt,
+}
+
+impl AuthMethod {
+    /// The value a target file gives.
+    pub fn parse(value: &str) -> Result<Self, String> {
+        match value {
+            "client_secret_basic" => Ok(AuthMethod::Basic),
+            "client_secret_post" => Ok(AuthMethod::Post),
+            "none" => Ok(AuthMethod::None),
+            "private_key_jwt" => Ok(AuthMethod::PrivateKeyJwt),
+            other => Err(format!(
+                "unknown auth_method '{other}' (client_secret_basic, client_secret_post, none or private_key_jwt)"
+            )),
+        }
+    }
+
+    /// Its name, as discovery writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            AuthMethod::AnySecret => "client_secret_basic or client_secret_post",
+            AuthMethod::Basic => "client_secret_basic",
+            AuthMethod::Post => "client_secret_post",
+            AuthMethod::None => "none",
+            AuthMethod::PrivateKeyJwt => "private_key_jwt",
+        }
+    }
 }
 
 /// Lifetimes the server applies to a client, in seconds; `None` where neither the
@@ -168,6 +215,10 @@ pub struct TargetProfile {
     pub clients: BTreeMap<String, ClientProfile>,
     /// How users sign in, when the target supports interactive flows.
     pub login: Option<LoginDriver>,
+    /// Origins a sign-in may pass through besides the server's own (`[login] origins`,
+    /// lower-cased): a login application on another origin. Every other origin a
+    /// sign-in is sent to is judged as an open redirect and never followed.
+    pub login_origins: Vec<String>,
     /// Origins for CORS checks.
     pub cors: Option<CorsOrigins>,
     /// Values that must never appear in transcripts (secrets, passwords).
@@ -209,6 +260,7 @@ impl TargetProfile {
         let entries = std::mem::take(&mut file.clients);
         let clients = clients(entries, server, lookup, &mut missing).map_err(invalid)?;
         let mut sensitive: Vec<String> = Vec::new();
+        let login_origins = login_origins(file.login.as_ref()).map_err(invalid)?;
         let login = file
             .login
             .take()
@@ -239,6 +291,7 @@ impl TargetProfile {
             min_judged: file.min_judged,
             clients,
             login,
+            login_origins,
             cors: file.cors.map(|c| CorsOrigins {
                 allowed: c.allowed_origin,
                 disallowed: c
@@ -278,6 +331,9 @@ impl TargetProfile {
         p.auth_base = move_to(&p.auth_base);
         p.api_base = p.api_base.as_deref().map(move_to);
         p.control_base = p.control_base.as_deref().map(move_to);
+        for o in &mut p.login_origins {
+            *o = move_to(o);
+        }
         p.discovery_url = p.discovery_url.as_deref().map(move_to);
         p.endpoint_overrides = p.endpoint_overrides.rebased(from, to);
         for url in p.apis.values_mut() {
@@ -295,6 +351,30 @@ impl TargetProfile {
     pub fn has(&self, capability: &str) -> bool {
         self.capabilities.contains(capability)
     }
+}
+
+/// `[login] origins`, each `scheme://host[:port]` and nothing more, lower-cased.
+fn login_origins(login: Option<&super::file::LoginEntry>) -> Result<Vec<String>, String> {
+    let Some(l) = login else {
+        return Ok(Vec::new());
+    };
+    l.origins
+        .iter()
+        .map(|o| {
+            let o = o.trim().trim_end_matches('/');
+            let rest = o
+                .strip_prefix("https://")
+                .or_else(|| o.strip_prefix("http://"));
+            match rest {
+                Some(host) if !host.is_empty() && !host.contains(['/', '?', '#']) => {
+                    Ok(o.to_ascii_lowercase())
+                }
+                _ => Err(format!(
+                    "[login] origins: '{o}' is not an origin (scheme://host[:port], no path)"
+                )),
+            }
+        })
+        .collect()
 }
 
 /// The issuer the file names, or its auth server's base URL.
@@ -365,7 +445,17 @@ fn clients(
             }
             found
         });
-        let client = client(entry, server, defaults, secret, assertion);
+        let method = match entry.auth_method.as_deref() {
+            Some(m) => AuthMethod::parse(m).map_err(|e| format!("[clients.{role}] {e}"))?,
+            None => AuthMethod::AnySecret,
+        };
+        if method == AuthMethod::PrivateKeyJwt && assertion.is_none() {
+            return Err(format!(
+                "[clients.{role}] auth_method private_key_jwt needs assertion_key_env: the key the client signs with"
+            ));
+        }
+        let mut client = client(entry, server, defaults, secret, assertion);
+        client.auth_method = method;
         clients.insert(role, client);
     }
     Ok(clients)
@@ -404,6 +494,7 @@ fn client(
                 .or(defaults.absolute_refresh),
         },
         assertion,
+        auth_method: AuthMethod::AnySecret,
         account: entry.account,
         issuer: entry.issuer,
         post_logout_redirect_uri: entry.post_logout_redirect_uri,

@@ -98,6 +98,11 @@ pub struct AuthSettings {
     pub api_cors_origins: Vec<String>,
     /// `MyID:SwaggerApiDocumentation` (manual §2.1).
     pub swagger: SwaggerSettings,
+    /// `IdentityServer:UserInteraction:LoginUrl` as an absolute URL: a login page on
+    /// another origin (IdentityServer's `UserInteractionOptions.LoginUrl`). The
+    /// authorize endpoint then sends the browser there with an absolute `ReturnUrl`, as
+    /// IdentityServer's `LoginPageResult` does for a login URL that is not local.
+    pub login_url: Option<String>,
 }
 
 /// `MyID:SwaggerApiDocumentation`: whether the documentation is served
@@ -214,6 +219,24 @@ impl AuthSettings {
                 .map(|a| a.trim().trim_end_matches('/').to_lowercase())
                 .filter(|a| !a.is_empty()),
             api_cors_origins: settings.section("MyID:Cors:AllowedOrigins").strings(),
+            login_url: match settings
+                .section("IdentityServer:UserInteraction:LoginUrl")
+                .value()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+            {
+                None => None,
+                Some(u) if u.starts_with("http://") || u.starts_with("https://") => {
+                    Some(u.to_owned())
+                }
+                Some(u) => {
+                    return Err(ConfigError::Conversion {
+                        path: "IdentityServer:UserInteraction:LoginUrl".into(),
+                        value: u.to_owned(),
+                        expected: "an absolute http(s) URL of a login page on another origin",
+                    });
+                }
+            },
             swagger: SwaggerSettings {
                 generate: flag(
                     settings,

@@ -530,10 +530,20 @@ fn process(
             .extend_pairs(params.pairs())
             .finish();
         let return_url = format!("{AUTH_BASE}/connect/authorize/callback?{query}");
-        let login = format!(
-            "{AUTH_BASE}/account/login?ReturnUrl={}",
-            encode(&return_url)
-        );
+        let login = match &state.config.auth.login_url {
+            // A login page elsewhere comes back by an absolute URL.
+            Some(elsewhere) => format!(
+                "{elsewhere}?ReturnUrl={}",
+                encode(&format!(
+                    "{}{return_url}",
+                    crate::mock::profiles::origin(headers)
+                ))
+            ),
+            None => format!(
+                "{AUTH_BASE}/account/login?ReturnUrl={}",
+                encode(&return_url)
+            ),
+        };
         return redirect(&login);
     };
     // RequireConsent, or prompt=consent: the user decides on the consent page first,

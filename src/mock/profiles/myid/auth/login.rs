@@ -29,6 +29,16 @@ fn callback_prefix() -> String {
     format!("{AUTH_BASE}/connect/authorize/callback?")
 }
 
+/// The authorize request a return URL carries: a local one, or an absolute one on this
+/// server's own origin (what a login page elsewhere is given), as IdentityServer's
+/// `IsValidReturnUrl` takes both.
+fn authorize_query<'a>(return_url: &'a str, headers: &HeaderMap) -> Option<&'a str> {
+    let local = return_url
+        .strip_prefix(crate::mock::profiles::origin(headers).as_str())
+        .unwrap_or(return_url);
+    local.strip_prefix(&callback_prefix())
+}
+
 fn set_cookie(response: &mut Response, name: &str, value: &str, same_site: &str) {
     let cookie = format!("{name}={value}; path={AUTH_BASE}; httponly; samesite={same_site}");
     if let Ok(v) = HeaderValue::from_str(&cookie) {
@@ -54,10 +64,10 @@ fn login_form(
     response
 }
 
-pub async fn show(uri: Uri) -> Response {
+pub async fn show(uri: Uri, headers: HeaderMap) -> Response {
     let params = FormParams::parse(uri.query().unwrap_or("").as_bytes());
     let return_url = params.get("ReturnUrl").unwrap_or_default();
-    if !return_url.starts_with(&callback_prefix()) {
+    if authorize_query(return_url, &headers).is_none() {
         return pages::bad_request(
             "The return URL is not an authorization request of this server.",
         );
@@ -83,7 +93,7 @@ pub async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Bod
         );
     }
     let return_url = form.get("ReturnUrl").unwrap_or_default();
-    let Some(query) = return_url.strip_prefix(&callback_prefix()) else {
+    let Some(query) = authorize_query(return_url, &headers) else {
         return pages::bad_request(
             "The return URL is not an authorization request of this server.",
         );

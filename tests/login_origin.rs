@@ -1,0 +1,144 @@
+//! A sign-in that passes through a login application on another origin: a served mock
+//! whose login page is elsewhere (`IdentityServer:UserInteraction:LoginUrl`), and a tiny
+//! login application on a second port that serves that page (it hands each request on
+//! to the mock's own). With `[login] origins` naming it the harness signs in through
+//! it; without, it takes the redirect there for an open redirect and stops.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, Uri};
+use axum::response::{IntoResponse, Response};
+
+/// The login application: every request on to the mock's own login page, the answer
+/// back as it came (cookies are per host, not per port, so the session it sets is the
+/// mock's).
+async fn login_app(
+    State(mock): State<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let http = reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let mut request = http.request(method, format!("{mock}{uri}")).body(body);
+    for name in ["cookie", "content-type"] {
+        if let Some(v) = headers.get(name) {
+            request = request.header(name, v.as_bytes());
+        }
+    }
+    let answer = request.send().await.unwrap();
+    let mut response = axum::http::Response::builder().status(answer.status().as_u16());
+    for (k, v) in answer.headers() {
+        if ["set-cookie", "location", "content-type"].contains(&k.as_str()) {
+            response = response.header(k.as_str(), v.as_bytes());
+        }
+    }
+    response
+        .body(axum::body::Body::from(answer.bytes().await.unwrap()))
+        .unwrap()
+        .into_response()
+}
+
+struct Served(std::process::Child);
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn target(base: &str, login: &str) -> PathBuf {
+    let shipped = include_str!("../fixtures/targets/mock.toml");
+    let without_login = shipped
+        .split("[login]")
+        .next()
+        .unwrap()
+        .replace("http://127.0.0.1:5000", base);
+    let dir = std::env::temp_dir().join(format!("myid-login-origin-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{}.toml", login.len()));
+    std::fs::write(&path, format!("{without_login}\n{login}\n")).unwrap();
+    path
+}
+
+fn check(target: &PathBuf) -> std::process::Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_myid-conformance"));
+    for line in include_str!("../fixtures/targets/mock.env")
+        .lines()
+        .filter_map(|l| l.strip_prefix("export "))
+    {
+        let (k, v) = line.split_once('=').unwrap();
+        cmd.env(k, v.trim_matches('\''));
+    }
+    cmd.env_remove("MYID_TARGET")
+        .args(["check", "--target"])
+        .arg(target)
+        .args([
+            "--tags",
+            "@authorization_code and not @requires:login.session",
+        ])
+        .output()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sign_in_passes_through_a_login_application_on_another_origin() {
+    use std::io::BufRead as _;
+    let app_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let app = format!("http://{}", app_listener.local_addr().unwrap());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_myid-conformance"))
+        .args(["serve", "--control", "--bind", "127.0.0.1:0"])
+        .env(
+            "IdentityServer__UserInteraction__LoginUrl",
+            format!("{app}/web.oauth2/account/login"),
+        )
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let _served = Served(child);
+    let mock = line.trim().to_owned();
+    let router = axum::Router::new()
+        .fallback(login_app)
+        .with_state(mock.clone());
+    tokio::spawn(async move { axum::serve(app_listener, router).await.unwrap() });
+
+    let with = target(
+        &mock,
+        &format!(
+            "[login]\ndriver = \"mock\"\nusername = \"test.user\"\npassword_env = \"MYID_TEST_USER_PASSWORD\"\norigins = [\"{app}\"]"
+        ),
+    );
+    let out = tokio::task::spawn_blocking(move || check(&with))
+        .await
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    let closing = text.lines().last().unwrap_or_default().to_owned();
+    let passed: usize = closing.split(' ').next().unwrap().parse().unwrap();
+    assert!(passed >= 20, "too few scenarios signed in: {closing}");
+
+    // Without the origin, the redirect to the login application is an open redirect:
+    // never followed, and the code-flow scenarios fail.
+    let without = target(
+        &mock,
+        "[login]\ndriver = \"mock\"\nusername = \"test.user\"\npassword_env = \"MYID_TEST_USER_PASSWORD\"",
+    );
+    let out = tokio::task::spawn_blocking(move || check(&without))
+        .await
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+}
