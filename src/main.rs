@@ -95,9 +95,11 @@ enum Command {
         /// Write a self-contained HTML report here (open it in a browser).
         #[arg(long, value_name = "FILE")]
         html: Option<PathBuf>,
-        /// Scenarios run at once.
-        #[arg(long, default_value_t = 16)]
-        concurrency: usize,
+        /// Scenarios run at once: by default 16 against the embedded mock or a target
+        /// file marked `mock = true`, and 2 against any other server, which a burst of
+        /// sixteen can knock over (a 5xx is reported as a server error, not a verdict).
+        #[arg(long, value_name = "N")]
+        concurrency: Option<usize>,
         /// Report the target's known deviations (its expectations file) as failures.
         #[arg(long)]
         strict: bool,
@@ -146,6 +148,9 @@ enum Command {
 
 /// A configuration or usage problem: exit status 2.
 struct UsageError(anyhow::Error);
+
+/// Scenarios run at once against a live server unless `--concurrency` says otherwise.
+const LIVE_CONCURRENCY: usize = 2;
 
 /// Writes a line to standard output, ignoring a closed pipe (`faults | head`): the
 /// reader has what it wanted, and the command still ends with its own exit code
@@ -505,7 +510,7 @@ async fn check(
     target: Choice,
     tags: Option<String>,
     reports: Reports,
-    concurrency: usize,
+    concurrency: Option<usize>,
     judging: Judging,
 ) -> Result<ExitCode, UsageError> {
     let target = match &target {
@@ -513,6 +518,12 @@ async fn check(
         Choice::Embedded(vendor, faults) => Target::embedded_vendor(vendor, faults),
     }
     .map_err(usage)?;
+    // A mock takes sixteen at once; a real server is spared the burst unless asked.
+    let concurrency = concurrency.unwrap_or(if target.profile().is_mock {
+        16
+    } else {
+        LIVE_CONCURRENCY
+    });
     let min_judged = judging.min_judged.or(target.profile().min_judged);
     let name = target.profile().name.clone();
     let result = match run(RunOptions {

@@ -259,7 +259,8 @@ Feature: Client credentials grant
       | PUT    |
       | DELETE |
 
-  @myid @rule:MyID-3.3-form-utf8
+  # A 500 here is the failure looked for (@robustness), not a server error to set aside.
+  @myid @robustness @rule:MyID-3.3-form-utf8
   Scenario: A form that is not UTF-8 is refused cleanly
     When the client sends a token request with HTTP Basic whose scope is not UTF-8
     Then the token endpoint must name the error "invalid_scope"

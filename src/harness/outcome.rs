@@ -87,4 +87,9 @@ pub struct ScenarioOutcome {
     pub transcript: Option<String>,
     /// How long it took, in milliseconds.
     pub elapsed_ms: u128,
+    /// The server answered a request of the scenario with a 5xx: a server error, which
+    /// fails the scenario but judges none of its rules (their checks are recorded as
+    /// not judged). The request and the status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_error: Option<String>,
 }

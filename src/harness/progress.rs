@@ -236,6 +236,7 @@ mod tests {
             findings: vec![],
             transcript: None,
             elapsed_ms: 0,
+            server_error: None,
         }
     }
 

@@ -87,6 +87,9 @@ pub struct RunReport {
     pub strict: bool,
     /// Known deviations that excused nothing although their scenario ran.
     pub stale: Vec<Deviation>,
+    /// How many scenarios ran at once: server errors that cluster under concurrency
+    /// are worth a run with one at a time.
+    pub concurrency: usize,
 }
 
 enum Selection {
@@ -252,6 +255,7 @@ fn outcome(
         findings: Vec::new(),
         transcript: None,
         elapsed_ms: 0,
+        server_error: None,
     }
 }
 
@@ -313,6 +317,7 @@ pub async fn run(options: RunOptions) -> Result<RunReport, RunError> {
         elapsed_ms: started.elapsed().as_millis(),
         strict: options.strict,
         stale,
+        concurrency: options.concurrency,
     })
 }
 
@@ -508,6 +513,20 @@ async fn finish(
             status = Status::Skipped;
             reason = Some(why);
         }
+        // A 5xx is a server error, not a verdict: the scenario fails, its rules are not
+        // judged. Scenarios tagged @robustness look for exactly that failure, so there a
+        // 5xx stays the rule failure it is.
+        let server_error = (status == Status::Failed
+            && !out.tags.iter().any(|t| t == "robustness"))
+        .then(|| first_server_error(&world.recorder().exchanges()))
+        .flatten();
+        if let Some(what) = &server_error {
+            reason = Some(format!(
+                "server error: the server answered {what}; this scenario's checks are not judged"
+            ));
+            world.set_server_error(what);
+        }
+        out.server_error = server_error;
         // The transcript is taken first, so cleanup requests stay out of it.
         out.transcript = (status == Status::Failed).then(|| world.recorder().transcript());
         if live {
@@ -532,6 +551,18 @@ async fn finish(
     out
 }
 
+/// The first request of a scenario the server answered with a 5xx, as
+/// `500 to POST https://…/token`.
+fn first_server_error(exchanges: &[crate::harness::client::Exchange]) -> Option<String> {
+    exchanges.iter().find_map(|e| {
+        let status = e.response.as_ref()?.status;
+        (500..600).contains(&status).then(|| {
+            let url = e.request.url.split('?').next().unwrap_or(&e.request.url);
+            format!("{status} to {} {url}", e.request.method)
+        })
+    })
+}
+
 /// Parsing or hook errors never reach the after-hook: they become a failed outcome of
 /// their own rather than pass silently.
 fn cucumber_errors((parsing, hooks): (usize, usize)) -> Option<ScenarioOutcome> {
@@ -547,6 +578,7 @@ fn cucumber_errors((parsing, hooks): (usize, usize)) -> Option<ScenarioOutcome> 
         findings: Vec::new(),
         transcript: None,
         elapsed_ms: 0,
+        server_error: None,
     })
 }
 
@@ -600,6 +632,11 @@ impl RunReport {
                 })
                 .count(),
             passed: count(Status::Passed),
+            server_errors: self
+                .scenarios
+                .iter()
+                .filter(|s| s.server_error.is_some())
+                .count(),
             failed: count(Status::Failed),
             skipped: count(Status::Skipped),
             warnings: self
@@ -624,8 +661,10 @@ pub struct Counts {
     pub passed: usize,
     /// Scenarios that passed with warnings.
     pub warned: usize,
-    /// Scenarios that failed.
+    /// Scenarios that failed (server errors included).
     pub failed: usize,
+    /// Scenarios that failed on a server error (a 5xx) rather than a rule.
+    pub server_errors: usize,
     /// Scenarios not run against this target.
     pub skipped: usize,
     /// Checks that failed at warning severity.

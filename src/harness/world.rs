@@ -171,6 +171,16 @@ impl ConformanceWorld {
         &self.findings
     }
 
+    /// After a server error (`what`: the status and the request): every failed check
+    /// of the scenario is recorded as not judged, since a server that broke says
+    /// nothing about the rules.
+    pub fn set_server_error(&mut self, what: &str) {
+        for f in self.findings.iter_mut().filter(|f| f.is_failure()) {
+            f.severity = crate::harness::checks::Severity::NotJudged;
+            f.note = Some(format!("not judged: a server error ({what})"));
+        }
+    }
+
     /// Chooses the client role the scenario acts as.
     pub fn use_role(&mut self, role: &str) -> StepResult {
         let conn = self.conn()?;

@@ -31,9 +31,14 @@ pub fn terminal(report: &RunReport) -> String {
         .iter()
         .filter(|s| s.status == Status::Failed)
     {
+        let kind = if s.server_error.is_some() {
+            "SERVER ERROR"
+        } else {
+            "FAILED"
+        };
         let _ = writeln!(
             out,
-            "\n✘ FAILED {}:{} {} — {}",
+            "\n✘ {kind} {}:{} {} — {}",
             s.feature_path, s.line, s.feature, s.scenario
         );
         if let Some(reason) = &s.reason {
@@ -87,8 +92,23 @@ pub fn terminal(report: &RunReport) -> String {
         report.elapsed().as_secs_f64(),
         tally(report)
     );
+    if let Some(advice) = server_error_advice(report) {
+        let _ = writeln!(out, "{advice}");
+    }
     let _ = writeln!(out, "{}", closing_line(report));
     out
+}
+
+/// When server errors cluster in a run of many scenarios at once: a server that keeps
+/// its data in SQLite or in memory may fail under the load, not on any rule.
+pub fn server_error_advice(report: &RunReport) -> Option<String> {
+    let n = report.counts().server_errors;
+    (n >= 2 && report.concurrency > 1).then(|| {
+        format!(
+            "{n} scenarios met a server error while {} ran at once: a server may fail under concurrent requests rather than on a rule; run again with --concurrency 1 to tell",
+            report.concurrency
+        )
+    })
 }
 
 /// The counts as every report words them, each scenario counted once: those passed
@@ -98,8 +118,13 @@ pub fn terminal(report: &RunReport) -> String {
 pub fn tally(report: &RunReport) -> String {
     let c = report.counts();
     let expected = expected_warnings(report);
+    let server = if c.server_errors > 0 {
+        format!(" ({} of them on a server error)", c.server_errors)
+    } else {
+        String::new()
+    };
     let mut out = format!(
-        "{} passed, {} passed with warnings, {} failed, {} skipped; {} warning(s)",
+        "{} passed, {} passed with warnings, {} failed{server}, {} skipped; {} warning(s)",
         c.passed - c.warned,
         c.warned,
         c.failed,
@@ -454,6 +479,7 @@ mod tests {
             findings,
             transcript: (status == Status::Failed).then(|| "> POST /token".to_owned()),
             elapsed_ms: 5,
+            server_error: None,
         };
         RunReport {
             target: "t".into(),
@@ -473,6 +499,7 @@ mod tests {
             elapsed_ms: 1234,
             strict: false,
             stale: vec![],
+            concurrency: 16,
         }
     }
 

@@ -94,10 +94,7 @@ fn token_request(
             )?;
         }
         Auth::Body => {
-            crate::harness::client_auth::may_use(
-                client,
-                crate::harness::target::AuthMethod::Post,
-            )?;
+            crate::harness::client_auth::may_use(client, crate::harness::target::AuthMethod::Post)?;
         }
         _ => {}
     }
