@@ -95,6 +95,16 @@ Feature: Authorization code flow
     And the client exchanges the code
     Then the token endpoint must answer with the error "invalid_grant"
 
+  # RFC 6749 §4.1.3: a redirect_uri sent to /authorize is required at the exchange. Its
+  # absence is a missing parameter (invalid_request) or not the one sent (invalid_grant).
+  @requires:client.spa @rule:RFC6749-4.1.3-redirect-uri
+  Scenario: A code exchange without the redirect_uri sent to authorize is refused
+    Given the client "spa"
+    When the user signs in and authorizes the client
+    And the client exchanges the code with:
+      | redirect_uri | <absent> |
+    Then the token endpoint must answer with the error "invalid_grant" or "invalid_request"
+
   @requires:client.spa @identityserver @rule:IS4-token-redirect-uri-required
   Scenario: A missing redirect_uri is unauthorized_client, as IdentityServer answers
     Given the client "spa"

@@ -52,6 +52,18 @@ fn last_jwt(world: &ConformanceWorld) -> Result<(super::checks::jwt::Jwt, i64), 
 /// Expands placeholders in a table value or step argument: `{client_id}`, `{scope}`,
 /// `{other_scope}`, `{audience}`, `{redirect_uri}`, `{verifier}`, `{challenge}`, `{access_token}`
 /// values remembered by name, and `{repeat:TEXT:N}`.
+/// The `aud` of the newest access token of the scenario, when it is a JWT.
+fn issued_audience(world: &ConformanceWorld) -> Option<String> {
+    use base64::Engine as _;
+    let token = world.flow.access_token(0).ok()?;
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .ok()?;
+    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    claims.get("aud").map(|a| a.to_string())
+}
+
 fn expand(world: &ConformanceWorld, value: &str) -> Result<String, StepFailure> {
     let client = world.client()?;
     let mut out = value
@@ -65,10 +77,15 @@ fn expand(world: &ConformanceWorld, value: &str) -> Result<String, StepFailure> 
         out = out.replace("{other_scope}", other);
     }
     if out.contains("{audience}") {
-        let aud = client
-            .audience
-            .as_deref()
-            .ok_or_else(|| StepFailure::skip("the target file gives this client no audience"))?;
+        let aud = client.audience.as_deref().ok_or_else(|| {
+            // What the server put in `aud`, so the reader can copy it into the file.
+            let seen = issued_audience(world)
+                .map(|a| format!("; its latest access token says aud {a}"))
+                .unwrap_or_default();
+            StepFailure::skip(format!(
+                "the target file gives this client no audience{seen}"
+            ))
+        })?;
         out = out.replace("{audience}", aud);
     }
     if out.contains("{redirect_uri}") {

@@ -180,8 +180,11 @@ crate::mock::faults::faults! { "myid";
         [&identityserver::IS4_CODE_BURNED],
         [("@authorization_code", "A failed redirect_uri check burns the code")];
     TOKEN_REDIRECT_URI_OPTIONAL = "token-redirect-uri-optional", "the code exchange does without the redirect_uri",
-        [&identityserver::IS4_TOKEN_REDIRECT_URI_REQUIRED],
-        [("@authorization_code", "A missing redirect_uri is unauthorized_client, as IdentityServer answers")];
+        [&identityserver::IS4_TOKEN_REDIRECT_URI_REQUIRED, &oauth::RFC6749_REDIRECT_URI_MATCH],
+        [
+            ("@authorization_code", "A missing redirect_uri is unauthorized_client, as IdentityServer answers"),
+            ("@authorization_code", "A code exchange without the redirect_uri sent to authorize is refused"),
+        ];
     REDIRECT_URI_OPTIONAL = "redirect-uri-optional", "authorize without a redirect_uri sends the user to the client's first registered one",
         [&identityserver::IS4_REDIRECT_URI_REQUIRED],
         [("@authorization_code", "IdentityServer requires the redirect_uri")];
