@@ -1109,3 +1109,45 @@ fn a_basic_only_client_skips_the_body_scenarios_with_the_reason() {
         "{body}"
     );
 }
+
+/// A server that gives the public client no refresh token (here the mock with
+/// `myid.myclient` denied offline access): the revocation scenarios whose rules hold
+/// for any client go on as the confidential `web` client, and say so.
+#[test]
+fn refresh_scenarios_fall_back_to_a_client_that_gets_refresh_tokens() {
+    use std::io::BufRead as _;
+    let mut child = bin()
+        .args(["serve", "--control", "--bind", "127.0.0.1:0"])
+        .env("Clients__3__AllowOfflineAccess", "false")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let served = Served {
+        child,
+        base: line.trim().to_owned(),
+    };
+    let target = target_with_login(
+        &served.base,
+        "fallback.toml",
+        "[login]\ndriver = \"mock\"\nusername = \"test.user\"\npassword_env = \"MYID_TEST_USER_PASSWORD\"",
+    );
+    let out = check_with_mock_env(
+        &target,
+        "@rule:RFC7009-2-refresh-revoked or @rule:RFC7009-2.1-search or @rule:RFC7009-2.1-unknown-hint",
+    );
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{shown}");
+    assert!(
+        shown.trim_end().ends_with("3 passed, 0 failed, 0 skipped"),
+        "{shown}"
+    );
+    // The public client really gets none: a scenario that needs its own refresh token
+    // (another client may not revoke it) cannot run as anyone else, and fails.
+    let out = check_with_mock_env(&target, "@rule:RFC7009-2.1-client-binding");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+}

@@ -16,9 +16,7 @@ Feature: Token revocation
 
   @requires:login @requires:client.spa @rule:RFC7009-2-refresh-revoked
   Scenario: A revoked refresh token is refused
-    Given the client "spa"
-    When the user signs in and authorizes the client with offline access
-    And the client exchanges the code
+    When the user signs in with offline access and the code is exchanged, as client "spa" or else "web"
     And the client revokes its refresh token
     Then the revocation must succeed
     When the client refreshes the token
@@ -26,9 +24,7 @@ Feature: Token revocation
 
   @requires:login @requires:client.spa @rule:RFC7009-2.1-search
   Scenario: Without a hint the server finds the refresh token
-    Given the client "spa"
-    When the user signs in and authorizes the client with offline access
-    And the client exchanges the code
+    When the user signs in with offline access and the code is exchanged, as client "spa" or else "web"
     And the client revokes its refresh token without a hint
     Then the revocation must succeed
     When the client refreshes the token
@@ -53,9 +49,7 @@ Feature: Token revocation
   # tokens, so the hint is tried on one of those.
   @requires:login @requires:client.spa @rule:RFC7009-2.1-unknown-hint
   Scenario: An unknown hint is ignored (RFC 7009 §2.1)
-    Given the client "spa"
-    When the user signs in and authorizes the client with offline access
-    And the client exchanges the code
+    When the user signs in with offline access and the code is exchanged, as client "spa" or else "web"
     And the client revokes its refresh token with the hint "id_token"
     Then the revocation must succeed
 

@@ -344,6 +344,52 @@ async fn exchange(
     Ok(())
 }
 
+/// The sign-in and exchange of a scenario whose rule holds for any client that has a
+/// refresh token: as `first`, or, when the server gives `first` none (many give
+/// refresh tokens to confidential clients only, or refuse a public client offline
+/// access), as `second`. Which client served, and why, is noted among the findings.
+#[when(
+    regex = r#"^the user signs in with offline access and the code is exchanged, as client "([^"]+)" or else "([^"]+)"$"#
+)]
+async fn sign_in_for_refresh(
+    world: &mut ConformanceWorld,
+    first: String,
+    second: String,
+) -> StepResult {
+    world.use_role(&first)?;
+    let params = default_params(world, true, true)?;
+    go_authorize(world, params).await?;
+    let got = if world.flow.code().is_ok() {
+        exchange(world, None, Vec::new(), false).await?;
+        world.flow.refresh_token(false).is_ok()
+    } else {
+        false
+    };
+    if got {
+        return Ok(());
+    }
+    let has_second = world.conn()?.profile.clients.contains_key(&second);
+    if !has_second {
+        return Err(StepFailure::skip(format!(
+            "client '{first}' got no refresh token, and the target defines no client role '{second}' to stand in"
+        )));
+    }
+    let why = format!(
+        "client '{first}' got no refresh token, so client '{second}' stands in: the rule holds for any client"
+    );
+    world.recorder().note(why.clone());
+    let rule = world.rule()?;
+    world.record([crate::harness::checks::Check::unjudged(
+        "client_role",
+        rule,
+        why,
+    )])?;
+    world.use_role(&second)?;
+    let params = default_params(world, true, true)?;
+    go_authorize(world, params).await?;
+    exchange(world, None, Vec::new(), false).await
+}
+
 #[when(regex = r"^the client exchanges the code(?: again)?( with its credentials in the body)?$")]
 async fn exchange_code(world: &mut ConformanceWorld, in_body: String) -> StepResult {
     exchange(world, None, Vec::new(), !in_body.is_empty()).await
