@@ -56,6 +56,14 @@ Feature: Refresh tokens
     When the client "web" refreshes the other client's token
     Then the token endpoint must answer with the error "invalid_grant"
 
+  # RFC 6749 §6 and §5.2's invalid_grant: an expired refresh token is refused, on any
+  # server. The absolute lifetime the target declares is the longest one lives.
+  @rule:RFC6749-6-refresh-valid
+  Scenario: A refresh token past the lifetime the server gives it is refused
+    When the absolute refresh lifetime passes
+    And the client refreshes the token
+    Then the token endpoint must answer with the error "invalid_grant"
+
   @identityserver @rule:IS4-refresh-sliding
   Scenario: Each use slides the expiry forward
     When the sliding refresh lifetime nearly passes

@@ -288,6 +288,7 @@ pub const NAMES: &[&str] = &[
     "claim_is",
     "claim_order",
     "client_id_claim",
+    "client_role",
     "code_delivered",
     "code_format",
     "cors_allows_origin",

@@ -70,6 +70,18 @@ pub fn absolute_lifetime_enforced(
     )
 }
 
+/// Not a verdict but a record: which client stood in for the one the scenario names,
+/// because that one got no refresh token, for a rule that holds for any client.
+pub fn client_role(rule: &'static Rule, first: &str, second: &str) -> Check {
+    Check::unjudged(
+        "client_role",
+        rule,
+        format!(
+            "client '{first}' got no refresh token, so client '{second}' stands in: the rule holds for any client"
+        ),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

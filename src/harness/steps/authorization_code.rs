@@ -374,16 +374,10 @@ async fn sign_in_for_refresh(
             "client '{first}' got no refresh token, and the target defines no client role '{second}' to stand in"
         )));
     }
-    let why = format!(
-        "client '{first}' got no refresh token, so client '{second}' stands in: the rule holds for any client"
-    );
-    world.recorder().note(why.clone());
     let rule = world.rule()?;
-    world.record([crate::harness::checks::Check::unjudged(
-        "client_role",
-        rule,
-        why,
-    )])?;
+    let stand_in = crate::harness::checks::refresh::client_role(rule, &first, &second);
+    world.recorder().note(stand_in.detail.clone());
+    world.record([stand_in])?;
     world.use_role(&second)?;
     let params = default_params(world, true, true)?;
     go_authorize(world, params).await?;

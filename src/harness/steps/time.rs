@@ -42,6 +42,9 @@ pub fn seconds_for(
         "the access token lifetime passes" => {
             need(l.access_token, "access_token_lifetime").map(|a| a + 1)
         }
+        "the absolute refresh lifetime passes" => {
+            need(l.absolute_refresh, "absolute_refresh_lifetime").map(|a| a + 1)
+        }
         "the sliding refresh lifetime passes" => {
             need(l.sliding_refresh, "sliding_refresh_lifetime").map(|s| s + 1)
         }
@@ -72,7 +75,7 @@ async fn seconds_pass(world: &mut ConformanceWorld, seconds: u64) -> StepResult 
 }
 
 #[when(
-    regex = r"^(the (?:code|access token|sliding refresh|licensed session) lifetime (?:nearly )?passes)$"
+    regex = r"^(the (?:code|access token|sliding refresh|absolute refresh|licensed session) lifetime (?:nearly )?passes)$"
 )]
 async fn lifetime_passes(world: &mut ConformanceWorld, text: String) -> StepResult {
     pass(world, &text).await

@@ -43,6 +43,12 @@ crate::mock::faults::faults! { "myid";
     REFRESH_REUSABLE = "refresh-reusable", "a refresh token can be used more than once",
         [&oauth::RFC9700_OLD_REFRESH_REFUSED],
         [("@refresh", "A refresh token works once")];
+    REFRESH_NEVER_EXPIRES = "refresh-never-expires", "refresh tokens never expire",
+        [&oauth::RFC6749_REFRESH_VALID, &identityserver::IS4_SLIDING],
+        [
+            ("@refresh", "A refresh token past the lifetime the server gives it is refused"),
+            ("@refresh", "An unused refresh token expires after the sliding lifetime"),
+        ];
     SLIDING_IGNORED = "sliding-ignored", "refresh tokens do not expire after the sliding lifetime",
         [&identityserver::IS4_SLIDING],
         [("@refresh", "An unused refresh token expires after the sliding lifetime")];

@@ -57,7 +57,6 @@ pub fn router(state: AppState) -> Router<AppState> {
         .layer(axum::middleware::from_fn_with_state(state, auth::guard))
 }
 
-/// Whether `s` is a GUID (`8-4-4-4-12` hex digits).
 /// A `bool` query parameter as ASP.NET binds one: absent or empty is not given,
 /// `true`/`false` in any case is the value, anything else fails model binding and is
 /// answered 400 with problem details.
@@ -73,6 +72,7 @@ pub fn flag(
     }
 }
 
+/// Whether `s` is a GUID (`8-4-4-4-12` hex digits).
 pub fn is_guid(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
     parts.len() == 5

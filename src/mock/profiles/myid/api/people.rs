@@ -114,8 +114,13 @@ pub async fn get(
     State(state): State<AppState>,
     Extension(user): Extension<ApiUser>,
     Path(id): Path<String>,
+    uri: Uri,
 ) -> Result<Response, ApiError> {
     check_id(&id)?;
+    // `dirInfo` (manual §5.1's example) binds as a bool, so anything else is a model
+    // binding failure; the mock has no directory to add, so its value changes nothing.
+    let query = crate::mock::form::FormParams::parse(uri.query().unwrap_or("").as_bytes());
+    super::flag(&query, "dirInfo")?;
     let seed = &state.config.data;
     let scope = user.require(seed, &VIEW)?;
     let api = state.api();

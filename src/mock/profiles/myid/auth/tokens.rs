@@ -111,7 +111,10 @@ pub fn store_refresh(
         grant_id: grant_id.to_owned(),
         client_id: client.client_id.to_string(),
         created: state.clock.now(),
-        lifetime: if state.fault(&crate::mock::profiles::myid::faults::SLIDING_IGNORED) {
+        // Fault `refresh-never-expires`: a century, as good as never.
+        lifetime: if state.fault(&crate::mock::profiles::myid::faults::REFRESH_NEVER_EXPIRES) {
+            100 * 365 * 86_400
+        } else if state.fault(&crate::mock::profiles::myid::faults::SLIDING_IGNORED) {
             client.absolute_refresh_token_lifetime
         } else {
             first_refresh_lifetime(client)
