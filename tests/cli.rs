@@ -405,8 +405,16 @@ impl Served {
     }
 
     fn start_with(extra: &[&str]) -> Self {
+        Self::start_env(extra, &[])
+    }
+
+    fn start_env(extra: &[&str], env: &[(&str, &str)]) -> Self {
         use std::io::BufRead as _;
-        let mut child = bin()
+        let mut cmd = bin();
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd
             .args(["serve", "--control", "--bind", "127.0.0.1:0"])
             .args(extra)
             .stdout(std::process::Stdio::piped())
@@ -448,7 +456,8 @@ fn target_with_login(base: &str, name: &str, login: &str) -> PathBuf {
     path
 }
 
-fn check_with_mock_env(target: &PathBuf, tags: &str) -> Output {
+/// `check` with the shipped mock target's test secrets in its environment.
+fn mock_env_check() -> Command {
     let env = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/fixtures/targets/mock.env"
@@ -459,7 +468,13 @@ fn check_with_mock_env(target: &PathBuf, tags: &str) -> Output {
         let (k, v) = line.split_once('=').unwrap();
         cmd.env(k, v.trim_matches('\''));
     }
-    cmd.args(["check", "--target"])
+    cmd.arg("check");
+    cmd
+}
+
+fn check_with_mock_env(target: &PathBuf, tags: &str) -> Output {
+    mock_env_check()
+        .arg("--target")
         .arg(target)
         .args(["--tags", tags])
         .output()
@@ -1065,20 +1080,8 @@ fn a_basic_only_client_skips_the_body_scenarios_with_the_reason() {
     let target = temp_path("basic-only.toml");
     std::fs::write(&target, shipped).unwrap();
     let json = temp_path("basic-only.json");
-    let mut cmd = bin();
-    for line in std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/fixtures/targets/mock.env"
-    ))
-    .unwrap()
-    .lines()
-    .filter_map(|l| l.strip_prefix("export "))
-    {
-        let (k, v) = line.split_once('=').unwrap();
-        cmd.env(k, v.trim_matches('\''));
-    }
-    let out = cmd
-        .args(["check", "--target"])
+    let out = mock_env_check()
+        .arg("--target")
         .arg(&target)
         .args(["--tags", "@client_credentials", "--json"])
         .arg(&json)
@@ -1115,22 +1118,7 @@ fn a_basic_only_client_skips_the_body_scenarios_with_the_reason() {
 /// for any client go on as the confidential `web` client, and say so.
 #[test]
 fn refresh_scenarios_fall_back_to_a_client_that_gets_refresh_tokens() {
-    use std::io::BufRead as _;
-    let mut child = bin()
-        .args(["serve", "--control", "--bind", "127.0.0.1:0"])
-        .env("Clients__3__AllowOfflineAccess", "false")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let served = Served {
-        child,
-        base: line.trim().to_owned(),
-    };
+    let served = Served::start_env(&[], &[("Clients__3__AllowOfflineAccess", "false")]);
     let target = target_with_login(
         &served.base,
         "fallback.toml",

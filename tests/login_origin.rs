@@ -5,7 +5,8 @@
 //! it; without, it takes the redirect there for an open redirect and stops.
 
 use std::path::PathBuf;
-use std::process::Command;
+
+mod common;
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -46,15 +47,6 @@ async fn login_app(
         .into_response()
 }
 
-struct Served(std::process::Child);
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 fn target(base: &str, login: &str) -> PathBuf {
     let shipped = include_str!("../fixtures/targets/mock.toml");
     let without_login = shipped
@@ -70,16 +62,8 @@ fn target(base: &str, login: &str) -> PathBuf {
 }
 
 fn check(target: &PathBuf) -> std::process::Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_myid-conformance"));
-    for line in include_str!("../fixtures/targets/mock.env")
-        .lines()
-        .filter_map(|l| l.strip_prefix("export "))
-    {
-        let (k, v) = line.split_once('=').unwrap();
-        cmd.env(k, v.trim_matches('\''));
-    }
-    cmd.env_remove("MYID_TARGET")
-        .args(["check", "--target"])
+    common::check_command()
+        .arg("--target")
         .arg(target)
         .args([
             "--tags",
@@ -91,25 +75,17 @@ fn check(target: &PathBuf) -> std::process::Output {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sign_in_passes_through_a_login_application_on_another_origin() {
-    use std::io::BufRead as _;
     let app_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let app = format!("http://{}", app_listener.local_addr().unwrap());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_myid-conformance"))
-        .args(["serve", "--control", "--bind", "127.0.0.1:0"])
-        .env(
+    let login_url = format!("{app}/web.oauth2/account/login");
+    let served = common::serve_child(
+        &[],
+        &[(
             "IdentityServer__UserInteraction__LoginUrl",
-            format!("{app}/web.oauth2/account/login"),
-        )
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let _served = Served(child);
-    let mock = line.trim().to_owned();
+            login_url.as_str(),
+        )],
+    );
+    let mock = served.base.clone();
     let router = axum::Router::new()
         .fallback(login_app)
         .with_state(mock.clone());

@@ -3,22 +3,12 @@
 //! answers nothing else) fails the revocation scenarios as server errors, with the
 //! request, and judges none of their rules.
 
-use std::process::Command;
-
 use serde_json::Value;
 
-struct Served(std::process::Child);
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+mod common;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_500_is_a_server_error_not_a_rule_failure() {
-    use std::io::BufRead as _;
     let broken = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let broken_url = format!("http://{}", broken.local_addr().unwrap());
     let router = axum::Router::new().fallback(|| async {
@@ -29,18 +19,8 @@ async fn a_500_is_a_server_error_not_a_rule_failure() {
     });
     tokio::spawn(async move { axum::serve(broken, router).await.unwrap() });
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_myid-conformance"))
-        .args(["serve", "--control", "--bind", "127.0.0.1:0"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let _served = Served(child);
-    let base = line.trim().to_owned();
+    let served = common::serve_child(&[], &[]);
+    let base = served.base.clone();
 
     let target = include_str!("../fixtures/targets/mock.toml")
         .replace("http://127.0.0.1:5000", &base)
@@ -49,16 +29,8 @@ async fn a_500_is_a_server_error_not_a_rule_failure() {
     std::fs::create_dir_all(&dir).unwrap();
     let (path, json) = (dir.join("target.toml"), dir.join("run.json"));
     std::fs::write(&path, target).unwrap();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_myid-conformance"));
-    for line in include_str!("../fixtures/targets/mock.env")
-        .lines()
-        .filter_map(|l| l.strip_prefix("export "))
-    {
-        let (k, v) = line.split_once('=').unwrap();
-        cmd.env(k, v.trim_matches('\''));
-    }
-    cmd.env_remove("MYID_TARGET")
-        .args(["check", "--target"])
+    let mut cmd = common::check_command();
+    cmd.arg("--target")
         .arg(&path)
         .args(["--tags", "@revocation", "--json"])
         .arg(&json);

@@ -131,3 +131,57 @@ pub async fn redeem(
         .await
         .unwrap()
 }
+
+/// A `myid-conformance serve --control --bind 127.0.0.1:0` child with `args` and
+/// `env`, stopped on drop; `base` is the URL it printed when ready.
+pub struct ServedChild {
+    child: std::process::Child,
+    /// Where it serves.
+    pub base: String,
+}
+
+impl Drop for ServedChild {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts a served mock (see [`ServedChild`]).
+pub fn serve_child(args: &[&str], env: &[(&str, &str)]) -> ServedChild {
+    use std::io::BufRead as _;
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_myid-conformance"));
+    cmd.args(["serve", "--control", "--bind", "127.0.0.1:0"])
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    ServedChild {
+        child,
+        base: line.trim().to_owned(),
+    }
+}
+
+/// A `myid-conformance check` command with the shipped mock target's test secrets
+/// (`fixtures/targets/mock.env`) in its environment.
+pub fn check_command() -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_myid-conformance"));
+    for line in include_str!("../../fixtures/targets/mock.env")
+        .lines()
+        .filter_map(|l| l.strip_prefix("export "))
+    {
+        let (k, v) = line.split_once('=').unwrap();
+        cmd.env(k, v.trim_matches('\''));
+    }
+    cmd.env_remove("MYID_TARGET")
+        .env("NO_COLOR", "1")
+        .arg("check");
+    cmd
+}
