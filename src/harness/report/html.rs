@@ -331,11 +331,26 @@ fn warnings(out: &mut String, report: &RunReport) {
     if deviations.is_empty() {
         out.push_str("<p class=\"none\">None.</p>\n");
     } else {
-        out.push_str("<table><thead><tr><th>scenario</th><th>rule</th><th>check</th><th>seen</th><th>why</th></tr></thead><tbody>\n");
+        out.push_str("<table><thead><tr><th>scenario</th><th>rule</th><th>check</th><th>times</th><th>seen</th><th>why</th></tr></thead><tbody>\n");
+        // One row for each departure, however many examples of an outline showed it.
+        let mut rows: Vec<(&ScenarioOutcome, &Finding, usize)> = Vec::new();
         for (s, f) in &deviations {
+            let same = |(t, g, _): &&mut (&ScenarioOutcome, &Finding, usize)| {
+                t.scenario == s.scenario
+                    && g.rule.id == f.rule.id
+                    && g.check == f.check
+                    && g.detail == f.detail
+                    && g.expected == f.expected
+            };
+            match rows.iter_mut().find(same) {
+                Some(row) => row.2 += 1,
+                None => rows.push((s, f, 1)),
+            }
+        }
+        for (s, f, times) in rows {
             let _ = writeln!(
                 out,
-                "<tr><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td><code>{}</code></td><td>{times}</td><td>{}</td><td>{}</td></tr>",
                 esc(&s.scenario),
                 rule(f.rule),
                 esc(f.check),

@@ -596,5 +596,17 @@ mod tests {
             "counts"
         );
         assert!(h.contains("seen 2 times in this scenario"));
+        // A listed departure seen in several examples of one outline is one row.
+        for f in &mut r.scenarios[0].findings {
+            f.expected = Some("listed".into());
+        }
+        let h = html::html(&r);
+        let deviations = &h[h.find("id=\"deviations\"").unwrap()..];
+        assert_eq!(
+            deviations.matches("<tr><td>ok</td>").count(),
+            1,
+            "{deviations}"
+        );
+        assert!(deviations.contains("<td>2</td>"), "{deviations}");
     }
 }
