@@ -15,12 +15,10 @@ use std::collections::VecDeque;
 use std::sync::Mutex;
 
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderMap, header};
 use axum::response::Response;
 use serde::Serialize;
-
-use super::state::AppState;
 
 tokio::task_local! {
     static NOTES: RefCell<Notes>;
@@ -215,11 +213,13 @@ const SECRET_PARAMS: [&str; 13] = [
     "logoutid",
 ];
 
-/// The middleware: runs the request with room for handlers' notes, records it, and
+/// The middleware's work (the layer in `mock/mod.rs` gives it the mock's journal and
+/// the time on its clock): runs the request with room for handlers' notes, records it, and
 /// writes its debug line. Reading the journal (`/_mock/requests`) is not recorded: it
 /// would otherwise fill it.
 pub async fn record(
-    State(state): State<AppState>,
+    journal: &Journal,
+    now: i64,
     request: Request,
     next: axum::middleware::Next,
 ) -> Response {
@@ -248,9 +248,9 @@ pub async fn record(
         Some(r) => (response, Some(r)),
         None => reason_from(response).await,
     };
-    let entry = state.journal.push(Received {
+    let entry = journal.push(Received {
         seq: 0,
-        at: state.clock.now(),
+        at: now,
         method,
         path,
         client,

@@ -181,7 +181,16 @@ pub fn service(state: AppState) -> Router {
             normalise_auth_path as fn(Request) -> Request,
         ))
         .layer(axum::middleware::from_fn(guard_panics))
-        .layer(axum::middleware::from_fn_with_state(state, journal::record))
+        .layer(axum::middleware::from_fn_with_state(state, record_received))
+}
+
+/// Records each request in the mock's journal, at the time on its clock.
+async fn record_received(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    journal::record(&state.journal, state.clock.now(), request, next).await
 }
 
 /// Answers a panic with 500 and one log line, instead of dropping the connection with
