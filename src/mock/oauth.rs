@@ -61,6 +61,10 @@ pub fn credentials(
         .and_then(|v| v.to_str().ok())
         .and_then(basic::parse);
     let body = form.present("client_id");
+    // The journal names the client, whichever way it came (Basic it reads itself).
+    if let (None, Some(id)) = (&basic, body) {
+        super::journal::client(id);
+    }
     match (basic, body) {
         (Some(_), Some(_)) if both == BothWays::Refuse => Err((
             ErrorCode::InvalidRequest,
@@ -72,10 +76,7 @@ pub fn credentials(
             by_basic: true,
         }),
         (None, Some(id)) => Ok(Presented {
-            id: {
-                super::journal::client(id);
-                id.to_owned()
-            },
+            id: id.to_owned(),
             secret: ClientSecret::new(form.get("client_secret").unwrap_or_default()),
             by_basic: false,
         }),

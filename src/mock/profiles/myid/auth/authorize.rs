@@ -532,8 +532,10 @@ fn process(
         let return_url = format!("{AUTH_BASE}/connect/authorize/callback?{query}");
         let login = match &state.config.auth.login_url {
             // A login page elsewhere comes back by an absolute URL.
+            // A login URL that already carries a query gets ReturnUrl appended to it.
             Some(elsewhere) => format!(
-                "{elsewhere}?ReturnUrl={}",
+                "{elsewhere}{}ReturnUrl={}",
+                if elsewhere.contains('?') { '&' } else { '?' },
                 encode(&format!(
                     "{}{return_url}",
                     crate::mock::profiles::origin(headers)
