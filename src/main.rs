@@ -131,8 +131,13 @@ enum Command {
               value_parser = clap::builder::PossibleValuesParser::new(["text", "json", "markdown", "summary"]))]
         format: String,
         /// A JSON report of `check --json`: each rule's verdict in that run.
-        #[arg(long, value_name = "FILE")]
+        #[arg(long, value_name = "FILE", conflicts_with = "coverage")]
         from: Option<PathBuf>,
+        /// Instead of the rules: how much of the OpenID conformance suite's Basic and
+        /// Config plans and of RFC 9700's server rules they cover, entry by entry (full,
+        /// partial or none). Exits 1 when a count falls below its floor.
+        #[arg(long)]
+        coverage: bool,
     },
     /// Print the value to store in ClientSecrets: Base64(SHA-256(secret)).
     HashSecret {
@@ -203,7 +208,11 @@ fn main() -> ExitCode {
             };
             outcome(faults.and_then(|faults| runtime().block_on(serve(options, faults))))
         }
-        Command::Rules { format, from } => outcome(runtime().block_on(list_rules(&format, from))),
+        Command::Rules {
+            format,
+            from,
+            coverage,
+        } => outcome(runtime().block_on(list_rules(&format, from, coverage))),
         Command::Faults => print_faults(),
         Command::Check {
             target,
@@ -309,9 +318,16 @@ fn print_pkce(verifier: Option<String>) -> ExitCode {
 }
 
 /// `rules`: the catalogue with its coverage, in `format`.
-async fn list_rules(format: &str, from: Option<PathBuf>) -> Result<ExitCode, UsageError> {
+async fn list_rules(
+    format: &str,
+    from: Option<PathBuf>,
+    reach: bool,
+) -> Result<ExitCode, UsageError> {
     use myid_conformance::harness::coverage;
     let mut entries = coverage::survey().await.map_err(usage)?;
+    if reach {
+        return list_reach(format, &entries);
+    }
     if let Some(path) = from {
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read the report {}", path.display()))
@@ -330,6 +346,33 @@ async fn list_rules(format: &str, from: Option<PathBuf>) -> Result<ExitCode, Usa
     };
     out!(nl: "{out}");
     Ok(ExitCode::SUCCESS)
+}
+
+/// `rules --coverage`: the yardsticks graded, in `format`; exit 1 below a floor.
+fn list_reach(
+    format: &str,
+    entries: &[myid_conformance::harness::coverage::RuleCoverage],
+) -> Result<ExitCode, UsageError> {
+    use myid_conformance::harness::reach;
+    let graded = reach::grade(entries).map_err(|e| UsageError(anyhow::anyhow!(e)))?;
+    let out = match format {
+        "json" => reach::json(&graded),
+        "markdown" => reach::markdown(&graded),
+        "summary" => reach::summary(&graded),
+        _ => reach::text(&graded),
+    };
+    out!(nl: "{out}");
+    let dropped: Vec<String> = graded
+        .iter()
+        .filter_map(reach::Reach::below_floor)
+        .collect();
+    if dropped.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    for d in &dropped {
+        eprintln!("coverage dropped: {d}");
+    }
+    Ok(ExitCode::from(1))
 }
 
 /// Fault names from the command line, each of which must break the mock of `profile`.

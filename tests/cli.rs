@@ -284,21 +284,25 @@ fn the_embedded_mock_passes_and_reports_are_written() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.trim_end().ends_with("9 passed, 0 failed, 0 skipped"));
+    assert!(
+        stdout
+            .trim_end()
+            .ends_with("10 passed, 0 failed, 0 skipped")
+    );
     // Not a terminal: one progress line for the feature, none per scenario.
     assert!(
-        stdout.starts_with("[9/9] ✔ features/auth/discovery.feature — Discovery document and signing keys: 9 passed, 0 failed, 0 skipped\n"),
+        stdout.starts_with("[10/10] ✔ features/auth/discovery.feature — Discovery document and signing keys: 10 passed, 0 failed, 0 skipped\n"),
         "{stdout}"
     );
     let page = std::fs::read_to_string(html).unwrap();
-    assert!(page.starts_with("<!doctype html>") && page.contains("id=\"count-passed\">9 passed"));
+    assert!(page.starts_with("<!doctype html>") && page.contains("id=\"count-passed\">10 passed"));
     assert!(std::fs::read_to_string(junit).unwrap().contains(
-        "<testsuite name=\"Discovery document and signing keys\" tests=\"9\" failures=\"0\""
+        "<testsuite name=\"Discovery document and signing keys\" tests=\"10\" failures=\"0\""
     ));
     assert!(
         std::fs::read_to_string(md)
             .unwrap()
-            .contains("9 passed, 0 failed, 0 skipped")
+            .contains("10 passed, 0 failed, 0 skipped")
     );
 }
 
@@ -1138,4 +1142,32 @@ fn refresh_scenarios_fall_back_to_a_client_that_gets_refresh_tokens() {
     // (another client may not revoke it) cannot run as anyone else, and fails.
     let out = check_with_mock_env(&target, "@rule:RFC7009-2.1-client-binding");
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+}
+
+/// `rules --coverage`: every yardstick at or above its floor (exit 0), and the README's
+/// table of it current.
+#[test]
+fn the_coverage_of_the_yardsticks_holds_its_floor_and_the_readme_states_it() {
+    let out = bin()
+        .args(["rules", "--coverage", "--format", "summary"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "coverage dropped: {}",
+        text(&out)
+    );
+    let summary = String::from_utf8(out.stdout).unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let block = readme
+        .split("-->\n")
+        .find(|part| part.contains("<!-- end of coverage summary"))
+        .and_then(|part| part.split("<!-- end of coverage summary").next())
+        .unwrap();
+    assert_eq!(
+        block, summary,
+        "the README's coverage table is stale: paste `myid-conformance rules --coverage --format summary` into it"
+    );
 }

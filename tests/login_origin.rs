@@ -14,8 +14,8 @@ use axum::http::{HeaderMap, Method, Uri};
 use axum::response::{IntoResponse, Response};
 
 /// The login application: every request on to the mock's own login page, the answer
-/// back as it came (cookies are per host, not per port, so the session it sets is the
-/// mock's).
+/// back as it came, with the header that keeps it from being framed (cookies are per
+/// host, not per port, so the session it sets is the mock's).
 async fn login_app(
     State(mock): State<String>,
     method: Method,
@@ -37,7 +37,7 @@ async fn login_app(
     let answer = request.send().await.unwrap();
     let mut response = axum::http::Response::builder().status(answer.status().as_u16());
     for (k, v) in answer.headers() {
-        if ["set-cookie", "location", "content-type"].contains(&k.as_str()) {
+        if ["set-cookie", "location", "content-type", "x-frame-options"].contains(&k.as_str()) {
             response = response.header(k.as_str(), v.as_bytes());
         }
     }

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use myid_conformance::Profile;
 use myid_conformance::faults::{self, Fault, FaultInfo};
 use myid_conformance::harness::checks::Finding;
-use myid_conformance::harness::proofs::REPLAYS;
+use myid_conformance::harness::proofs;
 use myid_conformance::harness::run::{RunReport, Status};
 use myid_conformance::harness::{RunOptions, Target, features, run};
 use myid_conformance::protocol::rules::{self, Strength};
@@ -188,7 +188,7 @@ fn main() -> ExitCode {
     }
 
     // Recorded exchanges of broken servers.
-    for replay in REPLAYS {
+    for replay in proofs::all() {
         let (bad, good) = ((replay.broken)(), (replay.correct)());
         if bad.broken() && good.passed() && bad.rule == good.rule {
             seen_failing.insert(bad.name);

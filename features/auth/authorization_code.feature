@@ -12,6 +12,8 @@ Feature: Authorization code flow
     When the user signs in and authorizes the client
     Then the client must receive an authorization code
     And the state must come back unchanged
+    And the authorization code must be long and random enough
+    And the authorization response must name the issuer rightly
     When the client exchanges the code
     Then the token response is a success
     And the response must not be cached
@@ -167,6 +169,15 @@ Feature: Authorization code flow
     Then the client must receive an authorization code
     And the state must come back unchanged
 
+  # RFC 6749 §3.1; the OpenID conformance suite's
+  # oidcc-ensure-request-with-unknown-parameter-succeeds.
+  @requires:client.spa @rule:RFC6749-3.1-unknown-params
+  Scenario: A parameter the authorization endpoint does not know is ignored
+    Given the client "spa"
+    When the client sends the user to authorize with:
+      | extra | foobar |
+    Then the client must receive an authorization code
+
   @requires:client.spa @rule:RFC6749-4.1.2.1-no-redirect
   Scenario Outline: An untrusted client or redirect_uri never gets the user back
     Given the client "spa"
@@ -181,6 +192,29 @@ Feature: Authorization code flow
       | redirect_uri | https://evil.example/callback      |
       | redirect_uri | https://client.example/callback/x  |
       | redirect_uri | {repeat:https://a.example/:40}     |
+
+  # RFC 9700 §2.1 and §4.1.3: exact string matching, because every normalisation a server
+  # allows is one an attacker can use. IdentityServer compares without regard to case,
+  # which the MyID target lists as a known deviation.
+  @requires:client.spa @rule:RFC9700-2.1-exact-redirect
+  Scenario Outline: A redirect_uri that is not exactly a registered one never gets the user back
+    Given the client "spa"
+    When the client sends the user to authorize with:
+      | redirect_uri | {redirect_uri:<variant>} |
+    Then the user must not be sent to the client
+
+    Examples:
+      | variant        |
+      | query-added    |
+      | query-changed  |
+      | case           |
+      | trailing-slash |
+      | port           |
+      | http           |
+      | userinfo       |
+      | host-suffix    |
+      | fragment       |
+      | encoded        |
 
   # RFC 6749 §3.1.2.3 lets a client with one registered redirect URI leave it out;
   # IdentityServer requires it always.
@@ -230,6 +264,46 @@ Feature: Authorization code flow
       | parameter     | value         | error                     | or                        |
       | response_type | <absent>      | invalid_request           | unsupported_response_type |
       | response_type | no-such-type  | unsupported_response_type | unsupported_response_type |
+
+  # RFC 9700 §2.4: the client would see the user's password. The user's name and password
+  # are the login driver's; a server that does not know the grant answers
+  # unsupported_grant_type, one that keeps it from this client unauthorized_client.
+  @requires:client.web @rule:RFC9700-2.4-no-password
+  Scenario: The password grant is neither offered nor honoured
+    Given the client "web"
+    When the discovery document is fetched
+    Then "grant_types_supported" must not list "password"
+    When the client sends a token request with HTTP Basic and the form:
+      | grant_type | password   |
+      | username   | {user}     |
+      | password   | {password} |
+      | scope      | {scope}    |
+    Then the token endpoint must answer with the error "unsupported_grant_type" or "unauthorized_client"
+
+  # RFC 6749 §4.1.2 (SHOULD) and the OpenID conformance suite's
+  # oidcc-codereuse-30seconds: a code used twice means someone else has it, so the tokens
+  # it gave should stop working. IdentityServer4 only refuses the second exchange.
+  @requires:client.spa @rule:RFC6749-4.1.2-code-replay-revokes
+  Scenario: A code used twice takes back the tokens it gave
+    Given the client "spa"
+    When the user signs in and authorizes the client with OpenID
+    And the client exchanges the code
+    And the client exchanges the code again
+    And the client calls userinfo with its access token
+    Then userinfo should no longer take the token
+
+  # RFC 9700 §4.16: a page that can be framed lets another site trick the user into
+  # clicking through it; §4.12: a 307 after the credentials' POST would post them on to
+  # wherever the redirect points. IdentityServer's pages answer with a 302 (its
+  # quickstart's Redirect), which the SHOULD of a 303 only warns about.
+  @requires:client.spa @requires:login.form
+  Scenario: The sign-in's pages cannot be framed, and its forms are not posted on
+    Given the client "spa"
+    When the user signs in and authorizes the client
+    Then the client must receive an authorization code
+    And every page of the sign-in must forbid framing by other origins
+    And no form of the sign-in must be answered with a 307
+    And each redirect after a form of the sign-in should be a 303
 
   @requires:client.spa @requires:login.form
   Scenario: Without a successful sign-in there is no code

@@ -10,6 +10,14 @@ Feature: Discovery document and signing keys
     And the issuer must be the target's issuer
     And the discovery document must have every required member
 
+  # The OpenID conformance suite's Config OP plan judges values too: response types that
+  # are response types (not grant types), public or pairwise subjects, RS256 among the
+  # id_token algorithms, openid among the scopes, the member types RFC 8414 §2 gives, and
+  # https throughout under an https issuer (unjudged for a test server on http).
+  Scenario: The metadata's values are what the specifications give
+    When the discovery document is fetched
+    Then the discovery document's values must be what the specifications give
+
   # What the metadata lists is what the server does: an absent list means RFC 8414 §2's
   # default (the code and implicit grants, client_secret_basic), which leaves client
   # credentials out.

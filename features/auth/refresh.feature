@@ -28,6 +28,7 @@ Feature: Refresh tokens
     Then the token response is a success
     And the response must not be cached
     And the refresh token must have been replaced by a new one
+    And the refresh token must be long and random enough
     And the access token must verify with a key published through discovery
     And the access token must be valid now by the server's clock
 
@@ -36,6 +37,24 @@ Feature: Refresh tokens
     When the client refreshes the token
     And the client refreshes with its first refresh token again
     Then the token endpoint must answer with the error "invalid_grant"
+
+  # RFC 9700 §4.14.2: a public client cannot tell the server whether it or a thief
+  # replayed the old token, so the server revokes the one that replaced it.
+  # IdentityServer4 only refuses the replay, which the MyID target lists as a known
+  # deviation.
+  @rule:RFC9700-4.14.2-replay-revokes
+  Scenario: Replaying a rotated-out refresh token revokes the one that replaced it
+    When the client refreshes the token
+    Then the refresh token must have been replaced by a new one
+    When the client refreshes with its first refresh token again
+    And the client refreshes the token
+    Then the token endpoint must answer with the error "invalid_grant"
+
+  # RFC 9700 §4.14.2 and RFC 6749 §6: a refresh token is bound to the consented scope.
+  # Refusing the request and ignoring its scope are both right; IdentityServer4 ignores it.
+  Scenario: A refresh cannot widen the scope of the grant
+    When the client refreshes the token asking for "openid profile" besides
+    Then the refresh must grant no scope beyond the grant's
 
   @identityserver @rule:IS4-refresh-keeps-access-token
   Scenario: The earlier access token stays valid after a refresh (manual §4.4.4)

@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::proofs::REPLAYS;
+use super::proofs;
 use super::run::{RunError, RunOptions, run};
 use super::target::Target;
 use crate::protocol::rules::{self, Rule, Source, Strength};
@@ -103,8 +103,7 @@ fn entry(rule: &'static Rule, scenarios: BTreeSet<(String, String)>) -> RuleCove
             .filter(|f| f.rules.iter().any(|r| r.id == rule.id))
             .map(|f| f.name)
             .collect(),
-        replays: REPLAYS
-            .iter()
+        replays: proofs::all()
             .filter(|r| (r.broken)().rule.id == rule.id)
             .map(|r| r.what)
             .collect(),
@@ -291,7 +290,7 @@ fn summary_line(entries: &[RuleCoverage]) -> String {
         "{} rules: {judged} judged on the mocks, {proven} with a proof ({} faults, {} recorded exchanges)",
         entries.len(),
         faults::all().count(),
-        REPLAYS.len()
+        proofs::all().count()
     )
 }
 

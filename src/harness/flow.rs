@@ -9,7 +9,7 @@ use reqwest::Method;
 use super::client::RequestSpec;
 pub use super::client_auth::{with_body_auth, with_client_auth};
 use super::html;
-pub use super::scenario_state::{AuthorizeOutcome, FlowState};
+pub use super::scenario_state::{AuthorizeOutcome, FlowState, PageSeen};
 use super::target::{LoginDriver, TargetClock};
 use super::world::{ConformanceWorld, StepFailure};
 /// URL handling as a browser does it, shared with the mock's test helpers.
@@ -42,6 +42,38 @@ pub async fn authorize_with(
     redirect_uri: &str,
     driver: &LoginDriver,
 ) -> Result<AuthorizeOutcome, StepFailure> {
+    walk(world, RequestSpec::get(url), redirect_uri, driver).await
+}
+
+/// [`authorize`] with the request sent as a form POST to `url` (OpenID Connect Core
+/// §3.1.2.1). A login command opens URLs, so it cannot send one: the step skips.
+pub async fn authorize_by_post(
+    world: &mut ConformanceWorld,
+    url: String,
+    params: &[(String, String)],
+    redirect_uri: &str,
+) -> Result<AuthorizeOutcome, StepFailure> {
+    let driver = world
+        .conn()?
+        .profile
+        .login
+        .clone()
+        .ok_or("the target file has no [login] section: the harness cannot sign a user in")?;
+    if matches!(driver, LoginDriver::Command(_)) {
+        return Err(StepFailure::skip(
+            "the login command opens a URL: it cannot send the authorization request as a POST",
+        ));
+    }
+    walk(world, RequestSpec::form(url, params), redirect_uri, &driver).await
+}
+
+async fn walk(
+    world: &mut ConformanceWorld,
+    first: RequestSpec,
+    redirect_uri: &str,
+    driver: &LoginDriver,
+) -> Result<AuthorizeOutcome, StepFailure> {
+    let url = first.url.clone();
     match driver.clone() {
         LoginDriver::Form {
             fields,
@@ -50,7 +82,7 @@ pub async fn authorize_with(
         } => {
             follow_forms(
                 world,
-                url,
+                first,
                 redirect_uri,
                 &fields,
                 submit.as_deref(),
@@ -75,7 +107,7 @@ pub async fn authorize_with(
 /// server does); every branch shares the walk's cookies and last page.
 async fn follow_forms(
     world: &mut ConformanceWorld,
-    url: String,
+    first: RequestSpec,
     redirect_uri: &str,
     fields: &[(String, String)],
     submit: Option<&str>,
@@ -84,19 +116,31 @@ async fn follow_forms(
     // The hosts the browser may be sent between while signing in: the server's own.
     let conn = world.conn()?;
     let mut own: Vec<String> = vec![
-        origin(&url),
+        origin(&first.url),
         origin(&conn.profile.issuer),
         origin(&conn.auth_base),
     ];
     // And the login application's, where the target names one (`[login] origins`).
     own.extend(conn.profile.login_origins.iter().cloned());
     own.dedup();
-    let mut next = RequestSpec::get(url);
+    let mut next = first;
     let mut forms_posted = 0;
+    world.flow.sign_in.clear();
     for _ in 0..(max_forms + 1) * 4 {
         let current_url = next.url.clone();
+        let posted = next.method == Method::POST;
         let exchange = world.send(next).await?;
         let resp = exchange.response().map_err(StepFailure)?.clone();
+        world.flow.sign_in.push(PageSeen {
+            url: current_url.clone(),
+            posted,
+            status: resp.status,
+            html: resp
+                .header("content-type")
+                .is_some_and(|c| c.to_ascii_lowercase().starts_with("text/html")),
+            frame_options: resp.header("x-frame-options").map(str::to_owned),
+            csp: resp.header("content-security-policy").map(str::to_owned),
+        });
         if (300..400).contains(&resp.status) {
             let location = resp
                 .header("location")

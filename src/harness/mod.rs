@@ -6,7 +6,9 @@
 //! - [`client`]: the HTTP client that records exchanges and redacts credentials.
 //! - [`checks`]: small named checks, each judging one rule of the catalogue;
 //!   [`proofs`]: recorded exchanges of broken servers that prove checks can fail;
-//!   [`coverage`]: the catalogue with what judges and proves each rule.
+//!   [`coverage`]: the catalogue with what judges and proves each rule;
+//!   [`reach`]: how much of the OpenID conformance suite's Basic and Config plans and
+//!   of RFC 9700 those rules cover, graded from data files.
 //! - [`world`] and `steps`: the cucumber world and the step definitions.
 //! - [`flow`] and [`html`]: the interactive flows (sign-in through the target's login
 //!   driver, code exchange, refresh, moving the server's time).
@@ -30,6 +32,7 @@ pub mod preflight;
 pub mod profiles;
 pub mod progress;
 pub mod proofs;
+pub mod reach;
 pub mod report;
 pub mod run;
 mod scenario_state;

@@ -80,6 +80,25 @@ pub struct FlowState {
     /// The server's time when each authorize request of the scenario was sent, oldest
     /// first: an id_token's auth_time is the time of one of these sign-ins.
     pub authorize_sent: Vec<i64>,
+    /// Every response of the latest sign-in walk, in order: what the browser was shown.
+    pub sign_in: Vec<PageSeen>,
+}
+
+/// One response of a sign-in walk, as the headers that protect a browser see it.
+#[derive(Debug, Clone, Default)]
+pub struct PageSeen {
+    /// The URL requested.
+    pub url: String,
+    /// Whether it was a form's POST.
+    pub posted: bool,
+    /// The status.
+    pub status: u16,
+    /// Whether the body is an HTML page.
+    pub html: bool,
+    /// `X-Frame-Options`, when sent.
+    pub frame_options: Option<String>,
+    /// `Content-Security-Policy`, when sent.
+    pub csp: Option<String>,
 }
 
 impl FlowState {

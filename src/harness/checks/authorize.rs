@@ -5,7 +5,9 @@ use crate::harness::flow::AuthorizeOutcome;
 use crate::protocol::rules::identityserver::{IS4_CODE_FORMAT, IS4_ERROR_PAGE};
 use crate::protocol::rules::oauth::{
     RFC6749_AUTHENTICATE_OWNER, RFC6749_AUTHORIZE_ERROR, RFC6749_CODE_ISSUED, RFC6749_STATE,
+    RFC9207_ISS,
 };
+use crate::protocol::rules::openid::OIDC_REQUEST_OBJECT;
 
 /// RFC 6749 §4.1.2: the user comes back to the client with a `code`.
 pub fn code_delivered(outcome: &AuthorizeOutcome) -> Check {
@@ -119,6 +121,78 @@ pub fn not_sent_to_client(outcome: &AuthorizeOutcome, rule: &'static Rule) -> Ch
             NAME,
             spec,
             format!("an open redirect: the server sent the user to {url}"),
+        ),
+    }
+}
+
+/// RFC 9207 §2: the response's `iss`, when present, is the issuer, compared as a
+/// string; when the metadata promises it (`advertised`), it is present.
+pub fn iss_in_response(outcome: &AuthorizeOutcome, issuer: &str, advertised: bool) -> Check {
+    const NAME: &str = "iss_in_response";
+    let AuthorizeOutcome::ToClient { .. } = outcome else {
+        return Check::unjudged(
+            NAME,
+            &RFC9207_ISS,
+            "the user did not get back to the client",
+        );
+    };
+    match outcome.param("iss") {
+        Some(iss) => Check::expect(
+            NAME,
+            &RFC9207_ISS,
+            iss == issuer,
+            format!("iss {iss}"),
+            || format!("the authorization response names the issuer '{iss}', not '{issuer}'"),
+        ),
+        None => Check::expect(
+            NAME,
+            &RFC9207_ISS,
+            !advertised,
+            "no iss, and the metadata does not promise one",
+            || "the metadata promises iss in the authorization response, but none came".to_owned(),
+        ),
+    }
+}
+
+/// OpenID Connect Core §6: a request object was processed (a code came back with the
+/// `state` only the object carried) or the request refused (an error, or the server's
+/// own page); a code without that state means the object was ignored.
+pub fn request_object_not_ignored(outcome: &AuthorizeOutcome, state: &str) -> Check {
+    const NAME: &str = "request_object_not_ignored";
+    match outcome {
+        AuthorizeOutcome::ToClient { .. } => {
+            match (outcome.param("code"), outcome.param("error")) {
+                (_, Some(error)) => {
+                    Check::pass(NAME, &OIDC_REQUEST_OBJECT, format!("refused: {error}"))
+                }
+                (Some(_), None) => Check::expect(
+                    NAME,
+                    &OIDC_REQUEST_OBJECT,
+                    outcome.param("state") == Some(state),
+                    "processed: the object's state came back",
+                    || {
+                        format!(
+                            "a code came back with state {:?}, not the request object's: the object was ignored",
+                            outcome.param("state")
+                        )
+                    },
+                ),
+                (None, None) => Check::fail(
+                    NAME,
+                    &OIDC_REQUEST_OBJECT,
+                    "back at the client with neither a code nor an error",
+                ),
+            }
+        }
+        AuthorizeOutcome::Page { status, .. } => Check::pass(
+            NAME,
+            &OIDC_REQUEST_OBJECT,
+            format!("refused on the server's page (status {status})"),
+        ),
+        AuthorizeOutcome::Offsite { url } => Check::fail(
+            NAME,
+            &OIDC_REQUEST_OBJECT,
+            format!("the server sent the user to {url}"),
         ),
     }
 }

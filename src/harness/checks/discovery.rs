@@ -119,6 +119,22 @@ pub fn list_includes(doc: &Value, member: &str, value: &str, rule: &'static Rule
     )
 }
 
+/// The array `member` leaves `value` out (an absent member lists nothing); `rule` is the
+/// one that wants it left out.
+pub fn list_excludes(doc: &Value, member: &str, value: &str, rule: &'static Rule) -> Check {
+    let list = doc.get(member).cloned().unwrap_or(Value::Null);
+    let listed = list
+        .as_array()
+        .is_some_and(|v| v.iter().any(|x| x.as_str() == Some(value)));
+    Check::expect(
+        "list_excludes",
+        rule,
+        !listed,
+        format!("{member} leaves out {value}"),
+        || format!("{member} should not list '{value}', got {list}"),
+    )
+}
+
 /// The server says how to use PKCE: `code_challenge_methods_supported` lists S256. A
 /// server with no grant through the authorization endpoint has nothing to say.
 pub fn pkce_methods_published(doc: &Value) -> Check {

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::jwt::Jwt;
 use super::{Check, Rule};
+use crate::harness::client::RecordedResponse;
 use crate::harness::flow::AuthorizeOutcome;
 use crate::protocol::rules::identityserver::{
     IS4_LOGGED_OUT_LINK, IS4_SESSION_CLAIMS, IS4_SESSION_STATE,
@@ -16,7 +17,7 @@ use crate::protocol::rules::identityserver::{
 use crate::protocol::rules::oauth::RFC8414_ENDPOINTS_SERVED;
 use crate::protocol::rules::openid::{
     OIDC_AT_HASH, OIDC_AUTH_TIME, OIDC_EXP_IAT, OIDC_ID_TOKEN_ISS_AUD, OIDC_ID_TOKEN_ISSUED,
-    OIDC_NONCE, OIDC_SUB,
+    OIDC_KID, OIDC_NONCE, OIDC_RS256, OIDC_SCOPE_CLAIMS, OIDC_SUB, OIDC_USERINFO_JSON,
 };
 
 /// The id_token of a token response, decoded, when there is one that is a JWT.
@@ -149,6 +150,125 @@ pub fn id_token_auth_time(token: &Jwt, signed_in: (i64, i64)) -> Check {
         || match t {
             None => "no numeric auth_time in the id_token although max_age was sent".to_owned(),
             Some(t) => format!("auth_time {t} is not the time of the sign-in ({from}..={to})"),
+        },
+    )
+}
+
+/// Core §10.1: with several keys in the set, the id_token's header says which signed
+/// it (`kid`); with one key it may leave it out. An HMAC id_token (`HS*`) is signed
+/// with the client's secret, not a key of the set, and needs no `kid`.
+pub fn id_token_kid(token: &Jwt, jwks: &Value) -> Check {
+    const NAME: &str = "id_token_kid";
+    let keys = jwks
+        .get("keys")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
+    let alg = token
+        .header
+        .get("alg")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    if alg.starts_with("HS") {
+        return Check::unjudged(
+            NAME,
+            &OIDC_KID,
+            "an HMAC id_token: signed with the client's secret",
+        );
+    }
+    let kid = token.header.get("kid").and_then(Value::as_str);
+    Check::expect(
+        NAME,
+        &OIDC_KID,
+        kid.is_some_and(|k| !k.is_empty()) || keys <= 1,
+        format!("kid {kid:?} among {keys} key(s)"),
+        || format!("the id_token names no kid, and the key set holds {keys} keys"),
+    )
+}
+
+/// Core §3.1.3.7: RS256 is the default id_token algorithm; the harness's clients
+/// register none other.
+pub fn id_token_default_alg(token: &Jwt) -> Check {
+    let alg = token
+        .header
+        .get("alg")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    Check::expect(
+        "id_token_default_alg",
+        &OIDC_RS256,
+        alg == "RS256",
+        alg.to_owned(),
+        || format!("the id_token is signed with {alg}, not the default RS256"),
+    )
+}
+
+/// Core §5.3.2: userinfo's claims are JSON, labelled so (or a signed JWT, labelled
+/// `application/jwt`, for a client that registered signing).
+pub fn userinfo_json(resp: &RecordedResponse) -> Check {
+    let ct = resp
+        .header("content-type")
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let jwt = ct.starts_with("application/jwt");
+    let json = ct.starts_with("application/json") && resp.json().is_some_and(|b| b.is_object());
+    Check::expect(
+        "userinfo_json",
+        &OIDC_USERINFO_JSON,
+        resp.status == 200 && (json || jwt),
+        ct.clone(),
+        || {
+            format!(
+                "userinfo should answer 200 with a JSON object labelled application/json, got {} labelled '{ct}'",
+                resp.status
+            )
+        },
+    )
+}
+
+/// The claims each of Core §5.4's scopes asks for.
+pub fn claims_of_scope(scope: &str) -> &'static [&'static str] {
+    match scope {
+        "profile" => &[
+            "name",
+            "family_name",
+            "given_name",
+            "middle_name",
+            "nickname",
+            "preferred_username",
+            "profile",
+            "picture",
+            "website",
+            "gender",
+            "birthdate",
+            "zoneinfo",
+            "locale",
+            "updated_at",
+        ],
+        "email" => &["email", "email_verified"],
+        "address" => &["address"],
+        "phone" => &["phone_number", "phone_number_verified"],
+        _ => &[],
+    }
+}
+
+/// Core §5.4: userinfo carries claims of each claim scope granted (`scopes`).
+pub fn scope_claims(body: Option<&Value>, scopes: &[String]) -> Check {
+    let body = body.cloned().unwrap_or(Value::Null);
+    let missing: Vec<&str> = scopes
+        .iter()
+        .filter(|s| !claims_of_scope(s).iter().any(|c| body.get(*c).is_some()))
+        .map(String::as_str)
+        .collect();
+    Check::expect(
+        "scope_claims",
+        &OIDC_SCOPE_CLAIMS,
+        missing.is_empty(),
+        format!("claims for {}", scopes.join(" ")),
+        || {
+            format!(
+                "userinfo carries no claim of the scope(s) {}",
+                missing.join(", ")
+            )
         },
     )
 }

@@ -4,6 +4,7 @@
 
 use super::{Check, Rule};
 use crate::protocol::rules::identityserver::{IS4_ABSOLUTE, IS4_SLIDING};
+use crate::protocol::rules::oauth::RFC9700_REFRESH_SCOPE;
 
 /// One refresh: seconds since the first token, and the status it got.
 pub type Leg = (u64, u16);
@@ -79,6 +80,53 @@ pub fn client_role(rule: &'static Rule, first: &str, second: &str) -> Check {
         format!(
             "client '{first}' got no refresh token, so client '{second}' stands in: the rule holds for any client"
         ),
+    )
+}
+
+/// RFC 9700 §4.14.2, RFC 6749 §6: a refresh asking for `asked` got no scope beyond
+/// `granted` (the grant's). A refusal holds; a success is judged by what it granted:
+/// the access token's `scope` claim when it has one, else the response's `scope`, else
+/// (RFC 6749 §5.1: absent means as requested) what was asked.
+pub fn no_wider_scope(
+    granted: &[String],
+    asked: &[String],
+    status: u16,
+    issued: Option<Vec<String>>,
+) -> Check {
+    const NAME: &str = "no_wider_scope";
+    let extra: Vec<&String> = asked.iter().filter(|s| !granted.contains(s)).collect();
+    if extra.is_empty() {
+        return Check::unjudged(
+            NAME,
+            &RFC9700_REFRESH_SCOPE,
+            "the scope asked for is no wider than the grant's",
+        );
+    }
+    if status >= 400 {
+        return Check::pass(
+            NAME,
+            &RFC9700_REFRESH_SCOPE,
+            format!("refused with {status}"),
+        );
+    }
+    let now = issued.unwrap_or_else(|| asked.to_vec());
+    let widened: Vec<&String> = now.iter().filter(|s| !granted.contains(s)).collect();
+    Check::expect(
+        NAME,
+        &RFC9700_REFRESH_SCOPE,
+        widened.is_empty(),
+        format!("granted {}", now.join(" ")),
+        || {
+            format!(
+                "the refresh widened the grant ({}) with {}",
+                granted.join(" "),
+                widened
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )
+        },
     )
 }
 

@@ -70,23 +70,36 @@ fn default_params(
 }
 
 async fn go_authorize(world: &mut ConformanceWorld, params: Vec<(String, String)>) -> StepResult {
+    send_to_authorize(world, params, false).await
+}
+
+/// Sends the user to /authorize with `params`, in the query or (`post`) as a form.
+async fn send_to_authorize(
+    world: &mut ConformanceWorld,
+    params: Vec<(String, String)>,
+    post: bool,
+) -> StepResult {
     let sent = world.server_now().await?;
     world.flow.authorize_sent.push(sent);
     world.flow.state = params
         .iter()
         .find(|(k, _)| k == "state")
         .map(|(_, v)| v.clone());
-    let query = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(&params)
-        .finish();
-    let url = with_query(&world.endpoint(Endpoint::Authorization)?, &query);
+    let endpoint = world.endpoint(Endpoint::Authorization)?;
     let redirect_uri = world
         .flow
         .redirect_uri
         .clone()
         .or_else(|| world.client().ok().and_then(|c| c.redirect_uri.clone()))
         .ok_or("no redirect_uri for this client")?;
-    let outcome = flow::authorize(world, url, &redirect_uri).await?;
+    let outcome = if post {
+        flow::authorize_by_post(world, endpoint, &params, &redirect_uri).await?
+    } else {
+        let query = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(&params)
+            .finish();
+        flow::authorize(world, with_query(&endpoint, &query), &redirect_uri).await?
+    };
     world.flow.outcome = Some(outcome);
     Ok(())
 }
@@ -109,6 +122,77 @@ async fn authorize_openid(world: &mut ConformanceWorld, offline: String) -> Step
     let mut params = default_params(world, true, !offline.is_empty())?;
     with_openid(world, &mut params);
     go_authorize(world, params).await
+}
+
+/// OpenID Connect Core §3.1.2.1: the same request as a form POST.
+#[when("the user signs in and authorizes the client with OpenID by POST")]
+async fn authorize_openid_by_post(world: &mut ConformanceWorld) -> StepResult {
+    let mut params = default_params(world, true, false)?;
+    with_openid(world, &mut params);
+    send_to_authorize(world, params, true).await
+}
+
+/// OpenID Connect Core §6: the request's parameters in an unsigned request object, by
+/// value or by a `request_uri` (one the server cannot fetch, so it must refuse), with
+/// the `state` in the object only; the query repeats the rest (Core §6.1 wants the
+/// required parameters there too), so a server that ignores the object still sees a
+/// whole request, and only the missing state tells.
+#[when(
+    regex = r"^the client sends the user to authorize with OpenID and a request object (by value|by reference)$"
+)]
+async fn authorize_with_request_object(world: &mut ConformanceWorld, how: String) -> StepResult {
+    let mut params = default_params(world, true, false)?;
+    with_openid(world, &mut params);
+    let issuer = world
+        .discovery()
+        .await
+        .ok()
+        .and_then(|d| {
+            d.get("issuer")
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_owned)
+        })
+        .unwrap_or_default();
+    let state = random_hex(8);
+    let mut claims = serde_json::Map::new();
+    for (k, v) in &params {
+        if k != "state" {
+            claims.insert(k.clone(), serde_json::json!(v));
+        }
+    }
+    claims.insert("state".into(), serde_json::json!(state));
+    let client_id = world.client()?.client_id.to_string();
+    claims.insert("iss".into(), serde_json::json!(client_id));
+    claims.insert("aud".into(), serde_json::json!(issuer));
+    // An unsigned JWT (RFC 7519 §6.1): alg none and an empty signature.
+    let object = format!(
+        "{}.{}.",
+        crate::protocol::jwt::b64url(r#"{"alg":"none"}"#),
+        crate::protocol::jwt::b64url(serde_json::Value::Object(claims).to_string())
+    );
+    params.retain(|(k, _)| k != "state");
+    if how == "by value" {
+        params.push(p("request", object));
+    } else {
+        params.push(p(
+            "request_uri",
+            "https://client.example/request-objects/1.jwt",
+        ));
+    }
+    world.flow.vars.insert("request_object_state".into(), state);
+    go_authorize(world, params).await
+}
+
+#[then(regex = r"^the request object (must|should) not have been ignored$")]
+fn request_object_not_ignored(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let o = outcome(world)?;
+    let state = world
+        .flow
+        .vars
+        .get("request_object_state")
+        .cloned()
+        .ok_or("no request object was sent")?;
+    world.judge(&word, [checks::request_object_not_ignored(&o, &state)])
 }
 
 /// A plain OAuth request: the client's scope without `openid`.
@@ -220,6 +304,33 @@ fn receives_code(world: &mut ConformanceWorld, word: String) -> StepResult {
 fn code_format(world: &mut ConformanceWorld, word: String) -> StepResult {
     let code = world.flow.code()?;
     world.judge(&word, [checks::code_format(&code)])
+}
+
+/// RFC 6749 §10.10: the code cannot be guessed.
+#[then(regex = r"^the authorization code (must|should) be long and random enough$")]
+fn code_unguessable(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let code = world.flow.code()?;
+    world.judge(
+        &word,
+        [crate::harness::checks::entropy::code_unguessable(&code)],
+    )
+}
+
+/// RFC 9207: the response names the issuer rightly, when it names one or promised to.
+#[then(regex = r"^the authorization response (must|should) name the issuer rightly$")]
+async fn iss_right(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let o = outcome(world)?;
+    let doc = world.discovery().await?;
+    let issuer = doc
+        .get("issuer")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let advertised = doc
+        .get("authorization_response_iss_parameter_supported")
+        .and_then(serde_json::Value::as_bool)
+        .unwrap_or(false);
+    world.judge(&word, [checks::iss_in_response(&o, &issuer, advertised)])
 }
 
 #[then(regex = r"^the state (must|should) come back unchanged$")]

@@ -102,6 +102,13 @@ fn required(world: &mut ConformanceWorld, word: String) -> StepResult {
     world.judge(&word, discovery::required_members(&doc))
 }
 
+/// The metadata's values, not only its members: the Config OP plan's conditions.
+#[then(regex = r"^the discovery document's values (must|should) be what the specifications give$")]
+fn values(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let doc = last_json(world)?;
+    world.judge(&word, crate::harness::checks::metadata::values(&doc))
+}
+
 /// A list of the metadata names a value; the rule that wants it there is the list's
 /// (RFC 8414 §2 for what the server serves), or the scenario's.
 #[then(regex = r#"^"([a-z_]+)" (must|should) include "([^"]+)"$"#)]
@@ -124,6 +131,20 @@ fn includes(
         }
         _ => discovery::list_includes(&doc, &member, &value, world.rule()?),
     };
+    world.judge(&word, [check])
+}
+
+/// A list of the metadata leaves a value out; the rule that wants it left out is the
+/// scenario's.
+#[then(regex = r#"^"([a-z_]+)" (must|should) not list "([^"]+)"$"#)]
+fn excludes(
+    world: &mut ConformanceWorld,
+    member: String,
+    word: String,
+    value: String,
+) -> StepResult {
+    let doc = last_json(world)?;
+    let check = discovery::list_excludes(&doc, &member, &value, world.rule()?);
     world.judge(&word, [check])
 }
 

@@ -9,6 +9,7 @@ pub(crate) mod api;
 mod assertion;
 mod authorization_code;
 mod beyond_identity;
+mod browser;
 mod cors;
 mod discovery;
 mod introspection;
@@ -50,8 +51,8 @@ fn last_jwt(world: &ConformanceWorld) -> Result<(super::checks::jwt::Jwt, i64), 
 }
 
 /// Expands placeholders in a table value or step argument: `{client_id}`, `{scope}`,
-/// `{other_scope}`, `{audience}`, `{redirect_uri}`, `{verifier}`, `{challenge}`, `{access_token}`
-/// values remembered by name, and `{repeat:TEXT:N}`.
+/// `{other_scope}`, `{audience}`, `{redirect_uri}`, `{verifier}`, `{challenge}`, `{access_token}`,
+/// `{id_token}`, values remembered by name, `{reverse:WORDS}` and `{repeat:TEXT:N}`.
 /// The `aud` of the newest access token of the scenario, when it is a JWT.
 fn issued_audience(world: &ConformanceWorld) -> Option<String> {
     use base64::Engine as _;
@@ -88,6 +89,23 @@ fn expand(world: &ConformanceWorld, value: &str) -> Result<String, StepFailure> 
         })?;
         out = out.replace("{audience}", aud);
     }
+    if out.contains("{user}") || out.contains("{password}") {
+        let (user, password) = login_credentials(world)?;
+        out = out
+            .replace("{user}", &user)
+            .replace("{password}", &password);
+    }
+    while let Some(start) = out.find("{redirect_uri:") {
+        let end = out[start..]
+            .find('}')
+            .map(|e| start + e)
+            .ok_or("unclosed {redirect_uri:…}")?;
+        let uri = client.redirect_uri.as_deref().ok_or_else(|| {
+            StepFailure::skip("the target file gives this client no redirect_uri")
+        })?;
+        let variant = redirect_variant(uri, &out[start + 14..end])?;
+        out = format!("{}{variant}{}", &out[..start], &out[end + 1..]);
+    }
     if out.contains("{redirect_uri}") {
         let uri = client.redirect_uri.as_deref().ok_or_else(|| {
             StepFailure::skip("the target file gives this client no redirect_uri")
@@ -107,8 +125,39 @@ fn expand(world: &ConformanceWorld, value: &str) -> Result<String, StepFailure> 
     if out.contains("{access_token}") {
         out = out.replace("{access_token}", &world.flow.access_token(0)?);
     }
+    if out.contains("{post_logout_redirect_uri}") {
+        let uri = client.post_logout_redirect_uri.as_deref().ok_or_else(|| {
+            StepFailure::skip("the target file gives this client no post_logout_redirect_uri")
+        })?;
+        out = out.replace("{post_logout_redirect_uri}", uri);
+    }
+    if out.contains("{id_token_tampered}") {
+        let id_token = newest_id_token(world)?;
+        out = out.replace("{id_token_tampered}", &tampered(&id_token));
+    }
+    if out.contains("{id_token}") {
+        out = out.replace("{id_token}", &newest_id_token(world)?);
+    }
     for (name, value) in &world.flow.vars {
         out = out.replace(&format!("{{{name}}}"), value);
+    }
+    // {reverse:A B C}: the words in the other order, each once (a scope reordered).
+    while let Some(start) = out.find("{reverse:") {
+        let end = out[start..]
+            .find('}')
+            .map(|e| start + e)
+            .ok_or("unclosed {reverse:…}")?;
+        let mut words: Vec<&str> = Vec::new();
+        for w in out[start + 9..end]
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .rev()
+        {
+            if !words.contains(&w) {
+                words.push(w);
+            }
+        }
+        out = format!("{}{}{}", &out[..start], words.join(" "), &out[end + 1..]);
     }
     while let Some(start) = out.find("{repeat:") {
         let end = out[start..]
@@ -143,6 +192,141 @@ fn table_params(
             _ => Err("each table row needs a name and a value".into()),
         })
         .collect()
+}
+
+/// The scenario's newest id_token.
+fn newest_id_token(world: &ConformanceWorld) -> Result<String, StepFailure> {
+    world
+        .flow
+        .tokens
+        .iter()
+        .rev()
+        .find_map(|t| t.get("id_token").and_then(serde_json::Value::as_str))
+        .map(str::to_owned)
+        .ok_or_else(|| "no id_token has been issued in this scenario".into())
+}
+
+/// `jwt` with a claim changed and its signature kept (the OpenID conformance suite's
+/// modified hint): `iat` a second later, so only the signature tells it from the
+/// original, and a server that honours it did not check the signature.
+fn tampered(jwt: &str) -> String {
+    use crate::protocol::jwt::{Compact, b64url, decode_segment};
+    let Some(c) = Compact::split(jwt) else {
+        return format!("{jwt}x");
+    };
+    let mut claims: serde_json::Map<String, serde_json::Value> =
+        decode_segment(c.payload).unwrap_or_default();
+    let iat = claims
+        .get("iat")
+        .and_then(serde_json::Value::as_i64)
+        .unwrap_or(0);
+    claims.insert("iat".into(), serde_json::json!(iat + 1));
+    format!(
+        "{}.{}.{}",
+        c.header,
+        b64url(serde_json::Value::Object(claims).to_string()),
+        c.signature
+    )
+}
+
+/// The user's name and password, as the target's form login driver types them: the field
+/// named `password`, and the one whose name says user, login or e-mail. Another driver
+/// gives the harness no password to send, and the step skips.
+fn login_credentials(world: &ConformanceWorld) -> Result<(String, String), StepFailure> {
+    let no = || StepFailure::skip("the login driver gives the harness no user name and password");
+    let Some(crate::harness::target::LoginDriver::Form { fields, .. }) =
+        &world.conn()?.profile.login
+    else {
+        return Err(no());
+    };
+    let password = fields
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("password"))
+        .map(|(_, v)| v.clone())
+        .ok_or_else(no)?;
+    let user = fields
+        .iter()
+        .find(|(k, _)| {
+            let k = k.to_ascii_lowercase();
+            k.contains("user") || k.contains("login") || k.contains("mail")
+        })
+        .map(|(_, v)| v.clone())
+        .ok_or_else(no)?;
+    Ok((user, password))
+}
+
+/// A near miss of the registered redirect URI `uri` (RFC 9700 §2.1: only the exact
+/// string may match): `query-added`, `query-changed`, `case` (the path's letters),
+/// `trailing-slash`, `port` (the default port written out), `http`, `userinfo`
+/// (`https://client.example@evil.example/…`), `host-suffix`, `fragment`, `encoded` (a
+/// letter of the path percent-encoded). A variant the URI cannot have skips.
+fn redirect_variant(uri: &str, variant: &str) -> Result<String, StepFailure> {
+    let url = reqwest::Url::parse(uri)
+        .map_err(|e| StepFailure::skip(format!("the redirect_uri '{uri}' is not a URL: {e}")))?;
+    let cannot = |why: &str| StepFailure::skip(format!("the redirect_uri '{uri}' {why}"));
+    let scheme = url.scheme();
+    let host = url.host_str().ok_or_else(|| cannot("has no host"))?;
+    let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
+    let path = url.path();
+    let query = url.query().map(|q| format!("?{q}")).unwrap_or_default();
+    let rebuilt = |scheme: &str, authority: &str, path: &str, query: &str| {
+        format!("{scheme}://{authority}{path}{query}")
+    };
+    let authority = format!("{host}{port}");
+    Ok(match variant {
+        "query-added" => {
+            let sep = if query.is_empty() { '?' } else { '&' };
+            format!("{uri}{sep}x=1")
+        }
+        "query-changed" => {
+            if query.is_empty() {
+                return Err(cannot("has no query to change"));
+            }
+            rebuilt(scheme, &authority, path, &format!("{query}x"))
+        }
+        "case" => {
+            if !path.chars().any(|c| c.is_ascii_lowercase()) {
+                return Err(cannot("has no lower-case letter in its path"));
+            }
+            rebuilt(scheme, &authority, &path.to_ascii_uppercase(), &query)
+        }
+        "trailing-slash" => match path.strip_suffix('/') {
+            Some(shorter) if !shorter.is_empty() => rebuilt(scheme, &authority, shorter, &query),
+            Some(_) => rebuilt(scheme, &authority, "/x/", &query),
+            None => rebuilt(scheme, &authority, &format!("{path}/"), &query),
+        },
+        "port" => {
+            let written = match url.port() {
+                Some(p) => format!("{host}:{}", p.wrapping_add(1)),
+                None => format!("{host}:{}", url.port_or_known_default().unwrap_or(443)),
+            };
+            rebuilt(scheme, &written, path, &query)
+        }
+        "http" => {
+            if scheme != "https" {
+                return Err(cannot("is not https"));
+            }
+            rebuilt("http", &authority, path, &query)
+        }
+        "userinfo" => rebuilt(scheme, &format!("{authority}@evil.example"), path, &query),
+        "host-suffix" => rebuilt(scheme, &format!("{host}.evil.example{port}"), path, &query),
+        "fragment" => format!("{uri}#x"),
+        "encoded" => {
+            let at = path
+                .char_indices()
+                .find(|(_, c)| c.is_ascii_alphabetic())
+                .map(|(i, _)| i)
+                .ok_or_else(|| cannot("has no letter in its path"))?;
+            let encoded = format!(
+                "{}%{:02X}{}",
+                &path[..at],
+                path.as_bytes()[at],
+                &path[at + 1..]
+            );
+            rebuilt(scheme, &authority, &encoded, &query)
+        }
+        other => return Err(format!("no redirect_uri variant '{other}'").into()),
+    })
 }
 
 /// Applies table overrides to default parameters: a name in the table replaces the

@@ -1,11 +1,13 @@
 //! Steps for OpenID Connect: the identity token, userinfo, logout, and the endpoints
 //! the metadata names.
 
-use cucumber::{then, when};
+use cucumber::gherkin::Step;
+use cucumber::{given, then, when};
 use serde_json::Value;
 
+use crate::harness::checks::introspection as resource;
 use crate::harness::checks::jwt::{self, Jwt};
-use crate::harness::checks::oidc;
+use crate::harness::checks::{oidc, session};
 use crate::harness::client::RequestSpec;
 use crate::harness::endpoints::Endpoint;
 use crate::harness::flow;
@@ -23,6 +25,46 @@ fn id_token(world: &ConformanceWorld) -> Result<Jwt, StepFailure> {
         .last()
         .ok_or("no token has been issued in this scenario")?;
     oidc::id_token_of(body).map_err(StepFailure)
+}
+
+/// The first and the newest id_tokens of the scenario.
+fn first_and_last_id_tokens(world: &ConformanceWorld) -> Result<(Jwt, Jwt), StepFailure> {
+    let tokens: Vec<Jwt> = world
+        .flow
+        .tokens
+        .iter()
+        .filter_map(|t| oidc::id_token_of(t).ok())
+        .collect();
+    match (tokens.first(), tokens.last()) {
+        (Some(a), Some(b)) if tokens.len() > 1 => Ok((a.clone(), b.clone())),
+        _ => Err("this step needs two id_tokens in the scenario".into()),
+    }
+}
+
+/// OpenID Connect Core §3.1.2.1, prompt=login: the sign-in form was shown again.
+#[then(regex = r"^the user (must|should) have been asked to sign in again$")]
+fn asked_again(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let check = session::asked_to_sign_in(&world.flow.sign_in);
+    world.judge(&word, [check])
+}
+
+#[then(regex = r"^the new id_token's auth_time (must|should) be later than the first$")]
+fn later_auth_time(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let (first, last) = first_and_last_id_tokens(world)?;
+    world.judge(&word, [session::signed_in_again(&first, &last)])
+}
+
+/// prompt=none with a session: straight back to the client.
+#[then(regex = r"^the user (must|should) have been shown nothing$")]
+fn shown_nothing(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let check = session::nothing_shown(&world.flow.sign_in);
+    world.judge(&word, [check])
+}
+
+#[then(regex = r"^the new id_token's auth_time (must|should) be the first's$")]
+fn same_auth_time(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let (first, last) = first_and_last_id_tokens(world)?;
+    world.judge(&word, [session::auth_time_kept(&first, &last)])
 }
 
 #[then(regex = r"^an id_token (must|should) be issued$")]
@@ -65,7 +107,18 @@ async fn valid(world: &mut ConformanceWorld, word: String) -> StepResult {
         oidc::id_token_sub(&token),
         oidc::id_token_current(&token, now, leeway),
         oidc::at_hash(&token, &access),
+        oidc::id_token_kid(&token, &jwks),
+        oidc::id_token_default_alg(&token),
     ];
+    // An auth_time, asked for or not, is the time of a sign-in of this scenario (a
+    // placeholder such as 0 is a flaw seen on real servers).
+    if token.claims.get("auth_time").is_some() {
+        let from = world.flow.authorize_sent.first().copied().unwrap_or(now);
+        checks.push(oidc::id_token_auth_time(
+            &token,
+            (from - leeway, now + leeway),
+        ));
+    }
     // The nonce belongs to the sign-in's token; one from a refresh need not repeat it.
     if let Some(nonce) = world
         .flow
@@ -128,6 +181,67 @@ fn userinfo_sub(world: &mut ConformanceWorld, word: String) -> StepResult {
     )
 }
 
+/// OpenID Connect Core §5.3.1: userinfo by POST, the token in the header.
+#[when("the client calls userinfo by POST with its access token")]
+async fn userinfo_by_post(world: &mut ConformanceWorld) -> StepResult {
+    let token = world.flow.access_token(0)?;
+    let url = world.endpoint(Endpoint::Userinfo)?;
+    let spec = RequestSpec::form(url, &[]).header("Authorization", format!("Bearer {token}"));
+    world.send(spec).await.map(|_| ())
+}
+
+/// Userinfo refused the token, as the scenario's rule wants: how it refused is judged
+/// where refusing is the point.
+#[then(regex = r"^userinfo (must|should) no longer take the token$")]
+fn userinfo_no_longer(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let r = world.last_response()?.clone();
+    let rule = world.rule()?;
+    world.judge(&word, [resource::resource_refused(&r, rule)])
+}
+
+/// The claim scopes of `wanted` the metadata offers, remembered for the check; none
+/// offered skips (a provider offers the scopes it has claims for).
+#[given(regex = r#"^the claim scopes "([a-z ]+)" the server offers$"#)]
+async fn offered_claim_scopes(world: &mut ConformanceWorld, wanted: String) -> StepResult {
+    let doc = world.discovery().await?;
+    let offered: Vec<&str> = doc
+        .get("scopes_supported")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let scopes: Vec<&str> = wanted.split(' ').filter(|s| offered.contains(s)).collect();
+    if scopes.is_empty() {
+        return Err(StepFailure::skip(format!(
+            "the metadata offers none of the scopes {wanted}"
+        )));
+    }
+    world
+        .flow
+        .vars
+        .insert("claim_scopes".into(), scopes.join(" "));
+    Ok(())
+}
+
+#[then(regex = r"^userinfo (must|should) carry claims of each claim scope$")]
+fn claims_of_scopes(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let scopes: Vec<String> = world
+        .flow
+        .vars
+        .get("claim_scopes")
+        .ok_or("no claim scopes were asked for")?
+        .split(' ')
+        .map(str::to_owned)
+        .collect();
+    let r = world.last_response()?.clone();
+    world.judge(&word, [oidc::scope_claims(r.json().as_ref(), &scopes)])
+}
+
+#[then(regex = r"^userinfo (must|should) answer with JSON$")]
+fn userinfo_json(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let r = world.last_response()?.clone();
+    world.judge(&word, [oidc::userinfo_json(&r)])
+}
+
 #[then(regex = r#"^userinfo (must|should) carry "([a-z_]+)" = "([^"]*)"$"#)]
 fn userinfo_claim(
     world: &mut ConformanceWorld,
@@ -153,6 +267,17 @@ fn userinfo_claim(
 /// any confirmation the server asks for is given.
 #[when("the user logs out with the id_token")]
 async fn logout(world: &mut ConformanceWorld) -> StepResult {
+    log_out(world, Vec::new()).await
+}
+
+/// The same logout with some of its parameters replaced (`<absent>` removes one).
+#[when("the user logs out with:")]
+async fn logout_with(world: &mut ConformanceWorld, step: &Step) -> StepResult {
+    let overrides = super::table_params(world, step)?;
+    log_out(world, overrides).await
+}
+
+async fn log_out(world: &mut ConformanceWorld, overrides: Vec<(String, String)>) -> StepResult {
     let hint = id_token(world)?.raw;
     let client = world.client()?.clone();
     let back = client.post_logout_redirect_uri.clone().ok_or_else(|| {
@@ -160,10 +285,24 @@ async fn logout(world: &mut ConformanceWorld) -> StepResult {
     })?;
     let state = random_hex(8).to_lowercase();
     world.flow.vars.insert("logout_state".into(), state.clone());
+    let params = super::with_overrides(
+        vec![
+            ("id_token_hint".to_owned(), hint),
+            ("post_logout_redirect_uri".to_owned(), back.clone()),
+            ("state".to_owned(), state),
+        ],
+        overrides,
+    );
+    let sent = params
+        .iter()
+        .find(|(k, _)| k == "post_logout_redirect_uri")
+        .map_or(back, |(_, v)| v.clone());
+    world
+        .flow
+        .vars
+        .insert("logout_sent_to".into(), sent.clone());
     let query = form_urlencoded::Serializer::new(String::new())
-        .append_pair("id_token_hint", &hint)
-        .append_pair("post_logout_redirect_uri", &back)
-        .append_pair("state", &state)
+        .extend_pairs(&params)
         .finish();
     let base = world.endpoint(Endpoint::EndSession)?;
     let sep = if base.contains('?') { '&' } else { '?' };
@@ -173,9 +312,23 @@ async fn logout(world: &mut ConformanceWorld) -> StepResult {
         max_steps: 2,
     };
     let outcome =
-        flow::authorize_with(world, format!("{base}{sep}{query}"), &back, &driver).await?;
+        flow::authorize_with(world, format!("{base}{sep}{query}"), &sent, &driver).await?;
     world.flow.outcome = Some(outcome);
     Ok(())
+}
+
+/// RP-Initiated Logout §3: no way to the URI the logout named, when the scenario sent
+/// one that must not be honoured.
+#[then(regex = r"^the user (must|should) not be led to the post-logout URI sent$")]
+fn not_led(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let sent = world
+        .flow
+        .vars
+        .get("logout_sent_to")
+        .cloned()
+        .ok_or("the user has not logged out")?;
+    let outcome = world.flow.outcome.clone();
+    world.judge(&word, [session::not_led_to(outcome.as_ref(), &sent)])
 }
 
 /// RP-Initiated Logout §3: the user is sent back to the registered URI with the state

@@ -3,8 +3,8 @@
 use cucumber::{then, when};
 use serde_json::Value;
 
-use crate::harness::checks::jwt;
 use crate::harness::checks::refresh::{self as refresh_checks, Leg};
+use crate::harness::checks::{entropy, jwt};
 use crate::harness::endpoints::Endpoint;
 use crate::harness::flow;
 use crate::harness::world::{ConformanceWorld, StepFailure, StepResult};
@@ -17,11 +17,22 @@ async fn refresh(
     handle: String,
     role: Option<&str>,
 ) -> Result<u16, StepFailure> {
+    refresh_with(world, handle, role, Vec::new()).await
+}
+
+/// [`refresh`] with more parameters.
+async fn refresh_with(
+    world: &mut ConformanceWorld,
+    handle: String,
+    role: Option<&str>,
+    more: Vec<(String, String)>,
+) -> Result<u16, StepFailure> {
     let client = world.client_for(role)?;
-    let params = vec![
+    let mut params = vec![
         ("grant_type".to_owned(), "refresh_token".to_owned()),
         ("refresh_token".to_owned(), handle),
     ];
+    params.extend(more);
     let url = world.endpoint_for(role, Endpoint::Token)?;
     let spec = flow::with_client_auth(&client, url, params);
     let exchange = world.send(spec).await?;
@@ -44,6 +55,87 @@ async fn refresh_newest(world: &mut ConformanceWorld) -> StepResult {
 async fn refresh_first(world: &mut ConformanceWorld) -> StepResult {
     let handle = world.flow.refresh_token(true)?;
     refresh(world, handle, None).await.map(|_| ())
+}
+
+/// RFC 6749 §10.10 and §A.17: the newest refresh token cannot be guessed and is of
+/// visible characters.
+#[then(regex = r"^the refresh token (must|should) be long and random enough$")]
+fn unguessable(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let token = world.flow.refresh_token(false)?;
+    world.judge(
+        &word,
+        [
+            entropy::refresh_token_unguessable(&token),
+            entropy::refresh_token_vschar(&token),
+        ],
+    )
+}
+
+/// A refresh asking for the grant's scope and `extra` besides (RFC 6749 §6).
+#[when(regex = r#"^the client refreshes the token asking for "([^"]+)" besides$"#)]
+async fn refresh_wider(world: &mut ConformanceWorld, extra: String) -> StepResult {
+    let handle = world.flow.refresh_token(false)?;
+    let mut asked = granted_scope(world.flow.tokens.first())
+        .ok_or("the first token response names no scope, and its access token carries none")?;
+    for s in extra.split(' ').filter(|s| !s.is_empty()) {
+        if !asked.iter().any(|a| a == s) {
+            asked.push(s.to_owned());
+        }
+    }
+    world
+        .flow
+        .vars
+        .insert("refresh_asked".into(), asked.join(" "));
+    let more = vec![("scope".to_owned(), asked.join(" "))];
+    refresh_with(world, handle, None, more).await.map(|_| ())
+}
+
+/// What a token response granted: its access token's `scope` claim when it is a JWT
+/// that has one, else the response's `scope`.
+fn granted_scope(body: Option<&Value>) -> Option<Vec<String>> {
+    let body = body?;
+    let from_token = body
+        .get("access_token")
+        .and_then(Value::as_str)
+        .and_then(|t| jwt::Jwt::decode(t).ok())
+        .and_then(|t| match t.claims.get("scope")? {
+            Value::String(s) => Some(s.split(' ').map(str::to_owned).collect()),
+            Value::Array(a) => Some(
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect(),
+            ),
+            _ => None,
+        });
+    from_token.or_else(|| {
+        body.get("scope").and_then(Value::as_str).map(|s| {
+            s.split(' ')
+                .filter(|x| !x.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+    })
+}
+
+#[then(regex = r"^the refresh (must|should) grant no scope beyond the grant's$")]
+fn no_wider(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let granted = granted_scope(world.flow.tokens.first()).unwrap_or_default();
+    let asked: Vec<String> = world
+        .flow
+        .vars
+        .get("refresh_asked")
+        .ok_or("the client has not asked for a wider scope")?
+        .split(' ')
+        .map(str::to_owned)
+        .collect();
+    let resp = world.last_response()?;
+    let issued = if resp.status == 200 {
+        granted_scope(resp.json().as_ref())
+    } else {
+        None
+    };
+    let check = refresh_checks::no_wider_scope(&granted, &asked, resp.status, issued);
+    world.judge(&word, [check])
 }
 
 #[when(regex = r#"^the client refreshes with the token "([^"]+)"$"#)]

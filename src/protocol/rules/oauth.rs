@@ -16,12 +16,17 @@ rules! { Doc::Rfc(6749);
     /// §3.1: the resource owner is authenticated before a grant.
     RFC6749_AUTHENTICATE_OWNER = "RFC6749-3.1-authenticate-owner", "3.1", Must,
         "The resource owner is authenticated before anything is granted: a failed sign-in leaves the user at the sign-in, with no code";
+    /// §3.1: the authorization endpoint's parameters.
+    RFC6749_AUTHORIZE_UNKNOWN_PARAMS = "RFC6749-3.1-unknown-params", "3.1", Must,
+        "The authorization endpoint ignores parameters it does not recognise: a request carrying one is served as without it";
     /// §3.2: the token endpoint's parameters.
     RFC6749_UNKNOWN_PARAMS = "RFC6749-3.2-unknown-params", "3.2", Must,
         "The token endpoint ignores parameters it does not recognise";
     /// §3.3: the granted scope follows the server's policy.
     RFC6749_SCOPE_POLICY = "RFC6749-3.3-scope-policy", "3.3", Must,
         "No scope is granted that the server's policy does not allow the client (the target file's other_scope): it is refused or left out";
+    RFC6749_SCOPE_ORDER = "RFC6749-3.3-scope-order", "3.3", Must,
+        "The scope is a set of space-delimited values in any order: the same request with them reordered is served alike";
     /// §4.1.2: the authorization response.
     RFC6749_CODE_ISSUED = "RFC6749-4.1.2-code", "4.1.2", Must,
         "A granted authorization request sends the user back to the redirect URI with a code";
@@ -29,6 +34,8 @@ rules! { Doc::Rfc(6749);
         "The state of the request comes back exactly as sent, and none comes back when none was sent";
     RFC6749_CODE_ONCE = "RFC6749-4.1.2-code-once", "4.1.2", Must,
         "An authorization code works once: a second exchange of it is refused";
+    RFC6749_CODE_REPLAY_REVOKES = "RFC6749-4.1.2-code-replay-revokes", "4.1.2", Should,
+        "When a code is exchanged a second time, the tokens issued for it are revoked (RFC 9700 §4.2.4 too)";
     RFC6749_CODE_LIFETIME = "RFC6749-4.1.2-code-lifetime", "4.1.2", Must,
         "An authorization code expires shortly after it is issued: after its lifetime it is refused";
     /// §4.1.2.1: error responses of the authorization endpoint.
@@ -74,6 +81,13 @@ rules! { Doc::Rfc(6749);
         "error, error_description and error_uri hold only the characters §5.2 allows";
     RFC6749_INVALID_CLIENT_401 = "RFC6749-5.2-invalid-client-401", "5.2", Must,
         "After HTTP Basic, invalid_client is answered 401 with a WWW-Authenticate challenge of that scheme";
+    /// §10.10 and Appendix A: credentials the server makes.
+    RFC6749_CODE_ENTROPY = "RFC6749-10.10-code-entropy", "10.10", Must,
+        "An authorization code cannot be guessed: at least 128 bits by its length and 96 by a Shannon estimate (the OpenID conformance suite's floors), of visible characters (§A.11)";
+    RFC6749_REFRESH_ENTROPY = "RFC6749-10.10-refresh-entropy", "10.10", Must,
+        "A refresh token cannot be guessed: at least 128 bits by its length and 96 by a Shannon estimate";
+    RFC6749_REFRESH_CHARSET = "RFC6749-A.17-refresh-charset", "A.17", Must,
+        "A refresh token is a non-empty string of visible ASCII characters (VSCHAR)";
     /// §6: refreshing.
     RFC6749_REFRESH_VALID = "RFC6749-6-refresh-valid", "6", Must,
         "Only a valid refresh token of this server refreshes: one it never issued, one expired or one revoked is refused";
@@ -208,6 +222,22 @@ pub mod rfc8414 {
             "grant_types_supported (by default authorization_code and implicit) lists the grants the server serves";
         RFC8414_AUTH_METHODS = "RFC8414-2-auth-methods", "2", Must,
             "token_endpoint_auth_methods_supported (by default client_secret_basic) lists the client authentication the server takes";
+        RFC8414_RESPONSE_TYPES = "RFC8414-2-response-types", "2", Must,
+            "response_types_supported holds response_type values (code, token, id_token, none and their combinations), not grant types, and code when the code grant is served";
+        RFC8414_MEMBER_TYPES = "RFC8414-2-member-types", "2", Must,
+            "Each member has the type §2 gives it: endpoints and URLs are absolute URL strings, the *_supported lists arrays of strings, the flags booleans";
+        RFC8414_HTTPS = "RFC8414-2-https", "2", Must,
+            "When the issuer is https, every endpoint and URL the metadata names is https too (RFC 6749 §3.1, §3.2 require TLS at both endpoints)";
+    }
+}
+
+/// RFC 9207, the issuer in the authorization response (the defence against mix-up
+/// attacks RFC 9700 §4.4 recommends).
+pub mod rfc9207 {
+    use super::super::{Doc, rules};
+    rules! { Doc::Rfc(9207);
+        RFC9207_ISS = "RFC9207-2-iss", "2", Must,
+            "An authorization response's iss, when it has one, is the issuer exactly; a server whose metadata says authorization_response_iss_parameter_supported sends it in every response";
     }
 }
 
@@ -216,6 +246,10 @@ pub mod rfc8414 {
 pub mod rfc9700 {
     use super::super::{Doc, rules};
     rules! { Doc::Rfc(9700);
+        RFC9700_EXACT_REDIRECT = "RFC9700-2.1-exact-redirect", "2.1", Must,
+            "A redirect URI is compared with the registered ones as an exact string (RFC 3986 §6.2.1): a variant (a query added or changed, other letter case, a trailing slash, the port written out, http for https, userinfo, a longer host, a fragment, percent-encoding) gets no code";
+        RFC9700_NO_PASSWORD = "RFC9700-2.4-no-password", "2.4", Must,
+            "The resource owner password credentials grant is not used: the metadata does not offer it, and a token request with the user's password gets no token";
         RFC9700_PKCE_PUBLISHED = "RFC9700-2.1.1-pkce-published", "2.1.1", Should,
             "The server says it supports PKCE: code_challenge_methods_supported is published, with S256";
         RFC9700_PKCE_DOWNGRADE = "RFC9700-4.8.2-downgrade", "4.8.2", Must,
@@ -224,8 +258,18 @@ pub mod rfc9700 {
             "A public client's refresh token that is not sender-constrained is rotated: each refresh issues a new one";
         RFC9700_OLD_REFRESH_REFUSED = "RFC9700-4.14.2-old-refused", "4.14.2", Must,
             "A rotated-out refresh token is refused";
+        RFC9700_REPLAY_REVOKES = "RFC9700-4.14.2-replay-revokes", "4.14.2", Must,
+            "When a rotated-out refresh token of a public client is replayed, the server revokes the refresh token that replaced it: it cannot tell the client from the thief";
+        RFC9700_REFRESH_SCOPE = "RFC9700-4.14.2-refresh-scope", "4.14.2", Must,
+            "A refresh asking for a scope the grant did not include gets no wider grant: it is refused, or granted only the grant's scope (RFC 6749 §6)";
         RFC9700_NO_AUTHORIZE_CORS = "RFC9700-2.6-no-authorize-cors", "2.6", Must,
             "The authorization endpoint answers no CORS request: it is navigated to, never fetched";
+        RFC9700_FRAMING = "RFC9700-4.16-framing", "4.16", Must,
+            "Every HTML page the sign-in passes through forbids framing by other origins: X-Frame-Options DENY or SAMEORIGIN, or a CSP frame-ancestors without a wildcard";
+        RFC9700_NO_307 = "RFC9700-4.12-no-307", "4.12", Must,
+            "A form the user posts in the sign-in (the credentials, the consent) is not answered 307, which would post it on to the next site";
+        RFC9700_303 = "RFC9700-4.12-303", "4.12", Should,
+            "A redirect answering a form the user posts in the sign-in is 303";
     }
 }
 
@@ -247,6 +291,7 @@ pub use rfc7636::*;
 pub use rfc7662::*;
 pub use rfc8414::*;
 pub use rfc9068::*;
+pub use rfc9207::*;
 pub use rfc9700::*;
 
 /// Every RFC and web-standard rule.
@@ -256,6 +301,7 @@ pub static ALL: &[&[&super::Rule]] = &[
     rfc7009::RULES,
     rfc7517::RULES,
     rfc9068::RULES,
+    rfc9207::RULES,
     rfc7523::RULES,
     rfc7636::RULES,
     rfc7662::RULES,

@@ -61,6 +61,72 @@ crate::mock::faults::faults! { "myid";
     STATE_NOT_ECHOED = "state-not-echoed", "the authorization response drops state",
         [&oauth::RFC6749_STATE],
         [("@authorization_code", "The state comes back exactly as sent")];
+    RESPONSE_TYPES_LIST_GRANTS = "response-types-list-grants", "response_types_supported lists grant types (authorization_code, refresh_token) instead of response types",
+        [&oauth::RFC8414_RESPONSE_TYPES],
+        [("@discovery", "The metadata's values are what the specifications give")];
+    AUTH_TIME_ZERO = "auth-time-zero", "the id_token's auth_time is 0, not the time of the sign-in",
+        [&openid::OIDC_AUTH_TIME],
+        [("@oidc", "Signing in with OpenID gives an id_token the client can verify")];
+    LOGIN_FRAMEABLE = "login-frameable", "the sign-in form carries no X-Frame-Options, so any site can frame it",
+        [&oauth::RFC9700_FRAMING],
+        [("@authorization_code", "The sign-in's pages cannot be framed, and its forms are not posted on")];
+    LOGIN_307 = "login-307", "the sign-in form's POST is answered 307, which would post the credentials on",
+        [&oauth::RFC9700_NO_307],
+        [("@authorization_code", "The sign-in's pages cannot be framed, and its forms are not posted on")];
+    AUTHORIZE_UNKNOWN_REFUSED = "authorize-unknown-refused", "an authorization request with a parameter the server does not know is refused",
+        [&oauth::RFC6749_AUTHORIZE_UNKNOWN_PARAMS],
+        [("@authorization_code", "A parameter the authorization endpoint does not know is ignored")];
+    OPTIONAL_PARAMS_REFUSED = "optional-params-refused", "OpenID's optional authorization parameters (display, locales, hints, acr_values, claims) and a missing nonce are refused",
+        [&openid::OIDC_OPTIONAL_PARAMS],
+        [("@oidc", "OpenID's optional parameters do not stop the sign-in"), ("@oidc", "prompt=none with the id_token as a hint returns a code")];
+    SCOPE_ORDER_MATTERS = "scope-order-matters", "an OpenID request whose scope does not start with openid is refused: the scope is compared as a string",
+        [&oauth::RFC6749_SCOPE_ORDER],
+        [("@oidc", "The scope values may come in any order")];
+    AUTHORIZE_GET_ONLY = "authorize-get-only", "the authorization endpoint refuses a request sent by POST",
+        [&openid::OIDC_AUTHORIZE_POST],
+        [("@oidc", "The authorization request may be a form POST")];
+    PROMPT_LOGIN_IGNORED = "prompt-login-ignored", "prompt=login reuses the session instead of asking the user to sign in again",
+        [&openid::OIDC_PROMPT_LOGIN],
+        [("@oidc", "prompt=login asks a signed-in user to sign in again")];
+    PROMPT_NONE_IGNORED = "prompt-none-ignored", "prompt=none is ignored: the user is shown the sign-in form even with a current session",
+        [&openid::OIDC_PROMPT_NONE],
+        [("@oidc", "prompt=none with a current session returns a code at once")];
+    REDIRECT_PREFIX_MATCH = "redirect-prefix-match", "a redirect_uri is accepted when it begins with a registered one (a query, a slash or a fragment added)",
+        [&oauth::RFC9700_EXACT_REDIRECT],
+        [("@authorization_code", "A redirect_uri that is not exactly a registered one never gets the user back")];
+    REFRESH_WIDENS_SCOPE = "refresh-widens-scope", "a refresh asking for more scope than the grant had is granted it",
+        [&oauth::RFC9700_REFRESH_SCOPE],
+        [("@refresh", "A refresh cannot widen the scope of the grant")];
+    SHORT_CODES = "short-codes", "authorization codes are 4 random bytes, a guess in four billion",
+        [&oauth::RFC6749_CODE_ENTROPY, &identityserver::IS4_CODE_FORMAT],
+        [("@authorization_code", "PKCE code flow for a public client (manual §4.2)"), ("@authorization_code", "Codes have IdentityServer4's format")];
+    SHORT_REFRESH_TOKENS = "short-refresh-tokens", "refresh tokens are 4 random bytes, a guess in four billion",
+        [&oauth::RFC6749_REFRESH_ENTROPY],
+        [("@refresh", "A refresh gives a new access token and a new refresh token")];
+    USERINFO_GET_ONLY = "userinfo-get-only", "userinfo refuses a POST",
+        [&openid::OIDC_USERINFO_POST],
+        [("@oidc", "Userinfo takes a POST as well as a GET")];
+    USERINFO_NOT_JSON = "userinfo-not-json", "userinfo labels its JSON text/plain",
+        [&openid::OIDC_USERINFO_JSON],
+        [("@oidc", "Userinfo answers for the id_token's subject")];
+    PASSWORD_ADVERTISED = "password-advertised", "the metadata offers the resource owner password grant",
+        [&oauth::RFC9700_NO_PASSWORD],
+        [("@authorization_code", "The password grant is neither offered nor honoured")];
+    WRONG_ISS_IN_RESPONSE = "wrong-iss-in-response", "the authorization response names another issuer in iss (RFC 9207)",
+        [&oauth::RFC9207_ISS],
+        [("@authorization_code", "PKCE code flow for a public client (manual §4.2)")];
+    LOGOUT_ANY_REDIRECT = "logout-any-redirect", "after logout the user is led to any post_logout_redirect_uri, registered or not",
+        [&openid::OIDC_LOGOUT_REDIRECT],
+        [("@oidc", "After logout the user is led nowhere the client did not register")];
+    LOGOUT_HINT_UNVERIFIED = "logout-hint-unverified", "the logout's id_token_hint is read without checking its signature",
+        [&openid::OIDC_LOGOUT_REDIRECT],
+        [("@oidc", "After logout the user is led nowhere the client did not register")];
+    REQUEST_OBJECT_IGNORED = "request-object-ignored", "request objects (request, request_uri) are ignored: the query alone decides",
+        [&openid::OIDC_REQUEST_OBJECT],
+        [("@oidc", "A request object is processed or refused, never ignored")];
+    USERINFO_SCOPE_CLAIMS_DROPPED = "userinfo-scope-claims-dropped", "userinfo answers sub alone, whatever claim scopes were granted",
+        [&openid::OIDC_SCOPE_CLAIMS],
+        [("@oidc", "A claim scope brings its claims at userinfo")];
     ISSUER_TRAILING_SLASH = "issuer-trailing-slash", "the discovery issuer has a trailing slash",
         [&oauth::RFC8414_ISSUER],
         [("@discovery", "The discovery document describes the auth server")];

@@ -58,7 +58,7 @@ pub struct Validated<'a> {
 
 /// A refusal for the error page: IdentityServer v4 keeps every validation error there,
 /// since the client or its redirect_uri may not be trustworthy.
-fn page(error: &str, description: &str, client_id: Option<&str>) -> ErrorMessage {
+pub(super) fn page(error: &str, description: &str, client_id: Option<&str>) -> ErrorMessage {
     ErrorMessage {
         error: error.to_owned(),
         description: description.to_owned(),
@@ -92,6 +92,7 @@ fn is_absolute_uri(uri: &str) -> bool {
 pub fn validate<'a>(state: &'a AppState, p: &FormParams) -> Result<Validated<'a>, ErrorMessage> {
     let (client, redirect_uri) = client_and_redirect(state, p)?;
     let id = p.present("client_id");
+    super::overstrict::refusals(state, p, id)?;
     let flow = flow(state, client, p, id)?;
     let scopes = scopes(state, client, p, &flow.response_type, flow.grant, id)?;
     let (prompt, max_age) = optional_params(p, id)?;
@@ -142,8 +143,21 @@ where
             )
         })?;
     let id = Some(client_id);
-    if p.present("request_uri").is_some() {
-        return Err(page("invalid_request", "request_uri is not supported", id));
+    // Request objects (OpenID Connect Core §6). IdentityServer keeps request_uri off
+    // unless EnableJwtRequestUri is set, and validates a request object against the
+    // client's JWT keys, which MyID's clients have none of: both refuse on the error
+    // page. Fault `request-object-ignored` reads neither.
+    if !state.fault(&fault::REQUEST_OBJECT_IGNORED) {
+        if p.present("request_uri").is_some() {
+            return Err(page(
+                "request_uri_not_supported",
+                "request_uri present but config prohibits",
+                id,
+            ));
+        }
+        if p.present("request").is_some() {
+            return Err(page("invalid_request_object", "Invalid JWT request object", id));
+        }
     }
     let redirect_uri = p
         .present("redirect_uri")
@@ -163,7 +177,14 @@ where
     let registered = client
         .redirect_uris
         .iter()
-        .any(|r| r.eq_ignore_ascii_case(redirect_uri));
+        .any(|r| {
+            r.eq_ignore_ascii_case(redirect_uri)
+                // Fault `redirect-prefix-match`: any URI that begins with a registered one.
+                || (state.fault(&fault::REDIRECT_PREFIX_MATCH)
+                    && redirect_uri
+                        .to_ascii_lowercase()
+                        .starts_with(&r.to_ascii_lowercase()))
+        });
     if !registered && !state.fault(&fault::OPEN_REDIRECT) {
         return Err(page("invalid_request", "Invalid redirect_uri", id));
     }
@@ -429,6 +450,10 @@ async fn entry(
     body: Body,
     after_login: bool,
 ) -> Response {
+    // Fault `authorize-get-only`: a POSTed authorization request is refused.
+    if *method == Method::POST && !after_login && state.fault(&fault::AUTHORIZE_GET_ONLY) {
+        return StatusCode::METHOD_NOT_ALLOWED.into_response();
+    }
     match read_params(method, headers, uri, body).await {
         Ok(params) => process(state, headers, &params, after_login),
         Err(response) => response,
@@ -514,9 +539,14 @@ fn process(
         .prompt
         .as_deref()
         .is_some_and(|p| p.split(' ').any(|x| x == "login"))
-        && !after_login;
-    let Some(subject) = subject.filter(|_| !forced_login) else {
-        if request.prompt.as_deref() == Some("none") {
+        && !after_login
+        && !state.fault(&fault::PROMPT_LOGIN_IGNORED);
+    // Fault `prompt-none-ignored`: prompt=none asks the user to sign in like any request.
+    let none_ignored = request.prompt.as_deref() == Some("none")
+        && !after_login
+        && state.fault(&fault::PROMPT_NONE_IGNORED);
+    let Some(subject) = subject.filter(|_| !forced_login && !none_ignored) else {
+        if request.prompt.as_deref() == Some("none") && !none_ignored {
             // A "safe" error: it goes back to the client.
             let state_param = request.state.clone().unwrap_or_default();
             return to_client(
@@ -591,7 +621,8 @@ fn process(
 }
 
 fn issue_code(state: &AppState, request: Validated<'_>, subject: Subject) -> Response {
-    let handle = random_hex(32);
+    // 32 random bytes, as IdentityServer makes them; four under fault `short-codes`.
+    let handle = random_hex(if state.fault(&fault::SHORT_CODES) { 4 } else { 32 });
     let code = AuthorizationCode {
         client_id: request.client.client_id.to_string(),
         redirect_uri: request.redirect_uri.clone(),
@@ -633,6 +664,13 @@ fn issue_code(state: &AppState, request: Validated<'_>, subject: Subject) -> Res
         ),
         ("session_state", session_state),
     ];
+    // IdentityServer4 4.1.2 sends no iss (RFC 9207 came after it); fault
+    // `wrong-iss-in-response` sends one that is not the issuer.
+    if state.fault(&fault::WRONG_ISS_IN_RESPONSE) {
+        let mut with_iss = params.to_vec();
+        with_iss.push(("iss", "https://attacker.example/web.oauth2".to_owned()));
+        return to_client(&request.redirect_uri, request.mode, &with_iss, false);
+    }
     to_client(&request.redirect_uri, request.mode, &params, false)
 }
 

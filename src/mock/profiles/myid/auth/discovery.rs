@@ -67,13 +67,18 @@ pub async fn document(
         }
     }
     // The fixed built-in grants, then the extension grants MyID registers.
-    let grants = [
+    // IdentityServer adds password only when a resource owner validator is registered,
+    // which MyID does not; fault `password-advertised` adds it.
+    let mut grants = vec![
         "authorization_code",
         "client_credentials",
         "refresh_token",
         "implicit",
-        "operation",
     ];
+    if state.fault(&fault::PASSWORD_ADVERTISED) {
+        grants.push("password");
+    }
+    grants.push("operation");
     let mut doc = Map::new();
     let mut put = |k: &str, v: Value| {
         doc.insert(k.to_owned(), v);
@@ -110,8 +115,10 @@ pub async fn document(
     put("scopes_supported", json!(scopes));
     put("claims_supported", json!(claims));
     put("grant_types_supported", json!(grants));
-    put(
-        "response_types_supported",
+    // Fault `response-types-list-grants`: the grant types where the response types go.
+    let response_types = if state.fault(&fault::RESPONSE_TYPES_LIST_GRANTS) {
+        json!(["authorization_code", "refresh_token"])
+    } else {
         json!([
             "code",
             "token",
@@ -120,8 +127,9 @@ pub async fn document(
             "code id_token",
             "code token",
             "code id_token token"
-        ]),
-    );
+        ])
+    };
+    put("response_types_supported", response_types);
     put(
         "response_modes_supported",
         json!(["form_post", "query", "fragment"]),

@@ -11,6 +11,7 @@ use super::authorize;
 use super::{cookie, pages};
 use crate::mock::AUTH_BASE;
 use crate::mock::form::{FormParams, has_form_content_type};
+use crate::mock::profiles::myid::faults as fault;
 use crate::mock::state::AppState;
 use crate::mock::store::Subject;
 use crate::protocol::handle::random_hex;
@@ -64,7 +65,7 @@ fn login_form(
     response
 }
 
-pub async fn show(uri: Uri, headers: HeaderMap) -> Response {
+pub async fn show(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Response {
     let params = FormParams::parse(uri.query().unwrap_or("").as_bytes());
     let return_url = params.get("ReturnUrl").unwrap_or_default();
     if authorize_query(return_url, &headers).is_none() {
@@ -72,7 +73,12 @@ pub async fn show(uri: Uri, headers: HeaderMap) -> Response {
             "The return URL is not an authorization request of this server.",
         );
     }
-    login_form(return_url, "", None, None)
+    let mut form = login_form(return_url, "", None, None);
+    // Fault `login-frameable`: the sign-in form can be framed by any site.
+    if state.fault(&fault::LOGIN_FRAMEABLE) {
+        form.headers_mut().remove("x-frame-options");
+    }
+    form
 }
 
 pub async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
@@ -121,7 +127,7 @@ pub async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Bod
     let user = state.config.auth.users.iter().find(|u| {
         u.username.eq_ignore_ascii_case(username)
             && (u.password_matches(password)
-                || state.fault(&crate::mock::profiles::myid::faults::SIGN_IN_ANY_PASSWORD))
+                || state.fault(&fault::SIGN_IN_ANY_PASSWORD))
     });
     let Some(user) = user else {
         tracing::debug!(username, "sign-in refused");
@@ -144,7 +150,14 @@ pub async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Bod
     };
     state.store().start_session(handle.clone(), subject);
     tracing::debug!(username = %user.username, "signed in");
-    let mut response = StatusCode::FOUND.into_response();
+    // IdentityServer's quickstart answers with ASP.NET's Redirect, a 302; fault
+    // `login-307` answers 307, which would post the credentials on.
+    let status = if state.fault(&fault::LOGIN_307) {
+        StatusCode::TEMPORARY_REDIRECT
+    } else {
+        StatusCode::FOUND
+    };
+    let mut response = status.into_response();
     if let Ok(location) = HeaderValue::from_str(return_url) {
         response.headers_mut().insert(header::LOCATION, location);
     }

@@ -15,6 +15,7 @@ use serde_json::Value;
 use super::{cookie, issuer, login, pages};
 use crate::mock::AUTH_BASE;
 use crate::mock::form::{FormParams, has_form_content_type};
+use crate::mock::profiles::myid::faults as fault;
 use crate::mock::state::AppState;
 
 /// What the logout page is told (IdentityServer's `LogoutMessage`).
@@ -45,7 +46,12 @@ fn hint_claims(
     headers: &HeaderMap,
     hint: &str,
 ) -> Option<serde_json::Map<String, Value>> {
-    let claims: serde_json::Map<String, Value> = state.config.signing_key.verify_as(hint)?;
+    // Fault `logout-hint-unverified`: the hint's claims read without its signature.
+    let claims: serde_json::Map<String, Value> = if state.fault(&fault::LOGOUT_HINT_UNVERIFIED) {
+        crate::protocol::jwt::decode_segment(crate::protocol::jwt::Compact::split(hint)?.payload)?
+    } else {
+        state.config.signing_key.verify_as(hint)?
+    };
     let ours = claims.get("iss").and_then(Value::as_str) == Some(issuer(headers).as_str());
     // An identity token names its client in aud and has no client_id claim.
     (ours && !claims.contains_key("client_id")).then_some(claims)
@@ -83,10 +89,12 @@ pub async fn end_session(
                         message.post_logout_redirect_uri = p
                             .present("post_logout_redirect_uri")
                             .filter(|u| {
-                                client
-                                    .post_logout_redirect_uris
-                                    .iter()
-                                    .any(|r| r.eq_ignore_ascii_case(u))
+                                // Fault `logout-any-redirect`: any URI is honoured.
+                                state.fault(&fault::LOGOUT_ANY_REDIRECT)
+                                    || client
+                                        .post_logout_redirect_uris
+                                        .iter()
+                                        .any(|r| r.eq_ignore_ascii_case(u))
                             })
                             .map(str::to_owned);
                         if message.post_logout_redirect_uri.is_some() {

@@ -13,6 +13,7 @@ mod grants;
 mod introspection;
 mod login;
 mod logout;
+mod overstrict;
 pub(crate) mod oidc;
 pub(crate) mod pages;
 mod revocation;

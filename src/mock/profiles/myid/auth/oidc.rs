@@ -57,6 +57,10 @@ pub fn id_token(state: &AppState, t: IdToken<'_>) -> Result<String, OAuthError> 
     if state.fault(&crate::mock::profiles::myid::faults::ID_TOKEN_NONCE_DROPPED) {
         c.remove("nonce");
     }
+    // Fault `auth-time-zero`: a placeholder where the time of the sign-in goes.
+    if state.fault(&crate::mock::profiles::myid::faults::AUTH_TIME_ZERO) {
+        c.insert("auth_time".into(), json!(0));
+    }
     sign_id_token(state, &c)
 }
 
@@ -162,7 +166,10 @@ pub async fn userinfo(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    if method != Method::GET && method != Method::POST {
+    // IdentityServer takes GET and POST; fault `userinfo-get-only` takes GET alone.
+    let post_refused = method == Method::POST
+        && state.fault(&crate::mock::profiles::myid::faults::USERINFO_GET_ONLY);
+    if (method != Method::GET && method != Method::POST) || post_refused {
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
     }
     let Some(token) = bearer_token(&method, &headers, body).await else {
@@ -186,11 +193,13 @@ pub async fn userinfo(
         return resource_error("invalid_token");
     };
     let mut out = Map::new();
+    // Fault `userinfo-scope-claims-dropped`: sub alone, whatever was granted.
+    let dropped = state.fault(&crate::mock::profiles::myid::faults::USERINFO_SCOPE_CLAIMS_DROPPED);
     for resource in auth
         .resources
         .identity
         .iter()
-        .filter(|r| has_scope(&claims, &r.name))
+        .filter(|r| !dropped && has_scope(&claims, &r.name))
     {
         for claim in &resource.user_claims {
             let value = match claim.as_str() {
@@ -211,7 +220,15 @@ pub async fn userinfo(
         sub
     };
     out.insert("sub".into(), json!(sub));
-    crate::mock::error::no_cache_json(StatusCode::OK, &Value::Object(out))
+    let mut answer = crate::mock::error::no_cache_json(StatusCode::OK, &Value::Object(out));
+    // Fault `userinfo-not-json`: the claims labelled as plain text.
+    if state.fault(&crate::mock::profiles::myid::faults::USERINFO_NOT_JSON) {
+        answer.headers_mut().insert(
+            axum::http::header::CONTENT_TYPE,
+            axum::http::HeaderValue::from_static("text/plain; charset=utf-8"),
+        );
+    }
+    answer
 }
 
 /// `GET /connect/checksession`: the OP iframe of Session Management §3.3. It reads the

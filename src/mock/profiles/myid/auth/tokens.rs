@@ -99,6 +99,16 @@ pub fn slid_refresh_lifetime(client: &Client, record: &RefreshRecord, now: i64) 
     }
 }
 
+/// A new refresh token handle: 32 random bytes as hexadecimal, as IdentityServer's
+/// `DefaultHandleGenerationService` makes them; four under fault `short-refresh-tokens`.
+pub fn new_refresh_handle(state: &AppState) -> String {
+    if state.fault(&crate::mock::profiles::myid::faults::SHORT_REFRESH_TOKENS) {
+        random_hex(4)
+    } else {
+        random_hex(32)
+    }
+}
+
 /// Stores a new refresh token for a grant and answers its handle.
 pub fn store_refresh(
     state: &AppState,
@@ -106,7 +116,7 @@ pub fn store_refresh(
     grant_id: &str,
     access_token: &AccessTokenClaims,
 ) -> String {
-    let handle = random_hex(32);
+    let handle = new_refresh_handle(state);
     let record = RefreshRecord {
         grant_id: grant_id.to_owned(),
         client_id: client.client_id.to_string(),

@@ -9,7 +9,6 @@ use crate::mock::profiles::myid::faults as fault;
 use crate::mock::store::Subject;
 use crate::protocol::ErrorCode;
 use crate::protocol::Scopes;
-use crate::protocol::handle::random_hex;
 use crate::protocol::token::{BEARER, TokenResponse};
 
 /// Long on purpose: IdentityServer's refresh in its order (find, expire, spend, slide,
@@ -54,7 +53,7 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
         if !state.fault(&fault::REFRESH_REUSABLE) {
             store.spend_refresh(handle);
         }
-        random_hex(32)
+        tokens::new_refresh_handle(state)
     } else {
         handle.to_owned()
     };
@@ -93,6 +92,14 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
         claims.exp = now + client.access_token_lifetime;
         claims
     };
+    // IdentityServer4 ignores a refresh request's scope; fault `refresh-widens-scope`
+    // grants whatever it asks for.
+    let mut claims = claims;
+    if state.fault(&fault::REFRESH_WIDENS_SCOPE)
+        && let Some(asked) = ctx.form.present("scope")
+    {
+        claims.scope = asked.split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect();
+    }
     next.access_token = claims.clone();
     store.keep_refresh(new_handle.clone(), next);
     drop(store);

@@ -103,7 +103,14 @@ fn signed_in(outcome_url: &str, params: &[(&str, &str)]) -> AuthorizeOutcome {
 
 const RSA_KEY: &str = r#"{"kty":"RSA","use":"sig","kid":"k1","n":"sXchDaQebHnPiGvyDOAT4saGEUetSyo9MKLOoWFsueri23bOdgWp4Dy1WlUzewbgBHod5pcM9H95GQRV3JDXboIRROSBigeC5yjU1hGzHHyXss8UDprecbAYxknTcQkhslANGRUZmdTOQ5qTRsLAt6BTYuyvVRdhS8exSZEy_c4gs_7svlJJQ4H9_NxsiIoLwAEk7-Q3UXERGYw_75IDrGA84-lA_-Ct4eTlXHBIY2EaV7t7LjJaynVJCpkv4LKjTTAumiGUIuQhrNhZLuF_RJLqHpM2kgWFLU7-VTdL1VbC2tejvcI2BlMkEpk1BzBZI0KQB0GaDWFLN-aEAw3vRw","e":"AQAB"}"#;
 
-/// Every recorded proof.
+/// Every recorded proof: the catalogue's first rules' here, the reach's in [`reach`].
+pub fn all() -> impl Iterator<Item = &'static Replay> {
+    REPLAYS.iter().chain(reach::REPLAYS)
+}
+
+mod reach;
+
+/// The recorded proofs of the catalogue's first rules.
 pub static REPLAYS: &[Replay] = &[
     // RFC 6749 §5.1: the token response.
     Replay {

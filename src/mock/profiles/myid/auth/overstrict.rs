@@ -1,0 +1,76 @@
+//! Faults that make the authorization endpoint stricter than OAuth and OpenID allow, as
+//! servers that validate too eagerly are: they refuse what IdentityServer serves. Kept
+//! apart from `authorize`'s validation, which stays IdentityServer's.
+
+use super::authorize::page;
+use crate::mock::form::FormParams;
+use crate::mock::profiles::myid::faults as fault;
+use crate::mock::state::AppState;
+use crate::mock::store::ErrorMessage;
+
+/// The parameters IdentityServer's authorize validation reads (RFC 6749 §4.1.1, OpenID
+/// Connect Core §3.1.2.1, RFC 7636, Session Management); any other is ignored.
+const KNOWN: &[&str] = &[
+    "client_id",
+    "redirect_uri",
+    "response_type",
+    "response_mode",
+    "scope",
+    "state",
+    "nonce",
+    "prompt",
+    "max_age",
+    "display",
+    "ui_locales",
+    "claims_locales",
+    "id_token_hint",
+    "login_hint",
+    "acr_values",
+    "claims",
+    "code_challenge",
+    "code_challenge_method",
+    "request",
+    "request_uri",
+];
+
+/// OpenID's optional parameters a too-eager server refuses.
+const OPTIONAL: &[&str] = &[
+    "display",
+    "ui_locales",
+    "claims_locales",
+    "id_token_hint",
+    "login_hint",
+    "acr_values",
+    "claims",
+];
+
+/// The refusals the faults that are on add, before any of IdentityServer's checks.
+pub fn refusals(state: &AppState, p: &FormParams, id: Option<&str>) -> Result<(), ErrorMessage> {
+    // Fault `authorize-unknown-refused`: a parameter the server does not know fails.
+    if state.fault(&fault::AUTHORIZE_UNKNOWN_REFUSED)
+        && let Some((name, _)) = p.pairs().find(|(k, _)| !KNOWN.contains(k))
+    {
+        return Err(page("invalid_request", &format!("Unknown parameter {name}"), id));
+    }
+    // Fault `optional-params-refused`: OpenID's optional parameters, and a missing
+    // nonce, fail.
+    if state.fault(&fault::OPTIONAL_PARAMS_REFUSED) {
+        let openid = p
+            .get("scope")
+            .is_some_and(|s| s.split(' ').any(|x| x == "openid"));
+        if OPTIONAL.iter().any(|o| p.present(o).is_some())
+            || (openid && p.present("nonce").is_none())
+        {
+            return Err(page("invalid_request", "Unsupported parameter", id));
+        }
+    }
+    // Fault `scope-order-matters`: the scope compared as a string, openid first.
+    if state.fault(&fault::SCOPE_ORDER_MATTERS)
+        && let Some(scope) = p.get("scope")
+        && scope.split(' ').any(|x| x == "openid")
+        && !scope.starts_with("openid")
+    {
+        return Err(page("invalid_scope", "Invalid scope", id));
+    }
+    Ok(())
+}
