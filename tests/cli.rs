@@ -519,6 +519,13 @@ fn the_command_driver_runs_a_program_that_signs_in() {
         )
         .env("SIGN_IN_PASSWORD", "test-password")
         .env("MYID_REST_API_SECRET", "myid-rest-api-secret")
+        .env(
+            "MYID_ASSERTION_KEY",
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/fixtures/keys/myid-assertion.pem"
+            ),
+        )
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
@@ -996,7 +1003,7 @@ fn a_settings_file_that_leaves_no_clients_is_warned_about() {
     // The shipped clients, with the environment's change, are no warning.
     let log = serve_log(&[], &[("Clients__0__AccessTokenLifetime", "60")]);
     assert!(
-        !log.contains("no clients") && log.contains("8 client(s)"),
+        !log.contains("no clients") && log.contains("9 client(s)"),
         "{log}"
     );
 }

@@ -63,13 +63,13 @@ Feature: OpenID Connect sign-in, userinfo and logout
     Then userinfo must refuse the token
 
   # The suite's oidcc-scope-profile, -email, -address, -phone and -all: claims are
-  # returned as the server has them, so their absence only warns, and a scope the
-  # metadata does not offer is not asked for.
+  # returned as the server has them, so their absence only warns. A scope the metadata
+  # does not offer is not asked for, and one the server keeps from this client
+  # (invalid_scope, its policy: RFC 6749 §3.3) skips.
   Scenario Outline: A claim scope brings its claims at userinfo
     Given the client "spa"
     And the claim scopes "<scopes>" the server offers
-    When the client sends the user to authorize with OpenID and:
-      | scope | openid {claim_scopes} {scope} |
+    When the user signs in and authorizes the client with OpenID and the claim scopes
     And the client exchanges the code
     And the client calls userinfo with its access token
     Then userinfo should carry claims of each claim scope
@@ -170,16 +170,18 @@ Feature: OpenID Connect sign-in, userinfo and logout
     When the user signs in and authorizes the client with OpenID by POST
     Then the client must receive an authorization code
 
-  # oidcc-prompt-login: a second of the server's time passes, so the new auth_time can
-  # be later.
+  # oidcc-prompt-login: seconds of the server's time pass, so the new auth_time can be
+  # later; max_age asks every server to say when the user signed in (Core §2).
   @requires:login.session @requires:login.form @rule:OIDC-Core-3.1.2.1-prompt-login
   Scenario: prompt=login asks a signed-in user to sign in again
     Given the client "spa"
-    When the user signs in and authorizes the client with OpenID
+    When the client sends the user to authorize with OpenID and:
+      | max_age | 10000 |
     And the client exchanges the code
     And 2 seconds pass
     And the client sends the user to authorize with OpenID and:
-      | prompt | login |
+      | prompt  | login |
+      | max_age | 10000 |
     Then the user must have been asked to sign in again
     And the client must receive an authorization code
     When the client exchanges the code
@@ -190,7 +192,8 @@ Feature: OpenID Connect sign-in, userinfo and logout
   @requires:login.session @rule:OIDC-Core-3.1.2.1-prompt-none
   Scenario Outline: prompt=none with a current session returns a code at once
     Given the client "spa"
-    When the user signs in and authorizes the client with OpenID
+    When the client sends the user to authorize with OpenID and:
+      | max_age | 10000 |
     And the client exchanges the code
     And 2 seconds pass
     And the client sends the user to authorize with OpenID and:
@@ -238,6 +241,26 @@ Feature: OpenID Connect sign-in, userinfo and logout
       | {post_logout_redirect_uri}?x=1     | {id_token}          |
       | {post_logout_redirect_uri}         | not-an-id-token     |
       | {post_logout_redirect_uri}         | {id_token_tampered} |
+
+  # A flaw seen on real servers: one user signed in from two browsers gets id_tokens that
+  # mix the sessions up, or a logout that fails. Each browser keeps its own cookies;
+  # seconds of the server's time pass between the sign-ins.
+  @requires:login.session @rule:OIDC-Core-2-own-session
+  Scenario: One user signed in twice has two sessions, and each can log out
+    Given the client "spa"
+    When the client sends the user to authorize with OpenID and:
+      | max_age | 10000 |
+    And the client exchanges the code
+    And 2 seconds pass
+    And the user opens another browser
+    And the client sends the user to authorize with OpenID and:
+      | max_age | 10000 |
+    And the client exchanges the code
+    Then the two sign-ins must be two sessions
+    When the user logs out with the id_token
+    And the client sends the user to authorize with OpenID and:
+      | prompt | none |
+    Then the user must be sent to the client with the error "login_required" or "interaction_required"
 
   @identityserver
   Scenario: IdentityServer's logged-out page leads back to the client with its state

@@ -249,6 +249,17 @@ impl Recorder {
         })
     }
 
+    /// A second browser: its own cookie jar, this one's transcript and secrets.
+    pub fn another_browser(&self) -> Result<Self, String> {
+        let fresh = Recorder::new()?;
+        Ok(Recorder {
+            http: fresh.http,
+            log: Arc::clone(&self.log),
+            notes: Arc::clone(&self.notes),
+            secrets: Arc::clone(&self.secrets),
+        })
+    }
+
     /// Adds a value to redact wherever it appears in transcripts, shown as `«redacted»`.
     pub fn add_secret(&self, value: &str) {
         self.keep(value, |_| REDACTED.to_owned());

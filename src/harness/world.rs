@@ -34,6 +34,9 @@ pub struct ConformanceWorld {
     conn_error: Option<String>,
     started: std::time::Instant,
     http: Recorder,
+    /// The other browser of a scenario that signs one user in twice: its own cookies,
+    /// the same transcript.
+    other_browser: Option<Recorder>,
     role: Option<String>,
     last: Option<Exchange>,
     /// The discovery document and key set last fetched, each with its URL: a scenario
@@ -100,6 +103,7 @@ impl ConformanceWorld {
             conn_error: None,
             started: std::time::Instant::now(),
             http: Recorder::new().map_err(StepFailure)?,
+            other_browser: None,
             role: None,
             last: None,
             discovery: None,
@@ -164,6 +168,17 @@ impl ConformanceWorld {
     /// The recorder, for transcripts.
     pub fn recorder(&self) -> &Recorder {
         &self.http
+    }
+
+    /// Moves the user to their other browser (a new one the first time): its own
+    /// cookies, so its own session at the server; the transcript stays one.
+    pub fn switch_browser(&mut self) -> Result<(), StepFailure> {
+        let other = match self.other_browser.take() {
+            Some(b) => b,
+            None => self.http.another_browser().map_err(StepFailure)?,
+        };
+        self.other_browser = Some(std::mem::replace(&mut self.http, other));
+        Ok(())
     }
 
     /// Every finding so far.

@@ -22,6 +22,7 @@
 //! tests and the harness use: it binds `127.0.0.1:0`, calls the same `run`, and stops
 //! when dropped.
 
+pub mod assertion;
 pub mod builder;
 pub mod capped;
 pub mod config;

@@ -98,6 +98,9 @@ pub struct Store {
     /// MyID captures the identifier on the grant request (manual §3.3.2) and its audit
     /// records it for what the token then does.
     client_identifiers: Capped<(String, i64)>,
+    /// Client assertion ids already spent (`private_key_jwt`), IdentityServer's replay
+    /// cache.
+    client_assertions: crate::mock::assertion::SpentIds,
     /// When the next sweep of expired records is due (mock time).
     next_purge: i64,
 }
@@ -123,6 +126,10 @@ impl Store {
             access_grants: Capped::new("access-token grants", caps.access_tokens),
             revoked_access_tokens: Capped::new("revoked access tokens", caps.access_tokens),
             client_identifiers: Capped::new("client identifiers", caps.access_tokens),
+            client_assertions: crate::mock::assertion::SpentIds::new(
+                "client assertion ids",
+                caps.codes,
+            ),
             next_purge: 0,
         }
     }
@@ -130,6 +137,11 @@ impl Store {
     /// A user signed in: the session behind the cookie `handle`.
     pub fn start_session(&mut self, handle: String, subject: Subject) {
         self.sessions.insert(handle, subject);
+    }
+
+    /// A session of the user `sub` (any, when there are several).
+    pub fn session_of(&self, sub: &str) -> Option<Subject> {
+        self.sessions.values().find(|s| s.sub == sub).cloned()
     }
 
     /// The user signed out: the session is gone.
@@ -255,6 +267,11 @@ impl Store {
             self.access_grants.len(),
             self.revoked_access_tokens.len(),
         ]
+    }
+
+    /// The spent client assertion ids.
+    pub fn client_assertions(&mut self) -> &mut crate::mock::assertion::SpentIds {
+        &mut self.client_assertions
     }
 
     /// The session behind a cookie, while it lasts.

@@ -388,6 +388,7 @@ pub const NAMES: &[&str] = &[
     "scope_claims",
     "scope_not_granted",
     "scope_returned",
+    "separate_sessions",
     "session_state",
     "short_lived",
     "signature_verifies",

@@ -205,6 +205,13 @@ pub fn id_token_default_alg(token: &Jwt) -> Check {
 /// Core §5.3.2: userinfo's claims are JSON, labelled so (or a signed JWT, labelled
 /// `application/jwt`, for a client that registered signing).
 pub fn userinfo_json(resp: &RecordedResponse) -> Check {
+    if resp.status != 200 {
+        return Check::unjudged(
+            "userinfo_json",
+            &OIDC_USERINFO_JSON,
+            format!("userinfo answered {}: no claims to judge", resp.status),
+        );
+    }
     let ct = resp
         .header("content-type")
         .unwrap_or("")
@@ -214,12 +221,11 @@ pub fn userinfo_json(resp: &RecordedResponse) -> Check {
     Check::expect(
         "userinfo_json",
         &OIDC_USERINFO_JSON,
-        resp.status == 200 && (json || jwt),
+        json || jwt,
         ct.clone(),
         || {
             format!(
-                "userinfo should answer 200 with a JSON object labelled application/json, got {} labelled '{ct}'",
-                resp.status
+                "userinfo's claims should be a JSON object labelled application/json, got '{ct}'"
             )
         },
     )

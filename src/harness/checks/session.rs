@@ -7,7 +7,9 @@ use serde_json::Value;
 use super::Check;
 use super::jwt::Jwt;
 use crate::harness::flow::{AuthorizeOutcome, PageSeen};
-use crate::protocol::rules::openid::{OIDC_LOGOUT_REDIRECT, OIDC_PROMPT_LOGIN, OIDC_PROMPT_NONE};
+use crate::protocol::rules::openid::{
+    OIDC_LOGOUT_REDIRECT, OIDC_OWN_SESSION, OIDC_PROMPT_LOGIN, OIDC_PROMPT_NONE,
+};
 
 fn auth_time(token: &Jwt) -> Option<i64> {
     token.claims.get("auth_time").and_then(Value::as_i64)
@@ -28,6 +30,13 @@ pub fn asked_to_sign_in(pages: &[PageSeen]) -> Check {
 /// The new id_token's `auth_time` is later than the first sign-in's.
 pub fn signed_in_again(first: &Jwt, last: &Jwt) -> Check {
     let (a, b) = (auth_time(first), auth_time(last));
+    if a.is_none() || b.is_none() {
+        return Check::unjudged(
+            "signed_in_again",
+            &OIDC_PROMPT_LOGIN,
+            "an id_token does not say when the user signed in (auth_time is asked for only with max_age)",
+        );
+    }
     Check::expect(
         "signed_in_again",
         &OIDC_PROMPT_LOGIN,
@@ -64,12 +73,58 @@ pub fn nothing_shown(pages: &[PageSeen]) -> Check {
 /// The new id_token keeps the session's `auth_time`.
 pub fn auth_time_kept(first: &Jwt, last: &Jwt) -> Check {
     let (a, b) = (auth_time(first), auth_time(last));
+    if a.is_none() || b.is_none() {
+        return Check::unjudged(
+            "auth_time_kept",
+            &OIDC_PROMPT_NONE,
+            "an id_token does not say when the user signed in (auth_time is asked for only with max_age)",
+        );
+    }
     Check::expect(
         "auth_time_kept",
         &OIDC_PROMPT_NONE,
         a.is_some() && a == b,
         format!("auth_time {a:?}"),
         || format!("the session's auth_time should be kept: {a:?} then {b:?}"),
+    )
+}
+
+/// Two sign-ins of one user in two browsers, `first` then `second` seconds later: two
+/// sessions, each id_token with its own `auth_time` (the second's later) and, when both
+/// carry one, its own `sid`.
+pub fn separate_sessions(first: &Jwt, second: &Jwt) -> Check {
+    const NAME: &str = "separate_sessions";
+    let (a, b) = (auth_time(first), auth_time(second));
+    let sid = |t: &Jwt| {
+        t.claims
+            .get("sid")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    let (sa, sb) = (sid(first), sid(second));
+    let mut problems = Vec::new();
+    match (a, b) {
+        (Some(a), Some(b)) if b <= a => problems.push(format!(
+            "the second sign-in's auth_time {b} is not later than the first's {a}: it is another session's"
+        )),
+        (Some(_), Some(_)) => {}
+        _ => {
+            return Check::unjudged(
+                NAME,
+                &OIDC_OWN_SESSION,
+                "an id_token does not say when the user signed in",
+            );
+        }
+    }
+    if sa.is_some() && sa == sb {
+        problems.push("both sign-ins' id_tokens carry one sid: the sessions were merged".into());
+    }
+    Check::expect(
+        NAME,
+        &OIDC_OWN_SESSION,
+        problems.is_empty(),
+        format!("auth_time {a:?} then {b:?}"),
+        || problems.join("; "),
     )
 }
 
@@ -111,6 +166,8 @@ mod tests {
     fn times() {
         assert!(signed_in_again(&token(10), &token(12)).passed());
         assert!(signed_in_again(&token(10), &token(10)).broken());
+        let without = Jwt::unsigned(json!({"alg": "RS256"}), json!({}));
+        assert!(!signed_in_again(&without, &token(12)).broken());
         assert!(auth_time_kept(&token(10), &token(10)).passed());
         assert!(auth_time_kept(&token(10), &token(12)).broken());
     }

@@ -1,5 +1,6 @@
-//! Steps for the RFC 7523 §2.1 jwt-bearer grant (ClearID's second way to a token) and
-//! for ClearID's Identity Service. The client signs its assertion with the key the
+//! Steps for signed assertions: the RFC 7523 §2.1 jwt-bearer grant (ClearID's second
+//! way to a token), client authentication with one (`private_key_jwt`, RFC 7523 §2.2),
+//! and ClearID's Identity Service. The client signs its assertion with the key the
 //! target file names (`assertion_key_env`), by the server's clock; the variants break
 //! one rule each.
 
@@ -25,9 +26,26 @@ enum Flaw {
     Issuer(String),
 }
 
+/// What an assertion is for: ClearID's grant (RS512 with the client's `kid`, ClearID's
+/// documented shape) or client authentication (RS256, the default every server takes;
+/// `aud` the token endpoint unless the target file names another).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Use {
+    Grant,
+    ClientAuthentication,
+}
+
 /// Builds and signs the client's assertion (`iss` = `sub` = client id, `aud` the
 /// target's, one hour long, a fresh `jti`) with `flaw`.
 async fn assertion(world: &mut ConformanceWorld, flaw: &Flaw) -> Result<String, StepFailure> {
+    assertion_for(world, flaw, Use::Grant).await
+}
+
+async fn assertion_for(
+    world: &mut ConformanceWorld,
+    flaw: &Flaw,
+    purpose: Use,
+) -> Result<String, StepFailure> {
     let client = world.client()?.clone();
     let key = client
         .assertion
@@ -35,18 +53,29 @@ async fn assertion(world: &mut ConformanceWorld, flaw: &Flaw) -> Result<String, 
         .ok_or_else(|| StepFailure::skip("the target file gives this client no assertion key"))?;
     let now = world.server_now().await?;
     let id = client.client_id.as_str().to_owned();
+    let addressed = if key.audience.is_empty() && purpose == Use::ClientAuthentication {
+        world.endpoint(Endpoint::Token)?
+    } else {
+        key.audience.clone()
+    };
     let (start, issuer, audience) = match flaw {
-        Flaw::Expired => (now - 7200, id.clone(), key.audience.clone()),
+        Flaw::Expired => (now - 7200, id.clone(), addressed),
         Flaw::Audience(a) => (now, id.clone(), a.clone()),
-        Flaw::Issuer(i) => (now, i.clone(), key.audience.clone()),
-        Flaw::None | Flaw::OtherKey => (now, id.clone(), key.audience.clone()),
+        Flaw::Issuer(i) => (now, i.clone(), addressed),
+        Flaw::None | Flaw::OtherKey => (now, id.clone(), addressed),
     };
     let claims = json!({
         "sub": id, "jti": crate::protocol::handle::random_hex(16).to_lowercase(),
         "nbf": start, "exp": start + 3600, "iat": start, "iss": issuer, "aud": audience,
     });
-    let mut header = Header::new(Algorithm::RS512);
-    header.kid = Some(id);
+    let mut header = Header::new(if purpose == Use::Grant {
+        Algorithm::RS512
+    } else {
+        Algorithm::RS256
+    });
+    if purpose == Use::Grant {
+        header.kid = Some(id);
+    }
     header.typ = Some("JWT".into());
     let pem = match flaw {
         // A key the server never saw: the harness's own.
@@ -98,6 +127,55 @@ async fn same_again(world: &mut ConformanceWorld) -> StepResult {
         .cloned()
         .ok_or("no assertion was sent before")?;
     send_assertion(world, used).await
+}
+
+/// RFC 7523 §2.2: a client-credentials request authenticated by the client's assertion.
+async fn send_client_assertion(world: &mut ConformanceWorld, assertion: String) -> StepResult {
+    world
+        .flow
+        .vars
+        .insert("client_assertion".into(), assertion.clone());
+    let client = world.client()?.clone();
+    let params = [
+        ("grant_type".to_owned(), "client_credentials".to_owned()),
+        ("scope".to_owned(), client.scope.clone()),
+        ("client_id".to_owned(), client.client_id.as_str().to_owned()),
+        (
+            "client_assertion_type".to_owned(),
+            JWT_BEARER_ASSERTION.to_owned(),
+        ),
+        ("client_assertion".to_owned(), assertion),
+    ];
+    let spec = RequestSpec::form(world.endpoint(Endpoint::Token)?, &params);
+    world.send(spec).await.map(|_| ())
+}
+
+/// RFC 7523 §2.2's assertion type.
+const JWT_BEARER_ASSERTION: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+#[when(
+    regex = r#"^the client requests a token with a client assertion( signed with another key| that expired an hour ago| for the audience "[^"]*")?$"#
+)]
+async fn with_client_assertion(world: &mut ConformanceWorld, flaw: String) -> StepResult {
+    let flaw = match flaw.as_str() {
+        "" => Flaw::None,
+        " signed with another key" => Flaw::OtherKey,
+        " that expired an hour ago" => Flaw::Expired,
+        f => Flaw::Audience(f.split('"').nth(1).unwrap_or_default().to_owned()),
+    };
+    let signed = assertion_for(world, &flaw, Use::ClientAuthentication).await?;
+    send_client_assertion(world, signed).await
+}
+
+#[when("the client sends the same client assertion again")]
+async fn same_client_assertion_again(world: &mut ConformanceWorld) -> StepResult {
+    let used = world
+        .flow
+        .vars
+        .get("client_assertion")
+        .cloned()
+        .ok_or("no client assertion was sent before")?;
+    send_client_assertion(world, used).await
 }
 
 #[then(regex = r#"^the access token header (must|should) have alg "([A-Z0-9]+)"$"#)]

@@ -195,6 +195,37 @@ fn request_object_not_ignored(world: &mut ConformanceWorld, word: String) -> Ste
     world.judge(&word, [checks::request_object_not_ignored(&o, &state)])
 }
 
+/// An OpenID request for the claim scopes a `Given` step found offered, beside the
+/// client's own; a server that keeps them from this client (invalid_scope, as its
+/// policy may: RFC 6749 §3.3) leaves nothing to judge.
+#[when("the user signs in and authorizes the client with OpenID and the claim scopes")]
+async fn authorize_claim_scopes(world: &mut ConformanceWorld) -> StepResult {
+    let claim_scopes = world
+        .flow
+        .vars
+        .get("claim_scopes")
+        .cloned()
+        .ok_or("no claim scopes were chosen")?;
+    let mut params = default_params(world, true, false)?;
+    with_openid(world, &mut params);
+    if let Some((_, scope)) = params.iter_mut().find(|(k, _)| k == "scope") {
+        let mut words: Vec<&str> = scope.split(' ').collect();
+        for s in claim_scopes.split(' ') {
+            if !words.contains(&s) {
+                words.push(s);
+            }
+        }
+        *scope = words.join(" ");
+    }
+    go_authorize(world, params).await?;
+    if outcome(world)?.param("error") == Some("invalid_scope") {
+        return Err(StepFailure::skip(format!(
+            "the server keeps the scopes {claim_scopes} from this client (invalid_scope)"
+        )));
+    }
+    Ok(())
+}
+
 /// A plain OAuth request: the client's scope without `openid`.
 #[when("the user signs in and authorizes the client without OpenID")]
 async fn authorize_without_openid(world: &mut ConformanceWorld) -> StepResult {

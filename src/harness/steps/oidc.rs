@@ -15,6 +15,7 @@ use crate::harness::target::LoginDriver;
 use crate::harness::world::{ConformanceWorld, StepFailure, StepResult};
 use crate::protocol::handle::random_hex;
 use crate::protocol::rules::identityserver::IS4_REFRESH_ID_TOKEN;
+use crate::protocol::rules::oauth::RFC7009_ACCESS_TOKEN_REVOKED;
 use crate::protocol::rules::openid::{OIDC_ID_TOKEN_SIGNED, OIDC_USERINFO_SUB};
 
 /// The newest token response's id_token.
@@ -59,6 +60,19 @@ fn later_auth_time(world: &mut ConformanceWorld, word: String) -> StepResult {
 fn shown_nothing(world: &mut ConformanceWorld, word: String) -> StepResult {
     let check = session::nothing_shown(&world.flow.sign_in);
     world.judge(&word, [check])
+}
+
+/// The user goes to their other browser (a new one the first time), with its own
+/// session at the server.
+#[when(regex = r"^the user (?:opens another browser|goes back to the first browser)$")]
+fn other_browser(world: &mut ConformanceWorld) -> StepResult {
+    world.switch_browser()
+}
+
+#[then(regex = r"^the two sign-ins (must|should) be two sessions$")]
+fn two_sessions(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let (first, last) = first_and_last_id_tokens(world)?;
+    world.judge(&word, [session::separate_sessions(&first, &last)])
 }
 
 #[then(regex = r"^the new id_token's auth_time (must|should) be the first's$")]
@@ -186,7 +200,13 @@ fn userinfo_sub(world: &mut ConformanceWorld, word: String) -> StepResult {
 async fn userinfo_by_post(world: &mut ConformanceWorld) -> StepResult {
     let token = world.flow.access_token(0)?;
     let url = world.endpoint(Endpoint::Userinfo)?;
-    let spec = RequestSpec::form(url, &[]).header("Authorization", format!("Bearer {token}"));
+    // No body at all: an empty form is, to some servers, a form of no content type.
+    let spec = RequestSpec {
+        method: reqwest::Method::POST,
+        url,
+        headers: vec![("Authorization".into(), format!("Bearer {token}"))],
+        body: Vec::new(),
+    };
     world.send(spec).await.map(|_| ())
 }
 
@@ -234,6 +254,20 @@ fn claims_of_scopes(world: &mut ConformanceWorld, word: String) -> StepResult {
         .collect();
     let r = world.last_response()?.clone();
     world.judge(&word, [oidc::scope_claims(r.json().as_ref(), &scopes)])
+}
+
+/// RFC 7009 §2: a revoked access token is refused from then on (SHOULD: a server may
+/// revoke only refresh tokens).
+#[then(regex = r"^userinfo (must|should) no longer take the revoked token$")]
+fn userinfo_refuses_revoked(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let r = world.last_response()?.clone();
+    world.judge(
+        &word,
+        [resource::resource_refused(
+            &r,
+            &RFC7009_ACCESS_TOKEN_REVOKED,
+        )],
+    )
 }
 
 #[then(regex = r"^userinfo (must|should) answer with JSON$")]

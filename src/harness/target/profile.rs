@@ -449,7 +449,8 @@ fn clients(
             Some(m) => AuthMethod::parse(m).map_err(|e| format!("[clients.{role}] {e}"))?,
             None => AuthMethod::AnySecret,
         };
-        if method == AuthMethod::PrivateKeyJwt && assertion.is_none() {
+        // A key variable that is named but unset is reported with the other missing ones.
+        if method == AuthMethod::PrivateKeyJwt && entry.assertion_key_env.is_none() {
             return Err(format!(
                 "[clients.{role}] auth_method private_key_jwt needs assertion_key_env: the key the client signs with"
             ));

@@ -122,6 +122,10 @@ pub mod rfc7009 {
             "An unknown token_type_hint is ignored: it does not change the answer";
         RFC7009_CLIENT_BINDING = "RFC7009-2.1-client-binding", "2.1", Must,
             "A client cannot revoke a token issued to another client";
+        RFC7009_PUBLIC_CLIENT = "RFC7009-2.1-public-client", "2.1", Must,
+            "A public client revokes its own tokens by naming itself (client_id, no secret): the revocation is answered 200";
+        RFC7009_ACCESS_TOKEN_REVOKED = "RFC7009-2-access-token-revoked", "2", Should,
+            "Access tokens can be revoked too: one revoked is refused from then on";
     }
 }
 
@@ -173,8 +177,10 @@ pub mod rfc9068 {
 pub mod rfc7523 {
     use super::super::{Doc, rules};
     rules! { Doc::Rfc(7523);
+        RFC7523_CLIENT_AUTH = "RFC7523-2.2-client-auth", "2.2", Must,
+            "A client registered to authenticate with a signed assertion (private_key_jwt) does so: one signed with its key, iss and sub its client_id, aud the token endpoint, with exp and jti, gets a token";
         RFC7523_SIGNATURE = "RFC7523-3-signature", "3", Must,
-            "An assertion whose signature does not verify with the issuer's key is refused (invalid_grant)";
+            "An assertion whose signature does not verify with the issuer's key is refused (invalid_grant as a grant, invalid_client as client authentication)";
         RFC7523_AUDIENCE = "RFC7523-3-audience", "3", Must,
             "An assertion whose aud does not name this server is refused";
         RFC7523_EXPIRY = "RFC7523-3-expiry", "3", Must,

@@ -19,6 +19,10 @@ rules! { Doc::OpenId(OpenIdSpec::Core);
         "The id_token names the user in sub";
     OIDC_AUTH_TIME = "OIDC-Core-2-auth-time", "2", Must,
         "With max_age in the request the id_token carries auth_time; whenever it carries one, it is the time of the sign-in (not a placeholder such as 0)";
+    OIDC_ASSERTION_ONCE = "OIDC-Core-9-assertion-once", "9", Must,
+        "A client assertion (private_key_jwt, client_secret_jwt) is taken once: the same one sent again is invalid_client";
+    OIDC_OWN_SESSION = "OIDC-Core-2-own-session", "2", Must,
+        "A user signed in twice (two browsers) has two sessions: each id_token's auth_time is its own sign-in's, and its sid (when it has one) its own session's";
     OIDC_KID = "OIDC-Core-10.1-kid", "10.1", Must,
         "An id_token signed with a key of a set that holds several names that key in its header's kid";
     OIDC_RS256 = "OIDC-Core-3.1.3.7-rs256", "3.1.3.7", Should,

@@ -36,7 +36,7 @@ use serde_json::{Value, json};
 pub use self::settings::{ClearIdClient, ClearIdSettings, DEFAULT_APPSETTINGS, Identity};
 use super::origin;
 use crate::mock::error::{OAuthError, json as json_response, no_cache_json};
-use crate::mock::capped::Capped;
+use crate::mock::assertion::{self, MAX_ASSERTION, SKEW, SpentIds};
 use crate::mock::form::{FormParams, has_form_content_type};
 use crate::mock::oauth::{BothWays, credentials};
 use crate::mock::keys::{Rsa, verify_signed_by};
@@ -47,47 +47,21 @@ use crate::protocol::ErrorCode;
 /// RFC 7523 §2.1's grant type.
 pub const JWT_BEARER: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
-/// IdentityServer's default clock skew for assertions, in seconds.
-const SKEW: i64 = 300;
-
-/// Assertion ids already used, by a digest of the id (so a long id costs no more than
-/// a short one), each kept until its assertion could no longer be accepted (the last
-/// second it is in time), swept once a mock minute and capped
-/// ([`Caps::vendor_records`](crate::mock::capped::Caps)).
+/// Assertion ids already used ([`Caps::vendor_records`](crate::mock::capped::Caps)).
 #[derive(Debug, Default)]
 struct Store {
-    used_jti: Capped<i64>,
-    next_purge: i64,
+    used_jti: SpentIds,
 }
-
-/// The largest assertion read: ASP.NET's JWT handler refuses a token over its
-/// `MaximumTokenSizeInBytes`, 250 KiB (IdentityServer's `InputLengthRestrictions.Jwt`
-/// is far smaller still, 51,200 characters: that one).
-const MAX_ASSERTION: usize = 51_200;
 
 impl Store {
     fn of(app: &AppState) -> Arc<Mutex<Store>> {
         app.vendor_store(|caps| {
             Mutex::new(Store {
-                used_jti: Capped::new("ClearID assertion ids", caps.vendor_records),
-                next_purge: 0,
+                used_jti: SpentIds::new("ClearID assertion ids", caps.vendor_records),
             })
         })
         .unwrap_or_default()
     }
-
-    /// Forgets the ids whose assertions are out of time, at most once a mock minute.
-    fn purge_due(&mut self, now: i64) {
-        if now >= self.next_purge {
-            self.used_jti.retain(|_, until| *until >= now);
-            self.next_purge = now.saturating_add(crate::mock::store::PURGE_INTERVAL);
-        }
-    }
-}
-
-/// A fixed-size key for an assertion id.
-fn jti_key(jti: &str) -> String {
-    crate::protocol::secret::hash_secret(&crate::protocol::ClientSecret::new(jti))
 }
 
 #[derive(Clone)]
@@ -165,17 +139,6 @@ struct AccessClaims<'a> {
     amr: Option<[&'static str; 1]>,
 }
 
-/// The claims a client assertion must carry (RFC 7523 §3).
-#[derive(serde::Deserialize)]
-struct Assertion {
-    iss: Option<String>,
-    sub: Option<String>,
-    aud: Option<Value>,
-    exp: Option<i64>,
-    nbf: Option<i64>,
-    jti: Option<String>,
-}
-
 fn error(code: ErrorCode) -> Response {
     OAuthError::new(code).into_response()
 }
@@ -249,7 +212,7 @@ fn check_assertion(
         .assertion_key
         .as_deref()
         .ok_or("the client has no registered key")?;
-    let claims: Assertion = match verify_signed_by(key, Rsa::Rs512, assertion) {
+    let claims: assertion::Claims = match verify_signed_by(key, Rsa::Rs512, assertion) {
         Some((_, claims)) => claims,
         None if c.app.fault(&fault::ASSERTION_UNVERIFIED) => {
             let payload = assertion.split('.').nth(1).ok_or("not a JWT")?;
@@ -257,41 +220,20 @@ fn check_assertion(
         }
         None => return Err("the signature does not verify with the client's key"),
     };
-    let me = Some(client.client_id.as_str());
-    let iss_ok = claims.iss.as_deref() == me || c.app.fault(&fault::ISSUER_IGNORED);
-    if !iss_ok || claims.sub.as_deref() != me {
-        return Err("iss and sub must be the client id");
-    }
-    let audience = c.settings.assertion_audience.as_str();
-    let aud_ok = match &claims.aud {
-        Some(Value::String(a)) => a == audience,
-        Some(Value::Array(v)) => v.iter().any(|a| a == audience),
-        _ => false,
+    let audiences = [c.settings.assertion_audience.clone()];
+    let expected = assertion::Expected {
+        client_id: client.client_id.as_str(),
+        audiences: &audiences,
+        max_lifetime: Some(3600),
     };
-    if !aud_ok && !c.app.fault(&fault::AUDIENCE_IGNORED) {
-        return Err("aud must name the STS");
-    }
-    let exp = claims.exp.ok_or("no exp")?;
-    if exp + SKEW < now && !c.app.fault(&fault::EXPIRED_ASSERTION) {
-        return Err("the assertion has expired");
-    }
-    if claims.nbf.is_some_and(|nbf| nbf > now + SKEW) {
-        return Err("the assertion is not valid yet");
-    }
-    if exp > now + 3600 + SKEW {
-        return Err("the assertion lives longer than an hour");
-    }
-    let jti = claims.jti.ok_or("no jti")?;
-    let key = jti_key(&jti);
+    let lenient = assertion::Lenience {
+        issuer: c.app.fault(&fault::ISSUER_IGNORED),
+        audience: c.app.fault(&fault::AUDIENCE_IGNORED),
+        expiry: c.app.fault(&fault::EXPIRED_ASSERTION),
+        replay: c.app.fault(&fault::ASSERTION_REPLAYABLE),
+    };
     let mut store = c.store.lock().unwrap_or_else(|p| p.into_inner());
-    store.purge_due(now);
-    let used = store.used_jti.get(&key).is_some_and(|until| *until >= now);
-    if used && !c.app.fault(&fault::ASSERTION_REPLAYABLE) {
-        return Err("the assertion was used before");
-    }
-    // Remembered for as long as the assertion could be accepted: its exp and the skew.
-    store.used_jti.insert(key, exp + SKEW);
-    Ok(())
+    assertion::check(&claims, &expected, now, lenient, &mut store.used_jti)
 }
 
 /// The claims of a token for `client` at `now`, in ClearID's order.

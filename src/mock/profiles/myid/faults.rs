@@ -127,6 +127,27 @@ crate::mock::faults::faults! { "myid";
     USERINFO_SCOPE_CLAIMS_DROPPED = "userinfo-scope-claims-dropped", "userinfo answers sub alone, whatever claim scopes were granted",
         [&openid::OIDC_SCOPE_CLAIMS],
         [("@oidc", "A claim scope brings its claims at userinfo")];
+    CLIENT_ASSERTION_REFUSED = "client-assertion-refused", "no client assertion authenticates, however well it is made",
+        [&oauth::RFC7523_CLIENT_AUTH],
+        [("@client_credentials", "A client may authenticate with a signed assertion")];
+    CLIENT_ASSERTION_REPLAYABLE = "client-assertion-replayable", "a client assertion (private_key_jwt) can be sent again",
+        [&openid::OIDC_ASSERTION_ONCE],
+        [("@client_credentials", "A client assertion works once")];
+    CLIENT_ASSERTION_ANY_AUDIENCE = "client-assertion-any-audience", "a client assertion addressed to another server is taken",
+        [&oauth::RFC7523_AUDIENCE],
+        [("@client_credentials", "A client assertion for another audience is invalid_client")];
+    CLIENT_ASSERTION_EXPIRED_TAKEN = "client-assertion-expired-taken", "an expired client assertion is taken",
+        [&oauth::RFC7523_EXPIRY],
+        [("@client_credentials", "An expired client assertion is invalid_client")];
+    CLIENT_ASSERTION_UNVERIFIED = "client-assertion-unverified", "a client assertion's signature is not checked",
+        [&oauth::RFC7523_SIGNATURE],
+        [("@client_credentials", "A client assertion signed with another key is invalid_client")];
+    REVOCATION_PUBLIC_REFUSED = "revocation-public-refused", "a public client may not revoke its own tokens: revocation wants a secret",
+        [&oauth::RFC7009_PUBLIC_CLIENT],
+        [("@revocation", "A public client revokes its own access token")];
+    SESSIONS_MERGED = "sessions-merged", "a user's second sign-in takes over the first's session: its sid and auth_time",
+        [&openid::OIDC_OWN_SESSION],
+        [("@oidc", "One user signed in twice has two sessions, and each can log out")];
     ISSUER_TRAILING_SLASH = "issuer-trailing-slash", "the discovery issuer has a trailing slash",
         [&oauth::RFC8414_ISSUER],
         [("@discovery", "The discovery document describes the auth server")];

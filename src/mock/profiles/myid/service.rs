@@ -73,7 +73,10 @@ impl Service for MyidService {
             path: "fixtures/targets/mock.toml",
             file: include_str!("../../../../fixtures/targets/mock.toml"),
             secrets: include_str!("../../../../fixtures/targets/mock.env"),
-            inline: &[],
+            inline: &[(
+                "MYID_ASSERTION_KEY",
+                include_str!("../../../../fixtures/keys/myid-assertion.pem"),
+            )],
         }
     }
 }

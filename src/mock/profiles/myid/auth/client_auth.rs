@@ -1,6 +1,8 @@
 //! Client authentication at the token endpoint, as IdentityServer4's
 //! `ClientSecretValidator` does it: the Basic parser first, then the body parser, then
-//! `HashedSharedSecretValidator` against the stored hashes.
+//! the client assertion parser; `HashedSharedSecretValidator` against the stored hashes,
+//! `PrivateKeyJwtSecretValidator` against a client's public keys (secrets of Type
+//! `JWK`).
 
 use axum::http::{HeaderMap, header};
 
@@ -16,10 +18,15 @@ use crate::protocol::{ClientSecret, ErrorCode, basic};
 const MAX_ID: usize = 100;
 const MAX_SECRET: usize = 100;
 
+/// RFC 7523 §2.2's assertion type.
+const JWT_BEARER_ASSERTION: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
 /// What the parsers found.
 enum Credential {
     /// An id with a non-empty secret.
     Shared { id: String, secret: ClientSecret },
+    /// A signed assertion (`private_key_jwt`), with the client it names.
+    Assertion { id: String, jwt: String },
     /// An id and no secret (public clients, or a confidential client that forgot it).
     IdOnly { id: String },
 }
@@ -27,7 +34,9 @@ enum Credential {
 impl Credential {
     fn id(&self) -> &str {
         match self {
-            Credential::Shared { id, .. } | Credential::IdOnly { id } => id,
+            Credential::Shared { id, .. }
+            | Credential::Assertion { id, .. }
+            | Credential::IdOnly { id } => id,
         }
     }
 }
@@ -74,16 +83,40 @@ fn from_body(state: &AppState, form: &FormParams) -> Option<Credential> {
     }
 }
 
-/// `SecretParser.ParseAsync`: the first parser that finds a shared secret wins; an
-/// id-only result is kept unless a later parser finds something. So with a Basic
-/// secret the body's `client_id`/`client_secret` are ignored outright.
+/// `JwtBearerClientAssertionSecretParser`: an assertion of the jwt-bearer type names
+/// its client in `sub`; a `client_id` beside it must agree.
+fn from_assertion(form: &FormParams) -> Option<Credential> {
+    if form.present("client_assertion_type") != Some(JWT_BEARER_ASSERTION) {
+        return None;
+    }
+    let jwt = form
+        .present("client_assertion")
+        .filter(|a| a.len() <= crate::mock::assertion::MAX_ASSERTION)?;
+    let payload = crate::protocol::jwt::Compact::split(jwt)?.payload;
+    let claims: crate::mock::assertion::Claims = crate::protocol::jwt::decode_segment(payload)?;
+    let id = claims.sub?;
+    if form.present("client_id").is_some_and(|c| c != id) || id.len() > MAX_ID {
+        return None;
+    }
+    Some(Credential::Assertion {
+        id,
+        jwt: jwt.to_owned(),
+    })
+}
+
+/// `SecretParser.ParseAsync`: the first parser that finds a secret wins; an id-only
+/// result is kept unless a later parser finds something. So with a Basic secret the
+/// body's `client_id`/`client_secret` are ignored outright.
 fn parse(state: &AppState, headers: &HeaderMap, form: &FormParams) -> Option<Credential> {
     if state.fault(&fault::BODY_CREDENTIALS_FIRST) {
         return from_body(state, form).or_else(|| from_basic(state, headers));
     }
     match from_basic(state, headers) {
         found @ Some(Credential::Shared { .. }) => found,
-        basic_id_only => from_body(state, form).or(basic_id_only),
+        basic_id_only => match from_body(state, form) {
+            found @ Some(Credential::Shared { .. }) => found,
+            body_id_only => from_assertion(form).or(body_id_only).or(basic_id_only),
+        },
     }
 }
 
@@ -96,7 +129,7 @@ pub fn presented(
 ) -> Option<(String, Option<ClientSecret>)> {
     Some(match parse(state, headers, form)? {
         Credential::Shared { id, secret } => (id, Some(secret)),
-        Credential::IdOnly { id } => (id, None),
+        Credential::IdOnly { id } | Credential::Assertion { id, .. } => (id, None),
     })
 }
 
@@ -130,10 +163,18 @@ pub fn authenticate<'a>(
     if !client.require_client_secret || client.allowed_grant_types.iter().all(|g| g == "implicit") {
         return Ok(client);
     }
-    let Credential::Shared { secret, .. } = &credential else {
-        return Err(invalid("the client needs a secret and sent none"));
-    };
     let now = state.clock.now();
+    let secret = match &credential {
+        Credential::Shared { secret, .. } => secret,
+        Credential::Assertion { jwt, .. } => {
+            return private_key_jwt(state, client, jwt, &token_endpoint(headers), now)
+                .map(|()| client)
+                .map_err(invalid);
+        }
+        Credential::IdOnly { .. } => {
+            return Err(invalid("the client needs a secret and sent none"));
+        }
+    };
     for stored in client
         .secrets
         .iter()
@@ -153,4 +194,93 @@ pub fn authenticate<'a>(
         }
     }
     Err(invalid("the secret matches none of the client's unexpired secrets"))
+}
+
+/// Where an assertion must be addressed: the token endpoint, which IdentityServer4
+/// 4.1.2's `PrivateKeyJwtSecretValidator` takes as the only audience.
+fn token_endpoint(headers: &HeaderMap) -> String {
+    format!("{}/connect/token", super::issuer(headers))
+}
+
+/// `PrivateKeyJwtSecretValidator`: the assertion verifies with one of the client's
+/// unexpired public keys (secrets of Type `JWK`), then RFC 7523 §3's checks, its `jti`
+/// spent in the replay cache.
+fn private_key_jwt(
+    state: &AppState,
+    client: &Client,
+    jwt: &str,
+    audience: &str,
+    now: i64,
+) -> Result<(), &'static str> {
+    let mut keys = client
+        .secrets
+        .iter()
+        .filter(|s| s.kind == "JWK" && s.expiration.is_none_or(|e| e >= now))
+        .peekable();
+    if keys.peek().is_none() {
+        return Err("the client has no key to verify an assertion with");
+    }
+    // Fault `client-assertion-refused`: no assertion authenticates, however good.
+    if state.fault(&fault::CLIENT_ASSERTION_REFUSED) {
+        return Err("client assertions are not taken");
+    }
+    let claims = keys
+        .find_map(|k| verify_with_jwk(&k.value, jwt))
+        .or_else(|| {
+            // Fault `client-assertion-unverified`: the claims read without the signature.
+            state
+                .fault(&fault::CLIENT_ASSERTION_UNVERIFIED)
+                .then(|| {
+                    let payload = crate::protocol::jwt::Compact::split(jwt)?.payload;
+                    crate::protocol::jwt::decode_segment(payload)
+                })
+                .flatten()
+        })
+        .ok_or("the assertion's signature verifies with none of the client's keys")?;
+    let audiences = [audience.to_owned()];
+    let expected = crate::mock::assertion::Expected {
+        client_id: client.client_id.as_str(),
+        audiences: &audiences,
+        max_lifetime: None,
+    };
+    let lenient = crate::mock::assertion::Lenience {
+        issuer: false,
+        audience: state.fault(&fault::CLIENT_ASSERTION_ANY_AUDIENCE),
+        expiry: state.fault(&fault::CLIENT_ASSERTION_EXPIRED_TAKEN),
+        replay: state.fault(&fault::CLIENT_ASSERTION_REPLAYABLE),
+    };
+    let mut store = state.store();
+    crate::mock::assertion::check(&claims, &expected, now, lenient, store.client_assertions())
+}
+
+/// The claims of `jwt` when its RSA signature verifies with the public key `jwk` (a
+/// JSON Web Key, as the secret's Value holds it).
+fn verify_with_jwk(jwk: &str, jwt: &str) -> Option<crate::mock::assertion::Claims> {
+    use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+    let key: serde_json::Value = serde_json::from_str(jwk).ok()?;
+    if key.get("kty")?.as_str()? != "RSA" {
+        return None;
+    }
+    let decoding = DecodingKey::from_rsa_components(key.get("n")?.as_str()?, key.get("e")?.as_str()?).ok()?;
+    let alg = jsonwebtoken::decode_header(jwt).ok()?.alg;
+    let rsa = [
+        Algorithm::RS256,
+        Algorithm::RS384,
+        Algorithm::RS512,
+        Algorithm::PS256,
+        Algorithm::PS384,
+        Algorithm::PS512,
+    ];
+    if !rsa.contains(&alg) {
+        return None;
+    }
+    // Only the signature here: the claims are judged by `assertion::check`.
+    let mut validation = Validation::new(alg);
+    validation.validate_exp = false;
+    validation.validate_nbf = false;
+    validation.validate_aud = false;
+    validation.required_spec_claims.clear();
+    jsonwebtoken::decode(jwt, &decoding, &validation)
+        .ok()
+        .map(|d| d.claims)
 }

@@ -134,10 +134,20 @@ pub async fn document(
         "response_modes_supported",
         json!(["form_post", "query", "fragment"]),
     );
-    put(
-        "token_endpoint_auth_methods_supported",
-        json!(["client_secret_basic", "client_secret_post"]),
-    );
+    // IdentityServer adds private_key_jwt when its assertion parser is registered: as
+    // MyID would for a client with a key (a secret of Type JWK), assumed.
+    let mut methods = vec!["client_secret_basic", "client_secret_post"];
+    if state
+        .config
+        .auth
+        .clients
+        .all()
+        .iter()
+        .any(|c| c.enabled && c.secrets.iter().any(|s| s.kind == "JWK"))
+    {
+        methods.push("private_key_jwt");
+    }
+    put("token_endpoint_auth_methods_supported", json!(methods));
     put("id_token_signing_alg_values_supported", json!(["RS256"]));
     put("subject_types_supported", json!(["public"]));
     // Advertised even though clients forbid plain by default, as IdentityServer does.

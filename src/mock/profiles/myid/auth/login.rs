@@ -139,16 +139,25 @@ pub async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Bod
         );
     };
     let handle = random_hex(32);
-    let sid = random_hex(16);
-    let subject = Subject {
+    let fresh = Subject {
         sub: user.subject_id.clone(),
         username: user.username.clone(),
         auth_time: state.clock.now(),
         idp: "local".into(),
         amr: vec!["pwd".into()],
-        sid: sid.clone(),
+        sid: random_hex(16),
     };
-    state.store().start_session(handle.clone(), subject);
+    let mut store = state.store();
+    // Fault `sessions-merged`: a second sign-in of the user takes over the first's
+    // session (its sid and auth_time) instead of starting its own.
+    let subject = if state.fault(&fault::SESSIONS_MERGED) {
+        store.session_of(&fresh.sub).unwrap_or(fresh)
+    } else {
+        fresh
+    };
+    let sid = subject.sid.clone();
+    store.start_session(handle.clone(), subject);
+    drop(store);
     tracing::debug!(username = %user.username, "signed in");
     // IdentityServer's quickstart answers with ASP.NET's Redirect, a 302; fault
     // `login-307` answers 307, which would post the credentials on.

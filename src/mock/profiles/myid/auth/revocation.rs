@@ -51,6 +51,10 @@ pub async fn revocation(
     };
     let form = FormParams::parse(&bytes);
     let client = match client_auth::authenticate(&state, &headers, &form) {
+        // Fault `revocation-public-refused`: a client without a secret may not revoke.
+        Ok(c) if !c.require_client_secret && state.fault(&fault::REVOCATION_PUBLIC_REFUSED) => {
+            return error(ErrorCode::InvalidClient);
+        }
         Ok(c) => c,
         Err(e) => return error(e.code),
     };
