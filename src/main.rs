@@ -119,6 +119,11 @@ enum Command {
         #[arg(long, value_name = "PROFILE", default_value = "myid", conflicts_with = "target",
               value_parser = clap::builder::PossibleValuesParser::new(Profile::names()))]
         mock: String,
+        /// Serve the embedded mock over HTTPS with a self-signed certificate the
+        /// harness trusts, as MyID is served: the rules only an https issuer binds are
+        /// judged too.
+        #[arg(long, conflicts_with = "target")]
+        tls: bool,
     },
     /// List the named faults the mock can switch on, one per line.
     Faults,
@@ -227,6 +232,7 @@ fn main() -> ExitCode {
             min_judged,
             faults,
             mock,
+            tls,
         } => outcome(parse_faults(&faults, &mock).and_then(|faults| {
             let reports = Reports {
                 junit,
@@ -241,7 +247,7 @@ fn main() -> ExitCode {
             };
             let target = match target {
                 Some(path) => Choice::Live(path),
-                None => Choice::Embedded(mock, faults),
+                None => Choice::Embedded(mock, faults, tls),
             };
             runtime().block_on(check(target, tags, reports, concurrency, judging))
         })),
@@ -546,7 +552,7 @@ struct Judging {
 /// faults.
 enum Choice {
     Live(PathBuf),
-    Embedded(String, Vec<Fault>),
+    Embedded(String, Vec<Fault>, bool),
 }
 
 async fn check(
@@ -558,7 +564,10 @@ async fn check(
 ) -> Result<ExitCode, UsageError> {
     let target = match &target {
         Choice::Live(path) => Target::live(path),
-        Choice::Embedded(vendor, faults) => Target::embedded_vendor(vendor, faults),
+        Choice::Embedded(vendor, faults, false) => Target::embedded_vendor(vendor, faults),
+        Choice::Embedded(vendor, faults, true) => {
+            Target::embedded_vendor(vendor, faults).and_then(Target::over_tls)
+        }
     }
     .map_err(usage)?;
     // A mock takes sixteen at once; a real server is spared the burst unless asked.

@@ -126,3 +126,72 @@ fn oauth2_rs_revokes_over_tls() {
         );
     });
 }
+
+/// The harness over HTTPS, both ways a user meets it: `check --tls` (the embedded mock
+/// served with a certificate the harness trusts), and a target file whose `ca_file`
+/// names the certificate a served mock wrote (a staging server with a private CA). The
+/// rule only an https issuer binds is judged, and held; without the certificate the gate
+/// stops at the handshake with one message.
+#[test]
+fn the_harness_judges_a_mock_served_over_tls() {
+    let dir = std::env::temp_dir().join(format!("myid-tls-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let report = dir.join("tls.json");
+    let out = common::check_command()
+        .args(["--tls", "--tags", "@discovery", "--json"])
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let https_held = json["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["findings"].as_array().cloned().unwrap_or_default())
+        .any(|f| {
+            f["rule"] == "RFC8414-2-https" && f["passed"] == true && f["severity"] != "not judged"
+        });
+    assert!(https_held, "https throughout was not judged: {json}");
+
+    let cert = dir.join("served.pem");
+    let served = common::serve_child(&["--tls", "--tls-cert-out", cert.to_str().unwrap()], &[]);
+    assert!(served.base.starts_with("https://"), "{}", served.base);
+    let shipped = include_str!("../fixtures/targets/mock.toml")
+        .replace("http://127.0.0.1:5000", &served.base)
+        .replace(
+            "expectations = \"../expectations/myid.toml\"",
+            "expectations = \"myid\"",
+        );
+    let trusted = dir.join("trusted.toml");
+    std::fs::write(&trusted, format!("ca_file = \"served.pem\"\n{shipped}")).unwrap();
+    let out = common::check_command()
+        .arg("--target")
+        .arg(&trusted)
+        .args(["--tags", "@discovery"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let untrusted = dir.join("untrusted.toml");
+    std::fs::write(&untrusted, &shipped).unwrap();
+    let out = common::check_command()
+        .arg("--target")
+        .arg(&untrusted)
+        .args(["--tags", "@discovery"])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    assert!(said.to_lowercase().contains("certificate"), "{said}");
+}

@@ -173,6 +173,8 @@ impl RequestSpec {
 #[derive(Clone)]
 pub struct Recorder {
     http: reqwest::Client,
+    /// The certificates trusted besides the platform's, for another browser like it.
+    trusted: Option<Arc<str>>,
     log: Arc<Mutex<Vec<Exchange>>>,
     notes: Arc<Mutex<Vec<String>>>,
     secrets: Arc<Mutex<Vec<Secret>>>,
@@ -216,24 +218,73 @@ fn shared_tls() -> Result<rustls::ClientConfig, String> {
         let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
         let verifier = rustls_platform_verifier::Verifier::new(provider.clone())
             .map_err(|e| format!("cannot load the trusted certificates: {e}"))?;
-        let mut config = rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .map_err(|e| format!("cannot configure TLS: {e}"))?
-            .dangerous()
-            .with_custom_certificate_verifier(Arc::new(verifier))
-            .with_no_client_auth();
-        config.alpn_protocols = vec![b"http/1.1".to_vec()];
-        Ok(config)
+        client_config(provider, verifier)
     })
     .clone()
+}
+
+/// [`shared_tls`] that also trusts the certificates of `pem`: a private CA a target file
+/// names (`ca_file`), or an embedded mock's own certificate. Made once per distinct
+/// `pem`, for the same reason as [`shared_tls`].
+fn tls_trusting(pem: &str) -> Result<rustls::ClientConfig, String> {
+    type Made = std::collections::HashMap<String, Result<rustls::ClientConfig, String>>;
+    static MADE: OnceLock<Mutex<Made>> = OnceLock::new();
+    let mut made = MADE
+        .get_or_init(Mutex::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    made.entry(pem.to_owned())
+        .or_insert_with(|| make_tls_trusting(pem))
+        .clone()
+}
+
+fn make_tls_trusting(pem: &str) -> Result<rustls::ClientConfig, String> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject as _;
+    let roots = CertificateDer::pem_slice_iter(pem.as_bytes())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format!("the trusted certificates are not PEM: {e}"))?;
+    if roots.is_empty() {
+        return Err("no certificate among the trusted certificates".into());
+    }
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let verifier =
+        rustls_platform_verifier::Verifier::new_with_extra_roots(roots, provider.clone())
+            .map_err(|e| format!("cannot load the trusted certificates: {e}"))?;
+    client_config(provider, verifier)
+}
+
+/// The client configuration reqwest would build around `verifier`: HTTP/1.1.
+fn client_config(
+    provider: Arc<rustls::crypto::CryptoProvider>,
+    verifier: rustls_platform_verifier::Verifier,
+) -> Result<rustls::ClientConfig, String> {
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| format!("cannot configure TLS: {e}"))?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_no_client_auth();
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(config)
 }
 
 impl Recorder {
     /// A client that never uses a proxy and never follows redirects (the harness
     /// inspects every hop itself).
     pub fn new() -> Result<Self, String> {
+        Self::trusting(None)
+    }
+
+    /// [`Recorder::new`], also trusting the PEM certificates `extra` (besides the
+    /// platform's).
+    pub fn trusting(extra: Option<&str>) -> Result<Self, String> {
+        let tls = match extra {
+            Some(pem) => tls_trusting(pem)?,
+            None => shared_tls()?,
+        };
         let http = reqwest::Client::builder()
-            .tls_backend_preconfigured(shared_tls()?)
+            .tls_backend_preconfigured(tls)
             .no_proxy()
             .redirect(reqwest::redirect::Policy::none())
             // A cookie jar per scenario, like a browser's, for sign-in sessions.
@@ -243,6 +294,7 @@ impl Recorder {
             .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
         Ok(Recorder {
             http,
+            trusted: extra.map(Arc::from),
             log: Arc::default(),
             notes: Arc::default(),
             secrets: Arc::default(),
@@ -251,9 +303,10 @@ impl Recorder {
 
     /// A second browser: its own cookie jar, this one's transcript and secrets.
     pub fn another_browser(&self) -> Result<Self, String> {
-        let fresh = Recorder::new()?;
+        let fresh = Recorder::trusting(self.trusted.as_deref())?;
         Ok(Recorder {
             http: fresh.http,
+            trusted: fresh.trusted,
             log: Arc::clone(&self.log),
             notes: Arc::clone(&self.notes),
             secrets: Arc::clone(&self.secrets),

@@ -55,12 +55,22 @@ pub struct RuleCoverage {
 pub async fn survey() -> Result<Vec<RuleCoverage>, RunError> {
     let mut judged: BTreeMap<&'static str, BTreeSet<(String, String)>> = BTreeMap::new();
     let mut departures: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();
+    // Each profile's mock over HTTP, then MyID's discovery over HTTPS, as MyID is served:
+    // the rules only an https issuer binds are judged there.
+    let mut runs: Vec<(String, Target, Option<String>)> = Vec::new();
     for profile in Profile::all() {
         let target = Target::embedded_vendor(profile.name(), &[])
             .map_err(|e| RunError::Setup(e.to_string()))?;
+        runs.push((profile.name().to_owned(), target, None));
+    }
+    let tls = Target::embedded_vendor(Profile::MYID.name(), &[])
+        .and_then(Target::over_tls)
+        .map_err(|e| RunError::Setup(e.to_string()))?;
+    runs.push(("myid over TLS".into(), tls, Some("@discovery".into())));
+    for (name, target, tags) in runs {
         let report = run(RunOptions {
             target,
-            tags: None,
+            tags,
             concurrency: 16,
             quiet: true,
             strict: false,
@@ -71,12 +81,12 @@ pub async fn survey() -> Result<Vec<RuleCoverage>, RunError> {
                 judged
                     .entry(f.rule.id)
                     .or_default()
-                    .insert((profile.name().to_owned(), s.scenario.clone()));
+                    .insert((name.clone(), s.scenario.clone()));
                 if !f.passed {
                     departures
                         .entry(f.rule.id)
                         .or_default()
-                        .insert(profile.name().to_owned());
+                        .insert(name.clone());
                 }
             }
         }

@@ -19,6 +19,13 @@ fn starts_with_uri(url: &str, prefix: &str) -> bool {
     url.len() >= prefix.len() && url[..prefix.len()].eq_ignore_ascii_case(prefix)
 }
 
+/// The target's login driver.
+fn login_driver(world: &ConformanceWorld) -> Result<LoginDriver, StepFailure> {
+    world.conn()?.profile.login.clone().ok_or_else(|| {
+        "the target file has no [login] section: the harness cannot sign a user in".into()
+    })
+}
+
 /// Sends the browser to `url` and signs the user in with the target's login driver,
 /// until the server sends it to `redirect_uri` or stops on a page of its own.
 pub async fn authorize(
@@ -26,12 +33,7 @@ pub async fn authorize(
     url: String,
     redirect_uri: &str,
 ) -> Result<AuthorizeOutcome, StepFailure> {
-    let driver = world
-        .conn()?
-        .profile
-        .login
-        .clone()
-        .ok_or("the target file has no [login] section: the harness cannot sign a user in")?;
+    let driver = login_driver(world)?;
     authorize_with(world, url, redirect_uri, &driver).await
 }
 
@@ -53,12 +55,7 @@ pub async fn authorize_by_post(
     params: &[(String, String)],
     redirect_uri: &str,
 ) -> Result<AuthorizeOutcome, StepFailure> {
-    let driver = world
-        .conn()?
-        .profile
-        .login
-        .clone()
-        .ok_or("the target file has no [login] section: the harness cannot sign a user in")?;
+    let driver = login_driver(world)?;
     if matches!(driver, LoginDriver::Command(_)) {
         return Err(StepFailure::skip(
             "the login command opens a URL: it cannot send the authorization request as a POST",

@@ -27,7 +27,7 @@ const NEVER_ISSUED: &str = "preflight-never-issued";
 
 /// Checks that the target can be tested at all; `Err` is the one message to show.
 pub async fn check(profile: &TargetProfile) -> Result<(), String> {
-    let http = Recorder::new()?;
+    let http = Recorder::trusting(profile.trusted_ca.as_deref().map(String::as_str))?;
     let main = usable_endpoints(
         &http,
         &profile.issuer,

@@ -128,6 +128,14 @@ impl ConformanceWorld {
     /// Gives the scenario its connection (done by the runner's before-hook) and
     /// registers the target's secrets for redaction.
     pub fn attach(&mut self, conn: Connection) {
+        // A target with a certificate of its own (a private CA, a mock over TLS): this
+        // scenario's browser trusts it.
+        if let Some(ca) = &conn.profile.trusted_ca {
+            match Recorder::trusting(Some(ca)) {
+                Ok(http) => self.http = http,
+                Err(e) => self.conn_error = Some(e),
+            }
+        }
         for client in conn.profile.clients.values() {
             if let Some(s) = &client.secret {
                 match &client.secret_source {

@@ -21,6 +21,7 @@ pub mod oidc;
 pub mod refresh;
 pub mod session;
 pub mod token;
+pub mod userinfo;
 
 use std::fmt;
 

@@ -1,5 +1,5 @@
 //! Checks of OpenID Connect: the identity token a code exchange returns (Core
-//! §3.1.3.3–3.1.3.8), userinfo (Core §5.3.2), and IdentityServer's own additions
+//! §3.1.3.3–3.1.3.8), the logout link, and IdentityServer's own additions
 //! (`sid`, `idp`, `amr`, `session_state`).
 
 use aws_lc_rs::digest::{SHA256, SHA384, SHA512, digest};
@@ -7,9 +7,8 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::Value;
 
+use super::Check;
 use super::jwt::Jwt;
-use super::{Check, Rule};
-use crate::harness::client::RecordedResponse;
 use crate::harness::flow::AuthorizeOutcome;
 use crate::protocol::rules::identityserver::{
     IS4_LOGGED_OUT_LINK, IS4_SESSION_CLAIMS, IS4_SESSION_STATE,
@@ -17,7 +16,7 @@ use crate::protocol::rules::identityserver::{
 use crate::protocol::rules::oauth::RFC8414_ENDPOINTS_SERVED;
 use crate::protocol::rules::openid::{
     OIDC_AT_HASH, OIDC_AUTH_TIME, OIDC_EXP_IAT, OIDC_ID_TOKEN_ISS_AUD, OIDC_ID_TOKEN_ISSUED,
-    OIDC_KID, OIDC_NONCE, OIDC_RS256, OIDC_SCOPE_CLAIMS, OIDC_SUB, OIDC_USERINFO_JSON,
+    OIDC_KID, OIDC_NONCE, OIDC_RS256, OIDC_SUB,
 };
 
 /// The id_token of a token response, decoded, when there is one that is a JWT.
@@ -202,83 +201,6 @@ pub fn id_token_default_alg(token: &Jwt) -> Check {
     )
 }
 
-/// Core §5.3.2: userinfo's claims are JSON, labelled so (or a signed JWT, labelled
-/// `application/jwt`, for a client that registered signing).
-pub fn userinfo_json(resp: &RecordedResponse) -> Check {
-    if resp.status != 200 {
-        return Check::unjudged(
-            "userinfo_json",
-            &OIDC_USERINFO_JSON,
-            format!("userinfo answered {}: no claims to judge", resp.status),
-        );
-    }
-    let ct = resp
-        .header("content-type")
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let jwt = ct.starts_with("application/jwt");
-    let json = ct.starts_with("application/json") && resp.json().is_some_and(|b| b.is_object());
-    Check::expect(
-        "userinfo_json",
-        &OIDC_USERINFO_JSON,
-        json || jwt,
-        ct.clone(),
-        || {
-            format!(
-                "userinfo's claims should be a JSON object labelled application/json, got '{ct}'"
-            )
-        },
-    )
-}
-
-/// The claims each of Core §5.4's scopes asks for.
-pub fn claims_of_scope(scope: &str) -> &'static [&'static str] {
-    match scope {
-        "profile" => &[
-            "name",
-            "family_name",
-            "given_name",
-            "middle_name",
-            "nickname",
-            "preferred_username",
-            "profile",
-            "picture",
-            "website",
-            "gender",
-            "birthdate",
-            "zoneinfo",
-            "locale",
-            "updated_at",
-        ],
-        "email" => &["email", "email_verified"],
-        "address" => &["address"],
-        "phone" => &["phone_number", "phone_number_verified"],
-        _ => &[],
-    }
-}
-
-/// Core §5.4: userinfo carries claims of each claim scope granted (`scopes`).
-pub fn scope_claims(body: Option<&Value>, scopes: &[String]) -> Check {
-    let body = body.cloned().unwrap_or(Value::Null);
-    let missing: Vec<&str> = scopes
-        .iter()
-        .filter(|s| !claims_of_scope(s).iter().any(|c| body.get(*c).is_some()))
-        .map(String::as_str)
-        .collect();
-    Check::expect(
-        "scope_claims",
-        &OIDC_SCOPE_CLAIMS,
-        missing.is_empty(),
-        format!("claims for {}", scopes.join(" ")),
-        || {
-            format!(
-                "userinfo carries no claim of the scope(s) {}",
-                missing.join(", ")
-            )
-        },
-    )
-}
-
 /// Core §2: the id_token names the user in `sub`.
 pub fn id_token_sub(token: &Jwt) -> Check {
     let sub = token
@@ -308,40 +230,6 @@ pub fn id_token_identityserver_claims(token: &Jwt) -> Check {
         missing.is_empty(),
         "sid, sub, auth_time, idp, amr",
         || format!("the id_token lacks {}", missing.join(", ")),
-    )
-}
-
-/// Userinfo answers 200 with a JSON object whose `sub` is the user's (`sub`, the
-/// id_token's; Core §5.3.2), as `rule` says.
-pub fn userinfo_sub(status: u16, body: Option<&Value>, sub: &str, rule: &'static Rule) -> Check {
-    let got = body
-        .and_then(|b| b.get("sub"))
-        .and_then(Value::as_str)
-        .unwrap_or("");
-    Check::expect(
-        "userinfo_sub",
-        rule,
-        status == 200 && !sub.is_empty() && got == sub,
-        format!("sub {got}"),
-        || format!("expected 200 with sub '{sub}', got {status} with sub '{got}'"),
-    )
-}
-
-/// Userinfo carries a claim of a granted identity scope, with the value `rule` says
-/// (Core §5.4 names the claims; what they hold is the product's).
-pub fn userinfo_claim(
-    body: Option<&Value>,
-    claim: &str,
-    expected: &str,
-    rule: &'static Rule,
-) -> Check {
-    let got = body.and_then(|b| b.get(claim)).and_then(Value::as_str);
-    Check::expect(
-        "userinfo_claim",
-        rule,
-        got == Some(expected),
-        format!("{claim} {got:?}"),
-        || format!("expected {claim} '{expected}', got {got:?}"),
     )
 }
 
@@ -433,9 +321,6 @@ mod tests {
         );
         assert!(!id_token_identityserver_claims(&t).passed());
         assert!(id_token_sub(&t).broken());
-        let rule = &crate::protocol::rules::openid::OIDC_USERINFO_SUB;
-        assert!(userinfo_sub(200, Some(&json!({"sub": "s"})), "s", rule).passed());
-        assert!(!userinfo_sub(401, None, "s", rule).passed());
         assert!(session_state(Some("abc.def")).passed() && !session_state(None).passed());
         assert!(
             metadata_endpoint_served("x", "u", 405).passed()

@@ -329,3 +329,76 @@ pub fn markdown(reach: &[Reach]) -> String {
 pub fn json(reach: &[Reach]) -> String {
     serde_json::to_string_pretty(reach).unwrap_or_else(|_| "[]".into())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::rules::Strength;
+
+    fn rule(id: &'static str, judged: bool, proven: bool) -> RuleCoverage {
+        RuleCoverage {
+            id,
+            source: crate::protocol::rules::Source::Rfc,
+            citation: String::new(),
+            link: None,
+            strength: Strength::Must,
+            says: "",
+            scenarios: if judged {
+                [("myid".to_owned(), "s".to_owned())].into()
+            } else {
+                BTreeSet::new()
+            },
+            faults: if proven { vec!["f"] } else { Vec::new() },
+            replays: Vec::new(),
+            departures: BTreeSet::new(),
+            verdict: None,
+        }
+    }
+
+    fn yardstick(floor_full: usize) -> Yardstick {
+        toml::from_str(&format!(
+            r#"key = "k"
+title = "t"
+read_in = "r"
+floor = {{ full = {floor_full}, covered = 1 }}
+[[entry]]
+id = "a"
+asks = "a"
+need = [{{ what = "x", rules = ["R-judged"] }}, {{ what = "y", rules = ["R-unproven"] }}]
+[[entry]]
+id = "b"
+asks = "b"
+need = [{{ what = "x", rules = ["R-judged"] }}]
+"#
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_need_is_met_only_by_a_rule_judged_and_proven() {
+        let rules = [
+            rule("R-judged", true, true),
+            rule("R-unproven", true, false),
+        ];
+        let r = grade_one(yardstick(1), &rules).unwrap();
+        assert_eq!(r.entries[0].grade, Grade::Partial);
+        assert_eq!(r.entries[1].grade, Grade::Full);
+        assert!(r.below_floor().is_none());
+        let r = grade_one(yardstick(2), &rules).unwrap();
+        assert!(r.below_floor().is_some(), "two full are wanted, one is");
+        assert!(
+            grade_one(yardstick(1), &rules[1..]).is_err(),
+            "an unknown rule id"
+        );
+    }
+
+    #[test]
+    fn the_shipped_yardsticks_parse_and_name_catalogued_rules() {
+        let rules: Vec<RuleCoverage> = crate::protocol::rules::all()
+            .map(|r| rule(r.id, true, true))
+            .collect();
+        let graded = grade(&rules).unwrap();
+        assert_eq!(graded.len(), 3);
+        assert_eq!(graded[0].entries.len(), 38, "the Basic plan's modules");
+    }
+}

@@ -6,7 +6,7 @@ use cucumber::{then, when};
 use serde_json::Value;
 
 use super::expand;
-use crate::harness::checks::{beyond_identity, introspection as resource, jwt, oidc, token};
+use crate::harness::checks::{beyond_identity, introspection as resource, jwt, token, userinfo};
 use crate::harness::client::RequestSpec;
 use crate::harness::endpoints::Endpoint;
 use crate::harness::flow;
@@ -151,7 +151,12 @@ fn userinfo_names(world: &mut ConformanceWorld, word: String) -> StepResult {
     let rule = world.rule()?;
     world.judge(
         &word,
-        [oidc::userinfo_sub(r.status, r.json().as_ref(), &sub, rule)],
+        [userinfo::userinfo_sub(
+            r.status,
+            r.json().as_ref(),
+            &sub,
+            rule,
+        )],
     )
 }
 

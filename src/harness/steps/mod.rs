@@ -15,6 +15,7 @@ mod discovery;
 mod introspection;
 mod licences;
 mod oidc;
+mod oidc_request;
 mod operation;
 mod paging;
 mod refresh;

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::harness::checks::introspection as resource;
 use crate::harness::checks::jwt::{self, Jwt};
-use crate::harness::checks::{oidc, session};
+use crate::harness::checks::{oidc, session, userinfo};
 use crate::harness::client::RequestSpec;
 use crate::harness::endpoints::Endpoint;
 use crate::harness::flow;
@@ -191,7 +191,12 @@ fn userinfo_sub(world: &mut ConformanceWorld, word: String) -> StepResult {
     let rule = world.rule_or(&OIDC_USERINFO_SUB);
     world.judge(
         &word,
-        [oidc::userinfo_sub(r.status, r.json().as_ref(), &sub, rule)],
+        [userinfo::userinfo_sub(
+            r.status,
+            r.json().as_ref(),
+            &sub,
+            rule,
+        )],
     )
 }
 
@@ -253,7 +258,7 @@ fn claims_of_scopes(world: &mut ConformanceWorld, word: String) -> StepResult {
         .map(str::to_owned)
         .collect();
     let r = world.last_response()?.clone();
-    world.judge(&word, [oidc::scope_claims(r.json().as_ref(), &scopes)])
+    world.judge(&word, [userinfo::scope_claims(r.json().as_ref(), &scopes)])
 }
 
 /// RFC 7009 §2: a revoked access token is refused from then on (SHOULD: a server may
@@ -273,7 +278,7 @@ fn userinfo_refuses_revoked(world: &mut ConformanceWorld, word: String) -> StepR
 #[then(regex = r"^userinfo (must|should) answer with JSON$")]
 fn userinfo_json(world: &mut ConformanceWorld, word: String) -> StepResult {
     let r = world.last_response()?.clone();
-    world.judge(&word, [oidc::userinfo_json(&r)])
+    world.judge(&word, [userinfo::userinfo_json(&r)])
 }
 
 #[then(regex = r#"^userinfo (must|should) carry "([a-z_]+)" = "([^"]*)"$"#)]
@@ -287,7 +292,7 @@ fn userinfo_claim(
     let rule = world.rule()?;
     world.judge(
         &word,
-        [oidc::userinfo_claim(
+        [userinfo::userinfo_claim(
             r.json().as_ref(),
             &claim,
             &value,

@@ -24,6 +24,8 @@ pub enum Target {
         profile: Arc<TargetProfile>,
         /// Shared by every scenario's mock: one key per process keeps start-up cheap.
         config: Box<MockConfig>,
+        /// Served over HTTPS with this certificate, which the harness then trusts.
+        tls: Option<Box<crate::mock::tls::TlsIdentity>>,
     },
     /// A server reached over HTTP.
     Live {
@@ -80,6 +82,32 @@ impl Target {
         Ok(Target::Embedded {
             profile: Arc::new(profile),
             config: Box::new(config),
+            tls: None,
+        })
+    }
+
+    /// The same embedded mock served over HTTPS (MyID is served so: IIS, HTTPS only),
+    /// with a self-signed certificate the harness trusts: what judges the rules only
+    /// an `https` issuer binds.
+    pub fn over_tls(self) -> Result<Self, TargetError> {
+        let Target::Embedded {
+            profile, config, ..
+        } = self
+        else {
+            return Err(TargetError::Mock(
+                "only an embedded mock can be served over TLS here".into(),
+            ));
+        };
+        let identity =
+            crate::mock::tls::TlsIdentity::self_signed(&["127.0.0.1".into(), "localhost".into()])
+                .map_err(|e| TargetError::Mock(format!("{e:#}")))?;
+        let mut profile = (*profile).clone();
+        profile.trusted_ca = Some(Arc::new(identity.cert_pem.clone()));
+        profile.name = format!("{} over TLS", profile.name);
+        Ok(Target::Embedded {
+            profile: Arc::new(profile),
+            config,
+            tls: Some(Box::new(identity)),
         })
     }
 
@@ -112,16 +140,30 @@ impl Target {
     /// own manual clock.
     pub async fn connect(&self) -> Result<Connection, TargetError> {
         match self {
-            Target::Embedded { profile, config } => {
+            Target::Embedded {
+                profile,
+                config,
+                tls,
+            } => {
                 let clock = Clock::manual_from_system();
-                let mock = MockServer::start((**config).clone(), clock.clone())
-                    .await
-                    .map_err(|e| TargetError::Mock(e.to_string()))?;
+                let mock = match tls {
+                    Some(identity) => {
+                        MockServer::start_tls(
+                            (**config).clone(),
+                            clock.clone(),
+                            (**identity).clone(),
+                        )
+                        .await
+                    }
+                    None => MockServer::start((**config).clone(), clock.clone()).await,
+                }
+                .map_err(|e| TargetError::Mock(e.to_string()))?;
                 // The profile's shipped target file, moved to this scenario's port: each
                 // scenario's mock is found through its own discovery document (or the
                 // file's endpoints), exactly as a live server is.
                 let profile = Arc::new(profile.rebased(SERVED_ORIGIN, &mock.base_url()));
                 let endpoints = discover(
+                    &profile,
                     &profile.issuer,
                     profile.discovery_url.as_deref(),
                     profile.endpoint_overrides.clone(),
@@ -142,6 +184,7 @@ impl Target {
                 let (endpoints, client_endpoints) = endpoints
                     .get_or_try_init(|| async {
                         let main = discover(
+                            profile,
                             &profile.issuer,
                             profile.discovery_url.as_deref(),
                             profile.endpoint_overrides.clone(),
@@ -182,7 +225,7 @@ async fn discover_clients(profile: &TargetProfile) -> Result<ClientEndpoints, Ta
         let endpoints = match by_issuer.get(iss) {
             Some(e) => e.clone(),
             None => {
-                let e = Arc::new(discover(iss, None, Overrides::default()).await?);
+                let e = Arc::new(discover(profile, iss, None, Overrides::default()).await?);
                 by_issuer.insert(iss, e.clone());
                 e
             }
@@ -193,11 +236,13 @@ async fn discover_clients(profile: &TargetProfile) -> Result<ClientEndpoints, Ta
 }
 
 async fn discover(
+    target: &TargetProfile,
     issuer: &str,
     discovery_url: Option<&str>,
     overrides: Overrides,
 ) -> Result<Endpoints, TargetError> {
-    let http = crate::harness::client::Recorder::new().map_err(TargetError::Mock)?;
+    let trusted = target.trusted_ca.as_deref().map(String::as_str);
+    let http = crate::harness::client::Recorder::trusting(trusted).map_err(TargetError::Mock)?;
     Ok(Endpoints::discover(&http, issuer, discovery_url, overrides).await)
 }
 

@@ -42,6 +42,10 @@ pub(super) struct TargetFile {
     pub(super) cors: Option<CorsEntry>,
     #[serde(default)]
     pub(super) expectations: Option<String>,
+    /// PEM certificates to trust besides the platform's (a private CA), relative to the
+    /// target file.
+    #[serde(default)]
+    pub(super) ca_file: Option<String>,
     #[serde(default)]
     pub(super) licences: Option<Licences>,
     #[serde(default)]

@@ -219,6 +219,9 @@ pub struct TargetProfile {
     /// lower-cased): a login application on another origin. Every other origin a
     /// sign-in is sent to is judged as an open redirect and never followed.
     pub login_origins: Vec<String>,
+    /// PEM certificates the harness trusts besides the platform's: the target file's
+    /// `ca_file` (a private CA), or an embedded mock's own certificate over TLS.
+    pub trusted_ca: Option<Arc<String>>,
     /// Origins for CORS checks.
     pub cors: Option<CorsOrigins>,
     /// Values that must never appear in transcripts (secrets, passwords).
@@ -277,6 +280,7 @@ impl TargetProfile {
         let capabilities = capabilities(&file, &clients, login.as_ref());
         sensitive.extend(secrets_of(&clients));
         let deviations = deviations(file.expectations.as_deref(), path).map_err(invalid)?;
+        let trusted_ca = trusted_ca(file.ca_file.as_deref(), path).map_err(invalid)?;
         let trim = |u: &str| u.trim_end_matches('/').to_owned();
         Ok(TargetProfile {
             server,
@@ -292,6 +296,7 @@ impl TargetProfile {
             clients,
             login,
             login_origins,
+            trusted_ca,
             cors: file.cors.map(|c| CorsOrigins {
                 allowed: c.allowed_origin,
                 disallowed: c
@@ -591,6 +596,24 @@ fn secrets_of(clients: &BTreeMap<String, ClientProfile>) -> Vec<String> {
 }
 
 /// The known deviations: a shipped list by name, or a file beside the target file.
+/// The certificates of `ca_file`, read relative to the target file, checked to be PEM.
+fn trusted_ca(name: Option<&str>, path: &str) -> Result<Option<Arc<String>>, String> {
+    let Some(name) = name else {
+        return Ok(None);
+    };
+    let base = Path::new(path).parent().unwrap_or(Path::new("."));
+    let file = base.join(name);
+    let pem =
+        std::fs::read_to_string(&file).map_err(|e| format!("ca_file '{}': {e}", file.display()))?;
+    if !pem.contains("-----BEGIN CERTIFICATE-----") {
+        return Err(format!(
+            "ca_file '{}' holds no PEM certificate",
+            file.display()
+        ));
+    }
+    Ok(Some(Arc::new(pem)))
+}
+
 fn deviations(name: Option<&str>, path: &str) -> Result<Vec<Deviation>, String> {
     match name {
         None => Ok(Vec::new()),
