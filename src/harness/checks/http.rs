@@ -15,6 +15,33 @@ pub fn status(resp: &RecordedResponse, expected: u16, rule: &'static Rule) -> Ch
     )
 }
 
+/// A revocation the client was entitled to make was taken: 200, or 400
+/// `unsupported_token_type`, which RFC 7009 §2.2.1 lets a server that revokes no tokens
+/// of that type answer. What it must not be is a refusal of the client itself.
+pub fn revocation_taken(resp: &RecordedResponse, rule: &'static Rule) -> Check {
+    let error = resp
+        .json()
+        .and_then(|b| b.get("error").and_then(|e| e.as_str()).map(str::to_owned));
+    let unsupported = resp.status == 400 && error.as_deref() == Some("unsupported_token_type");
+    Check::expect(
+        "revocation_taken",
+        rule,
+        resp.status == 200 || unsupported,
+        if unsupported {
+            "400 unsupported_token_type: the server revokes no tokens of this type".to_owned()
+        } else {
+            "status 200".to_owned()
+        },
+        || {
+            format!(
+                "expected 200 (or 400 unsupported_token_type), got {} {}",
+                resp.status,
+                error.unwrap_or_default()
+            )
+        },
+    )
+}
+
 /// The media type is `application/json` (parameters such as charset allowed).
 pub fn json_content_type(resp: &RecordedResponse, rule: &'static Rule) -> Check {
     let ct = resp.header("content-type").unwrap_or("");

@@ -383,6 +383,7 @@ pub const NAMES: &[&str] = &[
     "response_field",
     "response_types_values",
     "results_include",
+    "revocation_taken",
     "revoke_basic_refused",
     "scope_claim",
     "scope_claim_string",

@@ -112,6 +112,15 @@ fn revocation_ok(world: &mut ConformanceWorld, word: String) -> StepResult {
     world.judge(&word, [http::status(&r, 200, rule)])
 }
 
+/// The revocation was taken, or refused only because the server revokes no tokens of
+/// the type (RFC 7009 §2.2.1), as the scenario's rule says.
+#[then(regex = r"^the revocation (must|should) be taken$")]
+fn revocation_taken(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let r = world.last_response()?.clone();
+    let rule = world.rule()?;
+    world.judge(&word, [http::revocation_taken(&r, rule)])
+}
+
 #[then(regex = r"^the revocation endpoint (must|should) answer with status (\d+)$")]
 fn revocation_status(world: &mut ConformanceWorld, word: String, status: u16) -> StepResult {
     let r = world.last_response()?.clone();
