@@ -15,6 +15,18 @@ Feature: OpenID Connect sign-in, userinfo and logout
     And an id_token must be issued
     And the id_token must be valid for the client
 
+  # The suite's oidcc-server: the same sign-in by a confidential client, which
+  # authenticates with its secret at the token endpoint.
+  @requires:client.web @rule:OIDC-Core-3.1.3.3-id-token
+  Scenario: A confidential client's OpenID sign-in gives a verifiable id_token
+    Given the client "web"
+    When the user signs in and authorizes the client with OpenID
+    Then the client must receive an authorization code
+    When the client exchanges the code
+    Then the token response is a success
+    And an id_token must be issued
+    And the id_token must be valid for the client
+
   @identityserver
   Scenario: IdentityServer adds the session to the sign-in
     Given the client "spa"
@@ -73,6 +85,7 @@ Feature: OpenID Connect sign-in, userinfo and logout
     And the client exchanges the code
     And the client calls userinfo with its access token
     Then userinfo should carry claims of each claim scope
+    And userinfo's standard claims must have the types Core gives
 
     Examples:
       | scopes                      |
@@ -258,6 +271,11 @@ Feature: OpenID Connect sign-in, userinfo and logout
     And the client exchanges the code
     Then the two sign-ins must be two sessions
     When the user logs out with the id_token
+    And the client sends the user to authorize with OpenID and:
+      | prompt | none |
+    Then the user must be sent to the client with the error "login_required" or "interaction_required"
+    When the user goes back to the first browser
+    And the user logs out with the first id_token
     And the client sends the user to authorize with OpenID and:
       | prompt | none |
     Then the user must be sent to the client with the error "login_required" or "interaction_required"

@@ -396,6 +396,7 @@ pub const NAMES: &[&str] = &[
     "signature_verifies",
     "signed_in_again",
     "sliding_refreshes_succeed",
+    "standard_claim_types",
     "state_echoed",
     "status",
     "stays_on_sign_in",

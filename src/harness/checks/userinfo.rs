@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::{Check, Rule};
 use crate::harness::client::RecordedResponse;
-use crate::protocol::rules::openid::{OIDC_SCOPE_CLAIMS, OIDC_USERINFO_JSON};
+use crate::protocol::rules::openid::{OIDC_CLAIM_TYPES, OIDC_SCOPE_CLAIMS, OIDC_USERINFO_JSON};
 
 /// Core §5.3.2: userinfo's claims are JSON, labelled so (or a signed JWT, labelled
 /// `application/jwt`, for a client that registered signing).
@@ -118,6 +118,52 @@ pub fn userinfo_claim(
     )
 }
 
+/// Core §5.1: the standard claims userinfo carries have the types it gives them: the
+/// `*_verified` flags booleans, `updated_at` a number of seconds, `address` an object,
+/// the rest strings.
+pub fn standard_claim_types(body: Option<&Value>) -> Check {
+    const NAME: &str = "standard_claim_types";
+    let Some(claims) = body.and_then(Value::as_object) else {
+        return Check::unjudged(NAME, &OIDC_CLAIM_TYPES, "userinfo answered no JSON object");
+    };
+    let strings = [
+        "sub",
+        "name",
+        "given_name",
+        "family_name",
+        "middle_name",
+        "nickname",
+        "preferred_username",
+        "profile",
+        "picture",
+        "website",
+        "email",
+        "gender",
+        "birthdate",
+        "zoneinfo",
+        "locale",
+        "phone_number",
+    ];
+    let wrong: Vec<String> = claims
+        .iter()
+        .filter(|(k, v)| match k.as_str() {
+            "email_verified" | "phone_number_verified" => !v.is_boolean(),
+            "updated_at" => !v.is_number(),
+            "address" => !v.is_object(),
+            k if strings.contains(&k) => !v.is_string(),
+            _ => false,
+        })
+        .map(|(k, v)| format!("{k} = {v}"))
+        .collect();
+    Check::expect(
+        NAME,
+        &OIDC_CLAIM_TYPES,
+        wrong.is_empty(),
+        format!("{} claim(s)", claims.len()),
+        || format!("standard claims of the wrong type: {}", wrong.join(", ")),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,5 +177,8 @@ mod tests {
         let scopes = ["profile".to_owned(), "email".to_owned()];
         assert!(scope_claims(Some(&json!({"name": "n", "email": "e"})), &scopes).passed());
         assert!(scope_claims(Some(&json!({"name": "n"})), &scopes).broken());
+        let typed = json!({"sub": "s", "email_verified": true, "updated_at": 1, "address": {}});
+        assert!(standard_claim_types(Some(&typed)).passed());
+        assert!(standard_claim_types(Some(&json!({"email_verified": "true"}))).broken());
     }
 }

@@ -6,7 +6,9 @@ use serde_json::json;
 
 use super::Replay;
 use super::{access_token, jwt};
-use crate::harness::checks::{browser, entropy, jwt as jwt_checks, metadata, oidc, session};
+use crate::harness::checks::{
+    browser, entropy, jwt as jwt_checks, metadata, oidc, session, userinfo,
+};
 use crate::harness::flow::PageSeen;
 
 /// The recorded proofs of the reach's rules.
@@ -114,6 +116,19 @@ pub static REPLAYS: &[Replay] = &[
         what: "a refresh token holding a character outside VSCHAR",
         broken: || entropy::refresh_token_vschar("8f2c1e9a7b3d5f6e\u{e9}4a0c2b8d6f1e3a5c7"),
         correct: || entropy::refresh_token_vschar("8f2c1e9a7b3d5f6e4a0c2b8d6f1e3a5c7"),
+    },
+    Replay {
+        what: "userinfo whose email_verified is the string \"true\" and updated_at a date",
+        broken: || {
+            userinfo::standard_claim_types(Some(
+                &json!({"sub": "s", "email_verified": "true", "updated_at": "2024-01-01"}),
+            ))
+        },
+        correct: || {
+            userinfo::standard_claim_types(Some(
+                &json!({"sub": "s", "email_verified": true, "updated_at": 1704067200}),
+            ))
+        },
     },
     Replay {
         what: "a sign-in form answered 302, and one answered 303",

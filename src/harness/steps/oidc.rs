@@ -275,6 +275,12 @@ fn userinfo_refuses_revoked(world: &mut ConformanceWorld, word: String) -> StepR
     )
 }
 
+#[then(regex = r"^userinfo's standard claims (must|should) have the types Core gives$")]
+fn claim_types(world: &mut ConformanceWorld, word: String) -> StepResult {
+    let r = world.last_response()?.clone();
+    world.judge(&word, [userinfo::standard_claim_types(r.json().as_ref())])
+}
+
 #[then(regex = r"^userinfo (must|should) answer with JSON$")]
 fn userinfo_json(world: &mut ConformanceWorld, word: String) -> StepResult {
     let r = world.last_response()?.clone();
@@ -304,9 +310,13 @@ fn userinfo_claim(
 /// RP-Initiated Logout §2: the browser goes to the end-session endpoint with the
 /// id_token as hint, the client's registered post-logout redirect URI and a state;
 /// any confirmation the server asks for is given.
-#[when("the user logs out with the id_token")]
-async fn logout(world: &mut ConformanceWorld) -> StepResult {
-    log_out(world, Vec::new()).await
+#[when(regex = r"^the user logs out with the (first )?id_token$")]
+async fn logout(world: &mut ConformanceWorld, first: String) -> StepResult {
+    if first.is_empty() {
+        return log_out(world, Vec::new()).await;
+    }
+    let (first, _) = first_and_last_id_tokens(world)?;
+    log_out(world, vec![("id_token_hint".to_owned(), first.raw)]).await
 }
 
 /// The same logout with some of its parameters replaced (`<absent>` removes one).

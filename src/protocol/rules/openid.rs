@@ -31,6 +31,8 @@ rules! { Doc::OpenId(OpenIdSpec::Core);
         "An at_hash, when the id_token has one, is the left half of the access token's hash";
     OIDC_USERINFO_SUB = "OIDC-Core-5.3.2-sub", "5.3.2", Must,
         "Userinfo answers 200 with the sub of the user the id_token names";
+    OIDC_CLAIM_TYPES = "OIDC-Core-5.1-claim-types", "5.1", Must,
+        "The standard claims have the types §5.1 gives: email_verified and phone_number_verified booleans, updated_at a number, address an object, the others strings";
     OIDC_SCOPE_CLAIMS = "OIDC-Core-5.4-scope-claims", "5.4", Should,
         "A claim scope the server offers and grants (profile, email, address, phone) brings claims of that scope at userinfo";
     OIDC_USERINFO_JSON = "OIDC-Core-5.3.2-json", "5.3.2", Must,
