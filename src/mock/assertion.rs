@@ -86,7 +86,7 @@ impl SpentIds {
     fn purge_due(&mut self, now: i64) {
         if now >= self.next_purge {
             self.used.retain(|_, until| *until >= now);
-            self.next_purge = now.saturating_add(crate::mock::store::PURGE_INTERVAL);
+            self.next_purge = now.saturating_add(crate::mock::capped::PURGE_INTERVAL);
         }
     }
 

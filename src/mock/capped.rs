@@ -8,6 +8,9 @@ use std::collections::{HashMap, VecDeque};
 
 use super::config::{ConfigError, Settings};
 
+/// Mock seconds between sweeps of expired records.
+pub const PURGE_INTERVAL: i64 = 60;
+
 /// The most records each kind of store keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Caps {

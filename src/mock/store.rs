@@ -21,8 +21,7 @@ use crate::protocol::{PkceChallenge, Scopes};
 /// from sign-in, not sliding (`CookieSlidingExpiration` is off by default).
 pub const SESSION_LIFETIME: i64 = 10 * 3600;
 
-/// Mock seconds between sweeps of expired records.
-pub const PURGE_INTERVAL: i64 = 60;
+pub use crate::mock::capped::PURGE_INTERVAL;
 
 /// Who signed in, as the access tokens of their grants name them.
 #[derive(Debug, Clone, PartialEq, Eq)]

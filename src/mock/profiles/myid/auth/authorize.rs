@@ -58,7 +58,7 @@ pub struct Validated<'a> {
 
 /// A refusal for the error page: IdentityServer v4 keeps every validation error there,
 /// since the client or its redirect_uri may not be trustworthy.
-pub(super) fn page(error: &str, description: &str, client_id: Option<&str>) -> ErrorMessage {
+fn page(error: &str, description: &str, client_id: Option<&str>) -> ErrorMessage {
     ErrorMessage {
         error: error.to_owned(),
         description: description.to_owned(),
@@ -92,7 +92,7 @@ fn is_absolute_uri(uri: &str) -> bool {
 pub fn validate<'a>(state: &'a AppState, p: &FormParams) -> Result<Validated<'a>, ErrorMessage> {
     let (client, redirect_uri) = client_and_redirect(state, p)?;
     let id = p.present("client_id");
-    super::overstrict::refusals(state, p, id)?;
+    super::overstrict::refusals(state, p).map_err(|(error, why)| page(error, &why, id))?;
     let flow = flow(state, client, p, id)?;
     let scopes = scopes(state, client, p, &flow.response_type, flow.grant, id)?;
     let (prompt, max_age) = optional_params(p, id)?;

@@ -2,11 +2,9 @@
 //! servers that validate too eagerly are: they refuse what IdentityServer serves. Kept
 //! apart from `authorize`'s validation, which stays IdentityServer's.
 
-use super::authorize::page;
 use crate::mock::form::FormParams;
 use crate::mock::profiles::myid::faults as fault;
 use crate::mock::state::AppState;
-use crate::mock::store::ErrorMessage;
 
 /// The parameters IdentityServer's authorize validation reads (RFC 6749 §4.1.1, OpenID
 /// Connect Core §3.1.2.1, RFC 7636, Session Management); any other is ignored.
@@ -44,13 +42,14 @@ const OPTIONAL: &[&str] = &[
     "claims",
 ];
 
-/// The refusals the faults that are on add, before any of IdentityServer's checks.
-pub fn refusals(state: &AppState, p: &FormParams, id: Option<&str>) -> Result<(), ErrorMessage> {
+/// The refusals the faults that are on add, before any of IdentityServer's checks: the
+/// error and its description, for the error page.
+pub fn refusals(state: &AppState, p: &FormParams) -> Result<(), (&'static str, String)> {
     // Fault `authorize-unknown-refused`: a parameter the server does not know fails.
     if state.fault(&fault::AUTHORIZE_UNKNOWN_REFUSED)
         && let Some((name, _)) = p.pairs().find(|(k, _)| !KNOWN.contains(k))
     {
-        return Err(page("invalid_request", &format!("Unknown parameter {name}"), id));
+        return Err(("invalid_request", format!("Unknown parameter {name}")));
     }
     // Fault `optional-params-refused`: OpenID's optional parameters, and a missing
     // nonce, fail.
@@ -61,7 +60,7 @@ pub fn refusals(state: &AppState, p: &FormParams, id: Option<&str>) -> Result<()
         if OPTIONAL.iter().any(|o| p.present(o).is_some())
             || (openid && p.present("nonce").is_none())
         {
-            return Err(page("invalid_request", "Unsupported parameter", id));
+            return Err(("invalid_request", "Unsupported parameter".into()));
         }
     }
     // Fault `scope-order-matters`: the scope compared as a string, openid first.
@@ -70,7 +69,7 @@ pub fn refusals(state: &AppState, p: &FormParams, id: Option<&str>) -> Result<()
         && scope.split(' ').any(|x| x == "openid")
         && !scope.starts_with("openid")
     {
-        return Err(page("invalid_scope", "Invalid scope", id));
+        return Err(("invalid_scope", "Invalid scope".into()));
     }
     Ok(())
 }
