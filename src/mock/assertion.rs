@@ -202,4 +202,79 @@ mod tests {
         );
         assert_eq!(spent.len(), 1);
     }
+
+    #[test]
+    fn the_edges_of_time_are_the_skews() {
+        let audiences = ["a".to_owned()];
+        let expected = Expected {
+            client_id: "c",
+            audiences: &audiences,
+            max_lifetime: Some(3600),
+        };
+        let mut spent = SpentIds::new("test", 10);
+        let now = 10_000;
+        let mut n = 0;
+        let mut at = |exp: i64, nbf: Option<i64>, spent: &mut SpentIds| {
+            n += 1;
+            let c = claims(
+                json!({"iss": "c", "sub": "c", "aud": "a", "exp": exp, "nbf": nbf, "jti": format!("j{n}")}),
+            );
+            check(&c, &expected, now, Lenience::default(), spent)
+        };
+        assert_eq!(
+            at(now - SKEW, None, &mut spent),
+            Ok(()),
+            "expired by the skew exactly"
+        );
+        assert!(at(now - SKEW - 1, None, &mut spent).is_err());
+        assert_eq!(
+            at(now + 60, Some(now + SKEW), &mut spent),
+            Ok(()),
+            "valid from the skew exactly"
+        );
+        assert!(at(now + 60, Some(now + SKEW + 1), &mut spent).is_err());
+        assert_eq!(
+            at(now + 3600 + SKEW, None, &mut spent),
+            Ok(()),
+            "the longest lifetime"
+        );
+        assert!(at(now + 3600 + SKEW + 1, None, &mut spent).is_err());
+    }
+
+    #[test]
+    fn spent_ids_are_kept_while_in_time_and_then_dropped() {
+        let mut spent = SpentIds::new("test", 10);
+        assert!(spent.is_empty());
+        assert!(spent.spend("a", 1_300, 1_000));
+        assert!(spent.spend("b", 2_000, 1_000));
+        assert!(!spent.is_empty() && spent.len() == 2);
+        assert!(!spent.spend("a", 1_300, 1_200), "still in time: refused");
+        // A minute on, past a's time: the sweep drops it and keeps b, still refused.
+        assert!(spent.spend("c", 3_000, 1_400));
+        assert_eq!(spent.len(), 2, "a dropped, b and c kept");
+        assert!(!spent.spend("b", 2_000, 1_401));
+    }
+
+    #[test]
+    fn an_assertion_is_remembered_until_it_is_out_of_time() {
+        let audiences = ["a".to_owned()];
+        let expected = Expected {
+            client_id: "c",
+            audiences: &audiences,
+            max_lifetime: None,
+        };
+        let mut spent = SpentIds::new("test", 10);
+        let first = claims(json!({"iss": "c", "sub": "c", "aud": "a", "exp": 1_060, "jti": "one"}));
+        assert_eq!(
+            check(&first, &expected, 1_000, Lenience::default(), &mut spent),
+            Ok(())
+        );
+        // Past its exp and the skew, a later assertion's sweep forgets it.
+        let later = claims(json!({"iss": "c", "sub": "c", "aud": "a", "exp": 2_000, "jti": "two"}));
+        assert_eq!(
+            check(&later, &expected, 1_361, Lenience::default(), &mut spent),
+            Ok(())
+        );
+        assert_eq!(spent.len(), 1);
+    }
 }
