@@ -7,11 +7,11 @@ use axum::Router;
 use serde_json::{Map, Value};
 
 use super::BeyondIdentitySettings;
-use crate::mock::spec::{Client, User};
 use crate::mock::config::{ConfigError, Settings};
 use crate::mock::faults::Fault;
 use crate::mock::mint::{Mint, MintError};
 use crate::mock::profiles::{Bound, Service, ShippedTarget};
+use crate::mock::spec::{Client, User};
 use crate::mock::state::{AppState, MockConfig};
 
 /// A Beyond Identity realm's applications (`serve --profile beyond-identity`).
@@ -110,7 +110,11 @@ impl Bound for Realm {
         base: &str,
         client_id: &str,
     ) -> Option<crate::mock::sign_in::SignInClient> {
-        let app = self.0.applications.iter().find(|a| a.client_id == client_id)?;
+        let app = self
+            .0
+            .applications
+            .iter()
+            .find(|a| a.client_id == client_id)?;
         if !app.allows("authorization_code") {
             return None;
         }
@@ -127,26 +131,48 @@ impl Bound for Realm {
         let realm = &self.0;
         let mut endpoints = vec![(
             "introspection (the realm's)".to_owned(),
-            format!("{base}/v1/tenants/{}/realms/{}/introspect", realm.tenant, realm.realm),
+            format!(
+                "{base}/v1/tenants/{}/realms/{}/introspect",
+                realm.tenant, realm.realm
+            ),
         )];
         for app in &realm.applications {
             let Some(issuer) = super::mint::issuer(realm, &app.client_id, base) else {
                 continue;
             };
             endpoints.push((format!("{}: issuer", app.client_id), issuer.clone()));
-            endpoints.push((format!("{}: token", app.client_id), format!("{issuer}/token")));
+            endpoints.push((
+                format!("{}: token", app.client_id),
+                format!("{issuer}/token"),
+            ));
             if app.allows("authorization_code") {
-                endpoints.push((format!("{}: authorize", app.client_id), format!("{issuer}/authorize")));
+                endpoints.push((
+                    format!("{}: authorize", app.client_id),
+                    format!("{issuer}/authorize"),
+                ));
             }
         }
         let clients = realm.applications.iter().map(|a| {
-            let kind = if a.is_confidential() { "confidential" } else { "public" };
+            let kind = if a.is_confidential() {
+                "confidential"
+            } else {
+                "public"
+            };
             (
                 a.client_id.clone(),
-                format!("{kind}; {}; scopes {}", a.grant_types.join(", "), a.allowed_scopes.join(" ")),
+                format!(
+                    "{kind}; {}; scopes {}",
+                    a.grant_types.join(", "),
+                    a.allowed_scopes.join(" ")
+                ),
             )
         });
-        let users = realm.identities.iter().map(|i| (i.username.clone(), format!("{} <{}>", i.display_name, i.email)));
+        let users = realm.identities.iter().map(|i| {
+            (
+                i.username.clone(),
+                format!("{} <{}>", i.display_name, i.email),
+            )
+        });
         crate::mock::state::Overview {
             endpoints,
             clients: clients.collect(),

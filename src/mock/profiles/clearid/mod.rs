@@ -20,7 +20,7 @@ use self::faults as fault;
 pub(crate) mod mint;
 mod service;
 pub mod settings;
-pub use self::service::{SERVICE, ClearIdService};
+pub use self::service::{ClearIdService, SERVICE};
 
 use std::sync::{Arc, Mutex};
 
@@ -35,14 +35,14 @@ use serde_json::{Value, json};
 
 pub use self::settings::{ClearIdClient, ClearIdSettings, DEFAULT_APPSETTINGS, Identity};
 use super::origin;
-use crate::mock::error::{OAuthError, json as json_response, no_cache_json};
 use crate::mock::assertion::{self, MAX_ASSERTION, SKEW, SpentIds};
+use crate::mock::error::{OAuthError, json as json_response, no_cache_json};
 use crate::mock::form::{FormParams, has_form_content_type};
-use crate::mock::oauth::{BothWays, credentials};
 use crate::mock::keys::{Rsa, verify_signed_by};
+use crate::mock::oauth::{BothWays, credentials};
 use crate::mock::state::AppState;
-use crate::protocol::handle::random_hex;
 use crate::protocol::ErrorCode;
+use crate::protocol::handle::random_hex;
 
 /// RFC 7523 §2.1's grant type.
 pub const JWT_BEARER: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
@@ -192,7 +192,13 @@ async fn token(State(c): State<ClearId>, headers: HeaderMap, body: Bytes) -> Res
         // A missing grant type too: IdentityServer calls it unsupported.
         _ => return error(ErrorCode::UnsupportedGrantType),
     };
-    issue(&c, client, &c.settings.issuer(&origin(&headers)), now, by_assertion)
+    issue(
+        &c,
+        client,
+        &c.settings.issuer(&origin(&headers)),
+        now,
+        by_assertion,
+    )
 }
 
 /// RFC 7523 §3's checks of an assertion: signed (RS512) by the client's registered
@@ -357,10 +363,13 @@ async fn identities(
     // JWT handler counts it, both ends inclusive.
     let live = claims.exp.is_some_and(|exp| now <= exp + SKEW)
         && claims.nbf.is_none_or(|nbf| nbf <= now + SKEW);
-    let iss_ok = claims.iss.as_deref().is_some_and(|iss| match &c.settings.authority {
-        Some(authority) => iss == authority,
-        None => iss.starts_with("https://") || iss.starts_with("http://"),
-    });
+    let iss_ok = claims
+        .iss
+        .as_deref()
+        .is_some_and(|iss| match &c.settings.authority {
+            Some(authority) => iss == authority,
+            None => iss.starts_with("https://") || iss.starts_with("http://"),
+        });
     if !live || !iss_ok {
         crate::mock::journal::because(if live {
             "the token's issuer is not the STS's"

@@ -7,11 +7,11 @@ use axum::Router;
 use serde_json::{Map, Value};
 
 use super::ClearIdSettings;
-use crate::mock::spec::Client;
 use crate::mock::config::{ConfigError, Settings};
 use crate::mock::faults::Fault;
 use crate::mock::mint::{Mint, MintError};
 use crate::mock::profiles::{Bound, Service, ShippedTarget};
+use crate::mock::spec::Client;
 use crate::mock::state::{AppState, MockConfig};
 
 /// ClearID's STS and Identity Service (`serve --profile clearid`).
@@ -86,7 +86,10 @@ impl Bound for ClearIdSettings {
 
     fn overview(&self, _state: &AppState, base: &str) -> crate::mock::state::Overview {
         let mut endpoints = vec![
-            ("STS discovery".to_owned(), format!("{base}/.well-known/openid-configuration")),
+            (
+                "STS discovery".to_owned(),
+                format!("{base}/.well-known/openid-configuration"),
+            ),
             ("STS token".to_owned(), format!("{base}/connect/token")),
         ];
         let mut accounts: Vec<&String> = self.clients.iter().flat_map(|c| &c.accounts).collect();
@@ -104,8 +107,19 @@ impl Bound for ClearIdSettings {
                 .clients
                 .iter()
                 .map(|c| {
-                    let how = if c.assertion_key.is_some() { "signed assertion" } else { "client secret" };
-                    (c.client_id.clone(), format!("{how}; accounts {}; scopes {}", c.accounts.join(", "), c.scopes.join(" ")))
+                    let how = if c.assertion_key.is_some() {
+                        "signed assertion"
+                    } else {
+                        "client secret"
+                    };
+                    (
+                        c.client_id.clone(),
+                        format!(
+                            "{how}; accounts {}; scopes {}",
+                            c.accounts.join(", "),
+                            c.scopes.join(" ")
+                        ),
+                    )
                 })
                 .collect(),
             users: Vec::new(),

@@ -14,7 +14,6 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use serde_json::{Map, Value, json};
 
-use crate::mock::spec::Client;
 use crate::mock::config::{ConfigError, Settings};
 use crate::mock::error::{json as json_response, no_cache_json};
 use crate::mock::faults::Fault;
@@ -22,6 +21,7 @@ use crate::mock::form::{FormParams, has_form_content_type};
 use crate::mock::mint::{Mint, MintError};
 use crate::mock::oauth::{BothWays, credentials};
 use crate::mock::profiles::{Bound, Service, ShippedTarget, origin, rfc6749_error};
+use crate::mock::spec::Client;
 use crate::mock::state::{AppState, MockConfig};
 use crate::protocol::ErrorCode;
 use crate::protocol::handle::random_hex;
@@ -54,16 +54,17 @@ impl CcSettings {
     fn from_settings(settings: &Settings) -> Result<Self, ConfigError> {
         let s = settings.section("ClientCredentials");
         let lifetime = s.get("AccessTokenLifetime");
-        let access_token_lifetime = match lifetime.value() {
-            None => 3600,
-            Some(v) => v.trim().parse().ok().filter(|n| *n > 0).ok_or_else(|| {
-                ConfigError::Conversion {
-                    path: lifetime.path().to_owned(),
-                    value: v.to_owned(),
-                    expected: "a number of seconds",
-                }
-            })?,
-        };
+        let access_token_lifetime =
+            match lifetime.value() {
+                None => 3600,
+                Some(v) => v.trim().parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+                    ConfigError::Conversion {
+                        path: lifetime.path().to_owned(),
+                        value: v.to_owned(),
+                        expected: "a number of seconds",
+                    }
+                })?,
+            };
         let clients = s
             .get("Clients")
             .children()
@@ -99,7 +100,10 @@ impl Service for ClientCredentialsService {
     }
 
     fn shipped_settings(&self) -> (&'static str, &'static str) {
-        (include_str!("appsettings.json"), "the client-credentials defaults")
+        (
+            include_str!("appsettings.json"),
+            "the client-credentials defaults",
+        )
     }
 
     fn clients_section(&self) -> &'static str {
@@ -108,9 +112,13 @@ impl Service for ClientCredentialsService {
 
     fn client_entry(&self, client: &Client) -> Result<Map<String, Value>, String> {
         let secret = client.secret.as_deref().ok_or_else(|| {
-            format!("client '{}' needs a secret: client credentials authenticate", client.id)
+            format!(
+                "client '{}' needs a secret: client credentials authenticate",
+                client.id
+            )
         })?;
-        let hash = crate::protocol::secret::hash_secret(&crate::protocol::ClientSecret::new(secret));
+        let hash =
+            crate::protocol::secret::hash_secret(&crate::protocol::ClientSecret::new(secret));
         let entry = json!({ "ClientId": client.id, "SecretHash": hash, "Scopes": client.scopes });
         Ok(entry.as_object().cloned().unwrap_or_default())
     }
@@ -169,14 +177,22 @@ impl Bound for CcSettings {
     fn overview(&self, _state: &AppState, base: &str) -> crate::mock::state::Overview {
         crate::mock::state::Overview {
             endpoints: vec![
-                ("metadata".into(), format!("{base}/.well-known/oauth-authorization-server")),
+                (
+                    "metadata".into(),
+                    format!("{base}/.well-known/oauth-authorization-server"),
+                ),
                 ("signing keys".into(), format!("{base}/jwks")),
                 ("token".into(), format!("{base}/token")),
             ],
             clients: self
                 .clients
                 .iter()
-                .map(|c| (c.client_id.clone(), format!("client_credentials; scopes {}", c.scopes.join(" "))))
+                .map(|c| {
+                    (
+                        c.client_id.clone(),
+                        format!("client_credentials; scopes {}", c.scopes.join(" ")),
+                    )
+                })
                 .collect(),
             users: Vec::new(),
         }
@@ -194,7 +210,13 @@ type Cc = State<(AppState, Arc<CcSettings>)>;
 
 impl CcSettings {
     /// RFC 9068 §2.2's claims, in its order.
-    fn claims(&self, client: &CcClient, issuer: &str, scopes: &[String], now: i64) -> Map<String, Value> {
+    fn claims(
+        &self,
+        client: &CcClient,
+        issuer: &str,
+        scopes: &[String],
+        now: i64,
+    ) -> Map<String, Value> {
         let claims = json!({
             "iss": issuer,
             "exp": now + self.access_token_lifetime,
@@ -244,7 +266,12 @@ fn refuse(code: ErrorCode, description: &str, by_basic: bool) -> Response {
     } else {
         StatusCode::BAD_REQUEST
     };
-    rfc6749_error(status, code.as_str(), Some(description), "Basic realm=\"token\"")
+    rfc6749_error(
+        status,
+        code.as_str(),
+        Some(description),
+        "Basic realm=\"token\"",
+    )
 }
 
 async fn token(State((state, settings)): Cc, headers: HeaderMap, body: Bytes) -> Response {
@@ -260,16 +287,30 @@ async fn token(State((state, settings)): Cc, headers: HeaderMap, body: Bytes) ->
         .client(&presented.id)
         .filter(|c| presented.secret_matches(&c.secret_hash))
     else {
-        return refuse(ErrorCode::InvalidClient, "unknown client or wrong secret", presented.by_basic);
+        return refuse(
+            ErrorCode::InvalidClient,
+            "unknown client or wrong secret",
+            presented.by_basic,
+        );
     };
     match form.present("grant_type") {
         None => return refuse(ErrorCode::InvalidRequest, "grant_type is required", false),
         Some("client_credentials") => {}
-        Some(_) => return refuse(ErrorCode::UnsupportedGrantType, "only client_credentials", false),
+        Some(_) => {
+            return refuse(
+                ErrorCode::UnsupportedGrantType,
+                "only client_credentials",
+                false,
+            );
+        }
     }
     let scopes: Vec<String> = match form.present("scope") {
         None => client.scopes.clone(),
-        Some(s) => s.split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
+        Some(s) => s
+            .split(' ')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
     };
     if let Some(s) = scopes.iter().find(|s| !client.scopes.contains(s)) {
         let why = format!("'{s}' is not a scope of this client");
@@ -278,7 +319,11 @@ async fn token(State((state, settings)): Cc, headers: HeaderMap, body: Bytes) ->
     let now = state.clock.now();
     let claims = settings.claims(client, &origin(&headers), &scopes, now);
     let Some(access_token) = sign(&state, &claims) else {
-        return refuse(ErrorCode::ServerError, "the token could not be signed", false);
+        return refuse(
+            ErrorCode::ServerError,
+            "the token could not be signed",
+            false,
+        );
     };
     no_cache_json(
         StatusCode::OK,

@@ -19,7 +19,7 @@ pub mod licences;
 pub(crate) mod mint;
 mod service;
 pub mod settings;
-pub use self::service::{SERVICE, Jim2Service};
+pub use self::service::{Jim2Service, SERVICE};
 mod store;
 
 use std::sync::{Arc, Mutex, MutexGuard};

@@ -6,11 +6,11 @@ use axum::Router;
 use serde_json::{Map, Value};
 
 use super::Jim2Settings;
-use crate::mock::spec::Client;
 use crate::mock::config::{ConfigError, Settings};
 use crate::mock::faults::Fault;
 use crate::mock::mint::{Mint, MintError};
 use crate::mock::profiles::{Bound, Service, ShippedTarget};
+use crate::mock::spec::Client;
 use crate::mock::state::{AppState, MockConfig};
 
 /// Jim2's token endpoint and licence pool (`serve --profile jim2`).
@@ -94,7 +94,12 @@ impl Bound for Jim2Settings {
             clients: self
                 .clients
                 .iter()
-                .map(|c| (c.client_id.clone(), format!("client_credentials; scopes {}", self.scopes.join(" "))))
+                .map(|c| {
+                    (
+                        c.client_id.clone(),
+                        format!("client_credentials; scopes {}", self.scopes.join(" ")),
+                    )
+                })
                 .collect(),
             users: Vec::new(),
         }

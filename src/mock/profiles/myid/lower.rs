@@ -53,7 +53,6 @@ pub(crate) fn client(c: &Client) -> Map<String, Value> {
     e
 }
 
-
 /// A person given in code, as `TestUsers` writes them: the password by its hash.
 pub(crate) fn user(u: &User) -> Map<String, Value> {
     let hash = hash_secret(&ClientSecret::new(u.password.as_str()));

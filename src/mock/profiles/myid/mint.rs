@@ -105,7 +105,11 @@ pub(crate) fn id_token(state: &AppState, base: &str, mint: &Mint) -> Result<Stri
 /// stores one (first lifetime, rotation, the access token it re-issues), so that the
 /// refresh grant takes it exactly as one from a sign-in. [`Mint::lifetime`] replaces
 /// the first lifetime; other claims given are not kept.
-pub(crate) fn refresh_token(state: &AppState, base: &str, mint: &Mint) -> Result<String, MintError> {
+pub(crate) fn refresh_token(
+    state: &AppState,
+    base: &str,
+    mint: &Mint,
+) -> Result<String, MintError> {
     let client = client(state, mint)?;
     if !client.allow_offline_access {
         return Err(MintError::Unsupported(format!(

@@ -6,11 +6,11 @@ use std::sync::Arc;
 use axum::Router;
 use serde_json::{Map, Value};
 
-use crate::mock::spec::{Client, User};
 use crate::mock::config::{ConfigError, Settings};
 use crate::mock::faults::Fault;
 use crate::mock::mint::{Mint, MintError};
 use crate::mock::profiles::{Bound, Service, ShippedTarget};
+use crate::mock::spec::{Client, User};
 use crate::mock::state::{AppState, MockConfig};
 use crate::mock::{API_BASE, AUTH_BASE};
 
@@ -111,7 +111,12 @@ impl Bound for MyidServer {
         super::mint::id_token(state, base, mint)
     }
 
-    fn refresh_token(&self, state: &AppState, base: &str, mint: &Mint) -> Result<String, MintError> {
+    fn refresh_token(
+        &self,
+        state: &AppState,
+        base: &str,
+        mint: &Mint,
+    ) -> Result<String, MintError> {
         super::mint::refresh_token(state, base, mint)
     }
 
@@ -128,8 +133,14 @@ impl Bound for MyidServer {
         let auth = format!("{base}{AUTH_BASE}");
         let api = format!("{base}{API_BASE}/api");
         let endpoints = [
-            ("discovery", format!("{auth}/.well-known/openid-configuration")),
-            ("signing keys", format!("{auth}/.well-known/openid-configuration/jwks")),
+            (
+                "discovery",
+                format!("{auth}/.well-known/openid-configuration"),
+            ),
+            (
+                "signing keys",
+                format!("{auth}/.well-known/openid-configuration/jwks"),
+            ),
             ("authorize", format!("{auth}/connect/authorize")),
             ("token", format!("{auth}/connect/token")),
             ("userinfo", format!("{auth}/connect/userinfo")),
@@ -138,11 +149,22 @@ impl Bound for MyidServer {
             ("end session", format!("{auth}/connect/endsession")),
             ("Core API", api.clone()),
             ("people", format!("{api}/People")),
-            ("API documentation", format!("{base}{API_BASE}/swagger/index.html")),
+            (
+                "API documentation",
+                format!("{base}{API_BASE}/swagger/index.html"),
+            ),
         ];
         let clients = state.config.auth.clients.all().iter().map(|c| {
-            let kind = if c.require_client_secret { "confidential" } else { "public" };
-            let mut what = format!("{kind}; {}; scopes {}", c.allowed_grant_types.join(", "), c.allowed_scopes.join(" "));
+            let kind = if c.require_client_secret {
+                "confidential"
+            } else {
+                "public"
+            };
+            let mut what = format!(
+                "{kind}; {}; scopes {}",
+                c.allowed_grant_types.join(", "),
+                c.allowed_scopes.join(" ")
+            );
             if let Some(uri) = c.redirect_uris.first() {
                 what.push_str(&format!("; redirect {uri}"));
             }
@@ -151,9 +173,17 @@ impl Bound for MyidServer {
             }
             (c.client_id.to_string(), what)
         });
-        let users = state.config.auth.users.iter().map(|u| (u.username.clone(), format!("person {}", u.subject_id)));
+        let users = state
+            .config
+            .auth
+            .users
+            .iter()
+            .map(|u| (u.username.clone(), format!("person {}", u.subject_id)));
         crate::mock::state::Overview {
-            endpoints: endpoints.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+            endpoints: endpoints
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v))
+                .collect(),
             clients: clients.collect(),
             users: users.collect(),
         }

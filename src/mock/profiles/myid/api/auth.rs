@@ -151,11 +151,10 @@ impl OneOrMany {
 /// Long on purpose: the bearer checks in the order ASP.NET's JWT handler and MyID make
 /// them, then the operator they resolve to; one page keeps that order visible.
 pub fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<ApiUser, ApiError> {
-    let token =
-        crate::mock::profiles::bearer(headers).ok_or(ApiError::Unauthorized {
-            sent: false,
-            description: None,
-        })?;
+    let token = crate::mock::profiles::bearer(headers).ok_or(ApiError::Unauthorized {
+        sent: false,
+        description: None,
+    })?;
     // Why, for the journal and the debug log; the client sees only invalid_token.
     let invalid = |why: &str| {
         crate::mock::journal::because(why);
@@ -178,7 +177,9 @@ pub fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<ApiUser, Ap
     let expired =
         claims.exp.is_none_or(|exp| now > exp + skew) && !state.fault(&fault::API_ACCEPTS_EXPIRED);
     if expired {
-        return Err(invalid("the token has expired (five minutes of clock skew allowed)"));
+        return Err(invalid(
+            "the token has expired (five minutes of clock skew allowed)",
+        ));
     }
     if claims.nbf.is_some_and(|nbf| nbf > now + skew) {
         return Err(invalid("the token is not valid yet (nbf)"));
@@ -251,9 +252,10 @@ pub fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<ApiUser, Ap
             .unwrap_or_default()
             .to_owned()
     };
-    let grant_client_identifier = claims.jti.as_deref().and_then(|j| {
-        state.store().client_identifier(j).map(str::to_owned)
-    });
+    let grant_client_identifier = claims
+        .jti
+        .as_deref()
+        .and_then(|j| state.store().client_identifier(j).map(str::to_owned));
     Ok(ApiUser {
         grant_client_identifier,
         ignore_permissions: state.fault(&fault::API_IGNORES_PERMISSIONS),

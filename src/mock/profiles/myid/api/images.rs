@@ -125,7 +125,8 @@ pub async fn upload(
     let bytes = STANDARD
         .decode(data.trim())
         .map_err(|_| ApiError::Problem)?;
-    if bytes.is_empty() && !state.fault(&crate::mock::profiles::myid::faults::EMPTY_IMAGE_ACCEPTED) {
+    if bytes.is_empty() && !state.fault(&crate::mock::profiles::myid::faults::EMPTY_IMAGE_ACCEPTED)
+    {
         return Err(ApiError::Problem);
     }
     let mimetype = image
@@ -143,10 +144,7 @@ pub async fn upload(
         data: bytes,
     };
     let response = image_response(&stored);
-    state
-        .api()
-        .images
-        .insert((person, field), stored);
+    state.api().images.insert((person, field), stored);
     Ok(response)
 }
 

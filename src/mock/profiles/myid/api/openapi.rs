@@ -63,7 +63,12 @@ const OPERATIONS: [Operation; 21] = [
         Body::NewPerson,
     ),
     // `dirInfo` (manual §5.1's example): accepted; the mock has no directory to add.
-    op("get", "/api/People/{id}", "Read a person", &[("dirInfo", Param::Flag)]),
+    op(
+        "get",
+        "/api/People/{id}",
+        "Read a person",
+        &[("dirInfo", Param::Flag)],
+    ),
     with_body(
         op(
             "patch",

@@ -10,8 +10,8 @@ use serde_json::{Map, Value};
 use super::auth::{ApiUser, Scope};
 use super::error::{ApiError, MAX_BODY, json_response, results as results_response};
 use super::{is_guid, wildcard_match};
-use crate::mock::profiles::myid::faults as fault;
 use crate::mock::form::FormParams;
+use crate::mock::profiles::myid::faults as fault;
 use crate::mock::state::AppState;
 use crate::protocol::handle::random_hex;
 

@@ -270,7 +270,9 @@ pub async fn run(
     drop(table);
     drop(api);
     let mut links = Vec::new();
-    if start + PAGE_SIZE < total || state.fault(&crate::mock::profiles::myid::faults::NEXT_PAGE_NEVER_ENDS) {
+    if start + PAGE_SIZE < total
+        || state.fault(&crate::mock::profiles::myid::faults::NEXT_PAGE_NEVER_ENDS)
+    {
         links.push(json!({
             "op": "nextPage",
             "cat": "page",

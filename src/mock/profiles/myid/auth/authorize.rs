@@ -11,8 +11,8 @@ use axum::response::{IntoResponse, Response};
 use super::{base_url, pages, session_subject};
 use crate::mock::AUTH_BASE;
 use crate::mock::config::Client;
-use crate::mock::profiles::myid::faults as fault;
 use crate::mock::form::{FormParams, has_form_content_type};
+use crate::mock::profiles::myid::faults as fault;
 use crate::mock::state::AppState;
 use crate::mock::store::{AuthorizationCode, ErrorMessage, Subject};
 use crate::protocol::basic::form_urlencode;
@@ -156,7 +156,11 @@ where
             ));
         }
         if p.present("request").is_some() {
-            return Err(page("invalid_request_object", "Invalid JWT request object", id));
+            return Err(page(
+                "invalid_request_object",
+                "Invalid JWT request object",
+                id,
+            ));
         }
     }
     let redirect_uri = p
@@ -174,17 +178,14 @@ where
         return Err(page("unauthorized_client", "Invalid protocol", id));
     }
     // Exact match, but without regard to case (StrictRedirectUriValidator, OrdinalIgnoreCase).
-    let registered = client
-        .redirect_uris
-        .iter()
-        .any(|r| {
-            r.eq_ignore_ascii_case(redirect_uri)
+    let registered = client.redirect_uris.iter().any(|r| {
+        r.eq_ignore_ascii_case(redirect_uri)
                 // Fault `redirect-prefix-match`: any URI that begins with a registered one.
                 || (state.fault(&fault::REDIRECT_PREFIX_MATCH)
                     && redirect_uri
                         .to_ascii_lowercase()
                         .starts_with(&r.to_ascii_lowercase()))
-        });
+    });
     if !registered && !state.fault(&fault::OPEN_REDIRECT) {
         return Err(page("invalid_request", "Invalid redirect_uri", id));
     }
@@ -243,16 +244,31 @@ fn flow(
 }
 
 /// The response type, its parts sorted, one IdentityServer supports.
-fn response_type(state: &AppState, p: &FormParams, id: Option<&str>) -> Result<String, ErrorMessage> {
-    let supported =
-        |t: &str| RESPONSE_TYPES.iter().any(|k| normalised_response_type(k) == normalised_response_type(t));
+fn response_type(
+    state: &AppState,
+    p: &FormParams,
+    id: Option<&str>,
+) -> Result<String, ErrorMessage> {
+    let supported = |t: &str| {
+        RESPONSE_TYPES
+            .iter()
+            .any(|k| normalised_response_type(k) == normalised_response_type(t))
+    };
     let response_type = match p.present("response_type") {
         // Fault `unknown-response-type-code`: anything not understood is taken as code.
-        found if state.fault(&fault::UNKNOWN_RESPONSE_TYPE_CODE) && !found.is_some_and(supported) => {
+        found
+            if state.fault(&fault::UNKNOWN_RESPONSE_TYPE_CODE) && !found.is_some_and(supported) =>
+        {
             "code".to_owned()
         }
         Some(t) => normalised_response_type(t),
-        None => return Err(page("unsupported_response_type", "Missing response_type", id)),
+        None => {
+            return Err(page(
+                "unsupported_response_type",
+                "Missing response_type",
+                id,
+            ));
+        }
     };
     if !supported(&response_type) {
         return Err(page(
@@ -295,7 +311,11 @@ fn challenge(
 }
 
 /// The response mode: the grant's default, or one it may use.
-fn response_mode(p: &FormParams, grant: &str, id: Option<&str>) -> Result<ResponseMode, ErrorMessage> {
+fn response_mode(
+    p: &FormParams,
+    grant: &str,
+    id: Option<&str>,
+) -> Result<ResponseMode, ErrorMessage> {
     let mode = match p.present("response_mode") {
         None if grant == "authorization_code" => ResponseMode::Query,
         None => ResponseMode::Fragment,
@@ -622,7 +642,11 @@ fn process(
 
 fn issue_code(state: &AppState, request: Validated<'_>, subject: Subject) -> Response {
     // 32 random bytes, as IdentityServer makes them; four under fault `short-codes`.
-    let handle = random_hex(if state.fault(&fault::SHORT_CODES) { 4 } else { 32 });
+    let handle = random_hex(if state.fault(&fault::SHORT_CODES) {
+        4
+    } else {
+        32
+    });
     let code = AuthorizationCode {
         client_id: request.client.client_id.to_string(),
         redirect_uri: request.redirect_uri.clone(),

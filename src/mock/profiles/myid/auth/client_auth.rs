@@ -8,8 +8,8 @@ use axum::http::{HeaderMap, header};
 
 use crate::mock::config::Client;
 use crate::mock::error::OAuthError;
-use crate::mock::profiles::myid::faults as fault;
 use crate::mock::form::FormParams;
+use crate::mock::profiles::myid::faults as fault;
 use crate::mock::state::AppState;
 use crate::protocol::secret::{SecretMatch, verify_secret};
 use crate::protocol::{ClientSecret, ErrorCode, basic};
@@ -193,7 +193,9 @@ pub fn authenticate<'a>(
             }
         }
     }
-    Err(invalid("the secret matches none of the client's unexpired secrets"))
+    Err(invalid(
+        "the secret matches none of the client's unexpired secrets",
+    ))
 }
 
 /// Where an assertion must be addressed: the token endpoint, which IdentityServer4
@@ -261,7 +263,8 @@ fn verify_with_jwk(jwk: &str, jwt: &str) -> Option<crate::mock::assertion::Claim
     if key.get("kty")?.as_str()? != "RSA" {
         return None;
     }
-    let decoding = DecodingKey::from_rsa_components(key.get("n")?.as_str()?, key.get("e")?.as_str()?).ok()?;
+    let decoding =
+        DecodingKey::from_rsa_components(key.get("n")?.as_str()?, key.get("e")?.as_str()?).ok()?;
     let alg = jsonwebtoken::decode_header(jwt).ok()?.alg;
     let rsa = [
         Algorithm::RS256,

@@ -66,4 +66,3 @@ pub fn ask(params: &FormParams) -> Response {
     }
     r
 }
-

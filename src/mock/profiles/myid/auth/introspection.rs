@@ -14,8 +14,8 @@ use serde_json::{Map, Value, json};
 use super::access_tokens::valid_access_token;
 use super::client_auth;
 use crate::mock::error::no_cache_json;
-use crate::mock::profiles::myid::faults as fault;
 use crate::mock::form::{FormParams, has_form_content_type};
+use crate::mock::profiles::myid::faults as fault;
 use crate::mock::state::AppState;
 use crate::protocol::secret::{SecretMatch, verify_secret};
 

@@ -126,8 +126,7 @@ pub async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Bod
     let password = form.get("Password").unwrap_or_default();
     let user = state.config.auth.users.iter().find(|u| {
         u.username.eq_ignore_ascii_case(username)
-            && (u.password_matches(password)
-                || state.fault(&fault::SIGN_IN_ANY_PASSWORD))
+            && (u.password_matches(password) || state.fault(&fault::SIGN_IN_ANY_PASSWORD))
     });
     let Some(user) = user else {
         tracing::debug!(username, "sign-in refused");

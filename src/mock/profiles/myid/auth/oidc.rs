@@ -203,7 +203,11 @@ pub async fn userinfo(
     {
         for claim in &resource.user_claims {
             let value = match claim.as_str() {
-                "name" if state.fault(&crate::mock::profiles::myid::faults::USERINFO_NAME_MISSING) => None,
+                "name"
+                    if state.fault(&crate::mock::profiles::myid::faults::USERINFO_NAME_MISSING) =>
+                {
+                    None
+                }
                 "name" if !user.name.is_empty() => Some(user.name.clone()),
                 "preferred_username" => Some(user.username.clone()),
                 _ => None,

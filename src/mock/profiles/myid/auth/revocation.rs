@@ -12,8 +12,8 @@ use serde_json::Value;
 use super::client_auth;
 use crate::mock::config::Client;
 use crate::mock::error::json;
-use crate::mock::profiles::myid::faults as fault;
 use crate::mock::form::{FormParams, has_form_content_type};
+use crate::mock::profiles::myid::faults as fault;
 use crate::mock::state::AppState;
 use crate::protocol::ErrorCode;
 

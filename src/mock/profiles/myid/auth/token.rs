@@ -10,8 +10,8 @@ use axum::response::{IntoResponse, Response};
 use super::grants::{self, GrantContext};
 use super::{client_auth, issuer};
 use crate::mock::error::{OAuthError, no_cache_json};
-use crate::mock::profiles::myid::faults as fault;
 use crate::mock::form::{FormParams, has_form_content_type};
+use crate::mock::profiles::myid::faults as fault;
 use crate::mock::state::AppState;
 use crate::protocol::ErrorCode;
 

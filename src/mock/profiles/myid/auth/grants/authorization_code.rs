@@ -27,11 +27,14 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
         .ok_or_else(|| because(ErrorCode::InvalidGrant, "no code"))?;
     let code = {
         let mut store = state.store();
-        let code = store.code(handle).ok_or_else(|| {
-            because(ErrorCode::InvalidGrant, "unknown, redeemed or expired code")
-        })?;
+        let code = store
+            .code(handle)
+            .ok_or_else(|| because(ErrorCode::InvalidGrant, "unknown, redeemed or expired code"))?;
         if code.client_id != client.client_id.as_str() && !state.fault(&fault::CODE_ANY_CLIENT) {
-            return Err(because(ErrorCode::InvalidGrant, "the code was issued to another client"));
+            return Err(because(
+                ErrorCode::InvalidGrant,
+                "the code was issued to another client",
+            ));
         }
         if state.fault(&fault::CODE_REUSE) {
             code.clone()

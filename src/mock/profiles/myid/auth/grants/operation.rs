@@ -82,7 +82,11 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
         // session of the presented token (assumed: a fresh id when it has none).
         extra.insert(
             "deviceDetectContext".into(),
-            Value::String(form.get("deviceDetectContext").unwrap_or_default().to_owned()),
+            Value::String(
+                form.get("deviceDetectContext")
+                    .unwrap_or_default()
+                    .to_owned(),
+            ),
         );
         let session = original
             .get("sid")

@@ -24,12 +24,17 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
     let now = state.clock.now();
     let mut store = state.store();
     let because = OAuthError::because;
-    let record = store
-        .refresh(handle)
-        .ok_or_else(|| because(ErrorCode::InvalidGrant, "unknown refresh token, or one expired and swept"))?;
+    let record = store.refresh(handle).ok_or_else(|| {
+        because(
+            ErrorCode::InvalidGrant,
+            "unknown refresh token, or one expired and swept",
+        )
+    })?;
     let why = if now > record.created + record.lifetime {
         Some("the refresh token has expired")
-    } else if record.client_id != client.client_id.as_str() && !state.fault(&fault::REFRESH_ANY_CLIENT) {
+    } else if record.client_id != client.client_id.as_str()
+        && !state.fault(&fault::REFRESH_ANY_CLIENT)
+    {
         Some("the refresh token was issued to another client")
     } else if !client.allow_offline_access {
         Some("the client is not allowed offline access")
@@ -98,7 +103,11 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
     if state.fault(&fault::REFRESH_WIDENS_SCOPE)
         && let Some(asked) = ctx.form.present("scope")
     {
-        claims.scope = asked.split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect();
+        claims.scope = asked
+            .split(' ')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect();
     }
     next.access_token = claims.clone();
     store.keep_refresh(new_handle.clone(), next);
