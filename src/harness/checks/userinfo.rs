@@ -126,31 +126,17 @@ pub fn standard_claim_types(body: Option<&Value>) -> Check {
     let Some(claims) = body.and_then(Value::as_object) else {
         return Check::unjudged(NAME, &OIDC_CLAIM_TYPES, "userinfo answered no JSON object");
     };
-    let strings = [
-        "sub",
-        "name",
-        "given_name",
-        "family_name",
-        "middle_name",
-        "nickname",
-        "preferred_username",
-        "profile",
-        "picture",
-        "website",
-        "email",
-        "gender",
-        "birthdate",
-        "zoneinfo",
-        "locale",
-        "phone_number",
-    ];
+    // Every other claim of §5.4's scopes and §5.1's list is a string.
+    let strings = |k: &str| {
+        ["sub", "email", "phone_number"].contains(&k) || claims_of_scope("profile").contains(&k)
+    };
     let wrong: Vec<String> = claims
         .iter()
         .filter(|(k, v)| match k.as_str() {
             "email_verified" | "phone_number_verified" => !v.is_boolean(),
             "updated_at" => !v.is_number(),
             "address" => !v.is_object(),
-            k if strings.contains(&k) => !v.is_string(),
+            k if strings(k) => !v.is_string(),
             _ => false,
         })
         .map(|(k, v)| format!("{k} = {v}"))

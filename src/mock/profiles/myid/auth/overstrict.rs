@@ -7,7 +7,8 @@ use crate::mock::profiles::myid::faults as fault;
 use crate::mock::state::AppState;
 
 /// The parameters IdentityServer's authorize validation reads (RFC 6749 §4.1.1, OpenID
-/// Connect Core §3.1.2.1, RFC 7636, Session Management); any other is ignored.
+/// Connect Core §3.1.2.1, RFC 7636, Session Management) besides [`OPTIONAL`]; any other
+/// is ignored.
 const KNOWN: &[&str] = &[
     "client_id",
     "redirect_uri",
@@ -18,13 +19,6 @@ const KNOWN: &[&str] = &[
     "nonce",
     "prompt",
     "max_age",
-    "display",
-    "ui_locales",
-    "claims_locales",
-    "id_token_hint",
-    "login_hint",
-    "acr_values",
-    "claims",
     "code_challenge",
     "code_challenge_method",
     "request",
@@ -47,7 +41,9 @@ const OPTIONAL: &[&str] = &[
 pub fn refusals(state: &AppState, p: &FormParams) -> Result<(), (&'static str, String)> {
     // Fault `authorize-unknown-refused`: a parameter the server does not know fails.
     if state.fault(&fault::AUTHORIZE_UNKNOWN_REFUSED)
-        && let Some((name, _)) = p.pairs().find(|(k, _)| !KNOWN.contains(k))
+        && let Some((name, _)) = p
+            .pairs()
+            .find(|(k, _)| !KNOWN.contains(k) && !OPTIONAL.contains(k))
     {
         return Err(("invalid_request", format!("Unknown parameter {name}")));
     }
