@@ -1383,3 +1383,561 @@ async fn beyond_identity_userinfo_needs_the_openid_scope() {
         assert_eq!(r.status().as_u16(), want, "{what}");
     }
 }
+
+/// The public half of `fixtures/keys/myid-assertion.pem`, as a secret of Type `JWK`.
+const MYID_ASSERTION_JWK: &str = r#"{"kty":"RSA","use":"sig","kid":"myid-assertion","e":"AQAB","n":"1nUlprBJxrkEG3EHBvBNoQA9mhtfpyYbjJU7t_JeLbwEu-_q0iETVcwoJt76uL3XZNpJo2MXTixIZrl1mx2wpwXk93xCvhFNf8k1Z1371aKGPwxraIBwQd2DCKSq4-PkGniwEOhO0ERJwtaDy9NxIpbenlVzQ6VKQp_nzOpGVqY5Q8I-tHk4FPTk69gtPIPRhCR2xt0CZNX_uhrrxoGB0OitziOwvwfZV5IcOU6Gx-fMqn3KrpGVm0F3udfqc9hL-sE4BR0vagEWcdU0DFzf-WQMbj0VTbMkSvXUUXE-xUr2xT1n6wFj-3JDmOo4WBOijpEitimXrFsC-vI35yxS1w"}"#;
+
+/// A client whose only secret is the assertion key, expiring at `expiration` if given.
+fn keyed_client(id: &str, expiration: Option<&str>) -> Client {
+    let mut secret = json!({ "Type": "JWK", "Value": MYID_ASSERTION_JWK });
+    if let Some(e) = expiration {
+        secret["Expiration"] = json!(e);
+    }
+    Client::confidential(id, "unused")
+        .scopes(["myid.rest.basic"])
+        .setting("ClientSecrets", json!([secret]))
+}
+
+/// A client-credentials request authenticated by an RFC 7523 assertion with `sub` =
+/// `iss` = `sub`, addressed to the mock's token endpoint, and `client_id` beside it
+/// when given: the status and the `error`.
+async fn by_assertion(mock: &MockServer, sub: &str, client_id: Option<&str>) -> (u16, Value) {
+    let pem = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/keys/myid-assertion.pem"
+    ))
+    .unwrap();
+    let key = jsonwebtoken::EncodingKey::from_rsa_pem(&pem).unwrap();
+    let now = mock.clock().now();
+    let claims = json!({
+        "iss": sub, "sub": sub, "aud": mock.token_url(), "iat": now, "exp": now + 60,
+        "jti": myid_conformance::protocol::handle::random_hex(16),
+    });
+    let jwt = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256),
+        &claims,
+        &key,
+    )
+    .unwrap();
+    let mut params = vec![
+        ("grant_type", "client_credentials"),
+        (
+            "client_assertion_type",
+            "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+        ),
+        ("client_assertion", jwt.as_str()),
+    ];
+    params.extend(client_id.map(|id| ("client_id", id)));
+    let (status, body) = form(&http(), mock, &params).await;
+    (status, body["error"].clone())
+}
+
+/// IdentityServer's `JwtBearerClientAssertionSecretParser` names the client by the
+/// assertion's `sub`: a `client_id` beside it must be the same, and a `sub` longer than
+/// the 100 characters of `InputLengthRestrictions` names no client, even one that
+/// exists. `PrivateKeyJwtSecretValidator` verifies with the client's unexpired keys
+/// only: a key works through its `Expiration` second and not after.
+#[tokio::test]
+async fn a_client_assertion_names_its_client_by_sub_and_its_key_expires() {
+    let expires = 1_900_000_000; // 2030-03-17T17:46:40Z
+    let clock = Clock::manual(expires - 10);
+    let (id100, id101) = ("k".repeat(100), "l".repeat(101));
+    let mock = MockServer::builder()
+        .client(keyed_client(&id100, None))
+        .client(keyed_client(&id101, None))
+        .client(keyed_client("keyed", Some("2030-03-17T17:46:40Z")))
+        .clock(clock.clone())
+        .start()
+        .await
+        .unwrap();
+    let refused = (400, json!("invalid_client"));
+    assert_eq!(
+        by_assertion(&mock, &id100, None).await.0,
+        200,
+        "100 characters"
+    );
+    assert_eq!(
+        by_assertion(&mock, &id101, None).await,
+        refused,
+        "101 characters"
+    );
+    assert_eq!(
+        by_assertion(&mock, "keyed", Some("keyed")).await.0,
+        200,
+        "the same client_id"
+    );
+    assert_eq!(
+        by_assertion(&mock, "keyed", Some(&id100)).await,
+        refused,
+        "another client_id"
+    );
+    clock.set(expires).unwrap();
+    assert_eq!(
+        by_assertion(&mock, "keyed", None).await.0,
+        200,
+        "on the key's last second"
+    );
+    clock.set(expires + 1).unwrap();
+    assert_eq!(
+        by_assertion(&mock, "keyed", None).await,
+        refused,
+        "a second after"
+    );
+}
+
+/// A search by `logonName` (manual §8.8) finds that person alone, whatever the case
+/// of the name asked for, and nobody when no one has it.
+#[tokio::test]
+async fn a_logon_name_search_finds_that_person_alone() {
+    let mock = MockServer::builder().start().await.unwrap();
+    let token = mock.access_token(&Mint::client("myid.mysystem")).unwrap();
+    let (status, body) = api(&mock, &token, "/People?logonName=ALICE.Adams").await;
+    let found: Vec<&str> = body["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["logonName"].as_str().unwrap())
+        .collect();
+    assert_eq!((status, found), (200, vec!["alice.adams"]));
+    let (status, body) = api(&mock, &token, "/People?logonName=no.such.person").await;
+    assert_eq!((status, body["results"].clone()), (200, json!([])));
+}
+
+/// Sends `body` to the Core API by `method` as `media`: the status and the body.
+async fn api_send(
+    mock: &MockServer,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    media: &str,
+    body: &Value,
+) -> (u16, Value) {
+    let r = http()
+        .request(method, format!("{}{path}", mock.api_url()))
+        .bearer_auth(token)
+        .header("Content-Type", media)
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+}
+
+/// A person's attributes are text (manual §8.9): ASP.NET's JSON input reads a number
+/// as its digits and `null` as empty text, and `enabled` alone also takes a boolean
+/// (`1`/`0`); a boolean anywhere else is invalid data. The body may come as
+/// `application/json`, `text/json` or any `+json` type, and not as plain text. A group
+/// id is kept in MyID's uppercase form whatever case it was sent in.
+#[tokio::test]
+async fn person_attributes_are_text_read_from_any_json_body() {
+    use reqwest::Method;
+    let mock = MockServer::builder().start().await.unwrap();
+    let token = mock.access_token(&Mint::client("myid.mysystem")).unwrap();
+    let person = json!({
+        "logonName": "typed.values",
+        "name": { "first": "Typed", "middle": null },
+        "group": { "id": GROUPS[4].0.to_lowercase() },
+        "employeeId": 12345,
+        "enabled": false
+    });
+    let (status, _) = api_send(
+        &mock,
+        &token,
+        Method::POST,
+        "/People",
+        "text/plain",
+        &person,
+    )
+    .await;
+    assert_eq!(status, 415, "plain text");
+    let (status, added) =
+        api_send(&mock, &token, Method::POST, "/People", "text/json", &person).await;
+    assert_eq!(status, 200, "{added}");
+    assert_eq!(
+        [
+            &added["employeeId"],
+            &added["enabled"],
+            &added["name"]["middle"],
+            &added["group"]["id"]
+        ],
+        [
+            &json!("12345"),
+            &json!("0"),
+            &json!(""),
+            &json!(GROUPS[4].0)
+        ],
+        "{added}"
+    );
+    let path = format!("/People/{}", added["id"].as_str().unwrap());
+    let patch = |body: Value| {
+        let (mock, token, path) = (&mock, &token, &path);
+        async move {
+            api_send(
+                mock,
+                token,
+                Method::PATCH,
+                path,
+                "application/merge-patch+json",
+                &body,
+            )
+            .await
+        }
+    };
+    let (status, patched) = patch(json!({ "enabled": true })).await;
+    assert_eq!(
+        (status, &patched["enabled"]),
+        (200, &json!("1")),
+        "{patched}"
+    );
+    let (status, refused) = patch(json!({ "employeeId": true })).await;
+    assert_eq!(status, 400, "a boolean employeeId: {refused}");
+}
+
+/// Adding a person needs `Add Person` over the group they are added to (manual §2.2): a
+/// department-scoped operator adds to their own group and not to one below it, which
+/// they cannot see (404, as for anyone they cannot see). `confirm` is a boolean: `false`
+/// is read (the mock never asks to confirm), anything else is refused.
+#[tokio::test]
+async fn a_department_operator_adds_people_to_their_own_group_only() {
+    let (enterprise, finance) = (GROUPS[4].0, GROUPS[5].0);
+    let mock = MockServer::builder()
+        .person(json!({
+            "id": "D3D3D3D3-0000-4000-8000-000000000003", "logonName": "department.personnel",
+            "name": { "first": "Department", "last": "Personnel" },
+            "group": { "id": enterprise },
+            "roles": [ { "id": "Personnel", "scope": "department" } ],
+            "enabled": "1"
+        }))
+        .client(
+            Client::confidential("personnel", "pw")
+                .scopes(["myid.rest.basic"])
+                .api_user("department.personnel"),
+        )
+        .start()
+        .await
+        .unwrap();
+    let token = mock.access_token(&Mint::client("personnel")).unwrap();
+    let add = |path: &'static str, logon: &'static str, group: &'static str| {
+        let (mock, token) = (&mock, &token);
+        async move {
+            let person = json!({
+                "logonName": logon, "name": { "last": "Added" }, "group": { "id": group }
+            });
+            let method = reqwest::Method::POST;
+            api_send(mock, token, method, path, "application/json", &person).await
+        }
+    };
+    assert_eq!(
+        add("/People", "below.group", finance).await.0,
+        404,
+        "a group below"
+    );
+    assert_eq!(
+        add("/People?confirm=maybe", "maybe", enterprise).await.0,
+        400,
+        "confirm=maybe"
+    );
+    let (status, added) = add("/People?confirm=false", "own.group", enterprise).await;
+    assert_eq!(status, 200, "their own group: {added}");
+}
+
+/// Where an authorize request with `params` ends, read as a browser would: the error
+/// page's error (`page:<error>`), an error sent back to the client (`client:<error>`),
+/// or `login` when the request was good enough to ask the user to sign in.
+async fn authorize_outcome(mock: &MockServer, params: &[(&str, &str)]) -> String {
+    authorize_outcome_in(&browser(), mock, params).await
+}
+
+/// [`authorize_outcome`] in `browser`, with its cookies; `consent` when the request
+/// goes to the consent page.
+async fn authorize_outcome_in(
+    browser: &reqwest::Client,
+    mock: &MockServer,
+    params: &[(&str, &str)],
+) -> String {
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(params)
+        .finish();
+    let r = browser
+        .get(format!("{}/connect/authorize?{query}", mock.auth_url()))
+        .send()
+        .await
+        .unwrap();
+    let location = r
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    if location.contains("/home/error") {
+        let page = browser
+            .get(&location)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let error = page
+            .split("data-error=\"")
+            .nth(1)
+            .and_then(|e| e.split('"').next());
+        return format!("page:{}", error.unwrap_or("?"));
+    }
+    if let Some(error) = location.split("error=").nth(1) {
+        return format!("client:{}", error.split(['&', '#']).next().unwrap());
+    }
+    if location.contains("/consent?") {
+        return "consent".to_owned();
+    }
+    if location.to_ascii_lowercase().contains("login") {
+        return "login".to_owned();
+    }
+    format!("{} {location}", r.status())
+}
+
+/// IdentityServer's authorize validation, in its order: a response type it does not
+/// know is unsupported; one with `code` is the hybrid flow, whose PKCE challenge is
+/// checked before the client's grants; one without is implicit, checked against the
+/// client's grants straight away; a token to the browser needs
+/// `AllowAccessTokensViaBrowser` before anything else is said, an id_token the `openid`
+/// scope before any other scope is looked at; a code must be for an API or `openid`,
+/// not for `offline_access` alone; a nonce is at most 300 characters, and a prompt
+/// is known values with `none` alone. (The mock issues codes
+/// only, so an allowed implicit request ends unsupported.) A challenge's method is
+/// `S256`, or `plain` for a client that allows it, and nothing else. A redirect URI must
+/// be absolute and at most 400 characters, even a registered one.
+#[tokio::test]
+async fn authorize_requests_are_judged_in_identityservers_order() {
+    let long = format!("https://client.example/{}", "x".repeat(400 - 23));
+    assert_eq!(long.len(), 400);
+    let longer = format!("{long}y");
+    let coder = |id: &str| {
+        Client::public(id)
+            .scopes(["myid.rest.basic"])
+            .redirect_uri(REDIRECT)
+    };
+    let mock = MockServer::builder()
+        .client(coder("coder"))
+        .client(coder("plain.ok").setting("AllowPlainTextPkce", true))
+        .client(coder("offline").scopes(["offline_access"]))
+        .client(
+            coder("browser.tokens")
+                .grants(["implicit"])
+                .setting("AllowAccessTokensViaBrowser", true),
+        )
+        .client(coder("no.browser.tokens").grants(["implicit"]))
+        .client(
+            coder("hybrid")
+                .scopes(["openid", "myid.rest.basic"])
+                .grants(["hybrid"])
+                .setting("RequirePkce", false),
+        )
+        .client(
+            Client::public("odd.uris")
+                .scopes(["myid.rest.basic"])
+                .redirect_uri("client.example/cb")
+                .redirect_uri(long.as_str())
+                .redirect_uri(longer.as_str()),
+        )
+        .start()
+        .await
+        .unwrap();
+    let challenge = pkce::s256_challenge(&pkce::generate_verifier());
+    let ask = |client: &'static str,
+               response_type: &'static str,
+               method: &'static str,
+               redirect: &str| {
+        let redirect = redirect.to_owned();
+        let challenge = challenge.as_str().to_owned();
+        let mock = &mock;
+        async move {
+            let mut params = vec![
+                ("client_id", client),
+                ("response_type", response_type),
+                ("scope", "myid.rest.basic"),
+                ("redirect_uri", redirect.as_str()),
+                ("code_challenge_method", method),
+            ];
+            if response_type == "code" {
+                params.push(("code_challenge", challenge.as_str()));
+            }
+            authorize_outcome(mock, &params).await
+        }
+    };
+    let refused = "page:invalid_request";
+    let no_openid = ask("hybrid", "code id_token", "S256", REDIRECT).await;
+    assert_eq!(no_openid, refused, "an id_token without openid");
+    let params = [
+        ("client_id", "hybrid"),
+        ("response_type", "code id_token"),
+        ("scope", "openid myid.rest.basic"),
+        ("redirect_uri", REDIRECT),
+        ("nonce", "n"),
+    ];
+    let with_openid = authorize_outcome(&mock, &params).await;
+    assert_eq!(with_openid, "page:unsupported_response_type", "with openid");
+    let params = [
+        ("client_id", "offline"),
+        ("response_type", "code"),
+        ("scope", "offline_access"),
+        ("redirect_uri", REDIRECT),
+        ("code_challenge", challenge.as_str()),
+        ("code_challenge_method", "S256"),
+    ];
+    let offline_only = authorize_outcome(&mock, &params).await;
+    assert_eq!(
+        offline_only, "page:invalid_scope",
+        "a code for nothing but a refresh token"
+    );
+    // The optional parameters: a nonce of at most 300 characters, known prompts with
+    // `none` alone.
+    let (nonce300, nonce301) = ("n".repeat(300), "n".repeat(301));
+    for (name, value, want) in [
+        ("nonce", nonce300.as_str(), "login"),
+        ("nonce", nonce301.as_str(), refused),
+        ("prompt", "login consent", "login"),
+        ("prompt", "bogus", refused),
+        ("prompt", "none login", refused),
+    ] {
+        let mut params = params.to_vec();
+        (params[0].1, params[2].1) = ("coder", "myid.rest.basic");
+        params.push((name, value));
+        let outcome = authorize_outcome(&mock, &params).await;
+        assert_eq!(outcome, want, "{name} {}", &value[..value.len().min(20)]);
+    }
+    // OpenID Connect Core §3.1.2.1: the request may come as a POSTed form; a POST of
+    // anything else is refused as an unsupported media type.
+    let authorize = format!("{}/connect/authorize", mock.auth_url());
+    let mut params = params.to_vec();
+    (params[0].1, params[2].1) = ("coder", "myid.rest.basic");
+    let posted = browser()
+        .post(&authorize)
+        .form(&params)
+        .send()
+        .await
+        .unwrap();
+    let location = posted.headers()["location"]
+        .to_str()
+        .unwrap()
+        .to_ascii_lowercase();
+    assert!(location.contains("login"), "a POSTed form: {location}");
+    let json = serde_json::to_string(&params).unwrap();
+    let posted = browser()
+        .post(&authorize)
+        .header("Content-Type", "application/json")
+        .body(json)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), 415, "a POST of JSON");
+    assert_eq!(
+        ask("coder", "bogus", "S256", REDIRECT).await,
+        "page:unsupported_response_type"
+    );
+    assert_eq!(
+        ask("coder", "id_token", "S256", REDIRECT).await,
+        "page:unauthorized_client"
+    );
+    assert_eq!(
+        ask("coder", "code id_token", "S256", REDIRECT).await,
+        refused
+    );
+    assert_eq!(
+        ask("no.browser.tokens", "token", "S256", REDIRECT).await,
+        refused
+    );
+    assert_eq!(
+        ask("browser.tokens", "token", "S256", REDIRECT).await,
+        "page:unsupported_response_type"
+    );
+    assert_eq!(
+        ask("coder", "code", "plain", REDIRECT).await,
+        refused,
+        "plain"
+    );
+    assert_eq!(
+        ask("plain.ok", "code", "plain", REDIRECT).await,
+        "login",
+        "plain allowed"
+    );
+    assert_eq!(
+        ask("plain.ok", "code", "S512", REDIRECT).await,
+        refused,
+        "S512"
+    );
+    assert_eq!(
+        ask("odd.uris", "code", "S256", &long).await,
+        "login",
+        "400 characters"
+    );
+    assert_eq!(
+        ask("odd.uris", "code", "S256", &longer).await,
+        refused,
+        "401"
+    );
+    assert_eq!(
+        ask("odd.uris", "code", "S256", "client.example/cb").await,
+        refused,
+        "not absolute"
+    );
+}
+
+/// Consent (IdentityServer's `ProcessConsentAsync`): a signed-in user is asked when the
+/// client has `RequireConsent` or the request says `prompt=consent`, and otherwise not;
+/// with `prompt=none` the question cannot be asked, so `consent_required` goes back to
+/// the client (OpenID Connect Core §3.1.2.6).
+#[tokio::test]
+async fn consent_is_asked_when_the_client_or_the_request_wants_it() {
+    let coder = |id: &str| {
+        Client::public(id)
+            .scopes(["myid.rest.basic"])
+            .redirect_uri(REDIRECT)
+    };
+    let mock = MockServer::builder()
+        .client(coder("coder"))
+        .client(coder("consenting").setting("RequireConsent", true))
+        .start()
+        .await
+        .unwrap();
+    let signed_in = browser();
+    let challenge = pkce::s256_challenge(&pkce::generate_verifier());
+    let base = mock.base_url();
+    sign_in(
+        &signed_in,
+        &base,
+        "coder",
+        challenge.as_str(),
+        "myid.rest.basic",
+    )
+    .await;
+    let ask = |client: &'static str, prompt: Option<&'static str>| {
+        let (signed_in, mock, challenge) = (&signed_in, &mock, challenge.as_str().to_owned());
+        async move {
+            let mut params = vec![
+                ("client_id", client),
+                ("response_type", "code"),
+                ("scope", "myid.rest.basic"),
+                ("redirect_uri", REDIRECT),
+                ("code_challenge", challenge.as_str()),
+                ("code_challenge_method", "S256"),
+            ];
+            params.extend(prompt.map(|p| ("prompt", p)));
+            authorize_outcome_in(signed_in, mock, &params).await
+        }
+    };
+    assert_eq!(ask("consenting", None).await, "consent", "RequireConsent");
+    assert_eq!(
+        ask("consenting", Some("none")).await,
+        "client:consent_required"
+    );
+    assert_eq!(
+        ask("coder", Some("consent")).await,
+        "consent",
+        "prompt=consent"
+    );
+    let straight = ask("coder", None).await;
+    assert!(
+        straight.starts_with("302 Found https://client.example/callback?code="),
+        "{straight}"
+    );
+}

@@ -128,4 +128,17 @@ mod tests {
             ErrorCode::InvalidClient
         );
     }
+
+    /// A presented credential may reach a log line: its id shows, its secret never.
+    #[test]
+    fn the_secret_stays_out_of_debug_output() {
+        let form = FormParams::parse(b"client_id=c1&client_secret=hunter2");
+        let p = credentials(&headers(None), &form, BothWays::Refuse).unwrap();
+        let shown = format!("{p:?}");
+        assert!(
+            shown.contains("\"c1\"") && shown.contains("by_basic"),
+            "{shown}"
+        );
+        assert!(!shown.contains("hunter2"), "{shown}");
+    }
 }

@@ -416,6 +416,9 @@ pub fn absolute_ignored_lifetime(
     now - record.created + client.sliding_refresh_token_lifetime
 }
 
+/// Fault `code-never-expires`: a code kept (and good) for a year.
+pub const CODE_NEVER_EXPIRES_LIFETIME: i64 = 365 * 24 * 3600;
+
 /// Fault `expires-in-mismatch`: the `expires_in` a token response states, a minute
 /// longer than the token lives.
 pub fn mismatched_expires_in(expires_in: i64) -> i64 {

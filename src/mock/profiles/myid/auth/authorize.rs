@@ -654,9 +654,8 @@ fn issue_code(state: &AppState, request: Validated<'_>, subject: Subject) -> Res
         challenge: request.challenge.clone(),
         subject,
         created: state.clock.now(),
-        // Fault `code-never-expires`: a code kept (and good) for a year.
         lifetime: if state.fault(&fault::CODE_NEVER_EXPIRES) {
-            365 * 24 * 3600
+            fault::CODE_NEVER_EXPIRES_LIFETIME
         } else {
             request.client.authorization_code_lifetime
         },
@@ -709,6 +708,13 @@ mod tests {
         assert!(is_absolute_uri("myapp:/cb"));
         assert!(!is_absolute_uri("/cb"));
         assert!(!is_absolute_uri("client.example/cb"));
+        // RFC 3986 §3.1: a scheme is a letter, then letters, digits, '+', '-' or '.';
+        // something must follow the colon.
+        assert!(is_absolute_uri("a+b-c.d9:x"));
+        assert!(!is_absolute_uri(":x"), "no scheme");
+        assert!(!is_absolute_uri("9a:x"), "a digit first");
+        assert!(!is_absolute_uri("a_b:x"), "an underscore");
+        assert!(!is_absolute_uri("https:"), "nothing after the colon");
         assert_eq!(
             encode("myid.rest.basic offline_access"),
             "myid.rest.basic%20offline_access"
