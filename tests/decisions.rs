@@ -1941,3 +1941,147 @@ async fn consent_is_asked_when_the_client_or_the_request_wants_it() {
         "{straight}"
     );
 }
+
+/// An application's authorize URL at Beyond Identity for a code request of `client_id`
+/// with `scope` and an S256 `challenge`; `extra` parameters added or, by name, replacing.
+fn bi_authorize(
+    issuer: &str,
+    client_id: &str,
+    scope: &str,
+    challenge: &str,
+    extra: &[(&str, &str)],
+) -> String {
+    let mut params = vec![
+        ("client_id", client_id),
+        ("redirect_uri", REDIRECT),
+        ("response_type", "code"),
+        ("scope", scope),
+        ("code_challenge", challenge),
+        ("code_challenge_method", "S256"),
+    ];
+    for (k, v) in extra {
+        params.retain(|(name, _)| name != k);
+        params.push((k, v));
+    }
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(params)
+        .finish();
+    format!("{issuer}/authorize?{query}")
+}
+
+/// Beyond Identity's authorize endpoint is the application's own: another `client_id`
+/// there is an error page (400), never a redirect. The scopes granted are those asked
+/// for that the application allows, once each, in the order asked (the rest are
+/// dropped, not refused), as the token response then states them. An application
+/// that allows plain PKCE takes `plain` or `S256` and no other method; `state` and
+/// `nonce` are taken up to 512 characters.
+#[tokio::test]
+async fn a_beyond_identity_code_carries_the_allowed_scopes_once_each() {
+    let mock = MockBuilder::new(Profile::BEYOND_IDENTITY)
+        .client(
+            Client::public("spa")
+                .scopes(["openid", "pets:read"])
+                .redirect_uri(REDIRECT),
+        )
+        .client(
+            Client::public("plain.spa")
+                .scopes(["openid"])
+                .redirect_uri(REDIRECT)
+                .setting("Pkce", "plain"),
+        )
+        .user(myid_conformance::User::new("alice", "alice-pw"))
+        .start()
+        .await
+        .unwrap();
+    let issuer = mock.issuer_for("spa").unwrap();
+    let verifier = pkce::generate_verifier();
+    let challenge = pkce::s256_challenge(&verifier);
+    let scope = "pets:read pets:read pets:write openid";
+    let authorize =
+        |client_id: &str| bi_authorize(&issuer, client_id, scope, challenge.as_str(), &[]);
+    let stranger = browser().get(authorize("another")).send().await.unwrap();
+    assert_eq!(stranger.status(), 400, "another client_id");
+    let b = browser();
+    let code = common::sign_in_at(&b, &authorize("spa"), ("alice", "alice-pw")).await;
+    let r = b
+        .post(format!("{issuer}/token"))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("client_id", "spa"),
+            ("code", &code),
+            ("redirect_uri", REDIRECT),
+            ("code_verifier", verifier.expose()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let (status, tokens): (u16, Value) = (r.status().as_u16(), r.json().await.unwrap());
+    assert_eq!(
+        (status, &tokens["scope"]),
+        (200, &json!("pets:read openid")),
+        "{tokens}"
+    );
+    // An application that allows plain PKCE takes `plain` or `S256`, and no other
+    // method; `state` and `nonce` are at most 512 characters each.
+    let plain_issuer = mock.issuer_for("plain.spa").unwrap();
+    let (c512, c513) = ("c".repeat(512), "c".repeat(513));
+    let (signing_in, refused) = ("/sign-in?request=", "error=invalid_request");
+    for (method, state, nonce, want) in [
+        ("plain", "s", "n", signing_in),
+        ("S512", "s", "n", refused),
+        ("S256", c512.as_str(), c512.as_str(), signing_in),
+        ("S256", c513.as_str(), "n", refused),
+        ("S256", "s", c513.as_str(), refused),
+    ] {
+        let extra = [
+            ("code_challenge_method", method),
+            ("state", state),
+            ("nonce", nonce),
+        ];
+        let url = bi_authorize(
+            &plain_issuer,
+            "plain.spa",
+            "openid",
+            challenge.as_str(),
+            &extra,
+        );
+        let r = browser().get(url).send().await.unwrap();
+        let location = r.headers()["location"].to_str().unwrap();
+        let (s, n) = (state.len(), nonce.len());
+        assert!(location.contains(want), "{method} {s} {n}: {location}");
+    }
+}
+
+/// Beyond Identity's sign-in page holds the authorize request for `SignInLifetime`
+/// (900 s by default, assumed): through its last second the page is shown, a second
+/// later it is an error page that sends the user back to the application.
+#[tokio::test]
+async fn a_beyond_identity_sign_in_lasts_its_lifetime() {
+    let clock = Clock::manual(1_900_000_000);
+    let mock = MockBuilder::new(Profile::BEYOND_IDENTITY)
+        .client(
+            Client::public("spa")
+                .scopes(["openid"])
+                .redirect_uri(REDIRECT),
+        )
+        .clock(clock.clone())
+        .start()
+        .await
+        .unwrap();
+    let issuer = mock.issuer_for("spa").unwrap();
+    let challenge = pkce::s256_challenge(&pkce::generate_verifier());
+    let b = browser();
+    let authorize = bi_authorize(&issuer, "spa", "openid", challenge.as_str(), &[]);
+    let r = b.get(authorize).send().await.unwrap();
+    let sign_in = myid_conformance::harness::flow::resolve(
+        &issuer,
+        r.headers()["location"].to_str().unwrap(),
+    );
+    clock.advance(900).unwrap();
+    let page = b.get(&sign_in).send().await.unwrap();
+    assert_eq!(page.status(), 200, "on its last second");
+    clock.advance(1).unwrap();
+    let page = b.get(&sign_in).send().await.unwrap();
+    assert_eq!(page.status(), 400, "a second later");
+    assert!(page.text().await.unwrap().contains("Sign-in expired"));
+}
