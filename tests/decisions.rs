@@ -581,7 +581,8 @@ async fn the_audit_shows_each_call_when_what_who_and_how_newest_first() {
 /// Manual §4.5: revoking an access token that carries `myid.rest.basic` records it, so
 /// it is no longer valid; one without that scope (a token for another product) stays
 /// valid until it expires, as its API's introspection says, though the revocation
-/// answers 200 all the same.
+/// answers 200 all the same. Introspection's caller is an API resource by its name and
+/// its own secret together (IdentityServer's `ApiSecretValidator`).
 #[tokio::test]
 async fn a_revoked_token_without_the_api_scope_stays_valid_until_it_expires() {
     let mws = hash_secret(&ClientSecret::new("mws-secret"));
@@ -654,6 +655,35 @@ async fn a_revoked_token_without_the_api_scope_stays_valid_until_it_expires() {
             introspected["active"], active_after,
             "a revoked {scope} token: {introspected}"
         );
+    }
+    // A token whose `scope` claim is one string rather than an array reads the same.
+    let one_string = mock
+        .access_token(
+            &Mint::client("device.app")
+                .claim("aud", json!("myid.mws"))
+                .claim("scope", json!("myid.devicepicker")),
+        )
+        .unwrap();
+    let form = vec![("token", one_string)];
+    let (status, introspected) = post(
+        format!("{base}/connect/introspect"),
+        ("myid.mws", "mws-secret"),
+        form,
+    )
+    .await;
+    assert_eq!(
+        (status, &introspected["active"]),
+        (200, &json!(true)),
+        "{introspected}"
+    );
+    // The caller is an API resource by its name and its own secret, both.
+    for (caller, why) in [
+        (("myid.mws", "wrong-secret"), "a wrong secret"),
+        (("myid.rest", "mws-secret"), "another resource's secret"),
+    ] {
+        let form = vec![("token", "anything".to_owned())];
+        let (status, _) = post(format!("{base}/connect/introspect"), caller, form).await;
+        assert_eq!(status, 401, "{why}");
     }
 }
 
@@ -2084,4 +2114,220 @@ async fn a_beyond_identity_sign_in_lasts_its_lifetime() {
     let page = b.get(&sign_in).send().await.unwrap();
     assert_eq!(page.status(), 400, "a second later");
     assert!(page.text().await.unwrap().contains("Sign-in expired"));
+}
+
+/// rest.core's CORS policy (`MyID:Cors:AllowedOrigins`, manual §4.1.3) covers its own
+/// paths, in any case, and not a path that merely begins with its name.
+#[tokio::test]
+async fn the_api_cors_policy_covers_rest_core_paths_only() {
+    let mock = MockServer::builder().start().await.unwrap();
+    let base = mock.base_url();
+    for (path, shared) in [
+        ("/rest.core/api/People", true),
+        ("/REST.CORE/api/People", true),
+        ("/rest.coreX/api/People", false),
+    ] {
+        let r = http()
+            .get(format!("{base}{path}"))
+            .header("Origin", "https://client.example")
+            .send()
+            .await
+            .unwrap();
+        let allowed = r.headers().get("access-control-allow-origin");
+        assert_eq!(allowed.is_some(), shared, "{path}: {allowed:?}");
+    }
+}
+
+/// The sign-in and consent pages' forms are read up to 64 KiB (assumed: the quickstart
+/// UI's forms are small, and the mock bounds what it reads); a byte more is refused
+/// before anything in it is looked at.
+#[tokio::test]
+async fn sign_in_and_consent_forms_are_read_up_to_64_kib() {
+    let mock = MockServer::builder().start().await.unwrap();
+    let sizes = [(64 * 1024, false), (64 * 1024 + 1, true)];
+    for ((size, too_large), page) in sizes
+        .into_iter()
+        .flat_map(|s| [(s, "consent"), (s, "account/login")])
+    {
+        let body = format!("ReturnUrl={}", "x".repeat(size - "ReturnUrl=".len()));
+        let page = http()
+            .post(format!("{}/{page}", mock.auth_url()))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(page.contains("too large"), too_large, "{size} bytes");
+    }
+}
+
+/// The sign-in page takes a return URL that is an authorization request of this server
+/// (IdentityServer's `IsValidReturnUrl`): anything else is a bad request, so the page
+/// cannot send a user on to another site. A posted sign-in needs its antiforgery token.
+#[tokio::test]
+async fn the_sign_in_page_returns_only_to_an_authorization_request() {
+    let mock = MockServer::builder().start().await.unwrap();
+    let callback = "/web.oauth2/connect/authorize/callback?client_id=myid.myclient";
+    for (return_url, status) in [
+        (callback, 200),
+        ("https://attacker.example/", 400),
+        ("/web.oauth2/account/logout", 400),
+    ] {
+        let query = form_urlencoded::Serializer::new(String::new())
+            .append_pair("ReturnUrl", return_url)
+            .finish();
+        let r = http()
+            .get(format!("{}/account/login?{query}", mock.auth_url()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), status, "{return_url}");
+    }
+    // A posted sign-in without the antiforgery token (and so without its cookie) is
+    // refused before the user is looked at.
+    let posted = http()
+        .post(format!("{}/account/login", mock.auth_url()))
+        .form(&[
+            ("ReturnUrl", callback),
+            ("Username", "test.user"),
+            ("Password", "test-password"),
+            ("button", "login"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), 400);
+    assert!(posted.text().await.unwrap().contains("antiforgery"));
+}
+
+/// The end-session endpoint takes its parameters by GET or as a POSTed form
+/// (OpenID Connect RP-Initiated Logout §2) of up to 64 KiB (assumed, as the sign-in
+/// form's); a POST of anything else, or of more, is not read.
+#[tokio::test]
+async fn end_session_reads_a_posted_form_of_up_to_64_kib() {
+    let mock = MockServer::builder().start().await.unwrap();
+    let url = format!("{}/connect/endsession", mock.auth_url());
+    let post = |media: &'static str, body: String| {
+        let request = browser()
+            .post(&url)
+            .header("Content-Type", media)
+            .body(body);
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    let form = "application/x-www-form-urlencoded";
+    let padded = |size: usize| format!("pad={}", "p".repeat(size - "pad=".len()));
+    assert_eq!(post(form, "state=s".into()).await, 302, "a form");
+    assert_eq!(post(form, padded(64 * 1024)).await, 302, "64 KiB");
+    assert_ne!(post(form, padded(64 * 1024 + 1)).await, 302, "a byte more");
+    assert_ne!(post("application/json", "{}".into()).await, 302, "JSON");
+}
+
+/// RP-Initiated Logout: an `id_token_hint` must be an identity token this server
+/// issued (an access token, which names its client in `client_id`, is no hint), and
+/// the request then goes to the logout page with its message; a request without a hint
+/// names no client, so a signed-in user is asked before being signed out, and a browser
+/// with no session is told it is logged out. The answer is a form of at most 64 KiB
+/// (assumed, as the sign-in form's), and it ends the session.
+#[tokio::test]
+async fn logout_takes_an_identity_token_as_hint_and_asks_without_one() {
+    let mock = MockServer::builder().start().await.unwrap();
+    let url = format!("{}/connect/endsession", mock.auth_url());
+    let client = "myid.myclient";
+    let id_token = mock
+        .id_token(&Mint::client(client).subject("someone"))
+        .unwrap();
+    let access_token = mock.access_token(&Mint::client(client)).unwrap();
+    for (hint, with_message) in [(id_token, true), (access_token, false)] {
+        let r = browser()
+            .get(&url)
+            .query(&[("id_token_hint", hint.as_str())])
+            .send()
+            .await
+            .unwrap();
+        let location = r.headers()["location"].to_str().unwrap();
+        assert_eq!(location.contains("logoutId="), with_message, "{location}");
+    }
+    let signed_in = browser();
+    let challenge = pkce::s256_challenge(&pkce::generate_verifier());
+    sign_in(
+        &signed_in,
+        &mock.base_url(),
+        client,
+        challenge.as_str(),
+        "openid",
+    )
+    .await;
+    let r = signed_in.get(&url).send().await.unwrap();
+    let logout_page =
+        myid_conformance::harness::flow::resolve(&url, r.headers()["location"].to_str().unwrap());
+    let page = signed_in
+        .get(&logout_page)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Would you like to logout?"), "{page}");
+    // The same page in a browser with no session has nothing to ask: it says so.
+    let page = browser()
+        .get(&logout_page)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("You are now logged out"),
+        "no session: {page}"
+    );
+    // The user says yes with a form of at most 64 KiB; anything else is not read.
+    let logout_id = logout_page.split("logoutId=").nth(1).unwrap().to_owned();
+    let yes = |media: &'static str, body: String| {
+        let request = signed_in
+            .post(format!("{}/account/logout", mock.auth_url()))
+            .header("Content-Type", media)
+            .body(body);
+        async move {
+            let r = request.send().await.unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    };
+    let form = "application/x-www-form-urlencoded";
+    let padded = |size: usize| {
+        let fields = format!("logoutId={logout_id}&button=yes&pad=");
+        format!("{fields}{}", "p".repeat(size - fields.len()))
+    };
+    assert_eq!(yes("application/json", "{}".into()).await.0, 415, "JSON");
+    assert_eq!(
+        yes(form, padded(64 * 1024 + 1)).await.0,
+        413,
+        "a byte over 64 KiB"
+    );
+    let (status, page) = yes(form, padded(64 * 1024)).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("You are now logged out"), "{page}");
+    // Signed out: the session is gone, so prompt=none finds nobody.
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([
+            ("client_id", client),
+            ("redirect_uri", REDIRECT),
+            ("response_type", "code"),
+            ("scope", "openid"),
+            ("code_challenge", challenge.as_str()),
+            ("code_challenge_method", "S256"),
+            ("prompt", "none"),
+        ])
+        .finish();
+    let r = signed_in
+        .get(format!("{}/connect/authorize?{query}", mock.auth_url()))
+        .send()
+        .await
+        .unwrap();
+    let location = r.headers()["location"].to_str().unwrap();
+    assert!(location.contains("error=login_required"), "{location}");
 }

@@ -26,10 +26,6 @@ const ANTIFORGERY_COOKIE: &str = ".AspNetCore.Antiforgery.mock";
 const ANTIFORGERY_FIELD: &str = "__RequestVerificationToken";
 const LOGIN_PATH: &str = "/account/login";
 
-fn callback_prefix() -> String {
-    format!("{AUTH_BASE}/connect/authorize/callback?")
-}
-
 /// The authorize request a return URL carries: a local one, or an absolute one on this
 /// server's own origin (what a login page elsewhere is given), as IdentityServer's
 /// `IsValidReturnUrl` takes both.
@@ -37,7 +33,7 @@ fn authorize_query<'a>(return_url: &'a str, headers: &HeaderMap) -> Option<&'a s
     let local = return_url
         .strip_prefix(crate::mock::profiles::origin(headers).as_str())
         .unwrap_or(return_url);
-    local.strip_prefix(&callback_prefix())
+    local.strip_prefix(&super::decision::callback_prefix())
 }
 
 fn set_cookie(response: &mut Response, name: &str, value: &str, same_site: &str) {
