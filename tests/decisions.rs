@@ -2331,3 +2331,122 @@ async fn logout_takes_an_identity_token_as_hint_and_asks_without_one() {
     let location = r.headers()["location"].to_str().unwrap();
     assert!(location.contains("error=login_required"), "{location}");
 }
+
+/// Userinfo takes its bearer token in the `Authorization` header or, in a POST, as
+/// `access_token` in a form body (RFC 6750 §2.1–2.2); the same words in a body of
+/// another type are no token. The claims are those of the scopes granted, and the
+/// endpoint answers GET and POST only (OpenID Connect Core §5.3.1).
+#[tokio::test]
+async fn userinfo_reads_a_token_from_a_form_body_only() {
+    let mock = MockServer::builder().start().await.unwrap();
+    let b = browser();
+    let verifier = pkce::generate_verifier();
+    let challenge = pkce::s256_challenge(&verifier);
+    let base = mock.base_url();
+    let code = sign_in(&b, &base, "myid.myclient", challenge.as_str(), "openid").await;
+    let tokens: Value = common::redeem(&b, &base, &code, verifier.expose())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let body = format!("access_token={}", tokens["access_token"].as_str().unwrap());
+    for (media, status) in [
+        ("application/x-www-form-urlencoded", 200),
+        ("text/plain", 401),
+    ] {
+        let r = http()
+            .post(format!("{}/connect/userinfo", mock.auth_url()))
+            .header("Content-Type", media)
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), status, "{media}");
+        if status == 200 {
+            // `openid` alone grants `sub` alone: no profile claims.
+            let claims: Value = r.json().await.unwrap();
+            let names: Vec<&String> = claims.as_object().unwrap().keys().collect();
+            assert_eq!(names, ["sub"], "{claims}");
+        }
+    }
+    // Userinfo answers GET and POST only.
+    for method in [reqwest::Method::PUT, reqwest::Method::DELETE] {
+        let r = http()
+            .request(
+                method.clone(),
+                format!("{}/connect/userinfo", mock.auth_url()),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 405, "{method}");
+    }
+}
+
+/// The `profile` scope's claims (OpenID Connect Core §5.4) come from the user's record:
+/// `preferred_username` always, `name` only when the user has one.
+#[tokio::test]
+async fn userinfo_gives_the_profile_claims_the_user_has() {
+    let mock = MockServer::builder()
+        .user(myid_conformance::User::new("nameless", "nameless-pw").name(""))
+        .start()
+        .await
+        .unwrap();
+    let base = mock.base_url();
+    let mut seen = Vec::new();
+    for user in [("test.user", "test-password"), ("nameless", "nameless-pw")] {
+        let b = browser();
+        let verifier = pkce::generate_verifier();
+        let challenge = pkce::s256_challenge(&verifier);
+        let query = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs([
+                ("client_id", "myid.myclient"),
+                ("redirect_uri", REDIRECT),
+                ("response_type", "code"),
+                ("scope", "openid profile"),
+                ("code_challenge", challenge.as_str()),
+                ("code_challenge_method", "S256"),
+            ])
+            .finish();
+        let authorize = format!("{base}/web.oauth2/connect/authorize?{query}");
+        let code = common::sign_in_at(&b, &authorize, user).await;
+        let tokens: Value = common::redeem(&b, &base, &code, verifier.expose())
+            .await
+            .json()
+            .await
+            .unwrap();
+        let claims: Value = http()
+            .get(format!("{}/connect/userinfo", mock.auth_url()))
+            .bearer_auth(tokens["access_token"].as_str().unwrap())
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        seen.push((
+            claims["preferred_username"].clone(),
+            claims.get("name").is_some(),
+        ));
+    }
+    assert_eq!(
+        seen,
+        [(json!("test.user"), true), (json!("nameless"), false)]
+    );
+}
+
+/// The check-session iframe (Session Management §3.3) is a page of script that
+/// answers a relying party's messages.
+#[tokio::test]
+async fn the_check_session_iframe_is_served() {
+    let mock = MockServer::builder().start().await.unwrap();
+    let r = http()
+        .get(format!("{}/connect/checksession", mock.auth_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let media = r.headers()["content-type"].to_str().unwrap().to_owned();
+    assert!(media.starts_with("text/html"), "{media}");
+    assert!(r.text().await.unwrap().contains("postMessage"));
+}
