@@ -1972,10 +1972,10 @@ async fn consent_is_asked_when_the_client_or_the_request_wants_it() {
     );
 }
 
-/// An application's authorize URL at Beyond Identity for a code request of `client_id`
-/// with `scope` and an S256 `challenge`; `extra` parameters added or, by name, replacing.
-fn bi_authorize(
-    issuer: &str,
+/// A code request's URL at the authorize `endpoint` for `client_id` with `scope`, an
+/// S256 `challenge` and [`REDIRECT`]; `extra` parameters added or, by name, replacing.
+fn code_request(
+    endpoint: &str,
     client_id: &str,
     scope: &str,
     challenge: &str,
@@ -1996,7 +1996,7 @@ fn bi_authorize(
     let query = form_urlencoded::Serializer::new(String::new())
         .extend_pairs(params)
         .finish();
-    format!("{issuer}/authorize?{query}")
+    format!("{endpoint}?{query}")
 }
 
 /// Beyond Identity's authorize endpoint is the application's own: another `client_id`
@@ -2027,8 +2027,15 @@ async fn a_beyond_identity_code_carries_the_allowed_scopes_once_each() {
     let verifier = pkce::generate_verifier();
     let challenge = pkce::s256_challenge(&verifier);
     let scope = "pets:read pets:read pets:write openid";
-    let authorize =
-        |client_id: &str| bi_authorize(&issuer, client_id, scope, challenge.as_str(), &[]);
+    let authorize = |client_id: &str| {
+        code_request(
+            &format!("{issuer}/authorize"),
+            client_id,
+            scope,
+            challenge.as_str(),
+            &[],
+        )
+    };
     let stranger = browser().get(authorize("another")).send().await.unwrap();
     assert_eq!(stranger.status(), 400, "another client_id");
     let b = browser();
@@ -2068,8 +2075,8 @@ async fn a_beyond_identity_code_carries_the_allowed_scopes_once_each() {
             ("state", state),
             ("nonce", nonce),
         ];
-        let url = bi_authorize(
-            &plain_issuer,
+        let url = code_request(
+            &format!("{plain_issuer}/authorize"),
             "plain.spa",
             "openid",
             challenge.as_str(),
@@ -2101,7 +2108,13 @@ async fn a_beyond_identity_sign_in_lasts_its_lifetime() {
     let issuer = mock.issuer_for("spa").unwrap();
     let challenge = pkce::s256_challenge(&pkce::generate_verifier());
     let b = browser();
-    let authorize = bi_authorize(&issuer, "spa", "openid", challenge.as_str(), &[]);
+    let authorize = code_request(
+        &format!("{issuer}/authorize"),
+        "spa",
+        "openid",
+        challenge.as_str(),
+        &[],
+    );
     let r = b.get(authorize).send().await.unwrap();
     let sign_in = myid_conformance::harness::flow::resolve(
         &issuer,
@@ -2312,22 +2325,10 @@ async fn logout_takes_an_identity_token_as_hint_and_asks_without_one() {
     assert_eq!(status, 200);
     assert!(page.contains("You are now logged out"), "{page}");
     // Signed out: the session is gone, so prompt=none finds nobody.
-    let query = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs([
-            ("client_id", client),
-            ("redirect_uri", REDIRECT),
-            ("response_type", "code"),
-            ("scope", "openid"),
-            ("code_challenge", challenge.as_str()),
-            ("code_challenge_method", "S256"),
-            ("prompt", "none"),
-        ])
-        .finish();
-    let r = signed_in
-        .get(format!("{}/connect/authorize?{query}", mock.auth_url()))
-        .send()
-        .await
-        .unwrap();
+    let endpoint = format!("{}/connect/authorize", mock.auth_url());
+    let none = [("prompt", "none")];
+    let url = code_request(&endpoint, client, "openid", challenge.as_str(), &none);
+    let r = signed_in.get(url).send().await.unwrap();
     let location = r.headers()["location"].to_str().unwrap();
     assert!(location.contains("error=login_required"), "{location}");
 }
@@ -2398,17 +2399,9 @@ async fn userinfo_gives_the_profile_claims_the_user_has() {
         let b = browser();
         let verifier = pkce::generate_verifier();
         let challenge = pkce::s256_challenge(&verifier);
-        let query = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs([
-                ("client_id", "myid.myclient"),
-                ("redirect_uri", REDIRECT),
-                ("response_type", "code"),
-                ("scope", "openid profile"),
-                ("code_challenge", challenge.as_str()),
-                ("code_challenge_method", "S256"),
-            ])
-            .finish();
-        let authorize = format!("{base}/web.oauth2/connect/authorize?{query}");
+        let endpoint = format!("{}/connect/authorize", mock.auth_url());
+        let scope = "openid profile";
+        let authorize = code_request(&endpoint, "myid.myclient", scope, challenge.as_str(), &[]);
         let code = common::sign_in_at(&b, &authorize, user).await;
         let tokens: Value = common::redeem(&b, &base, &code, verifier.expose())
             .await
