@@ -23,11 +23,12 @@ const CORS_PATHS: [&str; 5] = [
     "/connect/revocation",
 ];
 
-/// Whether `path` is rest.core's (any case: paths are matched without it).
+/// Whether `path` is rest.core's (any case: paths are matched without it). Only a
+/// path the service routes reaches this layer, and each begins with `/web.oauth2/` or
+/// `/rest.core/`, so the prefix alone tells them apart.
 fn is_api(path: &str) -> bool {
     path.get(..API_BASE.len())
         .is_some_and(|p| p.eq_ignore_ascii_case(API_BASE))
-        && matches!(path.as_bytes().get(API_BASE.len()), None | Some(b'/'))
 }
 
 fn allowed_origin(state: &AppState, headers: &HeaderMap, path: &str) -> Option<HeaderValue> {
