@@ -2239,7 +2239,8 @@ async fn end_session_reads_a_posted_form_of_up_to_64_kib() {
 }
 
 /// RP-Initiated Logout: an `id_token_hint` must be an identity token this server
-/// issued (an access token, which names its client in `client_id`, is no hint), and
+/// issued (an access token, which names its client in `client_id`, is no hint, nor is
+/// an identity token of another issuer), and
 /// the request then goes to the logout page with its message; a request without a hint
 /// names no client, so a signed-in user is asked before being signed out, and a browser
 /// with no session is told it is logged out. The answer is a form of at most 64 KiB
@@ -2252,8 +2253,18 @@ async fn logout_takes_an_identity_token_as_hint_and_asks_without_one() {
     let id_token = mock
         .id_token(&Mint::client(client).subject("someone"))
         .unwrap();
-    let access_token = mock.access_token(&Mint::client(client)).unwrap();
-    for (hint, with_message) in [(id_token, true), (access_token, false)] {
+    // An access token addressed to the client itself is still no identity token.
+    let access_token = mock
+        .access_token(&Mint::client(client).claim("aud", json!(client)))
+        .unwrap();
+    let foreign = mock
+        .id_token(
+            &Mint::client(client)
+                .subject("someone")
+                .claim("iss", json!("https://elsewhere.example")),
+        )
+        .unwrap();
+    for (hint, with_message) in [(id_token, true), (access_token, false), (foreign, false)] {
         let r = browser()
             .get(&url)
             .query(&[("id_token_hint", hint.as_str())])
