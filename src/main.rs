@@ -576,7 +576,10 @@ async fn check(
     } else {
         LIVE_CONCURRENCY
     });
-    let min_judged = judging.min_judged.or(target.profile().min_judged);
+    // The target file's floor is for the whole suite; a tag filter picks a part of it.
+    let min_judged = judging
+        .min_judged
+        .or(target.profile().min_judged.filter(|_| tags.is_none()));
     let name = target.profile().name.clone();
     let result = match run(RunOptions {
         target,
@@ -620,22 +623,8 @@ async fn check(
             result.stale.len()
         );
     }
-    let judged = result.counts().passed + result.counts().failed;
-    if judged == 0 {
-        return Err(UsageError(anyhow::anyhow!(
-            "nothing was judged: every scenario was skipped{}",
-            report::commonest_skip(&result)
-                .map(|(why, n)| format!(" ({n} of them because {why})"))
-                .unwrap_or_default()
-        )));
-    }
-    if let Some(min) = min_judged.filter(|min| judged < *min) {
-        return Err(UsageError(anyhow::anyhow!(
-            "only {judged} scenario(s) were judged, fewer than the {min} required (--min-judged or the target's min_judged){}",
-            report::commonest_skip(&result)
-                .map(|(why, n)| format!("; the commonest skip, {n} times: {why}"))
-                .unwrap_or_default()
-        )));
+    if let Some(why) = report::coverage_shortfall(&result, min_judged) {
+        return Err(UsageError(anyhow::anyhow!(why)));
     }
     Ok(if result.counts().failed == 0 && !stale_fails {
         ExitCode::SUCCESS

@@ -1,6 +1,8 @@
 //! Runs every feature against each embedded mock profile (a fresh mock per scenario:
 //! MyID, then each registered service; `MYID_MOCK=jim2` picks one), or against the target file named by
-//! `MYID_TARGET`. Prints `N passed, N failed, N skipped` last, over every run.
+//! `MYID_TARGET`. Prints `N passed, N failed, N skipped` last, over every run. A target
+//! that judges nothing, or fewer scenarios than its `min_judged`, exits 2 (unless
+//! `MYID_TAGS` picks a part of the suite): a mock broken into skips is not a pass.
 
 use std::process::ExitCode;
 
@@ -39,9 +41,13 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         };
+        let min_judged = target.profile().min_judged;
+        let tags = std::env::var("MYID_TAGS").ok();
+        // The whole suite must judge what the target promises; a tag filter picks a part.
+        let gated = tags.is_none();
         let options = RunOptions {
             target,
-            tags: std::env::var("MYID_TAGS").ok(),
+            tags,
             concurrency: 16,
             quiet: false,
             strict: false,
@@ -50,6 +56,12 @@ fn main() -> ExitCode {
             Ok(result) => {
                 println!("against {name}:");
                 print!("{}", report::terminal(&result));
+                // A mock the suite cannot judge is broken, not passed.
+                if let Some(why) = report::coverage_shortfall(&result, min_judged).filter(|_| gated)
+                {
+                    eprintln!("error: {name}: {why}");
+                    return ExitCode::from(2);
+                }
                 let c = result.counts();
                 (passed, failed, skipped) =
                     (passed + c.passed, failed + c.failed, skipped + c.skipped);

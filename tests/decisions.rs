@@ -1414,6 +1414,46 @@ async fn beyond_identity_userinfo_needs_the_openid_scope() {
     }
 }
 
+/// A Beyond Identity access token is in force until its `exp` and not at it (RFC 7519
+/// §4.1.4: not accepted on or after that second): userinfo takes it a second before
+/// and refuses it at `exp`.
+#[tokio::test]
+async fn a_beyond_identity_access_token_ends_at_its_exp() {
+    let clock = Clock::manual(1_900_000_000);
+    let mock = MockBuilder::new(Profile::BEYOND_IDENTITY)
+        .clock(clock.clone())
+        .start()
+        .await
+        .unwrap();
+    let oidc = (
+        "e00d40f4-77dc-43af-b87e-0e3690d3d3de",
+        "09PJUB8eDGJc6C_fBwDaE5YD",
+    );
+    let mint = Mint::client(oidc.1)
+        .subject("7a8cce58fd160449")
+        .scope("openid")
+        .lifetime(60);
+    let token = mock.access_token(&mint).unwrap();
+    let userinfo = || {
+        http()
+            .get(format!(
+                "{}{BI_REALM}/applications/{}/userinfo",
+                mock.base_url(),
+                oidc.0
+            ))
+            .bearer_auth(&token)
+            .send()
+    };
+    clock.advance(59).unwrap();
+    assert_eq!(
+        userinfo().await.unwrap().status(),
+        200,
+        "a second before exp"
+    );
+    clock.advance(1).unwrap();
+    assert_eq!(userinfo().await.unwrap().status(), 401, "at exp");
+}
+
 /// The public half of `fixtures/keys/myid-assertion.pem`, as a secret of Type `JWK`.
 const MYID_ASSERTION_JWK: &str = r#"{"kty":"RSA","use":"sig","kid":"myid-assertion","e":"AQAB","n":"1nUlprBJxrkEG3EHBvBNoQA9mhtfpyYbjJU7t_JeLbwEu-_q0iETVcwoJt76uL3XZNpJo2MXTixIZrl1mx2wpwXk93xCvhFNf8k1Z1371aKGPwxraIBwQd2DCKSq4-PkGniwEOhO0ERJwtaDy9NxIpbenlVzQ6VKQp_nzOpGVqY5Q8I-tHk4FPTk69gtPIPRhCR2xt0CZNX_uhrrxoGB0OitziOwvwfZV5IcOU6Gx-fMqn3KrpGVm0F3udfqc9hL-sE4BR0vagEWcdU0DFzf-WQMbj0VTbMkSvXUUXE-xUr2xT1n6wFj-3JDmOo4WBOijpEitimXrFsC-vI35yxS1w"}"#;
 
@@ -1551,6 +1591,259 @@ async fn api_send(
         .await
         .unwrap();
     (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+}
+
+/// A person's images (manual §8.10) are kept per person and per field: a photo is
+/// not the signature, nor anyone else's photo, and a field a person does not have is
+/// invalid data, for reading as for writing.
+#[tokio::test]
+async fn an_image_belongs_to_one_person_and_one_field() {
+    use reqwest::Method;
+    let mock = MockServer::builder().start().await.unwrap();
+    let token = mock.access_token(&Mint::client("myid.mysystem")).unwrap();
+    let (alice, test_user) = (
+        "6AFCD329-93DA-556D-BBA1-99666D5DB3FB",
+        "6A3F2B1C-8D4E-4F5A-9B6C-7D8E9F0A1B2C",
+    );
+    let image = json!({ "image": { "data": "iVBORw0KGgo=", "mimetype": "image/png" } });
+    let photo = format!("/People/{alice}/images/photo");
+    let (status, _) = api_send(
+        &mock,
+        &token,
+        Method::POST,
+        &photo,
+        "application/json",
+        &image,
+    )
+    .await;
+    assert_eq!(status, 200, "the photo is stored");
+    let read = |path: String| {
+        let (mock, token) = (&mock, &token);
+        async move {
+            http()
+                .get(format!("{}{path}", mock.api_url()))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(read(photo.clone()).await, 200, "the photo");
+    assert_eq!(
+        read(format!("/People/{alice}/images/PHOTO")).await,
+        200,
+        "in any case"
+    );
+    assert_eq!(
+        read(format!("/People/{alice}/images/signature")).await,
+        404,
+        "the signature"
+    );
+    assert_eq!(
+        read(format!("/People/{test_user}/images/photo")).await,
+        404,
+        "another's photo"
+    );
+    assert_eq!(
+        read(format!("/People/{alice}/images/tattoo")).await,
+        400,
+        "no such field"
+    );
+    let tattoo = format!("/People/{alice}/images/tattoo");
+    let (status, _) = api_send(
+        &mock,
+        &token,
+        Method::POST,
+        &tattoo,
+        "application/json",
+        &image,
+    )
+    .await;
+    assert_eq!(status, 400, "no such field to write");
+}
+
+/// A person's requests are theirs alone (manual §8.12), and a request offers the
+/// operations it can lead to (§8.13): Assisted Activation always, Reset Card PIN only
+/// when it names a device to reset.
+#[tokio::test]
+async fn a_request_lists_under_its_person_and_offers_a_pin_reset_with_a_device() {
+    let mock = MockServer::builder().start().await.unwrap();
+    let token = mock.access_token(&Mint::client("myid.mysystem")).unwrap();
+    let (status, body) = api(
+        &mock,
+        &token,
+        "/People/6AFCD329-93DA-556D-BBA1-99666D5DB3FB/requests",
+    )
+    .await;
+    let ids: Vec<&str> = body["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        (status, ids),
+        (200, vec!["4E1D3D85-2829-5273-8081-1F65343BF407"])
+    );
+    for (request, ops) in [
+        ("4E1D3D85-2829-5273-8081-1F65343BF407", vec!["5007"]),
+        ("9E1160EF-C65B-53E7-A832-8FD7BF465AA2", vec!["5007", "297"]),
+    ] {
+        let (_, body) = api(&mock, &token, &format!("/Requests/{request}")).await;
+        let offered: Vec<&str> = body["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["op"].as_str().unwrap())
+            .collect();
+        assert_eq!(offered, ops, "{request}");
+    }
+}
+
+/// A request's `expiryDate` is a date as `YYYY-MM-DD` (manual §8.11): anything else is
+/// invalid data naming the field, before the request is judged any further; a real
+/// date is taken.
+#[tokio::test]
+async fn a_request_s_expiry_is_a_calendar_date() {
+    use reqwest::Method;
+    let mock = MockServer::builder().start().await.unwrap();
+    let token = mock.access_token(&Mint::client("myid.mysystem")).unwrap();
+    let path = "/People/6AFCD329-93DA-556D-BBA1-99666D5DB3FB/requests";
+    let request = |expiry: &str| {
+        json!({
+            "credProfile": { "id": "177732B8-ED11-497A-AFA3-73A8C0E79964" },
+            "expiryDate": expiry
+        })
+    };
+    for wrong in [
+        "2030-13-01",
+        "2030-12-32",
+        "2030-1-01",
+        "30-12-25",
+        "2030-12-2x",
+        "2030/12/25",
+    ] {
+        let (status, body) = api_send(
+            &mock,
+            &token,
+            Method::POST,
+            path,
+            "application/json",
+            &request(wrong),
+        )
+        .await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (400, Some("WS30001")),
+            "{wrong}: {body}"
+        );
+    }
+    let (status, body) = api_send(
+        &mock,
+        &token,
+        Method::POST,
+        path,
+        "application/json",
+        &request("2030-12-25"),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (_, read) = api(
+        &mock,
+        &token,
+        &format!("/{}", body["href"].as_str().unwrap()),
+    )
+    .await;
+    assert_eq!(read["expiryDate"], "2030-12-25", "{read}");
+    let undated = json!({ "credProfile": { "id": "177732B8-ED11-497A-AFA3-73A8C0E79964" } });
+    let (_, body) = api_send(
+        &mock,
+        &token,
+        Method::POST,
+        path,
+        "application/json",
+        &undated,
+    )
+    .await;
+    let (_, read) = api(
+        &mock,
+        &token,
+        &format!("/{}", body["href"].as_str().unwrap()),
+    )
+    .await;
+    assert_eq!(
+        read.get("expiryDate"),
+        None,
+        "no expiry asked, none kept: {read}"
+    );
+}
+
+/// A directory's update is kept under its own id (manual §7): the list still has each
+/// directory once, and verifying with the stored settings (no body) connects with what
+/// the update left: a password the server refuses fails with WS40068, and the
+/// directory without a server (type NA) always verifies.
+#[tokio::test]
+async fn a_directory_update_is_what_verify_connects_with() {
+    use reqwest::Method;
+    let mock = MockServer::builder().start().await.unwrap();
+    let token = mock.access_token(&Mint::client("myid.mysystem")).unwrap();
+    let (default_ads, piv) = (
+        "03CE5A63-C624-43EB-A95E-D410167A14DD",
+        "29A3B538-E812-40E7-A305-E11284F24763",
+    );
+    let verify = |id: &'static str| {
+        let (mock, token) = (&mock, &token);
+        async move {
+            let r = http()
+                .post(format!("{}/Dirs/{id}/verify", mock.api_url()))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap();
+            (
+                r.status().as_u16(),
+                r.json::<Value>().await.unwrap_or(Value::Null),
+            )
+        }
+    };
+    assert_eq!(
+        verify(piv).await,
+        (200, json!({ "result": "Verification passed" })),
+        "as seeded"
+    );
+    let update = json!({ "password": "not-the-servers" });
+    let path = format!("/Dirs/{piv}/update");
+    let (status, _) = api_send(
+        &mock,
+        &token,
+        Method::PATCH,
+        &path,
+        "application/json",
+        &update,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, body) = verify(piv).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("WS40068")),
+        "{body}"
+    );
+    assert_eq!(
+        verify(default_ads).await.0,
+        200,
+        "the other directory is untouched"
+    );
+    let (_, list) = api(&mock, &token, "/Dirs").await;
+    let names: Vec<&str> = list["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Default ADS", "PIV ADS"]);
 }
 
 /// A person's attributes are text (manual §8.9): ASP.NET's JSON input reads a number
@@ -1970,6 +2263,97 @@ async fn consent_is_asked_when_the_client_or_the_request_wants_it() {
         straight.starts_with("302 Found https://client.example/callback?code="),
         "{straight}"
     );
+}
+
+/// A consent decision travels in the callback URL, sealed, and counts for five minutes
+/// (assumed), for the client it was given to: replayed within them it answers a code
+/// without asking again; a second later, or for another client of the same user, the
+/// consent page asks anew.
+#[tokio::test]
+async fn a_consent_decision_counts_for_its_client_for_five_minutes() {
+    use myid_conformance::harness::{flow::resolve, html};
+    let consenting = |id: &str| {
+        Client::public(id)
+            .scopes(["myid.rest.basic"])
+            .redirect_uri(REDIRECT)
+            .setting("RequireConsent", true)
+    };
+    let clock = Clock::manual(1_900_000_000);
+    let mock = MockServer::builder()
+        .client(consenting("consenting"))
+        .client(consenting("also.consenting"))
+        .clock(clock.clone())
+        .start()
+        .await
+        .unwrap();
+    let b = browser();
+    let challenge = pkce::s256_challenge(&pkce::generate_verifier());
+    let mut url = code_request(
+        &format!("{}/connect/authorize", mock.auth_url()),
+        "consenting",
+        "myid.rest.basic",
+        challenge.as_str(),
+        &[],
+    );
+    // Sign in, then answer the consent page; keep the callback URL it sends back.
+    let decided = loop {
+        let r = b.get(&url).send().await.unwrap();
+        if let Some(location) = r.headers().get("location") {
+            url = resolve(&url, location.to_str().unwrap());
+            continue;
+        }
+        let page = r.text().await.unwrap();
+        let form = html::forms(&page).remove(0);
+        let action = resolve(&url, form.action.as_deref().unwrap());
+        let mut fields: Vec<(String, String)> = form
+            .fields
+            .iter()
+            .filter(|(k, _)| !matches!(k.as_str(), "Username" | "Password" | "ScopesConsented"))
+            .cloned()
+            .collect();
+        let login = action.contains("/account/login");
+        if login {
+            fields.extend([
+                ("Username".into(), "test.user".into()),
+                ("Password".into(), "test-password".into()),
+                ("button".into(), "login".into()),
+            ]);
+        } else {
+            fields.extend([
+                ("ScopesConsented".into(), "myid.rest.basic".into()),
+                ("button".into(), "yes".into()),
+            ]);
+        }
+        let r = b.post(&action).form(&fields).send().await.unwrap();
+        let next = resolve(&action, r.headers()["location"].to_str().unwrap());
+        if !login {
+            break next;
+        }
+        url = next;
+    };
+    assert!(decided.contains("consent="), "{decided}");
+    let outcome = |url: String| {
+        let b = &b;
+        async move {
+            let r = b.get(&url).send().await.unwrap();
+            let location = r.headers()["location"].to_str().unwrap().to_owned();
+            if location.starts_with(REDIRECT) && location.contains("code=") {
+                "code"
+            } else if location.contains("/consent?") {
+                "consent"
+            } else {
+                panic!("{location}")
+            }
+        }
+    };
+    assert_eq!(outcome(decided.clone()).await, "code", "at once");
+    let other = decided.replace("client_id=consenting", "client_id=also.consenting");
+    assert_ne!(other, decided);
+    assert_eq!(outcome(other).await, "consent", "for another client");
+    clock.advance(300).unwrap();
+    assert_eq!(outcome(decided.clone()).await, "code", "on its last second");
+    clock.advance(1).unwrap();
+    assert_eq!(outcome(decided).await, "consent", "a second later");
 }
 
 /// A code request's URL at the authorize `endpoint` for `client_id` with `scope`, an

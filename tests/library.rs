@@ -328,6 +328,77 @@ async fn every_vendor_profile_mints_tokens_its_own_endpoints_accept() {
     ));
 }
 
+/// The plain client-credentials profile, as a user's test meets it: a client given in
+/// code gets tokens at `token_url()` and by minting alike, named by the mock's origin;
+/// `issuer_for` knows only its clients; its home page names it; and a lifetime that is
+/// not a positive number of seconds stops it at start.
+#[tokio::test]
+async fn the_client_credentials_profile_serves_clients_given_in_code() {
+    let profile = Profile::parse("client-credentials").unwrap();
+    let mock = MockBuilder::new(profile)
+        .client(Client::confidential("reports", "pw").scopes(["read"]))
+        .start()
+        .await
+        .unwrap();
+    assert_eq!(mock.profile().name(), "client-credentials");
+    assert_eq!(mock.issuer_for("reports"), Some(mock.base_url()));
+    assert_eq!(mock.issuer_for("nobody"), None);
+    let issued: Value = http()
+        .post(mock.token_url())
+        .basic_auth("reports", Some("pw"))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(issued["scope"], "read", "{issued}");
+    let issued = issued["access_token"].as_str().unwrap();
+    let minted = mock.access_token(&Mint::client("reports")).unwrap();
+    for token in [issued, minted.as_str()] {
+        let c = claims(token);
+        assert_eq!(
+            [
+                &c["iss"],
+                &c["client_id"],
+                &c["scope"],
+                &header(token)["typ"]
+            ],
+            [
+                &json!(mock.base_url()),
+                &json!("reports"),
+                &json!("read"),
+                &json!("at+jwt")
+            ],
+            "{c}"
+        );
+    }
+    assert!(mock.access_token(&Mint::client("nobody")).is_err());
+    let home = http()
+        .get(format!("{}/", mock.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(home.contains("OAuth 2.0 client credentials"), "{home}");
+    assert!(
+        home.contains(&format!("{}/token", mock.base_url())),
+        "{home}"
+    );
+    for lifetime in ["0", "-5", "soon"] {
+        let refused = MockBuilder::new(profile)
+            .settings_json(format!(
+                r#"{{"ClientCredentials": {{"AccessTokenLifetime": "{lifetime}"}}}}"#
+            ))
+            .start()
+            .await;
+        assert!(matches!(refused, Err(StartError::Config(_))), "{lifetime}");
+    }
+}
+
 #[tokio::test]
 async fn what_a_profile_cannot_take_is_an_error_at_start() {
     let user_for_jim2 = MockBuilder::new(Profile::JIM2)

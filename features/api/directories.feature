@@ -13,6 +13,7 @@ Feature: Managing directories
     And the results must not include one whose "password" is "directory-password"
     When the client calls GET "/api/Dirs/{dir}"
     Then the API must answer with status 200
+    And the response "name" must be "PIV ADS"
     And the response "password" must be "null"
 
   Scenario: Testing the current settings passes
@@ -50,5 +51,7 @@ Feature: Managing directories
       """
     Then the API must answer with status 200
     And the response "description" must be "Renamed by {unique}"
+    When the client calls GET "/api/Dirs/{dir}"
+    Then the response "description" must be "Renamed by {unique}"
     When the client calls POST "/api/Dirs/{dir}/verify"
     Then the API must answer with status 200

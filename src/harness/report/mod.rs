@@ -292,6 +292,29 @@ pub fn commonest_skip(report: &RunReport) -> Option<(String, usize)> {
         .map(|(why, n)| (why.to_owned(), n))
 }
 
+/// Why a run proves too little to be believed, if it does: it judged nothing (every
+/// scenario skipped), or fewer scenarios than `min` (a CI gate's `--min-judged`, or the
+/// target file's `min_judged`). Every runner of the suite asks this, the CLI and the
+/// test binary alike, so a server that broke half the suite into skips is not green.
+pub fn coverage_shortfall(report: &RunReport, min: Option<usize>) -> Option<String> {
+    let judged = report.counts().passed + report.counts().failed;
+    if judged == 0 {
+        return Some(format!(
+            "nothing was judged: every scenario was skipped{}",
+            commonest_skip(report)
+                .map(|(why, n)| format!(" ({n} of them because {why})"))
+                .unwrap_or_default()
+        ));
+    }
+    let min = min.filter(|min| judged < *min)?;
+    Some(format!(
+        "only {judged} scenario(s) were judged, fewer than the {min} required (--min-judged or the target's min_judged){}",
+        commonest_skip(report)
+            .map(|(why, n)| format!("; the commonest skip, {n} times: {why}"))
+            .unwrap_or_default()
+    ))
+}
+
 /// JUnit XML: one `testsuite` per feature, one `testcase` per scenario.
 ///
 /// Long on purpose: one document written top to bottom, its elements in the order a
@@ -501,6 +524,27 @@ mod tests {
             stale: vec![],
             concurrency: 16,
         }
+    }
+
+    /// Two judged (one passed, one failed) and one skipped: enough for a floor of two,
+    /// too little for three; skipped alone is nothing judged, with the commonest reason.
+    #[test]
+    fn a_run_that_judges_too_little_says_so() {
+        let r = report();
+        assert_eq!(coverage_shortfall(&r, None), None);
+        assert_eq!(coverage_shortfall(&r, Some(2)), None);
+        let short = coverage_shortfall(&r, Some(3)).unwrap();
+        assert!(
+            short.starts_with("only 2 scenario(s) were judged, fewer than the 3"),
+            "{short}"
+        );
+        let mut skipped = report();
+        skipped.scenarios.retain(|s| s.status == Status::Skipped);
+        let nothing = coverage_shortfall(&skipped, Some(1)).unwrap();
+        assert_eq!(
+            nothing,
+            "nothing was judged: every scenario was skipped (1 of them because because \"reasons\")"
+        );
     }
 
     #[test]
