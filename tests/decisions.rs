@@ -1049,6 +1049,35 @@ fn clearid_assertion(aud: Value, nbf: i64, exp: i64) -> String {
     jsonwebtoken::encode(&header, &claims, &key).unwrap()
 }
 
+/// A valid assertion of the demo ClearID client exactly `len` characters long: padded
+/// by a claim, and by the header's `kid` where the payload's base64 cannot land on it.
+fn clearid_assertion_of_length(now: i64, len: usize) -> String {
+    let pem = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/keys/clearid-client.pem"
+    ))
+    .unwrap();
+    let key = jsonwebtoken::EncodingKey::from_rsa_pem(&pem).unwrap();
+    let sign = |kid: usize, pad: usize| {
+        let claims = json!({
+            "iss": CLEARID_CLIENT, "sub": CLEARID_CLIENT, "aud": "iams-sts",
+            "nbf": now, "iat": now, "exp": now + 60,
+            "jti": myid_conformance::protocol::handle::random_hex(16), "pad": "p".repeat(pad),
+        });
+        let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS512);
+        header.kid = (kid > 0).then(|| "k".repeat(kid));
+        jsonwebtoken::encode(&header, &claims, &key).unwrap()
+    };
+    (0..4)
+        .flat_map(|kid| {
+            let pad = (len - sign(kid, 0).len()) * 3 / 4;
+            (pad.saturating_sub(4)..pad + 4).map(move |p| (kid, p))
+        })
+        .map(|(kid, p)| sign(kid, p))
+        .find(|t| t.len() == len)
+        .expect("a length reachable by padding")
+}
+
 /// The demo ClearID client's jwt-bearer grant request with `assertion`.
 async fn jwt_bearer(mock: &MockServer, assertion: &str) -> (u16, Value) {
     form(
@@ -1125,6 +1154,50 @@ async fn a_clearid_assertion_is_refused_again_through_its_last_second() {
     let (status, body) = jwt_bearer(&mock, &assertion).await;
     assert_eq!(status, 400, "{body}");
     assert_eq!(body["error_description"], "the assertion was used before");
+}
+
+/// ClearID's STS reads an assertion of up to IdentityServer's JWT input limit, 51,200
+/// characters, and refuses a longer one before looking inside it.
+#[tokio::test]
+async fn a_clearid_assertion_of_51200_characters_is_read_and_longer_is_not() {
+    let mock = MockBuilder::new(Profile::CLEARID).start().await.unwrap();
+    let now = mock.clock().now();
+    let at_limit = clearid_assertion_of_length(now, 51_200);
+    let (status, body) = jwt_bearer(&mock, &at_limit).await;
+    assert_eq!(status, 200, "{body}");
+    let over = clearid_assertion_of_length(now, 51_201);
+    let (status, body) = jwt_bearer(&mock, &over).await;
+    assert_eq!(
+        (status, body["error_description"].as_str()),
+        (400, Some("the assertion is longer than a JWT may be")),
+        "{body}"
+    );
+}
+
+/// ClearID's Identity Service lists an account's own identities, whatever the case of
+/// the account in the path, and no other account's.
+#[tokio::test]
+async fn the_clearid_identity_service_lists_the_account_s_own_identities() {
+    let mock = MockBuilder::new(Profile::CLEARID).start().await.unwrap();
+    let token = mock.access_token(&Mint::client(CLEARID_CLIENT)).unwrap();
+    let r = http()
+        .get(format!(
+            "{}/api/v2/accounts/ClearIDDemos/identities",
+            mock.base_url()
+        ))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let body: Value = r.json().await.unwrap();
+    let names: Vec<&str> = body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["firstName"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Jordan", "Sam", "Alex"], "{body}");
 }
 
 /// ClearID's Identity Service takes a bearer token as an ASP.NET API does (assumed:

@@ -375,6 +375,42 @@ async fn the_client_credentials_profile_serves_clients_given_in_code() {
         );
     }
     assert!(mock.access_token(&Mint::client("nobody")).is_err());
+    // RFC 6749 §5.2: a wrong secret by Basic is 401 with a challenge, in the body 400.
+    let asked = |basic: bool, secret: &'static str, scope: &'static str| {
+        let mock = &mock;
+        async move {
+            let mut form = vec![("grant_type", "client_credentials"), ("scope", scope)];
+            let mut r = http().post(mock.token_url());
+            if basic {
+                r = r.basic_auth("reports", Some(secret));
+            } else {
+                form.extend([("client_id", "reports"), ("client_secret", secret)]);
+            }
+            let r = r.form(&form).send().await.unwrap();
+            let challenge = r.headers().contains_key("www-authenticate");
+            let status = r.status().as_u16();
+            (status, challenge, r.json::<Value>().await.unwrap())
+        }
+    };
+    let (status, challenge, body) = asked(true, "wrong", "read").await;
+    assert_eq!(
+        (status, challenge, &body["error"]),
+        (401, true, &json!("invalid_client"))
+    );
+    let (status, _, body) = asked(false, "wrong", "read").await;
+    assert_eq!((status, &body["error"]), (400, &json!("invalid_client")));
+    let (status, _, body) = asked(true, "pw", "write").await;
+    assert_eq!(
+        (status, &body["error"]),
+        (400, &json!("invalid_scope")),
+        "not its scope"
+    );
+    let (status, _, body) = asked(false, "pw", " read  ").await;
+    assert_eq!(
+        (status, &body["scope"]),
+        (200, &json!("read")),
+        "spaces between scopes"
+    );
     let home = http()
         .get(format!("{}/", mock.base_url()))
         .send()
