@@ -65,3 +65,6 @@ crate::mock::faults::faults! { "beyond-identity";
         [&beyond_identity::ASSUMED_BI_USERINFO],
         [("@beyond_identity", "Userinfo is for a signed-in user's token, not an application's")];
 }
+
+/// Fault `bi-refresh-forever`: how long a refresh chain lasts under it, ten years.
+pub const REFRESH_FOREVER_DURATION: i64 = 10 * 365 * 86400;

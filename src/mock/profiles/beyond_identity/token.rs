@@ -274,7 +274,7 @@ fn code_exchange(
     // Fault `bi-refresh-forever`: a chain good for ten years.
     let absolute = |r: super::settings::RefreshSettings| {
         if bi.app.fault(&fault::REFRESH_FOREVER) {
-            10 * 365 * 86400
+            fault::REFRESH_FOREVER_DURATION
         } else {
             r.absolute_duration
         }
