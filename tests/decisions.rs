@@ -2429,6 +2429,42 @@ async fn a_consent_decision_counts_for_its_client_for_five_minutes() {
     assert_eq!(outcome(decided).await, "consent", "a second later");
 }
 
+/// MyID registers no resource-owner validator and no device flow: a client allowed the
+/// password or device grant asks for it and is told the grant is unsupported, where a
+/// client not allowed it is unauthorized (IdentityServer's `TokenRequestValidator`).
+#[tokio::test]
+async fn the_password_and_device_grants_are_unsupported_even_when_allowed() {
+    let mock = MockServer::builder()
+        .client(
+            Client::confidential("legacy", "pw")
+                .scopes(["myid.rest.basic"])
+                .grants(["password", "urn:ietf:params:oauth:grant-type:device_code"]),
+        )
+        .start()
+        .await
+        .unwrap();
+    for grant in ["password", "urn:ietf:params:oauth:grant-type:device_code"] {
+        let (status, body) = form(
+            &http(),
+            &mock,
+            &[
+                ("grant_type", grant),
+                ("client_id", "legacy"),
+                ("client_secret", "pw"),
+                ("username", "test.user"),
+                ("password", "test-password"),
+                ("device_code", "x"),
+            ],
+        )
+        .await;
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (400, Some("unsupported_grant_type")),
+            "{grant}"
+        );
+    }
+}
+
 /// A code request's URL at the authorize `endpoint` for `client_id` with `scope`, an
 /// S256 `challenge` and [`REDIRECT`]; `extra` parameters added or, by name, replacing.
 fn code_request(
