@@ -2465,6 +2465,50 @@ async fn the_password_and_device_grants_are_unsupported_even_when_allowed() {
     }
 }
 
+/// A client revokes its own tokens only: another client's revocation of a token is
+/// answered 200 (RFC 7009 §2.2 tells the caller nothing) and leaves the token working
+/// at the Core API, where its owner's revocation ends it.
+#[tokio::test]
+async fn a_client_cannot_revoke_another_client_s_token() {
+    let mock = MockServer::builder()
+        .client(Client::confidential("other", "pw").scopes(["myid.rest.basic"]))
+        .start()
+        .await
+        .unwrap();
+    let (status, issued) = client_credentials(
+        &mock,
+        "myid.mysystem",
+        "82564d6e-c4a6-4f64-a6d4-cac43781c67c",
+        true,
+    )
+    .await;
+    assert_eq!(status, 200, "{issued}");
+    let token = issued["access_token"].as_str().unwrap();
+    let revoke = |id: &str, secret: &str| {
+        http()
+            .post(format!("{}/connect/revocation", mock.auth_url()))
+            .basic_auth(id, Some(secret))
+            .form(&[("token", token), ("token_type_hint", "access_token")])
+            .send()
+    };
+    let r = revoke("other", "pw").await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        api(&mock, token, "/Groups").await.0,
+        200,
+        "another's revocation"
+    );
+    let r = revoke("myid.mysystem", "82564d6e-c4a6-4f64-a6d4-cac43781c67c")
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        api(&mock, token, "/Groups").await.0,
+        401,
+        "its owner's revocation"
+    );
+}
+
 /// A code request's URL at the authorize `endpoint` for `client_id` with `scope`, an
 /// S256 `challenge` and [`REDIRECT`]; `extra` parameters added or, by name, replacing.
 fn code_request(

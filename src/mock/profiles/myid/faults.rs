@@ -419,6 +419,9 @@ pub fn absolute_ignored_lifetime(
 /// Fault `code-never-expires`: a code kept (and good) for a year.
 pub const CODE_NEVER_EXPIRES_LIFETIME: i64 = 365 * 24 * 3600;
 
+/// Fault `refresh-never-expires`: a refresh token's lifetime under it, a century.
+pub const REFRESH_NEVER_EXPIRES_LIFETIME: i64 = 100 * 365 * 86_400;
+
 /// Fault `expires-in-mismatch`: the `expires_in` a token response states, a minute
 /// longer than the token lives.
 pub fn mismatched_expires_in(expires_in: i64) -> i64 {

@@ -123,7 +123,7 @@ pub fn store_refresh(
         created: state.clock.now(),
         // Fault `refresh-never-expires`: a century, as good as never.
         lifetime: if state.fault(&crate::mock::profiles::myid::faults::REFRESH_NEVER_EXPIRES) {
-            100 * 365 * 86_400
+            crate::mock::profiles::myid::faults::REFRESH_NEVER_EXPIRES_LIFETIME
         } else if state.fault(&crate::mock::profiles::myid::faults::SLIDING_IGNORED) {
             client.absolute_refresh_token_lifetime
         } else {
