@@ -943,6 +943,44 @@ async fn the_operation_grant_takes_a_token_within_five_minutes_of_its_lifetime()
     }
 }
 
+/// The device picker's operation (Read Card, 100221, scope `myid.devicepicker`) carries
+/// its user claims (manual §6.2): the detection context as sent and the operator's
+/// session; a card operation (Reset Card PIN, 297) carries neither.
+#[tokio::test]
+async fn only_the_device_picker_s_token_carries_its_detection_context() {
+    let mock = MockServer::builder()
+        .client(operation_client())
+        .start()
+        .await
+        .unwrap();
+    let token = mock.access_token(&Mint::client("myid.mysystem")).unwrap();
+    let (status, body) = form(
+        &http(),
+        &mock,
+        &[
+            ("grant_type", "operation"),
+            ("client_id", "mcs"),
+            ("op", "100221"),
+            ("scope", "myid.devicepicker"),
+            ("deviceDetectContext", "reader-1"),
+            ("token", &token),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let picker = claims(body["access_token"].as_str().unwrap());
+    assert_eq!(picker["deviceDetectContext"], "reader-1", "{picker}");
+    assert!(picker["myidSessionId"].is_string(), "{picker}");
+    let (status, body) = operation(&mock, &token, "myid.operation").await;
+    assert_eq!(status, 200, "{body}");
+    let reset = claims(body["access_token"].as_str().unwrap());
+    assert_eq!(
+        (reset.get("deviceDetectContext"), reset.get("myidSessionId")),
+        (None, None),
+        "{reset}"
+    );
+}
+
 /// The operation grant gives only scopes the client is allowed: one the server knows
 /// but the client may not have is invalid_scope, beside one it may (IdentityServer's
 /// resource validation for extension grants).

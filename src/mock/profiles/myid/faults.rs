@@ -422,6 +422,14 @@ pub const CODE_NEVER_EXPIRES_LIFETIME: i64 = 365 * 24 * 3600;
 /// Fault `refresh-never-expires`: a refresh token's lifetime under it, a century.
 pub const REFRESH_NEVER_EXPIRES_LIFETIME: i64 = 100 * 365 * 86_400;
 
+/// Fault `operation-long-lived`: an operation token's lifetime under it, an hour.
+pub const OPERATION_LONG_LIVED_LIFETIME: i64 = 3600;
+
+/// Fault `operation-long-lived`: when an operation token valid from `nbf` expires.
+pub fn operation_long_lived_exp(nbf: i64) -> i64 {
+    nbf + OPERATION_LONG_LIVED_LIFETIME
+}
+
 /// Fault `expires-in-mismatch`: the `expires_in` a token response states, a minute
 /// longer than the token lives.
 pub fn mismatched_expires_in(expires_in: i64) -> i64 {

@@ -142,8 +142,8 @@ pub fn issue(ctx: &GrantContext<'_>) -> Result<TokenResponse, OAuthError> {
     }
     let mut expires_in = client.access_token_lifetime;
     if state.fault(&fault::OPERATION_LONG_LIVED) {
-        expires_in = 3600;
-        claims.exp = claims.nbf + expires_in;
+        expires_in = fault::OPERATION_LONG_LIVED_LIFETIME;
+        claims.exp = fault::operation_long_lived_exp(claims.nbf);
     }
     Ok(TokenResponse {
         id_token: None,
