@@ -281,6 +281,24 @@ fn lifetime_client() -> Client {
         .setting("AbsoluteRefreshTokenLifetime", 6000)
 }
 
+/// A refresh answers an identity token only when the grant has `openid` (OpenID Connect
+/// Core §12.2, IdentityServer's `CreateIdTokenFromRefreshTokenRequestAsync`): a grant of
+/// API scopes alone refreshes to an access token and a refresh token, nothing more.
+#[tokio::test]
+async fn a_refresh_without_openid_answers_no_identity_token() {
+    let mock = MockServer::builder()
+        .client(lifetime_client())
+        .start()
+        .await
+        .unwrap();
+    let c = browser();
+    let token = first_refresh_token(&c, &mock, "life").await;
+    let (status, body) = refresh(&c, &mock, "life", &token).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["access_token"].is_string(), "{body}");
+    assert_eq!(body.get("id_token"), None, "{body}");
+}
+
 /// Every access token lives exactly as long as its `expires_in` says, the refreshed one
 /// too (RFC 6749 §5.1; IdentityServer's `AccessTokenLifetime`).
 #[tokio::test]
