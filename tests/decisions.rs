@@ -1442,6 +1442,47 @@ async fn a_beyond_identity_revocation_needs_all_three_marks_of_a_management_toke
     }
 }
 
+/// Beyond Identity's records are capped (`Mock:Caps:VendorRecords`): past the cap the
+/// oldest revocation is dropped, so memory stays bounded whatever is revoked, and the
+/// token it named is active again while the newest stay revoked.
+#[tokio::test]
+async fn beyond_identity_keeps_at_most_its_cap_of_revocations() {
+    let mock = MockBuilder::new(Profile::BEYOND_IDENTITY)
+        .settings_json(r#"{"Mock": {"Caps": {"VendorRecords": 2}}}"#)
+        .start()
+        .await
+        .unwrap();
+    let revoke = format!("{BI_REALM}/applications/{}/revoke", BI_SERVICE.0);
+    let bearer = format!(
+        "Bearer {}",
+        mock.access_token(&Mint::client(BI_MANAGEMENT)).unwrap()
+    );
+    let service = basic::encode(BI_SERVICE.1, "bi-service-secret");
+    let introspect = format!("{BI_REALM}/introspect");
+    let targets: Vec<String> = (0..3)
+        .map(|_| mock.access_token(&Mint::client(BI_SERVICE.1)).unwrap())
+        .collect();
+    for target in &targets {
+        let r = post(&mock, &revoke, Some(bearer.clone()), &[("token", target)]).await;
+        assert_eq!(r.status(), 200);
+    }
+    let mut active = Vec::new();
+    for target in &targets {
+        let body: Value = post(
+            &mock,
+            &introspect,
+            Some(service.clone()),
+            &[("token", target)],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+        active.push(body["active"].as_bool().unwrap());
+    }
+    assert_eq!(active, [true, false, false]);
+}
+
 /// An OIDC application of Beyond Identity revokes only with a Management API token: its
 /// own client credentials are invalid_client there, though they are right (BI's docs
 /// give Basic to OAuth2 applications only).
