@@ -1087,15 +1087,20 @@ async fn the_last_full_page_links_nowhere() {
 /// The demo ClearID client, whose assertion key is in `fixtures/keys`.
 const CLEARID_CLIENT: &str = "6625221f-4e66-4bc8-8305-cb8cbd87b21f:cleariddemos";
 
-/// An RFC 7523 assertion of the demo ClearID client, signed with its key (RS512),
-/// `iss` = `sub` = the client, with `aud` and the times given.
-fn clearid_assertion(aud: Value, nbf: i64, exp: i64) -> String {
+/// The demo ClearID client's signing key (`fixtures/keys/clearid-client.pem`).
+fn clearid_key() -> jsonwebtoken::EncodingKey {
     let pem = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/fixtures/keys/clearid-client.pem"
     ))
     .unwrap();
-    let key = jsonwebtoken::EncodingKey::from_rsa_pem(&pem).unwrap();
+    jsonwebtoken::EncodingKey::from_rsa_pem(&pem).unwrap()
+}
+
+/// An RFC 7523 assertion of the demo ClearID client, signed with its key (RS512),
+/// `iss` = `sub` = the client, with `aud` and the times given.
+fn clearid_assertion(aud: Value, nbf: i64, exp: i64) -> String {
+    let key = clearid_key();
     let jti = myid_conformance::protocol::handle::random_hex(16);
     let claims = json!({
         "iss": CLEARID_CLIENT, "sub": CLEARID_CLIENT, "aud": aud,
@@ -1108,12 +1113,7 @@ fn clearid_assertion(aud: Value, nbf: i64, exp: i64) -> String {
 /// A valid assertion of the demo ClearID client exactly `len` characters long: padded
 /// by a claim, and by the header's `kid` where the payload's base64 cannot land on it.
 fn clearid_assertion_of_length(now: i64, len: usize) -> String {
-    let pem = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/fixtures/keys/clearid-client.pem"
-    ))
-    .unwrap();
-    let key = jsonwebtoken::EncodingKey::from_rsa_pem(&pem).unwrap();
+    let key = clearid_key();
     let sign = |kid: usize, pad: usize| {
         let claims = json!({
             "iss": CLEARID_CLIENT, "sub": CLEARID_CLIENT, "aud": "iams-sts",
@@ -2441,7 +2441,6 @@ async fn consent_is_asked_when_the_client_or_the_request_wants_it() {
 /// consent page asks anew.
 #[tokio::test]
 async fn a_consent_decision_counts_for_its_client_for_five_minutes() {
-    use myid_conformance::harness::{flow::resolve, html};
     let consenting = |id: &str| {
         Client::public(id)
             .scopes(["myid.rest.basic"])
@@ -2458,49 +2457,15 @@ async fn a_consent_decision_counts_for_its_client_for_five_minutes() {
         .unwrap();
     let b = browser();
     let challenge = pkce::s256_challenge(&pkce::generate_verifier());
-    let mut url = code_request(
+    let authorize = code_request(
         &format!("{}/connect/authorize", mock.auth_url()),
         "consenting",
         "myid.rest.basic",
         challenge.as_str(),
         &[],
     );
-    // Sign in, then answer the consent page; keep the callback URL it sends back.
-    let decided = loop {
-        let r = b.get(&url).send().await.unwrap();
-        if let Some(location) = r.headers().get("location") {
-            url = resolve(&url, location.to_str().unwrap());
-            continue;
-        }
-        let page = r.text().await.unwrap();
-        let form = html::forms(&page).remove(0);
-        let action = resolve(&url, form.action.as_deref().unwrap());
-        let mut fields: Vec<(String, String)> = form
-            .fields
-            .iter()
-            .filter(|(k, _)| !matches!(k.as_str(), "Username" | "Password" | "ScopesConsented"))
-            .cloned()
-            .collect();
-        let login = action.contains("/account/login");
-        if login {
-            fields.extend([
-                ("Username".into(), "test.user".into()),
-                ("Password".into(), "test-password".into()),
-                ("button".into(), "login".into()),
-            ]);
-        } else {
-            fields.extend([
-                ("ScopesConsented".into(), "myid.rest.basic".into()),
-                ("button".into(), "yes".into()),
-            ]);
-        }
-        let r = b.post(&action).form(&fields).send().await.unwrap();
-        let next = resolve(&action, r.headers()["location"].to_str().unwrap());
-        if !login {
-            break next;
-        }
-        url = next;
-    };
+    let allow = [("ScopesConsented", "myid.rest.basic"), ("button", "yes")];
+    let decided = common::answer_consent(&b, &authorize, &allow).await;
     assert!(decided.contains("consent="), "{decided}");
     let outcome = |url: String| {
         let b = &b;

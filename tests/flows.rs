@@ -279,7 +279,6 @@ async fn consent(
     challenge: &str,
 ) -> String {
     use myid_conformance::harness::flow::resolve;
-    use myid_conformance::harness::html;
     let query = form_urlencoded::Serializer::new(String::new())
         .extend_pairs([
             ("client_id", "myid.myclient"),
@@ -291,44 +290,15 @@ async fn consent(
             ("code_challenge_method", "S256"),
         ])
         .finish();
-    let mut url = format!("{base}/web.oauth2/connect/authorize?{query}");
-    for _ in 0..10 {
-        let r = c.get(&url).send().await.unwrap();
-        if let Some(location) = r.headers().get("location") {
-            url = resolve(&url, location.to_str().unwrap());
-            if url.starts_with(REDIRECT) {
-                return url;
-            }
-            continue;
-        }
-        let page = r.text().await.unwrap();
-        let form = html::forms(&page).remove(0);
-        let action = resolve(&url, form.action.as_deref().unwrap());
-        let mut fields: Vec<(String, String)> = form
-            .fields
-            .iter()
-            .filter(|(k, _)| !matches!(k.as_str(), "Username" | "Password" | "ScopesConsented"))
-            .cloned()
-            .collect();
-        if action.contains("/account/login") {
-            fields.extend([
-                ("Username".into(), "test.user".into()),
-                ("Password".into(), "test-password".into()),
-                ("button".into(), "login".into()),
-            ]);
-        } else {
-            assert!(page.contains("is requesting your permission"), "{page}");
-            fields.extend(
-                decision
-                    .iter()
-                    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
-            );
-        }
-        let r = c.post(&action).form(&fields).send().await.unwrap();
-        url = resolve(&action, r.headers()["location"].to_str().unwrap());
+    let authorize = format!("{base}/web.oauth2/connect/authorize?{query}");
+    let mut url = common::answer_consent(c, &authorize, decision).await;
+    // Allowed: the callback with the decision answers the client.
+    for _ in 0..3 {
         if url.starts_with(REDIRECT) {
             return url;
         }
+        let r = c.get(&url).send().await.unwrap();
+        url = resolve(&url, r.headers()["location"].to_str().unwrap());
     }
     panic!("the flow did not reach the client");
 }

@@ -111,6 +111,58 @@ pub async fn sign_in_at(client: &reqwest::Client, authorize: &str, user: (&str, 
     panic!("the sign-in did not reach the client");
 }
 
+/// Walks an authorize request through the login page (test.user) to the consent page,
+/// answers it with `decision` (the button and the scopes ticked), and returns where that
+/// answer sends the browser: the callback carrying the sealed decision, or the client.
+pub async fn answer_consent(
+    client: &reqwest::Client,
+    authorize: &str,
+    decision: &[(&str, &str)],
+) -> String {
+    let mut url = authorize.to_owned();
+    for _ in 0..10 {
+        let r = client.get(&url).send().await.unwrap();
+        if let Some(location) = r.headers().get("location") {
+            url = resolve(&url, location.to_str().unwrap());
+            if url.starts_with(REDIRECT) {
+                return url;
+            }
+            continue;
+        }
+        let page = r.text().await.unwrap();
+        let form = html::forms(&page).remove(0);
+        let action = resolve(&url, form.action.as_deref().unwrap_or(&url));
+        let mut fields: Vec<(String, String)> = form
+            .fields
+            .iter()
+            .filter(|(k, _)| !matches!(k.as_str(), "Username" | "Password" | "ScopesConsented"))
+            .cloned()
+            .collect();
+        let login = action.contains("/account/login");
+        if login {
+            fields.extend([
+                ("Username".into(), "test.user".into()),
+                ("Password".into(), "test-password".into()),
+                ("button".into(), "login".into()),
+            ]);
+        } else {
+            assert!(page.contains("is requesting your permission"), "{page}");
+            fields.extend(
+                decision
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+            );
+        }
+        let r = client.post(&action).form(&fields).send().await.unwrap();
+        let next = resolve(&action, r.headers()["location"].to_str().unwrap());
+        if !login {
+            return next;
+        }
+        url = next;
+    }
+    panic!("the flow did not reach the consent page");
+}
+
 /// Redeems a code of the shipped public client `myid.myclient` with its verifier.
 pub async fn redeem(
     client: &reqwest::Client,

@@ -297,7 +297,8 @@ pub fn commonest_skip(report: &RunReport) -> Option<(String, usize)> {
 /// target file's `min_judged`). Every runner of the suite asks this, the CLI and the
 /// test binary alike, so a server that broke half the suite into skips is not green.
 pub fn coverage_shortfall(report: &RunReport, min: Option<usize>) -> Option<String> {
-    let judged = report.counts().passed + report.counts().failed;
+    let counts = report.counts();
+    let judged = counts.passed + counts.failed;
     if judged == 0 {
         return Some(format!(
             "nothing was judged: every scenario was skipped{}",
