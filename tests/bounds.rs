@@ -446,6 +446,120 @@ async fn vendor_stores_drop_what_expires_on_the_mocks_clock() {
     assert_eq!(clearid::records_held(&st), 1);
 }
 
+/// Beyond Identity's codes, refresh tokens and revocations each go at the first sweep
+/// on or after the second they end (a sweep runs at most once a minute of mock time),
+/// and nothing still live goes with them.
+#[tokio::test]
+async fn beyond_identitys_store_drops_each_record_on_the_second_it_ends() {
+    use myid_conformance::mock::profiles::beyond_identity::records_held;
+    const APPS: &str = "/v1/tenants/00018c7edb8e1e3c/realms/1fa458f68ece5b5d/applications";
+    // The hosted OIDC app (codes, and refresh tokens for 604,800 s) and the OAuth2
+    // service app (client credentials, revocable by its own Basic credentials).
+    let hosted = format!("{APPS}/e00d40f4-77dc-43af-b87e-0e3690d3d3de");
+    let hosted_auth = || {
+        Some(basic::encode(
+            "09PJUB8eDGJc6C_fBwDaE5YD",
+            "bi-hosted-secret",
+        ))
+    };
+    let service = format!("{APPS}/3b1f0a52-9c7d-4e2b-8f61-0d5a7c9e4b21");
+    let service_auth = || {
+        Some(basic::encode(
+            "AYYNcuOSpfqIf33JeegCzDIT",
+            "bi-service-secret",
+        ))
+    };
+    let st = serving_as(Profile::BEYOND_IDENTITY, "{}", None);
+    let verifier = pkce::generate_verifier();
+    // A code from the authorize request and the sign-in page (600 s).
+    let code = async || {
+        let authorize = format!(
+            "{hosted}/authorize?response_type=code&client_id=09PJUB8eDGJc6C_fBwDaE5YD&redirect_uri=https%3A%2F%2Fclient.example%2Fcallback&scope=openid&code_challenge={}&code_challenge_method=S256",
+            pkce::s256_challenge(&verifier).as_str()
+        );
+        let (_, sign_in, _) = send(&st, get(&authorize)).await;
+        let sealed = sign_in
+            .unwrap()
+            .split_once("request=")
+            .unwrap()
+            .1
+            .to_owned();
+        let form =
+            format!("request={sealed}&Username=test.user&Password=bi-test-password&button=login");
+        let (_, back, _) = send(&st, form_post(&format!("{hosted}/sign-in"), None, form)).await;
+        let back = back.unwrap();
+        back.split_once("code=")
+            .unwrap()
+            .1
+            .split('&')
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    let token = |auth: Option<String>, at: &str, form: String| {
+        send(&st, form_post(&format!("{at}/token"), auth, form))
+    };
+    let _unused = code().await;
+    let exchanged = code().await;
+    let (status, _, body) = token(
+        hosted_auth(),
+        &hosted,
+        format!(
+            "grant_type=authorization_code&code={exchanged}&redirect_uri=https%3A%2F%2Fclient.example%2Fcallback&code_verifier={}",
+            verifier.expose()
+        ),
+    )
+    .await;
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    // A service token of 1,200 s, revoked: remembered until it would have ended.
+    let (status, _, body) = token(
+        service_auth(),
+        &service,
+        "grant_type=client_credentials&expiration_time=1200".into(),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let access = serde_json::from_slice::<Value>(&body).unwrap()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let revoke = form_post(
+        &format!("{service}/revoke"),
+        service_auth(),
+        format!("token={access}"),
+    );
+    assert_eq!(send(&st, revoke).await.0, 200);
+    // The unused code, the refresh token and the revocation.
+    assert_eq!(records_held(&st), 3);
+    // A refused exchange reads the store, and so sweeps it when a sweep is due.
+    let sweep_at = async |at: i64| {
+        st.clock.advance(at - st.clock.now()).unwrap();
+        let refused = token(
+            hosted_auth(),
+            &hosted,
+            "grant_type=authorization_code&code=none".into(),
+        );
+        assert_eq!(refused.await.0, 400);
+        records_held(&st)
+    };
+    assert_eq!(sweep_at(NOW + 60).await, 3, "all live a minute on");
+    assert_eq!(
+        sweep_at(NOW + 600).await,
+        2,
+        "the code goes on its last second"
+    );
+    assert_eq!(
+        sweep_at(NOW + 1200).await,
+        1,
+        "the revocation goes with its token"
+    );
+    assert_eq!(
+        sweep_at(NOW + 604_800).await,
+        0,
+        "the refresh token goes last"
+    );
+}
+
 /// Any bytes a client sends as a request target get an HTTP answer: a multi-byte
 /// character straddling the length of `/web.oauth2` or `/rest.core` once panicked the
 /// path normalisation and dropped the connection unanswered.

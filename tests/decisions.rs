@@ -1551,6 +1551,40 @@ async fn beyond_identity_introspection_is_the_realms_and_its_applications() {
     }
 }
 
+/// An application's endpoints answer only under this mock's tenant and realm both: the
+/// same application's path under another tenant, or another realm, is BI's 404.
+#[tokio::test]
+async fn a_beyond_identity_application_is_found_under_its_tenant_and_realm_only() {
+    let mock = MockBuilder::new(Profile::BEYOND_IDENTITY)
+        .start()
+        .await
+        .unwrap();
+    let app = format!(
+        "applications/{}/.well-known/openid-configuration",
+        BI_SERVICE.0
+    );
+    for (realm, want, what) in [
+        (BI_REALM, 200, "this tenant and realm"),
+        (
+            "/v1/tenants/00018c7edb8e1e3d/realms/1fa458f68ece5b5d",
+            404,
+            "another tenant",
+        ),
+        (
+            "/v1/tenants/00018c7edb8e1e3c/realms/1fa458f68ece5b5e",
+            404,
+            "another realm",
+        ),
+    ] {
+        let r = http()
+            .get(format!("{}{realm}/{app}", mock.base_url()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), want, "{what}");
+    }
+}
+
 /// Beyond Identity's userinfo answers for a signed-in identity's token that carries
 /// `openid`; the same identity's token without it is 403 insufficient_scope (OpenID
 /// Connect Core §5.3, RFC 6750 §3.1).

@@ -108,6 +108,13 @@ impl Store {
     }
 }
 
+/// Revocations, codes and refresh tokens the mock holds now (for the bounds tests).
+pub fn records_held(app: &AppState) -> usize {
+    let store = Store::of(app);
+    let s = store.lock().unwrap_or_else(|p| p.into_inner());
+    s.revoked.len() + s.codes.len() + s.refresh.len()
+}
+
 #[derive(Clone)]
 struct Bi {
     app: AppState,
