@@ -3087,3 +3087,50 @@ async fn the_check_session_iframe_is_served() {
     assert!(media.starts_with("text/html"), "{media}");
     assert!(r.text().await.unwrap().contains("postMessage"));
 }
+
+/// A fault breaks what it names and nothing more, or a rule's proof in the self-test
+/// would rest on a server broken everywhere: under `unknown-parameter-refused` a token
+/// request of known parameters is still answered, and under `scope-drops-offline` the
+/// scope granted is the one a correct server grants, less `offline_access`.
+#[tokio::test]
+async fn a_fault_breaks_only_what_it_names() {
+    let faulty = |name: &str| {
+        MockServer::builder()
+            .fault(myid_conformance::mock::profiles::fault_named(name).unwrap())
+            .start()
+    };
+    let mock = faulty("unknown-parameter-refused").await.unwrap();
+    let system = basic::encode("myid.mysystem", "82564d6e-c4a6-4f64-a6d4-cac43781c67c");
+    let token = "/web.oauth2/connect/token";
+    let known = [
+        ("grant_type", "client_credentials"),
+        ("scope", "myid.rest.basic"),
+    ];
+    let r = post(&mock, token, Some(system.clone()), &known).await;
+    assert_eq!(r.status(), 200, "known parameters only");
+    let unknown = [known[0], known[1], ("colour", "blue")];
+    let r = post(&mock, token, Some(system), &unknown).await;
+    assert_eq!(r.status(), 400, "an unknown parameter");
+
+    let granted = async |mock: MockServer| {
+        let pkce = myid_conformance::Pkce::new();
+        let code = mock
+            .sign_in("myid.webclient", ("test.user", "test-password"), &pkce)
+            .await
+            .unwrap();
+        let secret = "b5989015-bb9e-4533-874b-2b4a6a8280ed";
+        let scope = mock.exchange(&code, Some(secret)).await.unwrap().scope;
+        scope.unwrap_or_default()
+    };
+    let correct = granted(MockServer::builder().start().await.unwrap()).await;
+    assert!(
+        correct.split(' ').any(|s| s == "offline_access"),
+        "{correct}"
+    );
+    let without: Vec<&str> = correct
+        .split(' ')
+        .filter(|s| *s != "offline_access")
+        .collect();
+    let dropped = granted(faulty("scope-drops-offline").await.unwrap()).await;
+    assert_eq!(dropped, without.join(" "));
+}

@@ -28,6 +28,15 @@ fn error(code: ErrorCode) -> Response {
     )
 }
 
+/// The answer to a request that is not a form post: `status` with an empty body.
+fn wrong_request(state: &AppState, status: StatusCode) -> Response {
+    // Fault `revocation-wrong-request-400`: the token endpoint's 400 instead.
+    if state.fault(&fault::REVOCATION_WRONG_REQUEST_400) {
+        return error(ErrorCode::InvalidRequest);
+    }
+    status.into_response()
+}
+
 pub async fn revocation(
     State(state): State<AppState>,
     method: Method,
@@ -35,16 +44,11 @@ pub async fn revocation(
     body: Body,
 ) -> Response {
     // 405 and 415 with empty bodies, unlike the token endpoint's 400.
-    if state.fault(&fault::REVOCATION_WRONG_REQUEST_400)
-        && (method != Method::POST || !has_form_content_type(&headers))
-    {
-        return error(ErrorCode::InvalidRequest);
-    }
     if method != Method::POST {
-        return StatusCode::METHOD_NOT_ALLOWED.into_response();
+        return wrong_request(&state, StatusCode::METHOD_NOT_ALLOWED);
     }
     if !has_form_content_type(&headers) {
-        return StatusCode::UNSUPPORTED_MEDIA_TYPE.into_response();
+        return wrong_request(&state, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     }
     let Ok(bytes) = to_bytes(body, super::token::MAX_FORM_BYTES).await else {
         return error(ErrorCode::InvalidRequest);
