@@ -13,6 +13,21 @@ use serde_json::{Value, json};
 mod common;
 use common::{REDIRECT, browser, claims, sign_in};
 
+/// The shipped service client `myid.mysystem`: its id and secret.
+const MYSYSTEM: (&str, &str) = ("myid.mysystem", "82564d6e-c4a6-4f64-a6d4-cac43781c67c");
+
+/// Asserts that `answer` (status and JSON body) is a 400 refusal with the OAuth `error`
+/// code (RFC 6749 §5.2); `what` names the case, and the body is shown on failure.
+#[track_caller]
+fn refused_with(answer: (u16, Value), error: &str, what: impl std::fmt::Display) {
+    let (status, body) = answer;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some(error)),
+        "{what}: {body}"
+    );
+}
+
 fn http() -> reqwest::Client {
     reqwest::Client::builder().no_proxy().build().unwrap()
 }
@@ -77,17 +92,15 @@ async fn ids_and_secrets_of_100_characters_are_read_and_longer_ones_are_not() {
             200,
             "100 and 100, basic {basic}"
         );
-        let (status, body) = client_credentials(&mock, "long.secret", &secret101, basic).await;
-        assert_eq!(
-            (status, body["error"].as_str()),
-            (400, Some("invalid_client")),
-            "a 101-character secret, basic {basic}"
+        refused_with(
+            client_credentials(&mock, "long.secret", &secret101, basic).await,
+            "invalid_client",
+            format_args!("a 101-character secret, basic {basic}"),
         );
-        let (status, body) = client_credentials(&mock, &id101, "short", basic).await;
-        assert_eq!(
-            (status, body["error"].as_str()),
-            (400, Some("invalid_client")),
-            "a 101-character id, basic {basic}"
+        refused_with(
+            client_credentials(&mock, &id101, "short", basic).await,
+            "invalid_client",
+            format_args!("a 101-character id, basic {basic}"),
         );
     }
     let accented = format!("{}é", "e".repeat(98));
@@ -120,7 +133,7 @@ async fn a_basic_header_without_a_client_id_leaves_the_body_to_speak() {
             ])
             .send()
     };
-    let system = ("myid.mysystem", "82564d6e-c4a6-4f64-a6d4-cac43781c67c");
+    let system = MYSYSTEM;
     let raw = |pair: &str| {
         use base64::Engine as _;
         format!(
@@ -179,11 +192,10 @@ async fn a_secret_works_until_its_expiration_and_not_a_second_after() {
         "on its second"
     );
     clock.set(expires + 1).unwrap();
-    let (status, body) = client_credentials(&mock, "rotating", "old-secret", true).await;
-    assert_eq!(
-        (status, body["error"].as_str()),
-        (400, Some("invalid_client")),
-        "a second after"
+    refused_with(
+        client_credentials(&mock, "rotating", "old-secret", true).await,
+        "invalid_client",
+        "a second after",
     );
     assert_eq!(
         client_credentials(&mock, "rotating", "new-secret", true)
@@ -358,11 +370,10 @@ async fn codes_and_refresh_tokens_are_good_through_their_last_second() {
     let (status, _) = exchange(&c, &mock, "life", "another-code", &verifier).await;
     assert_eq!(status, 400);
     mock.clock().advance(1).unwrap();
-    let (status, body) = exchange(&c, &mock, "life", &code, &verifier).await;
-    assert_eq!(
-        (status, body["error"].as_str()),
-        (400, Some("invalid_grant")),
-        "a second late"
+    refused_with(
+        exchange(&c, &mock, "life", &code, &verifier).await,
+        "invalid_grant",
+        "a second late",
     );
     // The refresh token: 600 s sliding. At 600 s it works and slides on; 601 s after
     // that refresh it is refused (again with the server busy the second before).
@@ -376,12 +387,10 @@ async fn codes_and_refresh_tokens_are_good_through_their_last_second() {
     mock.clock().advance(600).unwrap();
     assert_eq!(refresh(&c, &mock, "life", "another-token").await.0, 400);
     mock.clock().advance(1).unwrap();
-    let (status, body) =
-        refresh(&c, &mock, "life", second["refresh_token"].as_str().unwrap()).await;
-    assert_eq!(
-        (status, body["error"].as_str()),
-        (400, Some("invalid_grant")),
-        "a second past it"
+    refused_with(
+        refresh(&c, &mock, "life", second["refresh_token"].as_str().unwrap()).await,
+        "invalid_grant",
+        "a second past it",
     );
 }
 
@@ -788,11 +797,10 @@ async fn a_shorter_absolute_lifetime_caps_a_sliding_token_and_zero_caps_nothing(
     mock.clock().advance(300).unwrap();
     assert_eq!(refresh(&c, &mock, "capped", "another-token").await.0, 400);
     mock.clock().advance(1).unwrap();
-    let (status, body) = refresh(&c, &mock, "capped", &token).await;
-    assert_eq!(
-        (status, body["error"].as_str()),
-        (400, Some("invalid_grant")),
-        "301 s after the first issue, past the absolute 300 s"
+    refused_with(
+        refresh(&c, &mock, "capped", &token).await,
+        "invalid_grant",
+        "301 s after the first issue, past the absolute 300 s",
     );
     // Uncapped: refreshed every 500 s, ten times over, it lives on.
     let mut token = first_refresh_token(&c, &mock, "uncapped").await;
@@ -2540,23 +2548,22 @@ async fn the_password_and_device_grants_are_unsupported_even_when_allowed() {
         .await
         .unwrap();
     for grant in ["password", "urn:ietf:params:oauth:grant-type:device_code"] {
-        let (status, body) = form(
-            &http(),
-            &mock,
-            &[
-                ("grant_type", grant),
-                ("client_id", "legacy"),
-                ("client_secret", "pw"),
-                ("username", "test.user"),
-                ("password", "test-password"),
-                ("device_code", "x"),
-            ],
-        )
-        .await;
-        assert_eq!(
-            (status, body["error"].as_str()),
-            (400, Some("unsupported_grant_type")),
-            "{grant}"
+        refused_with(
+            form(
+                &http(),
+                &mock,
+                &[
+                    ("grant_type", grant),
+                    ("client_id", "legacy"),
+                    ("client_secret", "pw"),
+                    ("username", "test.user"),
+                    ("password", "test-password"),
+                    ("device_code", "x"),
+                ],
+            )
+            .await,
+            "unsupported_grant_type",
+            format_args!("{grant}"),
         );
     }
 }
@@ -2571,13 +2578,7 @@ async fn a_client_cannot_revoke_another_client_s_token() {
         .start()
         .await
         .unwrap();
-    let (status, issued) = client_credentials(
-        &mock,
-        "myid.mysystem",
-        "82564d6e-c4a6-4f64-a6d4-cac43781c67c",
-        true,
-    )
-    .await;
+    let (status, issued) = client_credentials(&mock, MYSYSTEM.0, MYSYSTEM.1, true).await;
     assert_eq!(status, 200, "{issued}");
     let token = issued["access_token"].as_str().unwrap();
     let revoke = |id: &str, secret: &str| {
@@ -2594,9 +2595,7 @@ async fn a_client_cannot_revoke_another_client_s_token() {
         200,
         "another's revocation"
     );
-    let r = revoke("myid.mysystem", "82564d6e-c4a6-4f64-a6d4-cac43781c67c")
-        .await
-        .unwrap();
+    let r = revoke(MYSYSTEM.0, MYSYSTEM.1).await.unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(
         api(&mock, token, "/Groups").await.0,
@@ -3100,7 +3099,7 @@ async fn a_fault_breaks_only_what_it_names() {
             .start()
     };
     let mock = faulty("unknown-parameter-refused").await.unwrap();
-    let system = basic::encode("myid.mysystem", "82564d6e-c4a6-4f64-a6d4-cac43781c67c");
+    let system = basic::encode(MYSYSTEM.0, MYSYSTEM.1);
     let token = "/web.oauth2/connect/token";
     let known = [
         ("grant_type", "client_credentials"),
