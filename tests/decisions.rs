@@ -969,17 +969,24 @@ async fn the_operation_grant_takes_a_token_within_five_minutes_of_its_lifetime()
     }
 }
 
-/// The device picker's operation (Read Card, 100221, scope `myid.devicepicker`) carries
-/// its user claims (manual §6.2): the detection context as sent and the operator's
-/// session; a card operation (Reset Card PIN, 297) carries neither.
-#[tokio::test]
-async fn only_the_device_picker_s_token_carries_its_detection_context() {
+/// A mock with [`operation_client`], and a token of the service client `myid.mysystem`
+/// for it to trade.
+async fn operation_mock() -> (MockServer, String) {
     let mock = MockServer::builder()
         .client(operation_client())
         .start()
         .await
         .unwrap();
-    let token = mock.access_token(&Mint::client("myid.mysystem")).unwrap();
+    let token = mock.access_token(&Mint::client(MYSYSTEM.0)).unwrap();
+    (mock, token)
+}
+
+/// The device picker's operation (Read Card, 100221, scope `myid.devicepicker`) carries
+/// its user claims (manual §6.2): the detection context as sent and the operator's
+/// session; a card operation (Reset Card PIN, 297) carries neither.
+#[tokio::test]
+async fn only_the_device_picker_s_token_carries_its_detection_context() {
+    let (mock, token) = operation_mock().await;
     let (status, body) = form(
         &http(),
         &mock,
@@ -1012,12 +1019,7 @@ async fn only_the_device_picker_s_token_carries_its_detection_context() {
 /// resource validation for extension grants).
 #[tokio::test]
 async fn the_operation_grant_refuses_a_known_scope_the_client_is_not_allowed() {
-    let mock = MockServer::builder()
-        .client(operation_client())
-        .start()
-        .await
-        .unwrap();
-    let token = mock.access_token(&Mint::client("myid.mysystem")).unwrap();
+    let (mock, token) = operation_mock().await;
     for (scope, want) in [
         ("myid.operation", 200),
         ("myid.operation myid.rest.basic", 400),
